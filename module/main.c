@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wgc: an encrypted layer-3 tunnel device speaking WireGuard's protocol.
+ */
+
+#include "device.h"
+#include "netlink.h"
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/wgc.h>
+
+static int __init wgc_mod_init(void)
+{
+	int ret;
+
+	ret = wgc_device_init();
+	if (ret)
+		return ret;
+	ret = wgc_genetlink_init();
+	if (ret)
+		goto err_device;
+	pr_info("loaded\n");
+	return 0;
+
+err_device:
+	wgc_device_uninit();
+	return ret;
+}
+
+static void __exit wgc_mod_exit(void)
+{
+	wgc_genetlink_uninit();
+	wgc_device_uninit();
+}
+
+module_init(wgc_mod_init);
+module_exit(wgc_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Encrypted layer-3 tunnel device speaking the WireGuard protocol");
+MODULE_AUTHOR("The wgc developers");
+MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
+MODULE_ALIAS_GENL_FAMILY(WGC_GENL_NAME);

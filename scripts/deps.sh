@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs, only when missing, every Debian package that building wgc, the
+# QEMU test VM and the selftests need. Silent and fast (a single dpkg-query)
+# when everything is present; `apt-get update` runs at most once, and only
+# when something has to be installed.
+#
+# linux-image-amd64 / linux-headers-amd64 are meta packages: this also makes
+# sure the concrete image of the meta package's version and the headers of
+# that very same kernel release are installed.
+set -euo pipefail
+
+PKGS=(
+	# test kernel and module build
+	linux-image-amd64 linux-headers-amd64 gcc make kmod
+	# checkpatch.pl for make check
+	linux-source-6.1 perl
+	# wgctl build
+	libmnl-dev libsodium-dev pkg-config
+	# VM and initramfs
+	qemu-system-x86 busybox-static bash cpio gzip coreutils grep sed findutils
+	util-linux procps libc-bin ncurses-base xz-utils binutils
+	# tools used by the selftests inside the VM
+	iproute2 iperf3 iputils-ping ncat nftables wireguard-tools tcpdump
+	ethtool strace jq
+)
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+	SUDO=(sudo)
+fi
+
+MISSING=()
+
+# check: fills MISSING with what is not installed. One dpkg-query call.
+check() {
+	local -A inst=() dep=()
+	local pkg st deps line
+	MISSING=()
+	while IFS=$'\t' read -r pkg st deps; do
+		# db:Status-Abbrev: 2nd char 'i' = installed, 3rd char ' ' = no error.
+		if [[ $st == ?i\ * || $st == ?i ]]; then
+			inst[$pkg]=1
+			dep[$pkg]=$deps
+		fi
+	done < <(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Depends}\n' \
+		"${PKGS[@]}" 'linux-image-[0-9]*' 'linux-headers-[0-9]*' 2>/dev/null || true)
+
+	for pkg in "${PKGS[@]}"; do
+		[[ -n ${inst[$pkg]:-} ]] || MISSING+=("$pkg")
+	done
+
+	# Concrete kernel image + headers of the same release.
+	if [[ -n ${inst[linux-image-amd64]:-} ]]; then
+		line=$(printf '%s\n' "${dep[linux-image-amd64]//[,|]/$'\n'}" |
+			sed -nE 's/^[[:space:]]*linux-image-([0-9][^[:space:]]*)([[:space:]].*)?$/\1/p' |
+			head -n1)
+		local kver=${line%-unsigned}
+		if [[ -z $kver ]]; then
+			echo "deps.sh: cannot parse the dependencies of linux-image-amd64: ${dep[linux-image-amd64]}" >&2
+			exit 1
+		fi
+		if [[ -z ${inst[linux-image-$kver]:-} && -z ${inst[linux-image-$kver-unsigned]:-} ]]; then
+			MISSING+=("linux-image-$kver")
+		fi
+		[[ -n ${inst[linux-headers-$kver]:-} ]] || MISSING+=("linux-headers-$kver")
+	fi
+}
+
+apt_install() {
+	echo "deps.sh: installing: $*" >&2
+	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+check
+((${#MISSING[@]})) || exit 0
+
+echo "deps.sh: missing packages: ${MISSING[*]}" >&2
+"${SUDO[@]}" apt-get update -qq >&2
+apt_install "${MISSING[@]}"
+
+# A second round covers what only the first one revealed (e.g. the concrete
+# headers matching a freshly installed linux-image-amd64).
+check
+if ((${#MISSING[@]})); then
+	apt_install "${MISSING[@]}"
+	check
+fi
+if ((${#MISSING[@]})); then
+	echo "deps.sh: still missing after apt-get install: ${MISSING[*]}" >&2
+	exit 1
+fi
+echo "deps.sh: all dependencies installed" >&2

@@ -1,0 +1,238 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Helpers for wgc selftests. A test (selftests/NAME.test.sh) starts with:
+#
+#   #!/bin/bash
+#   # timeout: 120            (optional; default 300 s)
+#   source "$(dirname "$0")/lib.sh"
+#
+# and runs inside the test VM under selftests/run.sh, which cleans up after
+# it (processes, namespaces, links, nftables ruleset, wgc.ko). Sourcing this
+# turns on `set -Eeuo pipefail`: any failing command fails the test, and
+# the failing command and its line are printed.
+#
+# Output conventions (run.sh alone prints the counted PASS:/FAIL: lines):
+#   log MSG...              "# MSG"
+#   subtest SUB CMD...      runs CMD in a subshell, prints "ok: NAME/SUB" or
+#                           "not ok: NAME/SUB"; the test fails at exit if any
+#                           sub-case failed, but continues with the next one
+#   fail MSG                "not ok: NAME[/SUB]: MSG (file:line)", exit 1
+#
+# Assertions:  assert_eq GOT WANT [WHAT]   assert_ne GOT UNWANTED [WHAT]
+#              assert_match GOT ERE [WHAT]   assert_nomatch GOT ERE [WHAT]
+#                (bash =~ on the whole value: ^ and $ anchor its start and end,
+#                 not lines; a newline in GOT is matched like any character)
+#              assert_line GOT ERE [WHAT]    some line of GOT matches ERE
+# Commands:    expect_fail CMD...   CMD must fail; sets OUT, ERR (its stdout,
+#                                   stderr) and RC
+#              expect_ok CMD...     CMD must succeed; sets OUT, ERR, RC=0 and
+#                                   shows stderr when it fails
+#              wait_for [-t SECONDS] [-i INTERVAL] CMD...   poll until CMD
+#                                   succeeds (default 10 s, every 0.1 s)
+# Modules:     load_wgc [PARAM=VALUE...]   modprobe wgc, fail clearly if not
+#              unload_wgc                  rmmod wgc (retries while busy)
+#              need_modules NAME...        modprobe each (autoload is not
+#                                          reliable in the VM: load explicitly)
+# Namespaces:  netns_add NAME...        ip netns add NAME + lo up
+#              nsexec NAME CMD...       ip netns exec NAME CMD...
+#              n0 CMD... .. n9 CMD...   nsexec n0 CMD... .. nsexec n9 CMD...
+# Cleanup:     defer CMD...             run CMD at exit (reverse order);
+#                                       do not `trap ... EXIT` yourself
+set -Eeuo pipefail
+shopt -s inherit_errexit
+
+TEST_NAME=${TEST_NAME:-$(basename "$0" .test.sh)}
+SELFTESTS_DIR=${SELFTESTS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+export TEST_NAME SELFTESTS_DIR
+PATH=$SELFTESTS_DIR/bin:$PATH
+
+_LIB_SUB=""
+# Diagnostics go to the test's original stdout, even from inside $(...).
+exec {_LIB_OUT}>&1
+_LIB_SUBFAILED=()
+_LIB_DEFERRED=()
+
+_lib_id() { printf '%s' "$TEST_NAME${_LIB_SUB:+/$_LIB_SUB}"; }
+
+# The first failure reason goes to run.sh's FAIL: line.
+_lib_reason() {
+	if [[ -n ${WGC_FAIL_REASON_FILE:-} && ! -s ${WGC_FAIL_REASON_FILE:-/nonexistent} ]]; then
+		local r=$*
+		r=${r//$'\n'/ | }
+		((${#r} <= 300)) || r="${r:0:300}..."
+		printf '%s\n' "$r" >"$WGC_FAIL_REASON_FILE" 2>/dev/null || true
+	fi
+}
+
+log() { printf '# %s\n' "$*"; }
+
+# fail MSG: the caller's location is reported (or FAIL_DEPTH frames up).
+fail() {
+	local d=${FAIL_DEPTH:-1}
+	local where="${BASH_SOURCE[$d]##*/}:${BASH_LINENO[$((d - 1))]}"
+	printf 'not ok: %s: %s (%s)\n' "$(_lib_id)" "$*" "$where" >&"$_LIB_OUT"
+	_lib_reason "$(_lib_id): $*"
+	exit 1
+}
+
+_lib_on_err() {
+	local rc=$1 cmd=$2 where="${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}"
+	printf 'not ok: %s: command failed with status %s: %s (%s)\n' "$(_lib_id)" "$rc" "$cmd" "$where" >&"$_LIB_OUT"
+	_lib_reason "$(_lib_id): '$cmd' failed with status $rc ($where)"
+}
+trap '_lib_on_err "$?" "$BASH_COMMAND"' ERR
+
+_lib_on_exit() {
+	local rc=$? i
+	trap - ERR
+	set +e
+	for ((i = ${#_LIB_DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${_LIB_DEFERRED[i]}"
+	done
+	if ((rc == 0 && ${#_LIB_SUBFAILED[@]})); then
+		printf 'not ok: %s: %d sub-case(s) failed: %s\n' "$TEST_NAME" "${#_LIB_SUBFAILED[@]}" "${_LIB_SUBFAILED[*]}"
+		_lib_reason "sub-case(s) failed: ${_LIB_SUBFAILED[*]}"
+		rc=1
+	fi
+	exit "$rc"
+}
+trap _lib_on_exit EXIT
+
+defer() {
+	local q
+	printf -v q '%q ' "$@"
+	_LIB_DEFERRED+=("$q")
+}
+
+subtest() {
+	local sub=$1 rc=0
+	shift
+	# Run as an async job and wait for it: a subshell whose status is tested
+	# directly (if, ||) would run with `set -e` silently disabled.
+	# shellcheck disable=SC2030 # the subshell's copies are meant to be local
+	(
+		_LIB_SUB=$sub
+		_LIB_DEFERRED=()
+		_LIB_SUBFAILED=()
+		trap _lib_on_exit EXIT
+		"$@"
+	) &
+	wait $! || rc=$?
+	if ((rc == 0)); then
+		printf 'ok: %s/%s\n' "$TEST_NAME" "$sub"
+	else
+		printf 'not ok: %s/%s\n' "$TEST_NAME" "$sub"
+		# shellcheck disable=SC2031 # the parent's list, not the subshell's
+		_LIB_SUBFAILED+=("$sub")
+	fi
+}
+
+assert_eq() {
+	[[ $1 == "$2" ]] || FAIL_DEPTH=2 fail "${3:-value}: got '$1', want '$2'"
+}
+assert_ne() {
+	[[ $1 != "$2" ]] || FAIL_DEPTH=2 fail "${3:-value}: got '$1', which it must not be"
+}
+assert_match() {
+	[[ $1 =~ $2 ]] || FAIL_DEPTH=2 fail "${3:-value}: '$1' does not match /$2/"
+}
+assert_nomatch() {
+	[[ ! $1 =~ $2 ]] || FAIL_DEPTH=2 fail "${3:-value}: '$1' matches /$2/"
+}
+assert_line() { # some line of GOT matches ERE (^ and $ anchor lines here)
+	local l
+	while IFS= read -r l; do
+		[[ $l =~ $2 ]] && return 0
+	done <<<"$1"
+	FAIL_DEPTH=2 fail "${3:-value}: no line of '$1' matches /$2/"
+}
+
+_lib_capture() { # runs "$@", sets OUT ERR RC
+	local o=${TMPDIR:-/tmp}/.lib-capture.$BASHPID
+	RC=0
+	"$@" >"$o.out" 2>"$o.err" || RC=$?
+	OUT=$(<"$o.out") ERR=$(<"$o.err")
+}
+
+expect_fail() {
+	_lib_capture "$@"
+	if ((RC == 0)); then
+		FAIL_DEPTH=2 fail "expected to fail, but succeeded: $*${OUT:+ (stdout: $OUT)}"
+	fi
+}
+
+expect_ok() {
+	_lib_capture "$@"
+	if ((RC != 0)); then
+		FAIL_DEPTH=2 fail "failed with status $RC: $*${ERR:+ (stderr: $ERR)}"
+	fi
+}
+
+wait_for() {
+	local t=10 iv=0.1
+	while (($#)); do
+		case $1 in
+		-t) t=$2; shift 2 ;;
+		-i) iv=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	local s=${t%%.*} f=0
+	[[ $t == *.* ]] && f=${t#*.}
+	f=${f}000000
+	local deadline=$((${EPOCHREALTIME/./} + 10#${s:-0} * 1000000 + 10#${f:0:6}))
+	until "$@" >/dev/null 2>&1; do
+		if ((${EPOCHREALTIME/./} > deadline)); then
+			FAIL_DEPTH=2 fail "timed out after ${t}s waiting for: $*"
+		fi
+		sleep "$iv"
+	done
+}
+
+load_wgc() {
+	if [[ -d /sys/module/wgc ]]; then
+		(($# == 0)) || FAIL_DEPTH=2 fail "load_wgc $*: wgc is already loaded (unload_wgc first)"
+		return 0
+	fi
+	modinfo wgc >/dev/null 2>&1 ||
+		FAIL_DEPTH=2 fail "wgc.ko is not in the VM image (build it, then rerun qemu/run.sh)"
+	local err
+	err=$(modprobe wgc "$@" 2>&1) || FAIL_DEPTH=2 fail "modprobe wgc $* failed: $err"
+	[[ -d /sys/module/wgc ]] || FAIL_DEPTH=2 fail "modprobe wgc succeeded, but /sys/module/wgc is missing"
+}
+
+unload_wgc() {
+	local i err
+	for ((i = 0; i < 100; i++)); do
+		[[ -d /sys/module/wgc ]] || return 0
+		err=$(rmmod wgc 2>&1) && return 0
+		sleep 0.1
+	done
+	FAIL_DEPTH=2 fail "rmmod wgc failed: $err"
+}
+
+need_modules() {
+	local m err
+	for m in "$@"; do
+		err=$(modprobe "$m" 2>&1) || FAIL_DEPTH=2 fail "modprobe $m failed: $err"
+	done
+}
+
+netns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+}
+
+nsexec() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+for _i in 0 1 2 3 4 5 6 7 8 9; do
+	eval "n$_i() { ip netns exec n$_i \"\$@\"; }"
+done
+unset _i

@@ -1,0 +1,337 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Command-line tests of wgctl that need no wgc module and change nothing:
+# key commands, argument checking, and error reporting. Run on the build
+# host by "make -C tools/wgctl unit", or anywhere with WGCTL=/path/to/wgctl.
+#
+# Prints "PASS: unit/cli/<name>" or "FAIL: unit/cli/<name>: <why>" per
+# case; exits non-zero if any failed.
+
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WGCTL=${WGCTL:-$here/../../tools/wgctl/wgctl}
+# An interface name that cannot exist (the test never creates one).
+NOSUCH=wgcnosuch0
+
+ALICE_PRIV=dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=
+ALICE_PUB=hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
+BOB_PRIV=XasIfmJKikt54X+Lg4AO5m87sSkmGLb9HC+LJ/+I4Os=
+BOB_PUB=3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08=
+
+failures=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wgctl-cli.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: unit/cli/$1"; }
+fail() { echo "FAIL: unit/cli/$1: $2"; failures=$((failures + 1)); }
+
+# run ARGS...: run wgctl with stdin from /dev/null; sets out, err, rc.
+run() {
+	out=$("$WGCTL" "$@" </dev/null 2>"$tmp/stderr")
+	rc=$?
+	err=$(<"$tmp/stderr")
+}
+
+# run_in INPUT ARGS...: the same with INPUT on stdin.
+run_in() {
+	local input=$1
+	shift
+	out=$(printf '%s' "$input" | "$WGCTL" "$@" 2>"$tmp/stderr")
+	rc=$?
+	err=$(<"$tmp/stderr")
+}
+
+lines() {
+	[[ -z $1 ]] && echo 0 && return
+	printf '%s\n' "$1" | wc -l
+}
+
+# expect_error NAME PATTERN: failed with exactly one stderr line matching
+# the extended regex PATTERN and nothing on stdout.
+expect_error() {
+	if ((rc != 1)); then
+		fail "$1" "exit status $rc, wanted 1"
+	elif [[ -n $out ]]; then
+		fail "$1" "unexpected stdout: $out"
+	elif (($(lines "$err") != 1)); then
+		fail "$1" "wanted one stderr line, got: $err"
+	elif ! grep -Eq -- "$2" <<<"$err"; then
+		fail "$1" "stderr \"$err\" does not match /$2/"
+	else
+		pass "$1"
+	fi
+}
+
+# expect_early_error NAME PATTERN: as above, and the kernel was never
+# asked: no "Unable to modify" and no "module is not loaded".
+expect_early_error() {
+	if grep -Eq 'Unable to modify|module is not loaded' <<<"$err"; then
+		fail "$1" "reached the kernel: $err"
+	else
+		expect_error "$1" "$2"
+	fi
+}
+
+is_key() {
+	[[ $1 =~ ^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$ ]]
+}
+
+# --- genkey, genpsk, pubkey ---
+
+run genkey
+if ((rc == 0)) && is_key "$out" && ((${#out} == 44)) && [[ -z $err ]]; then
+	pass genkey-format
+else
+	fail genkey-format "rc=$rc out=\"$out\" err=\"$err\""
+fi
+
+run genpsk
+if ((rc == 0)) && is_key "$out" && [[ -z $err ]]; then
+	pass genpsk-format
+else
+	fail genpsk-format "rc=$rc out=\"$out\""
+fi
+
+run genkey
+k1=$out
+run genkey
+if [[ $k1 != "$out" ]]; then
+	pass genkey-differs
+else
+	fail genkey-differs "two runs gave $out"
+fi
+
+bad=
+for i in $(seq 20); do
+	key=$("$WGCTL" genkey)
+	bytes=($(base64 -d <<<"$key" | od -An -tu1))
+	first=${bytes[0]} last=${bytes[31]}
+	if ((first % 8 != 0 || last < 64 || last > 127)); then
+		bad="$key: first byte $first, last byte $last"
+		break
+	fi
+done
+if [[ -z $bad ]]; then
+	pass genkey-clamped
+else
+	fail genkey-clamped "$bad"
+fi
+
+key=$("$WGCTL" genkey)
+run_in "$key" pubkey
+pub1=$out
+run_in "$key" pubkey
+if ((rc == 0)) && is_key "$pub1" && [[ $pub1 == "$out" && $pub1 != "$key" ]]; then
+	pass genkey-pubkey-consistent
+else
+	fail genkey-pubkey-consistent "key $key gave \"$pub1\" then \"$out\""
+fi
+
+if command -v wg >/dev/null; then
+	theirs=$(printf '%s\n' "$key" | wg pubkey)
+	if [[ $theirs == "$pub1" ]]; then
+		pass pubkey-matches-wg
+	else
+		fail pubkey-matches-wg "wg says $theirs, wgctl $pub1"
+	fi
+fi
+
+run_in "$ALICE_PRIV"$'\n' pubkey
+if ((rc == 0)) && [[ $out == "$ALICE_PUB" && -z $err ]]; then
+	pass pubkey-rfc7748-alice
+else
+	fail pubkey-rfc7748-alice "rc=$rc out=\"$out\" err=\"$err\""
+fi
+
+run_in "$BOB_PRIV"$' \t\r\n\n' pubkey
+if ((rc == 0)) && [[ $out == "$BOB_PUB" ]]; then
+	pass pubkey-rfc7748-bob-trailing-whitespace
+else
+	fail pubkey-rfc7748-bob-trailing-whitespace "rc=$rc out=\"$out\""
+fi
+
+KEYERR='^wgctl: Key is not the correct length or format$'
+run_in "garbage" pubkey
+expect_error pubkey-garbage "$KEYERR"
+run_in "" pubkey
+expect_error pubkey-empty "$KEYERR"
+run_in "${ALICE_PRIV:0:43}" pubkey
+expect_error pubkey-43-chars "$KEYERR"
+run_in "${ALICE_PRIV}A" pubkey
+expect_error pubkey-45-chars "$KEYERR"
+run_in " $ALICE_PRIV" pubkey
+expect_error pubkey-leading-space "$KEYERR"
+run_in "${ALICE_PRIV:0:42}p=" pubkey
+expect_error pubkey-non-canonical "$KEYERR"
+run_in "$(head -c 100000 /dev/zero | tr '\0' 'A')" pubkey
+expect_error pubkey-huge-input "$KEYERR"
+
+run genkey extra
+expect_error genkey-extra-argument '^Usage: wgctl genkey$'
+
+# World-accessible output file: a warning, and the key is still written.
+(umask 022 && "$WGCTL" genkey >"$tmp/key-022" 2>"$tmp/warn-022")
+(umask 077 && "$WGCTL" genkey >"$tmp/key-077" 2>"$tmp/warn-077")
+if grep -q '^Warning: writing to world accessible file\.$' "$tmp/warn-022" &&
+   grep -q '^Consider setting the umask to 077 and trying again\.$' "$tmp/warn-022" &&
+   is_key "$(<"$tmp/key-022")" && [[ ! -s $tmp/warn-077 ]] &&
+   is_key "$(<"$tmp/key-077")"; then
+	pass genkey-world-accessible-warning
+else
+	fail genkey-world-accessible-warning "$(cat "$tmp/warn-022" "$tmp/warn-077")"
+fi
+
+# --- set: everything is checked before the kernel is asked ---
+
+umask 077
+printf '%s\n' "$ALICE_PRIV" >"$tmp/good.key"
+printf 'not a key\n' >"$tmp/junk.key"
+: >"$tmp/empty.key"
+
+for port in 65536 -1 '' 12a 0x10 99999999999; do
+	run set "$NOSUCH" listen-port "$port"
+	expect_early_error "set-bad-port-\"$port\"" \
+		"^wgctl: Invalid listen port: \`$port'"
+done
+
+for mark in -1 0x100000000 12a '' OFF 0x; do
+	run set "$NOSUCH" fwmark "$mark"
+	expect_early_error "set-bad-fwmark-\"$mark\"" \
+		"^wgctl: Invalid fwmark: \`$mark'"
+done
+
+run set "$NOSUCH" private-key "$tmp/junk.key"
+expect_early_error set-bad-keyfile \
+	"^wgctl: Key is not the correct length or format: \`$tmp/junk.key'\$"
+
+run set "$NOSUCH" private-key "$tmp/missing.key"
+expect_early_error set-missing-keyfile \
+	"^wgctl: Unable to read private key file \`$tmp/missing.key': No such file or directory\$"
+
+run set "$NOSUCH" private-key "$tmp"
+expect_early_error set-keyfile-is-directory "\`$tmp': Is a directory\$"
+
+# bash process substitution hands over /dev/fd/N.
+out=$("$WGCTL" set "$NOSUCH" private-key <(echo junk) 2>"$tmp/stderr")
+rc=$?
+err=$(<"$tmp/stderr")
+expect_early_error set-bad-keyfile-process-substitution \
+	"^wgctl: Key is not the correct length or format: \`/dev/fd/[0-9]+'\$"
+
+# A good key, then a bad option later on: still refused up front.
+out=$("$WGCTL" set "$NOSUCH" private-key <(echo "$ALICE_PRIV") \
+	listen-port 70000 2>"$tmp/stderr")
+rc=$?
+err=$(<"$tmp/stderr")
+expect_early_error set-good-key-then-bad-port "Invalid listen port: \`70000'"
+
+run set "$NOSUCH" listen-port 1 fwmark 0x1 fwmark nope
+expect_early_error set-last-option-checked "Invalid fwmark: \`nope'"
+
+# The permissions warning waits until the command line is known good.
+chmod 0644 "$tmp/good.key"
+run set "$NOSUCH" private-key "$tmp/good.key" listen-port x
+expect_early_error set-no-warning-before-error "Invalid listen port"
+chmod 0600 "$tmp/good.key"
+
+run set "$NOSUCH" bogus 1
+if ((rc == 1)) && [[ $(head -n1 <<<"$err") == "wgctl: Invalid argument: \`bogus'" ]] &&
+   grep -q '^Usage: wgctl set ' <<<"$err"; then
+	pass set-unknown-option
+else
+	fail set-unknown-option "rc=$rc err=\"$err\""
+fi
+
+run set "$NOSUCH" listen-port
+if ((rc == 1)) && grep -q "^wgctl: Missing value for \`listen-port'" <<<"$err"; then
+	pass set-missing-value
+else
+	fail set-missing-value "rc=$rc err=\"$err\""
+fi
+
+run set
+if ((rc == 1)) && grep -q '^Usage: wgctl set ' <<<"$err"; then
+	pass set-no-interface
+else
+	fail set-no-interface "rc=$rc err=\"$err\""
+fi
+
+run set abcdefghijklmnopq listen-port 1
+expect_early_error set-long-name "^wgctl: Invalid interface name: "
+
+# Nothing here reaches generic netlink: looking up the "wgc" family on the
+# build machine would make its kernel try to autoload a module. What the
+# kernel answers is tested in the VM (selftests/config.test.sh).
+
+# --- show and the rest ---
+
+run show "$NOSUCH" bogus
+if ((rc == 1)) && [[ -z $out ]] && grep -q '^Usage: wgctl show ' <<<"$err"; then
+	pass show-bad-field
+else
+	fail show-bad-field "rc=$rc err=\"$err\""
+fi
+
+run show all peers
+if ((rc == 1)) && grep -q '^Usage: wgctl show ' <<<"$err"; then
+	pass show-all-bad-field
+else
+	fail show-all-bad-field "rc=$rc err=\"$err\""
+fi
+
+run show interfaces public-key
+if ((rc == 1)) && grep -q '^Usage: wgctl show ' <<<"$err"; then
+	pass show-interfaces-extra-argument
+else
+	fail show-interfaces-extra-argument "rc=$rc err=\"$err\""
+fi
+
+run show interfaces
+if ((rc == 0)) && [[ -z $err ]]; then
+	pass show-interfaces
+else
+	fail show-interfaces "rc=$rc err=\"$err\""
+fi
+
+run bogus
+if ((rc == 1)) && [[ -z $out ]] &&
+   [[ $(head -n1 <<<"$err") == "wgctl: Invalid subcommand: \`bogus'" ]] &&
+   grep -q '^Usage: wgctl <cmd>' <<<"$err"; then
+	pass unknown-command
+else
+	fail unknown-command "rc=$rc err=\"$err\""
+fi
+
+run --help
+if ((rc == 0)) && [[ -z $err ]]; then
+	missing=
+	for cmd in show set genkey genpsk pubkey; do
+		grep -q "^  $cmd: " <<<"$out" || missing+=" $cmd"
+	done
+	if [[ -z $missing ]]; then
+		pass help-lists-commands
+	else
+		fail help-lists-commands "missing:$missing"
+	fi
+else
+	fail help-lists-commands "rc=$rc err=\"$err\""
+fi
+
+run --version
+if ((rc == 0)) && [[ $out =~ ^wgctl\ [0-9] ]]; then
+	pass version
+else
+	fail version "rc=$rc out=\"$out\""
+fi
+
+if "$WGCTL" genkey >/dev/full 2>"$tmp/stderr"; then
+	fail write-error "genkey to /dev/full succeeded"
+else
+	err=$(<"$tmp/stderr")
+	rc=1 out=
+	expect_error write-error '^wgctl: Unable to write key: No space left on device$'
+fi
+
+((failures == 0))

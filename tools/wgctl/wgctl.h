@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bits shared by all wgctl subcommands.
+ */
+#ifndef WGCTL_H
+#define WGCTL_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#ifndef WGCTL_VERSION
+#define WGCTL_VERSION "0.1.0"
+#endif
+
+/*
+ * Messages always say "wgctl", however the binary was invoked, so that
+ * scripts and tests can match them.
+ */
+#define PROG_NAME "wgctl"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * A subcommand's own --help. "help" alone is not taken here, since it is
+ * also a perfectly good interface name.
+ */
+static inline bool is_help_arg(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+int show_main(int argc, char *argv[]);
+int set_main(int argc, char *argv[]);
+int genkey_main(int argc, char *argv[]);
+int genpsk_main(int argc, char *argv[]);
+int pubkey_main(int argc, char *argv[]);
+
+#endif /* WGCTL_H */
