@@ -2,7 +2,9 @@
 #
 #   make                 build wgc.ko (for Debian's test kernel) and wgctl
 #   make KDIR=<tree>     build the module for another kernel tree
-#   make check [T=name]  every test: build checks, unit tests, VM selftests
+#   make check [T=name] [KERNEL="debian debug"]
+#                        every test: build checks, unit tests, VM selftests on
+#                        Debian's kernel and/or the debug (sanitizer) kernel
 #   make demo            the main job: a wgc demo in the VM
 #   make -C qemu shell   an interactive shell in the VM
 
@@ -21,7 +23,7 @@ deps:
 	scripts/deps.sh
 
 check:
-	scripts/check.sh $(T)
+	KERNEL="$(KERNEL)" scripts/check.sh $(T)
 
 demo: deps
 	$(MAKE) all

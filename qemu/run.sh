@@ -14,15 +14,19 @@
 #                   (leave with `exit` or `poweroff`; Ctrl-A x kills QEMU)
 #   --tests         test names (space or comma separated; default: all)
 #   --kernel        kernel release (/boot/vmlinuz-VERSION, modules from
-#                   /lib/modules/VERSION) or a bzImage path (its release is
-#                   read from the image; modules from $WGC_MODROOT/lib/modules)
+#                   /lib/modules/VERSION), a bzImage or vmlinux path (its
+#                   release is read from the image; modules from
+#                   $WGC_MODROOT/lib/modules), or "debug": the sanitizer kernel
+#                   of qemu/debug-kernel.sh, built on first use, with wgc.ko
+#                   built for it in build/kmod-debug/
 #   --timeout       whole-run limit, default 1500 s (25 min) in test and demo
 #                   mode, none in shell mode or with --gdb
 #   --test-timeout  per-test limit inside the VM, for every test (default: the
 #                   test's "# timeout: N" line, else 300 s)
 #   --append        extra kernel command line (e.g. wgc.<param>=... for the
 #                   module, dyndbg=...)
-#   --gdb           QEMU waits for gdb on 127.0.0.1:1234 (like -s -S), kernel
+#   --gdb           QEMU waits for gdb on 127.0.0.1:$WGC_GDB_PORT (default
+#                   1234; like -s -S), kernel
 #                   gets nokaslr; no whole-run timeout unless --timeout
 #
 # Environment: WGC_ALLOW_MISSING=1 boots without wgc.ko/wgctl; WGC_NO_KVM=1
@@ -106,6 +110,19 @@ bzimage_release() {
 	dd if="$1" bs=1 skip=$((off + 0x200)) count=128 status=none | tr '\0' '\n' | head -n1 | cut -d' ' -f1
 }
 is_elf() { [[ $(head -c4 "$1" | tr -d '\0') == $'\x7fELF' ]]; }
+MEM=${WGC_VM_MEM:-1G}
+GDB_PORT=${WGC_GDB_PORT:-1234}
+# "debug": the sanitizer kernel of qemu/debug-kernel.sh (built on first use)
+# with wgc.ko built for it; KASAN's shadow and quarantine want more memory.
+if [[ $KERNEL == debug ]]; then
+	dk=$("$QEMU_DIR/debug-kernel.sh") || die "building the debug kernel failed"
+	"$REPO/scripts/build-module.sh" "$dk/build" "$REPO/build/kmod-debug" -s >&2 ||
+		die "building wgc.ko for the debug kernel failed"
+	export WGC_MODROOT=$dk/modroot
+	export WGC_KO=${WGC_KO:-$REPO/build/kmod-debug/wgc.ko}
+	KERNEL=$dk/build/vmlinux
+	MEM=${WGC_VM_MEM:-2G}
+fi
 if [[ -z $KERNEL ]]; then
 	KVER=$("$REPO/scripts/kernel-version.sh")
 	KIMG=/boot/vmlinuz-$KVER
@@ -182,7 +199,7 @@ fi
 [[ -n $APPEND ]] && CMDLINE+=" $APPEND"
 
 QEMU=(qemu-system-x86_64 -nographic -no-reboot -nodefaults -no-user-config
-	-m 1G -smp 2 -nic none -kernel "$BOOT_IMG" -initrd "$INITRD" -append "$CMDLINE")
+	-m "$MEM" -smp 2 -nic none -kernel "$BOOT_IMG" -initrd "$INITRD" -append "$CMDLINE")
 if [[ ${WGC_NO_KVM:-0} != 1 && -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; then
 	QEMU+=(-enable-kvm -cpu host)
 	ACCEL=kvm
@@ -192,9 +209,8 @@ else
 fi
 if ((GDB)); then
 	# = -s -S, but the gdb stub listens on the loopback interface only
-	QEMU+=(-gdb tcp:127.0.0.1:1234 -S)
-	echo "qemu/run.sh: QEMU waits for gdb on 127.0.0.1:1234:" \
-		"gdb /usr/lib/debug/boot/vmlinux-$KVER -ex 'target remote :1234' (package linux-image-$KVER-dbg)" >&2
+	QEMU+=(-gdb "tcp:127.0.0.1:$GDB_PORT" -S)
+	echo "qemu/run.sh: QEMU waits for gdb on 127.0.0.1:$GDB_PORT (attach: make -C qemu gdb)" >&2
 fi
 
 LOG=""
@@ -253,7 +269,7 @@ CLEAN=$LOG.txt
 tr -d '\r' <"$LOG" >"$CLEAN"
 
 # Kernel splats, anywhere (the console and the dmesg dump at the end).
-SPLAT_RE='(^|[^[:alnum:]_])(Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|general protection fault|Kernel panic|Call Trace:|possible circular locking|suspicious RCU usage|kmemleak|lockdep|refcount_t:)'
+SPLAT_RE='(^|[^[:alnum:]_])(Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|general protection fault|Kernel panic|Call Trace:|possible circular locking|suspicious RCU usage|kmemleak|lockdep|refcount_t:|unreferenced object)'
 SPLATS=$(grep -a -n -E "$SPLAT_RE" "$CLEAN" | head -n 20 || true)
 
 echo

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: installs what is missing, builds, and runs every test, ending
-# with one "N passed, N failed" line. With test names, runs only those VM
-# selftests after the build checks.
+# make check [T="name ..."] [KERNEL="debian debug"]
+#
+# Installs what is missing, builds, and runs every test, ending with one
+# "N passed, N failed" line over everything. KERNEL names the kernels the VM
+# selftests run on: "debian" (the default: Debian's linux-image-amd64) and
+# "debug" (qemu/debug-kernel.sh: Linux 6.12 with KASAN, kmemleak, lockdep
+# and UBSAN, built once into a cache; its run adds the scripted GDB test).
+# With test names, only those VM selftests run, after the build checks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+kernels=${KERNEL:-debian}
 logs=build/check
 passed=0
 failed=0
@@ -21,8 +27,8 @@ count() {
 	fi
 }
 
-# Adds a step's own "N passed, N failed" line; a step that died before
-# printing one counts as one failure.
+# Adds the counts of PASS:/FAIL: lines (or of a step's own "N passed,
+# N failed" line); a step that died before printing one counts as a failure.
 count_from_log() {
 	local line
 
@@ -48,6 +54,32 @@ build_step() {
 	count "build/$name" $status
 }
 
+vm_suite() { # vm_suite KERNEL-NAME run.sh-arguments...
+	local name=$1 log=$logs/vm-$1.log
+	shift
+	echo "=== VM selftests on the $name kernel"
+	WGC_SKIP_DEPS=1 qemu/run.sh --mode test --tests "$tests" "$@" 2>&1 | tee "$log"
+	count_from_log "vm-$name" "$log"
+}
+
+debug_kernel() {
+	local dir
+
+	echo "=== the debug kernel (built once, then cached)"
+	dir=$(qemu/debug-kernel.sh 2> >(tee $logs/debug-kernel.log >&2))
+	count build/debug-kernel $?
+	[ -n "$dir" ] || return 0
+	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
+	build_step module-debug scripts/build-module.sh "$dir/build" build/kmod-debug W=1
+	vm_suite debug --kernel debug
+	if [ -z "$tests" ]; then
+		qemu/gdb-test.sh 2>&1 | tee $logs/gdb-test.log
+		passed=$((passed + $(grep -c '^PASS: ' $logs/gdb-test.log)))
+		failed=$((failed + $(grep -c '^FAIL: ' $logs/gdb-test.log)))
+	fi
+}
+
+tests="$*"
 scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$logs"
 
@@ -55,7 +87,7 @@ build_step module make --no-print-directory module W=1
 build_step wgctl make --no-print-directory wgctl
 build_step selftest-tools make --no-print-directory -C selftests/tools
 
-if [ $# -eq 0 ]; then
+if [ -z "$tests" ]; then
 	scripts/checkpatch.sh
 	count style/checkpatch $?
 
@@ -63,12 +95,20 @@ if [ $# -eq 0 ]; then
 	count_from_log unit $logs/unit.log
 fi
 
-if [ -f wgc.ko ] && [ -x tools/wgctl/wgctl ]; then
-	qemu/run.sh --mode test --tests "$*" 2>&1 | tee $logs/vm.log
-	count_from_log vm $logs/vm.log
-else
-	count "vm (nothing to test: the build failed)" 1
-fi
+for kernel in $kernels; do
+	case $kernel in
+	debian)
+		vm_suite debian
+		;;
+	debug)
+		debug_kernel
+		;;
+	*)
+		echo "unknown KERNEL '$kernel' (expected debian and/or debug)"
+		count "kernel/$kernel" 1
+		;;
+	esac
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,8 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 gcc make kmod
 	# checkpatch.pl for make check
 	linux-source-6.1 perl
+	# the debug kernel (qemu/debug-kernel.sh) and GDB
+	linux-source-6.12 bc flex bison libelf-dev gdb
 	# wgctl build
 	libmnl-dev libsodium-dev pkg-config
 	# VM and initramfs
