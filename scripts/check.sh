@@ -73,10 +73,19 @@ debug_kernel() {
 	build_step module-debug scripts/build-module.sh "$dir/build" build/kmod-debug W=1
 	vm_suite debug --kernel debug
 	if [ -z "$tests" ]; then
-		qemu/gdb-test.sh 2>&1 | tee $logs/gdb-test.log
-		passed=$((passed + $(grep -c '^PASS: ' $logs/gdb-test.log)))
-		failed=$((failed + $(grep -c '^FAIL: ' $logs/gdb-test.log)))
+		checks_step gdb-test qemu/gdb-test.sh
+		checks_step splat-test qemu/splat-test.sh
 	fi
+}
+
+# A script printing its own PASS:/FAIL: lines; each one counts.
+checks_step() {
+	local log=$logs/$1.log
+	shift
+	"$@" 2>&1 | tee "$log"
+	passed=$((passed + $(grep -c '^PASS: ' "$log")))
+	failed=$((failed + $(grep -c '^FAIL: ' "$log")))
+	grep -q '^\(PASS\|FAIL\): ' "$log" || count "$1 (no result)" 1
 }
 
 tests="$*"
