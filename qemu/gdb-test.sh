@@ -46,6 +46,7 @@ timeout 900 "$REPO/qemu/gdb.sh" -batch \
 	-ex "continue" \
 	-ex "bt" \
 	-ex "print dev->name" \
+	-ex 'print $wgc_dev(dev)->dev == dev' \
 	-ex "delete" \
 	-ex "continue" >"$gdb_log" 2>&1
 wait "$vm"
@@ -57,6 +58,8 @@ grep -Eq '^#0 +wgc_xmit \(.*\) at .*module/device\.c:[0-9]+' "$gdb_log"
 result backtrace-source-line $? "see $gdb_log"
 grep -Eq '^\$1 = "wg0' "$gdb_log"
 result inspect-device $? "see $gdb_log"
+grep -Eq '^\$2 = 1$' "$gdb_log"
+result wgc-dev-helper $? "see $gdb_log"
 [[ $vm_status == 0 ]] && grep -q '^1 passed, 0 failed' "$vm_log"
 result vm-resumed-and-passed $? "status $vm_status, see $vm_log"
 exit $failed

@@ -44,3 +44,27 @@ loads later. Breakpoints in the module may be set before it loads."""
 
 
 WgcSymbols()
+
+
+class WgcDev(gdb.Function):
+    """Return the struct wgc_device of a wgc net_device.
+
+Usage: $wgc_dev(DEV), e.g. print *$wgc_dev(dev)
+
+netdev_priv() is an inline function GDB cannot call: the private area sits
+right after struct net_device, aligned to NETDEV_ALIGN (32) bytes."""
+
+    NETDEV_ALIGN = 32
+
+    def __init__(self):
+        super().__init__("wgc_dev")
+
+    def invoke(self, dev):
+        net_device = gdb.lookup_type("struct net_device")
+        offset = -(-net_device.sizeof // self.NETDEV_ALIGN) * self.NETDEV_ALIGN
+        address = int(dev.cast(gdb.lookup_type("unsigned long"))) + offset
+        wgc_device = gdb.lookup_type("struct wgc_device").pointer()
+        return gdb.Value(address).cast(wgc_device)
+
+
+WgcDev()
