@@ -7,8 +7,8 @@
 # UBSAN, DWARF, GDB scripts, no KASLR).
 #
 # The result lives in a cache outside the repository, named after a hash of
-# the source tarball, the config fragment, this script and the compiler, and
-# is reused for as long as none of them changes:
+# the source tarball, the config fragment, the compiler and BUILD_RECIPE
+# (below), and is reused for as long as none of them changes:
 #
 #   $WGC_CACHE_DIR (default ~/.cache/wgc)/debug-kernel-<hash>/
 #     build/vmlinux, build/vmlinux-gdb.py   the kernel and its GDB scripts
@@ -21,7 +21,16 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 FRAGMENT=$REPO/qemu/debug-kernel.config
-CACHE=${WGC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wgc}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+CACHE=${WGC_CACHE_DIR:-${XDG_CACHE_HOME:-$home/.cache}/wgc}
+
+# Bump when a change to this script changes what it produces; edits that do
+# not (comments, messages) must not cost a 15-minute rebuild.
+BUILD_RECIPE=1
+
+# Other builds are removed once unused for this long (each use touches its
+# "done" file): a build in use by a concurrent run is never pulled away.
+STALE_DAYS=2
 
 die() { echo "debug-kernel.sh: $*" >&2; exit 1; }
 log() { echo "debug-kernel.sh: $*" >&2; }
@@ -30,7 +39,8 @@ log() { echo "debug-kernel.sh: $*" >&2; }
 
 key=$( {
 	stat -c '%s %Y' "$TARBALL"
-	cat "$FRAGMENT" "$0"
+	cat "$FRAGMENT"
+	echo "recipe $BUILD_RECIPE"
 	gcc --version | head -n 1
 } | sha256sum | cut -c1-16)
 OUT=$CACHE/debug-kernel-$key
@@ -40,6 +50,7 @@ exec 9>"$CACHE/debug-kernel.lock"
 flock 9
 
 if [[ -f $OUT/done ]]; then
+	touch "$OUT/done"
 	echo "$OUT"
 	exit 0
 fi
@@ -68,7 +79,10 @@ check_config() {
 start=$SECONDS
 for old in "$CACHE"/debug-kernel-*; do
 	[[ -d $old && $old != "$OUT" ]] || continue
-	log "removing the outdated build $old"
+	# In use (done touched) or being built (build.log growing): keep.
+	[[ -z $(find "$old/done" "$old/build.log" -mtime "-$STALE_DAYS" 2>/dev/null) ]] ||
+		continue
+	log "removing $old, unused for $STALE_DAYS days"
 	rm -rf "$old"
 done
 rm -rf "$OUT"

@@ -27,8 +27,8 @@ count() {
 	fi
 }
 
-# Adds the counts of PASS:/FAIL: lines (or of a step's own "N passed,
-# N failed" line); a step that died before printing one counts as a failure.
+# Adds a step's own "N passed, N failed" line; a step that died before
+# printing one counts as one failure.
 count_from_log() {
 	local line
 
@@ -80,12 +80,12 @@ debug_kernel() {
 
 # A script printing its own PASS:/FAIL: lines; each one counts.
 checks_step() {
-	local log=$logs/$1.log
+	local name=$1 log=$logs/$1.log
 	shift
 	"$@" 2>&1 | tee "$log"
 	passed=$((passed + $(grep -c '^PASS: ' "$log")))
 	failed=$((failed + $(grep -c '^FAIL: ' "$log")))
-	grep -q '^\(PASS\|FAIL\): ' "$log" || count "$1 (no result)" 1
+	grep -q '^\(PASS\|FAIL\): ' "$log" || count "$name (no result)" 1
 }
 
 tests="$*"
