@@ -9,6 +9,7 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <linux/random.h>
 #include <net/genetlink.h>
 
 /* 6.6 embedded a struct genl_info in struct genl_dumpit_info. */
@@ -28,6 +29,16 @@ static inline void wgc_compat_set_lltx(struct net_device *dev)
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/* 6.2 renamed prandom_u32_max() to get_random_u32_below(). */
+static inline u32 wgc_compat_random_below(u32 ceil)
+{
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+	return get_random_u32_below(ceil);
+#else
+	return prandom_u32_max(ceil);
 #endif
 }
 

@@ -5,8 +5,14 @@
 
 #include "device.h"
 #include "compat.h"
+#include "index.h"
 #include "messages.h"
+#include "peer.h"
+#include "queueing.h"
+#include "receive.h"
+#include "send.h"
 #include "socket.h"
+#include "timers.h"
 
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
@@ -34,6 +40,7 @@ static int wgc_open(struct net_device *dev)
 	struct wgc_device *wgc = netdev_priv(dev);
 	struct inet6_dev *idev = __in6_dev_get(dev);
 	struct wgc_socket_pair sockets;
+	struct wgc_peer *peer;
 	int ret;
 
 	/*
@@ -45,49 +52,115 @@ static int wgc_open(struct net_device *dev)
 
 	mutex_lock(&wgc->device_update_lock);
 	ret = wgc_socket_bind(wgc, wgc->listen_port, &sockets);
-	if (!ret)
-		wgc_socket_install(wgc, &sockets);
+	if (ret)
+		goto out;
+	wgc_socket_install(wgc, &sockets);
+	/* The core marks the device running before calling us: timers arm. */
+	list_for_each_entry(peer, &wgc->peer_list, peer_list) {
+		wgc_packet_send_staged_packets(peer);
+		if (peer->persistent_keepalive_interval)
+			wgc_packet_send_keepalive(peer);
+	}
+out:
 	mutex_unlock(&wgc->device_update_lock);
 	return ret;
 }
 
+/*
+ * Down means no sessions: every peer forgets its keys and handshake, and
+ * what was waiting to be sent. Configuration stays.
+ */
 static int wgc_stop(struct net_device *dev)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
+	struct wgc_peer *peer;
 
 	mutex_lock(&wgc->device_update_lock);
+	list_for_each_entry(peer, &wgc->peer_list, peer_list) {
+		wgc_packet_purge_staged_packets(peer);
+		wgc_timers_stop(peer);
+		wgc_noise_handshake_clear(&peer->handshake);
+		wgc_noise_keypairs_clear(&peer->keypairs);
+		atomic64_set(&peer->last_sent_handshake,
+			     ktime_get_boottime_ns() -
+			     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
+	}
 	wgc_socket_close(wgc);
 	mutex_unlock(&wgc->device_update_lock);
 	return 0;
 }
 
-/* With no peers configured there is nowhere to send a packet. */
-static netdev_tx_t wgc_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
 static const struct net_device_ops wgc_netdev_ops = {
 	.ndo_open		= wgc_open,
 	.ndo_stop		= wgc_stop,
-	.ndo_start_xmit		= wgc_xmit,
+	.ndo_start_xmit		= wgc_packet_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
 };
 
 static const struct device_type wgc_device_type = {
 	.name = KBUILD_MODNAME,
 };
 
+static void wgc_free_queues(struct wgc_device *wgc)
+{
+	wgc_crypt_queue_uninit(&wgc->handshake_queue);
+	wgc_crypt_queue_uninit(&wgc->decrypt_queue);
+	wgc_crypt_queue_uninit(&wgc->encrypt_queue);
+}
+
+static void wgc_free_workqueues(struct wgc_device *wgc)
+{
+	destroy_workqueue(wgc->handshake_send_wq);
+	destroy_workqueue(wgc->handshake_receive_wq);
+	destroy_workqueue(wgc->packet_crypt_wq);
+}
+
+/* Frees what wgc_alloc_state() allocated, in reverse order. */
+static void wgc_free_state(struct wgc_device *wgc)
+{
+	wgc_free_queues(wgc);
+	wgc_free_workqueues(wgc);
+	wgc_index_table_free(wgc->index_table);
+	wgc_peer_table_uninit(wgc);
+	free_percpu(wgc->dev->tstats);
+}
+
+/* Handshake messages still queued hold nothing but their memory. */
+static void wgc_drain_handshakes(struct wgc_device *wgc)
+{
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume(&wgc->handshake_queue.ring)) != NULL) {
+		atomic_dec(&wgc->handshake_queue_len);
+		kfree_skb(skb);
+	}
+}
+
 /* Runs after unregistration, once the last reference is gone. */
 static void wgc_destruct(struct net_device *dev)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
 
+	mutex_lock(&wgc->device_update_lock);
+	wgc_peer_remove_all(wgc);
+	mutex_unlock(&wgc->device_update_lock);
+	/* Works still queued finish here, dropping their last references. */
+	flush_workqueue(wgc->handshake_receive_wq);
+	wgc_drain_handshakes(wgc);
+	/* The peers are freed after a grace period: wait for that too. */
+	rcu_barrier();
+	wgc_allowedips_free(&wgc->peer_allowedips, &wgc->device_update_lock);
+	wgc_free_state(wgc);
 	memzero_explicit(&wgc->static_identity, sizeof(wgc->static_identity));
+	memzero_explicit(&wgc->cookie_checker, sizeof(wgc->cookie_checker));
 	mutex_destroy(&wgc->device_update_lock);
 	netdev_dbg(dev, "device destroyed\n");
 }
+
+/* Packets are built with room for their header and padding in place. */
+#define WGC_NETDEV_FEATURES (NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SG | \
+			     NETIF_F_GSO | NETIF_F_GSO_SOFTWARE | \
+			     NETIF_F_HIGHDMA)
 
 static void wgc_setup(struct net_device *dev)
 {
@@ -100,6 +173,12 @@ static void wgc_setup(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
+	dev->needed_headroom = WGC_DATA_PACKET_HEAD_ROOM;
+	dev->needed_tailroom =
+		wgc_noise_encrypted_len(WGC_MESSAGE_PADDING_MULTIPLE);
+	dev->features |= WGC_NETDEV_FEATURES;
+	dev->hw_features |= WGC_NETDEV_FEATURES;
+	dev->hw_enc_features |= WGC_NETDEV_FEATURES;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	wgc_compat_set_lltx(dev);
 	dev->mtu = WGC_DEFAULT_MTU;
@@ -111,6 +190,99 @@ static void wgc_setup(struct net_device *dev)
 	memset(wgc, 0, sizeof(*wgc));
 	wgc->dev = dev;
 	INIT_LIST_HEAD(&wgc->creating_net_node);
+	INIT_LIST_HEAD(&wgc->peer_list);
+}
+
+static int wgc_alloc_workqueues(struct wgc_device *wgc)
+{
+	const char *name = wgc->dev->name;
+
+	wgc->packet_crypt_wq = alloc_workqueue("wgc-crypt-%s",
+					       WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM,
+					       0, name);
+	if (!wgc->packet_crypt_wq)
+		goto err;
+	wgc->handshake_receive_wq = alloc_workqueue("wgc-hs-rx-%s",
+						    WQ_CPU_INTENSIVE |
+						    WQ_FREEZABLE, 0, name);
+	if (!wgc->handshake_receive_wq)
+		goto err_crypt;
+	wgc->handshake_send_wq = alloc_workqueue("wgc-hs-tx-%s",
+						 WQ_UNBOUND | WQ_FREEZABLE, 0,
+						 name);
+	if (!wgc->handshake_send_wq)
+		goto err_receive;
+	return 0;
+
+err_receive:
+	destroy_workqueue(wgc->handshake_receive_wq);
+err_crypt:
+	destroy_workqueue(wgc->packet_crypt_wq);
+err:
+	return -ENOMEM;
+}
+
+static int wgc_alloc_queues(struct wgc_device *wgc)
+{
+	int ret;
+
+	ret = wgc_crypt_queue_init(&wgc->encrypt_queue, wgc,
+				   wgc_packet_encrypt_worker,
+				   WGC_MAX_QUEUED_PACKETS);
+	if (ret)
+		return ret;
+	ret = wgc_crypt_queue_init(&wgc->decrypt_queue, wgc,
+				   wgc_packet_decrypt_worker,
+				   WGC_MAX_QUEUED_PACKETS);
+	if (ret)
+		goto err_encrypt;
+	ret = wgc_crypt_queue_init(&wgc->handshake_queue, wgc,
+				   wgc_packet_handshake_receive_worker,
+				   WGC_MAX_QUEUED_INCOMING_HANDSHAKES);
+	if (ret)
+		goto err_decrypt;
+	return 0;
+
+err_decrypt:
+	wgc_crypt_queue_uninit(&wgc->decrypt_queue);
+err_encrypt:
+	wgc_crypt_queue_uninit(&wgc->encrypt_queue);
+	return ret;
+}
+
+/* Everything the packet path needs, before the device is visible. */
+static int wgc_alloc_state(struct wgc_device *wgc)
+{
+	int ret;
+
+	wgc->dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!wgc->dev->tstats)
+		return -ENOMEM;
+	ret = wgc_peer_table_init(wgc);
+	if (ret)
+		goto err_stats;
+	wgc->index_table = wgc_index_table_alloc();
+	if (!wgc->index_table) {
+		ret = -ENOMEM;
+		goto err_peer_table;
+	}
+	ret = wgc_alloc_workqueues(wgc);
+	if (ret)
+		goto err_index;
+	ret = wgc_alloc_queues(wgc);
+	if (ret)
+		goto err_workqueues;
+	return 0;
+
+err_workqueues:
+	wgc_free_workqueues(wgc);
+err_index:
+	wgc_index_table_free(wgc->index_table);
+err_peer_table:
+	wgc_peer_table_uninit(wgc);
+err_stats:
+	free_percpu(wgc->dev->tstats);
+	return ret;
 }
 
 /*
@@ -126,17 +298,27 @@ static int wgc_newlink(struct net *src_net, struct net_device *dev,
 
 	wgc->creating_net = src_net;
 	mutex_init(&wgc->device_update_lock);
+	init_rwsem(&wgc->identity_lock);
+	wgc_cookie_checker_init(&wgc->cookie_checker, wgc);
+	wgc_allowedips_init(&wgc->peer_allowedips);
+	ret = wgc_alloc_state(wgc);
+	if (ret)
+		goto err_mutex;
 
 	ret = register_netdevice(dev);
-	if (ret < 0) {
-		mutex_destroy(&wgc->device_update_lock);
-		return ret;
-	}
+	if (ret < 0)
+		goto err_state;
 	list_add(&wgc->creating_net_node, &wgc_net(src_net)->devices);
 	/* Set only now: a failed registration must not run it. */
 	dev->priv_destructor = wgc_destruct;
 	netdev_dbg(dev, "device created\n");
 	return 0;
+
+err_state:
+	wgc_free_state(wgc);
+err_mutex:
+	mutex_destroy(&wgc->device_update_lock);
+	return ret;
 }
 
 /* Every deletion comes here: ip link del, module unload, namespace exit. */
@@ -160,6 +342,31 @@ static struct rtnl_link_ops wgc_link_ops __read_mostly = {
 bool wgc_device_is_wgc(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &wgc_link_ops;
+}
+
+void wgc_device_install_identity(struct wgc_device *wgc,
+				 struct wgc_static_identity *identity)
+{
+	struct wgc_peer *peer, *next;
+
+	lockdep_assert_held(&wgc->device_update_lock);
+
+	/* A device does not talk to itself. */
+	if (identity->has_identity) {
+		peer = wgc_peer_lookup(wgc, identity->public_key);
+		if (peer)
+			wgc_peer_remove(peer);
+	}
+
+	down_write(&wgc->identity_lock);
+	wgc_noise_identity_replace(&wgc->static_identity, identity);
+	list_for_each_entry_safe(peer, next, &wgc->peer_list, peer_list) {
+		wgc_noise_precompute_static_static(peer);
+		wgc_noise_expire_current_peer_keypairs(peer);
+	}
+	wgc_cookie_checker_precompute_device_keys(&wgc->cookie_checker);
+	up_write(&wgc->identity_lock);
+	wgc->config_seq++;
 }
 
 static int __net_init wgc_net_init(struct net *net)

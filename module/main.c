@@ -3,8 +3,11 @@
  * wgc: an encrypted layer-3 tunnel device speaking WireGuard's protocol.
  */
 
+#include "allowedips.h"
 #include "device.h"
 #include "netlink.h"
+#include "noise.h"
+#include "selftest.h"
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -15,9 +18,16 @@ static int __init wgc_mod_init(void)
 {
 	int ret;
 
-	ret = wgc_device_init();
+	wgc_noise_init();
+	ret = wgc_allowedips_slab_init();
 	if (ret)
 		return ret;
+	ret = wgc_selftests_run();
+	if (ret)
+		goto err_allowedips;
+	ret = wgc_device_init();
+	if (ret)
+		goto err_allowedips;
 	ret = wgc_genetlink_init();
 	if (ret)
 		goto err_device;
@@ -26,6 +36,8 @@ static int __init wgc_mod_init(void)
 
 err_device:
 	wgc_device_uninit();
+err_allowedips:
+	wgc_allowedips_slab_uninit();
 	return ret;
 }
 
@@ -33,6 +45,9 @@ static void __exit wgc_mod_exit(void)
 {
 	wgc_genetlink_uninit();
 	wgc_device_uninit();
+	/* Nodes are freed after a grace period: let those finish. */
+	rcu_barrier();
+	wgc_allowedips_slab_uninit();
 }
 
 module_init(wgc_mod_init);

@@ -1,24 +1,145 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The device's long-term Curve25519 identity, the "s" of Noise IKpsk2.
+ * The Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s handshake as WireGuard runs it,
+ * and the keypairs it produces.
  */
 
 #ifndef _WGC_NOISE_H
 #define _WGC_NOISE_H
 
+#include "index.h"
+#include "messages.h"
+#include "replay.h"
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/wgc.h>
 
+struct wgc_device;
+struct wgc_peer;
+
+/* The device's long-term key pair, the "s" of Noise IK. */
 struct wgc_static_identity {
-	u8 private_key[WGC_KEY_LEN];
-	u8 public_key[WGC_KEY_LEN];
+	u8 private_key[WGC_NOISE_PUBLIC_KEY_LEN];
+	u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN];
 	bool has_identity;
 };
+
+struct wgc_symmetric_key {
+	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
+	u64 birthdate;		/* ktime_get_boottime_ns() */
+	bool is_valid;
+};
+
+/*
+ * One session's keys. Published through a peer's wgc_keypairs under RCU and
+ * reference counted: the packet path holds a reference while a packet it
+ * encrypts or decrypts is in flight.
+ */
+struct wgc_keypair {
+	struct wgc_index_entry entry;	/* our index: the peer sends with it */
+	struct wgc_symmetric_key sending;
+	atomic64_t sending_counter;
+	struct wgc_symmetric_key receiving;
+	struct wgc_replay_counter receiving_counter;
+	__le32 remote_index;		/* we send with it */
+	bool i_am_the_initiator;
+	struct kref refcount;
+	struct rcu_head rcu;
+	u64 internal_id;
+};
+
+/*
+ * A peer's sessions. "current" carries traffic; "previous" still decrypts
+ * packets that were in flight when it was replaced; "next" is a session the
+ * responder derived but that the initiator has not yet confirmed by sending
+ * on it. Writers hold keypair_update_lock; readers use RCU.
+ */
+struct wgc_keypairs {
+	struct wgc_keypair __rcu *current_keypair;
+	struct wgc_keypair __rcu *previous_keypair;
+	struct wgc_keypair __rcu *next_keypair;
+	spinlock_t keypair_update_lock;
+};
+
+enum wgc_handshake_state {
+	WGC_HANDSHAKE_ZEROED,
+	WGC_HANDSHAKE_CREATED_INITIATION,
+	WGC_HANDSHAKE_CONSUMED_INITIATION,
+	WGC_HANDSHAKE_CREATED_RESPONSE,
+	WGC_HANDSHAKE_CONSUMED_RESPONSE,
+};
+
+/*
+ * The handshake state with one peer. @lock (a sleeping lock: handshakes run
+ * in process context) protects everything but remote_static and the
+ * precomputed static-static secret, which are fixed at creation (the latter
+ * also changes with the device's identity, under the device's identity
+ * lock held for writing).
+ */
+struct wgc_handshake {
+	struct wgc_index_entry entry;
+	enum wgc_handshake_state state;
+	u64 last_initiation_consumption;	/* boottime ns */
+
+	u8 remote_static[WGC_NOISE_PUBLIC_KEY_LEN];
+	u8 precomputed_static_static[WGC_NOISE_PUBLIC_KEY_LEN];
+	u8 preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN];
+
+	u8 ephemeral_private[WGC_NOISE_PUBLIC_KEY_LEN];
+	u8 remote_ephemeral[WGC_NOISE_PUBLIC_KEY_LEN];
+	u8 hash[WGC_NOISE_HASH_LEN];
+	u8 chaining_key[WGC_NOISE_HASH_LEN];
+	/* The newest initiation timestamp accepted from the peer. */
+	u8 latest_timestamp[WGC_NOISE_TIMESTAMP_LEN];
+	__le32 remote_index;
+
+	struct rw_semaphore lock;
+};
+
+void wgc_noise_init(void);
 
 int __must_check
 wgc_noise_identity_from_private_key(struct wgc_static_identity *identity,
 				    const u8 private_key[WGC_KEY_LEN]);
 void wgc_noise_identity_replace(struct wgc_static_identity *dst,
 				struct wgc_static_identity *src);
+
+void wgc_noise_handshake_init(struct wgc_handshake *handshake,
+			      struct wgc_peer *peer,
+			      const u8 peer_public_key[WGC_NOISE_PUBLIC_KEY_LEN],
+			      const u8 peer_preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
+void wgc_noise_handshake_clear(struct wgc_handshake *handshake);
+/* Recomputes DH(s_local, s_remote) after the device's identity changed. */
+void wgc_noise_precompute_static_static(struct wgc_peer *peer);
+void wgc_noise_set_preshared_key(struct wgc_handshake *handshake,
+				 const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
+
+bool __must_check
+wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiation *dst,
+				      struct wgc_handshake *handshake);
+struct wgc_peer *
+wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *src,
+				       struct wgc_device *wgc);
+bool __must_check
+wgc_noise_handshake_create_response(struct wgc_message_handshake_response *dst,
+				    struct wgc_handshake *handshake);
+struct wgc_peer *
+wgc_noise_handshake_consume_response(struct wgc_message_handshake_response *src,
+				     struct wgc_device *wgc);
+/* Derives the session keys; returns false if the handshake moved on. */
+bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
+				       struct wgc_keypairs *keypairs);
+
+void wgc_noise_keypairs_clear(struct wgc_keypairs *keypairs);
+/* Makes "next" current on its first received packet (responder side). */
+bool wgc_noise_received_with_keypair(struct wgc_keypairs *keypairs,
+				     struct wgc_keypair *received_keypair);
+void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer);
+struct wgc_keypair *wgc_noise_keypair_get(struct wgc_keypair *keypair);
+void wgc_noise_keypair_put(struct wgc_keypair *keypair, bool unreference_now);
 
 #endif /* _WGC_NOISE_H */

@@ -11,13 +11,21 @@
 
 #include "socket.h"
 #include "device.h"
+#include "messages.h"
+#include "peer.h"
+#include "receive.h"
 
+#include <linux/inetdevice.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
+#include <net/addrconf.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
 #include <net/net_namespace.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/udp_tunnel.h>
-#include <net/ipv6.h>
 
 /*
  * How often to retry a kernel-chosen port whose IPv6 twin is taken. Each try
@@ -33,16 +41,18 @@
 
 /*
  * Encapsulation receive hook, called in softirq context for every datagram
- * on the device's port. Until the protocol's receive path exists every
- * message is dropped here, and counted so that it is visible.
+ * on the device's port, with the UDP header still in front of the data.
  */
 static int wgc_socket_receive(struct sock *sk, struct sk_buff *skb)
 {
 	struct wgc_device *wgc = rcu_dereference_sk_user_data(sk);
 
-	if (likely(wgc))
-		DEV_STATS_INC(wgc->dev, rx_dropped);
-	kfree_skb(skb);
+	if (unlikely(!wgc)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	skb_mark_not_on_list(skb);
+	wgc_packet_receive(wgc, skb);
 	return 0;
 }
 
@@ -171,4 +181,353 @@ void wgc_socket_install(struct wgc_device *wgc, struct wgc_socket_pair *pair)
 void wgc_socket_close(struct wgc_device *wgc)
 {
 	wgc_socket_swap(wgc, NULL, NULL);
+}
+
+/* ---- sending ---- */
+
+/*
+ * What one send needs from an endpoint. The source address is a hint: if
+ * it no longer works, the route lookup drops it (@src_stale tells the
+ * caller to forget it in the peer too).
+ */
+struct wgc_send_target {
+	struct wgc_endpoint endpoint;
+	bool src_stale;
+};
+
+static struct rtable *wgc_route4(struct wgc_device *wgc, struct sock *sock,
+				 struct wgc_send_target *target,
+				 struct flowi4 *fl, struct dst_cache *cache)
+{
+	struct wgc_endpoint *endpoint = &target->endpoint;
+	struct net *net = sock_net(sock);
+	struct rtable *rt = NULL;
+
+	if (cache)
+		rt = dst_cache_get_ip4(cache, &fl->saddr);
+	if (rt)
+		return rt;
+
+	security_sk_classify_flow(sock, flowi4_to_flowi_common(fl));
+	if (fl->saddr && !inet_confirm_addr(net, NULL, 0, fl->saddr,
+					    RT_SCOPE_HOST))
+		target->src_stale = true;
+	if (!target->src_stale) {
+		rt = ip_route_output_flow(net, fl, sock);
+		/* The address moved to another interface: route afresh. */
+		if (endpoint->src_if4 &&
+		    (PTR_ERR_OR_ZERO(rt) == -EINVAL ||
+		     (!IS_ERR(rt) && rt->dst.dev->ifindex != endpoint->src_if4))) {
+			if (!IS_ERR(rt))
+				ip_rt_put(rt);
+			target->src_stale = true;
+		}
+	}
+	if (target->src_stale) {
+		fl->saddr = 0;
+		if (cache)
+			dst_cache_reset(cache);
+		rt = ip_route_output_flow(net, fl, sock);
+	}
+	if (IS_ERR(rt))
+		return rt;
+	/* The outer packet would re-enter this device: a routing loop. */
+	if (unlikely(rt->dst.dev == wgc->dev)) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cache)
+		dst_cache_set_ip4(cache, &rt->dst, fl->saddr);
+	return rt;
+}
+
+static int wgc_send4(struct wgc_device *wgc, struct sk_buff *skb,
+		     struct wgc_send_target *target, u8 ds,
+		     struct dst_cache *cache)
+{
+	struct wgc_endpoint *endpoint = &target->endpoint;
+	struct flowi4 fl = {
+		.saddr = endpoint->src4.s_addr,
+		.daddr = endpoint->addr4.sin_addr.s_addr,
+		.fl4_dport = endpoint->addr4.sin_port,
+		.flowi4_mark = wgc->fwmark,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct rtable *rt;
+	struct sock *sock;
+
+	sock = rcu_dereference_bh(wgc->sock4);
+	if (unlikely(!sock))
+		goto drop_noroute;
+	fl.fl4_sport = inet_sk(sock)->inet_sport;
+	rt = wgc_route4(wgc, sock, target, &fl, cache);
+	if (IS_ERR(rt)) {
+		net_dbg_ratelimited("%s: no route to %pISpfsc, error %ld\n",
+				    wgc->dev->name, &endpoint->addr,
+				    PTR_ERR(rt));
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, ds,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	return 0;
+
+drop_noroute:
+	kfree_skb(skb);
+	return -ENONET;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static struct dst_entry *wgc_route6(struct wgc_device *wgc, struct sock *sock,
+				    struct wgc_send_target *target,
+				    struct flowi6 *fl, struct dst_cache *cache)
+{
+	struct net *net = sock_net(sock);
+	struct dst_entry *dst = NULL;
+
+	if (cache)
+		dst = dst_cache_get_ip6(cache, &fl->saddr);
+	if (dst)
+		return dst;
+
+	security_sk_classify_flow(sock, flowi6_to_flowi_common(fl));
+	if (!ipv6_addr_any(&fl->saddr) &&
+	    !ipv6_chk_addr(net, &fl->saddr, NULL, 0)) {
+		target->src_stale = true;
+		fl->saddr = in6addr_any;
+		if (cache)
+			dst_cache_reset(cache);
+	}
+	dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock, fl, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	if (unlikely(dst->dev == wgc->dev)) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cache)
+		dst_cache_set_ip6(cache, dst, &fl->saddr);
+	return dst;
+}
+
+static int wgc_send6(struct wgc_device *wgc, struct sk_buff *skb,
+		     struct wgc_send_target *target, u8 ds,
+		     struct dst_cache *cache)
+{
+	struct wgc_endpoint *endpoint = &target->endpoint;
+	struct flowi6 fl = {
+		.saddr = endpoint->src6,
+		.daddr = endpoint->addr6.sin6_addr,
+		.fl6_dport = endpoint->addr6.sin6_port,
+		.flowi6_mark = wgc->fwmark,
+		.flowi6_oif = endpoint->addr6.sin6_scope_id,
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst;
+	struct sock *sock;
+
+	sock = rcu_dereference_bh(wgc->sock6);
+	if (unlikely(!sock)) {
+		kfree_skb(skb);
+		return -ENONET;
+	}
+	fl.fl6_sport = inet_sk(sock)->inet_sport;
+	dst = wgc_route6(wgc, sock, target, &fl, cache);
+	if (IS_ERR(dst)) {
+		net_dbg_ratelimited("%s: no route to %pISpfsc, error %ld\n",
+				    wgc->dev->name, &endpoint->addr,
+				    PTR_ERR(dst));
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	skb->ignore_df = 1;
+	udp_tunnel6_xmit_skb(dst, sock, skb, skb->dev, &fl.saddr, &fl.daddr,
+			     ds, ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	return 0;
+}
+#endif
+
+/* Sends @skb to @target. Caller holds rcu_read_lock_bh(). */
+static int wgc_send(struct wgc_device *wgc, struct sk_buff *skb,
+		    struct wgc_send_target *target, u8 ds,
+		    struct dst_cache *cache)
+{
+	skb_mark_not_on_list(skb);
+	skb->dev = wgc->dev;
+	skb->mark = wgc->fwmark;
+
+	if (target->endpoint.addr.sa_family == AF_INET)
+		return wgc_send4(wgc, skb, target, ds, cache);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (target->endpoint.addr.sa_family == AF_INET6)
+		return wgc_send6(wgc, skb, target, ds, cache);
+#endif
+	kfree_skb(skb);
+	return -EAFNOSUPPORT;
+}
+
+static bool wgc_endpoint_eq(const struct wgc_endpoint *a,
+			    const struct wgc_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
+		       a->src4.s_addr == b->src4.s_addr &&
+		       a->src_if4 == b->src_if4;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       ipv6_addr_equal(&a->addr6.sin6_addr,
+				       &b->addr6.sin6_addr) &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+		       ipv6_addr_equal(&a->src6, &b->src6);
+	return true;
+}
+
+/* Forgets a source address that stopped working, unless the peer moved. */
+static void wgc_forget_stale_src(struct wgc_peer *peer,
+				 const struct wgc_endpoint *used)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	if (wgc_endpoint_eq(&peer->endpoint, used)) {
+		memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+		peer->endpoint.src4.s_addr = 0;
+		peer->endpoint.src_if4 = 0;
+		dst_cache_reset(&peer->endpoint_cache);
+	}
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+int wgc_socket_send_skb_to_peer(struct wgc_peer *peer, struct sk_buff *skb,
+				u8 ds)
+{
+	struct wgc_send_target target = {};
+	unsigned int len = skb->len;
+	int ret;
+
+	/*
+	 * The read lock keeps the endpoint and its route cache in step: the
+	 * writer resets the cache under the write lock.
+	 */
+	read_lock_bh(&peer->endpoint_lock);
+	target.endpoint = peer->endpoint;
+	rcu_read_lock_bh();
+	ret = wgc_send(peer->wgc, skb, &target, ds, &peer->endpoint_cache);
+	rcu_read_unlock_bh();
+	read_unlock_bh(&peer->endpoint_lock);
+
+	if (likely(!ret))
+		atomic64_add(len, &peer->tx_bytes);
+	if (unlikely(target.src_stale))
+		wgc_forget_stale_src(peer, &target.endpoint);
+	return ret;
+}
+
+/* Builds a datagram around a handshake message. */
+static struct sk_buff *wgc_buffer_skb(const void *buffer, size_t len)
+{
+	struct sk_buff *skb = alloc_skb(len + WGC_SKB_HEADER_LEN, GFP_ATOMIC);
+
+	if (unlikely(!skb))
+		return NULL;
+	skb_reserve(skb, WGC_SKB_HEADER_LEN);
+	skb_set_inner_network_header(skb, 0);
+	skb_put_data(skb, buffer, len);
+	return skb;
+}
+
+int wgc_socket_send_buffer_to_peer(struct wgc_peer *peer, const void *buffer,
+				   size_t len, u8 ds)
+{
+	struct sk_buff *skb = wgc_buffer_skb(buffer, len);
+
+	if (unlikely(!skb))
+		return -ENOMEM;
+	return wgc_socket_send_skb_to_peer(peer, skb, ds);
+}
+
+int wgc_socket_send_buffer_as_reply_to_skb(struct wgc_device *wgc,
+					   struct sk_buff *in_skb,
+					   const void *buffer, size_t len)
+{
+	struct wgc_send_target target = {};
+	struct sk_buff *skb;
+	int ret;
+
+	ret = wgc_socket_endpoint_from_skb(&target.endpoint, in_skb);
+	if (unlikely(ret))
+		return ret;
+	skb = wgc_buffer_skb(buffer, len);
+	if (unlikely(!skb))
+		return -ENOMEM;
+	rcu_read_lock_bh();
+	/* No route cache: a reply goes to whoever asked, once. */
+	ret = wgc_send(wgc, skb, &target, 0, NULL);
+	rcu_read_unlock_bh();
+	return ret;
+}
+
+int wgc_socket_endpoint_from_skb(struct wgc_endpoint *endpoint,
+				 const struct sk_buff *skb)
+{
+	memset(endpoint, 0, sizeof(*endpoint));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		endpoint->addr4.sin_family = AF_INET;
+		endpoint->addr4.sin_port = udp_hdr(skb)->source;
+		endpoint->addr4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		endpoint->src4.s_addr = ip_hdr(skb)->daddr;
+		endpoint->src_if4 = skb->skb_iif;
+		return 0;
+	}
+	if (IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6)) {
+		endpoint->addr6.sin6_family = AF_INET6;
+		endpoint->addr6.sin6_port = udp_hdr(skb)->source;
+		endpoint->addr6.sin6_addr = ipv6_hdr(skb)->saddr;
+		endpoint->addr6.sin6_scope_id =
+			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
+					    skb->skb_iif);
+		endpoint->src6 = ipv6_hdr(skb)->daddr;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Roaming: the endpoint follows the source of the latest authenticated
+ * packet. Checked under the read lock first, as it rarely changes.
+ */
+void wgc_socket_set_peer_endpoint(struct wgc_peer *peer,
+				  const struct wgc_endpoint *endpoint)
+{
+	bool same;
+
+	read_lock_bh(&peer->endpoint_lock);
+	same = wgc_endpoint_eq(endpoint, &peer->endpoint);
+	read_unlock_bh(&peer->endpoint_lock);
+	if (likely(same))
+		return;
+	wgc_peer_set_endpoint(peer, endpoint);
+}
+
+void wgc_socket_set_peer_endpoint_from_skb(struct wgc_peer *peer,
+					   const struct sk_buff *skb)
+{
+	struct wgc_endpoint endpoint;
+
+	if (!wgc_socket_endpoint_from_skb(&endpoint, skb))
+		wgc_socket_set_peer_endpoint(peer, &endpoint);
+}
+
+void wgc_socket_clear_peer_endpoint_src(struct wgc_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	peer->endpoint.src4.s_addr = 0;
+	peer->endpoint.src_if4 = 0;
+	dst_cache_reset_now(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
 }

@@ -20,8 +20,43 @@
  *     WGC_DEVICE_A_LISTEN_PORT   u16; 0 lets the kernel choose a free port
  *                                when the device next binds its sockets
  *     WGC_DEVICE_A_FWMARK        u32; 0 clears the mark
- *   The request is applied whole or not at all: on any error (reported with
- *   an extended ack message) the device is left as it was.
+ *     WGC_DEVICE_A_FLAGS         u32; WGC_DEVICE_F_REPLACE_PEERS removes every
+ *                                peer not named in this message first
+ *     WGC_DEVICE_A_PEERS         nest of peer nests (below)
+ *   Each message is validated whole before anything is applied: on any
+ *   error (reported with an extended ack message naming the attribute) the
+ *   device is left as it was. Only running out of memory part-way through
+ *   applying the peers can leave a request half done.
+ *
+ *   A configuration too large for one message is sent as several: the first
+ *   may carry WGC_DEVICE_F_REPLACE_PEERS, the rest only add to it. A peer
+ *   whose allowed IPs do not fit is repeated in the next message with the
+ *   rest of them (and without WGC_PEER_F_REPLACE_ALLOWEDIPS).
+ *
+ * Peers (each a nest of WGC_PEER_A_*, inside WGC_DEVICE_A_PEERS):
+ *   WGC_PEER_A_PUBLIC_KEY        WGC_KEY_LEN bytes; names the peer (required)
+ *   WGC_PEER_A_PRESHARED_KEY     WGC_KEY_LEN bytes; all zeros: none
+ *   WGC_PEER_A_FLAGS             u32; WGC_PEER_F_* (set only)
+ *   WGC_PEER_A_ENDPOINT          struct sockaddr_in or struct sockaddr_in6
+ *   WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL  u16 seconds; 0: off
+ *   WGC_PEER_A_LAST_HANDSHAKE_TIME  struct __kernel_timespec, wall clock;
+ *                                zero if never (get only)
+ *   WGC_PEER_A_RX_BYTES, WGC_PEER_A_TX_BYTES  u64 (get only)
+ *   WGC_PEER_A_ALLOWEDIPS        nest of allowed-IP nests (below)
+ *   WGC_PEER_A_PROTOCOL_VERSION  u32; 1 is the only version (0 on set: 1)
+ *
+ * Allowed IPs (each a nest of WGC_ALLOWEDIP_A_*, inside
+ * WGC_PEER_A_ALLOWEDIPS):
+ *   WGC_ALLOWEDIP_A_FAMILY       u16; AF_INET or AF_INET6
+ *   WGC_ALLOWEDIP_A_IPADDR       4 or 16 bytes, network byte order
+ *   WGC_ALLOWEDIP_A_CIDR_MASK    u8; at most 32 or 128
+ *
+ * A dump sends the device's attributes and then its peers, spread over as
+ * many messages as needed; every message carries WGC_DEVICE_A_IFINDEX and
+ * WGC_DEVICE_A_IFNAME. A peer whose allowed IPs continue in the next message
+ * appears there again, with its public key and the rest of its allowed IPs.
+ * If the configuration changes during a dump, the kernel marks the dump
+ * interrupted (NLM_F_DUMP_INTR) and the caller should start again.
  *
  * New attributes are only ever appended to these enums.
  */
@@ -50,9 +85,55 @@ enum wgc_device_attribute {
 	WGC_DEVICE_A_PUBLIC_KEY,	/* WGC_KEY_LEN bytes, read-only */
 	WGC_DEVICE_A_LISTEN_PORT,	/* u16, host byte order */
 	WGC_DEVICE_A_FWMARK,		/* u32 */
+	WGC_DEVICE_A_FLAGS,		/* u32, WGC_DEVICE_F_* */
+	WGC_DEVICE_A_PEERS,		/* nest of nests of WGC_PEER_A_* */
 	__WGC_DEVICE_A_LAST
 };
 
 #define WGC_DEVICE_A_MAX (__WGC_DEVICE_A_LAST - 1)
+
+enum wgc_device_flag {
+	WGC_DEVICE_F_REPLACE_PEERS	= 1U << 0,
+	__WGC_DEVICE_F_ALL		= WGC_DEVICE_F_REPLACE_PEERS
+};
+
+enum wgc_peer_attribute {
+	WGC_PEER_A_UNSPEC,
+	WGC_PEER_A_PUBLIC_KEY,		/* WGC_KEY_LEN bytes */
+	WGC_PEER_A_PRESHARED_KEY,	/* WGC_KEY_LEN bytes */
+	WGC_PEER_A_FLAGS,		/* u32, WGC_PEER_F_* */
+	WGC_PEER_A_ENDPOINT,		/* struct sockaddr_in or _in6 */
+	WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL,	/* u16, seconds */
+	WGC_PEER_A_LAST_HANDSHAKE_TIME,	/* struct __kernel_timespec */
+	WGC_PEER_A_RX_BYTES,		/* u64 */
+	WGC_PEER_A_TX_BYTES,		/* u64 */
+	WGC_PEER_A_ALLOWEDIPS,		/* nest of nests of WGC_ALLOWEDIP_A_* */
+	WGC_PEER_A_PROTOCOL_VERSION,	/* u32 */
+	__WGC_PEER_A_LAST
+};
+
+#define WGC_PEER_A_MAX (__WGC_PEER_A_LAST - 1)
+
+enum wgc_peer_flag {
+	/* Remove the peer named by the public key. */
+	WGC_PEER_F_REMOVE_ME		= 1U << 0,
+	/* Drop the peer's allowed IPs before adding the ones given. */
+	WGC_PEER_F_REPLACE_ALLOWEDIPS	= 1U << 1,
+	/* Change the peer only if it exists; never create it. */
+	WGC_PEER_F_UPDATE_ONLY		= 1U << 2,
+	__WGC_PEER_F_ALL		= WGC_PEER_F_REMOVE_ME |
+					  WGC_PEER_F_REPLACE_ALLOWEDIPS |
+					  WGC_PEER_F_UPDATE_ONLY
+};
+
+enum wgc_allowedip_attribute {
+	WGC_ALLOWEDIP_A_UNSPEC,
+	WGC_ALLOWEDIP_A_FAMILY,		/* u16, AF_INET or AF_INET6 */
+	WGC_ALLOWEDIP_A_IPADDR,		/* 4 or 16 bytes */
+	WGC_ALLOWEDIP_A_CIDR_MASK,	/* u8 */
+	__WGC_ALLOWEDIP_A_LAST
+};
+
+#define WGC_ALLOWEDIP_A_MAX (__WGC_ALLOWEDIP_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_WGC_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A peer: a remote public key, its sessions, its endpoint and its queues.
+ */
+
+#ifndef _WGC_PEER_H
+#define _WGC_PEER_H
+
+#include "cookie.h"
+#include "noise.h"
+#include "queueing.h"
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/kref.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/dst_cache.h>
+
+struct wgc_device;
+
+/*
+ * Where a peer is reached: its address, and the local source address (and
+ * for IPv4 the interface) that the last packet from it arrived on, so that
+ * replies leave from the address the peer talked to.
+ */
+struct wgc_endpoint {
+	union {
+		struct sockaddr addr;
+		struct sockaddr_in addr4;
+		struct sockaddr_in6 addr6;
+	};
+	union {
+		struct {
+			struct in_addr src4;
+			int src_if4;
+		};
+		struct in6_addr src6;
+	};
+};
+
+/*
+ * Lifetime: a peer is created by configuration and held by the device's
+ * peer list; every other user (packet path, timers, works, dumps) takes a
+ * reference. wgc_peer_remove() unlinks it, stops everything that could take
+ * new references, and drops the list's; it is freed after an RCU grace
+ * period once the last reference goes.
+ *
+ * Locking:
+ *  - peer_list, pubkey_node, allowedips_list, is_dead: the device's
+ *    device_update_lock (is_dead is also read locklessly: READ_ONCE).
+ *  - endpoint: endpoint_lock (a reader-writer spinlock, taken with BH off).
+ *  - handshake: its own rw_semaphore; keypairs: their own spinlock.
+ *  - timer state (timer_*): only touched by the timer functions, which the
+ *    kernel serialises per timer; see timers.c.
+ */
+struct wgc_peer {
+	struct wgc_device *wgc;
+	struct list_head peer_list;
+	struct hlist_node pubkey_node;
+	struct list_head allowedips_list;
+	struct kref refcount;
+	struct rcu_head rcu;
+	bool is_dead;
+	/* A number that names the peer in debug messages. */
+	u64 internal_id;
+
+	struct wgc_handshake handshake;
+	struct wgc_keypairs keypairs;
+	struct wgc_cookie latest_cookie;
+
+	rwlock_t endpoint_lock;
+	struct wgc_endpoint endpoint;
+	struct dst_cache endpoint_cache;
+
+	/* Packets waiting for a session (bounded). */
+	struct sk_buff_head staged_queue;
+	/* Packets in flight in submission order, see queueing.h. */
+	struct wgc_serial_queue tx_queue;
+	struct wgc_serial_queue rx_queue;
+	struct work_struct transmit_packet_work;
+	struct work_struct transmit_handshake_work;
+	struct work_struct clear_peer_work;
+	struct napi_struct napi;
+	int serial_work_cpu;
+
+	/* When the last initiation was sent (ktime_get_boottime_ns()). */
+	atomic64_t last_sent_handshake;
+	/* Wall clock of the last completed handshake, ns; 0: never. */
+	atomic64_t walltime_last_handshake;
+	atomic64_t rx_bytes;
+	atomic64_t tx_bytes;
+
+	struct timer_list timer_retransmit_handshake;
+	struct timer_list timer_send_keepalive;
+	struct timer_list timer_new_handshake;
+	struct timer_list timer_zero_key_material;
+	struct timer_list timer_persistent_keepalive;
+	unsigned int timer_handshake_attempts;
+	u16 persistent_keepalive_interval;	/* seconds; 0: off */
+	bool timer_need_another_keepalive;
+	bool sent_lastminute_handshake;
+};
+
+/*
+ * Configuration side. Caller holds the device's device_update_lock for all
+ * of these.
+ */
+struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
+				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN],
+				 const u8 preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
+struct wgc_peer *wgc_peer_lookup(struct wgc_device *wgc,
+				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN]);
+void wgc_peer_remove(struct wgc_peer *peer);
+void wgc_peer_remove_all(struct wgc_device *wgc);
+void wgc_peer_set_preshared_key(struct wgc_peer *peer,
+				const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
+void wgc_peer_set_endpoint(struct wgc_peer *peer,
+			   const struct wgc_endpoint *endpoint);
+/* Also sends a keepalive at once when the interval is switched on. */
+void wgc_peer_set_persistent_keepalive(struct wgc_peer *peer, u16 interval);
+/* Sends what was staged for @peer, now that its configuration changed. */
+void wgc_peer_config_done(struct wgc_peer *peer);
+
+/* Packet side: any context. */
+struct wgc_peer *__must_check wgc_peer_get_maybe_zero(struct wgc_peer *peer);
+static inline struct wgc_peer *wgc_peer_get(struct wgc_peer *peer)
+{
+	kref_get(&peer->refcount);
+	return peer;
+}
+
+void wgc_peer_put(struct wgc_peer *peer);
+
+/* Finds a peer by public key for the handshake path; returns a reference. */
+struct wgc_peer *
+wgc_peer_lookup_rcu(struct wgc_device *wgc,
+		    const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN]);
+
+/* The peers' hash table by public key, per device. */
+int wgc_peer_table_init(struct wgc_device *wgc);
+void wgc_peer_table_uninit(struct wgc_device *wgc);
+
+#endif /* _WGC_PEER_H */

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The queues between the packet path and the crypto workers.
+ */
+
+#include "queueing.h"
+#include "device.h"
+#include "noise.h"
+#include "peer.h"
+
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+int wgc_crypt_queue_init(struct wgc_crypt_queue *queue, struct wgc_device *wgc,
+			 work_func_t function, unsigned int len)
+{
+	int cpu, ret;
+
+	memset(queue, 0, sizeof(*queue));
+	queue->last_cpu = -1;
+	ret = ptr_ring_init(&queue->ring, len, GFP_KERNEL);
+	if (ret)
+		return ret;
+	queue->workers = alloc_percpu(struct wgc_crypt_worker);
+	if (!queue->workers) {
+		ptr_ring_cleanup(&queue->ring, NULL);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct wgc_crypt_worker *worker = per_cpu_ptr(queue->workers,
+							      cpu);
+
+		INIT_WORK(&worker->work, function);
+		worker->wgc = wgc;
+	}
+	return 0;
+}
+
+void wgc_crypt_queue_uninit(struct wgc_crypt_queue *queue)
+{
+	free_percpu(queue->workers);
+	WARN_ON(!__ptr_ring_empty(&queue->ring));
+	ptr_ring_cleanup(&queue->ring, NULL);
+}
+
+/*
+ * Round robin over the online CPUs. The shared cursor is updated without a
+ * lock: two racing callers may pick the same CPU, which only costs balance.
+ */
+int wgc_cpumask_next_online(int *last_cpu)
+{
+	int cpu = cpumask_next(READ_ONCE(*last_cpu), cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(*last_cpu, cpu);
+	return cpu;
+}
+
+bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
+			  struct workqueue_struct *wq)
+{
+	int cpu;
+
+	if (unlikely(ptr_ring_produce_bh(&queue->ring, ptr)))
+		return false;
+	cpu = wgc_cpumask_next_online(&queue->last_cpu);
+	queue_work_on(cpu, wq, &per_cpu_ptr(queue->workers, cpu)->work);
+	return true;
+}
+
+void wgc_serial_queue_init(struct wgc_serial_queue *queue)
+{
+	skb_queue_head_init(&queue->packets);
+}
+
+/* Drops what is left, with the references each packet holds. */
+void wgc_serial_queue_purge(struct wgc_serial_queue *queue)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&queue->packets)) != NULL) {
+		struct wgc_peer *peer = WGC_CB(skb)->keypair ?
+					WGC_CB(skb)->keypair->entry.peer : NULL;
+
+		wgc_noise_keypair_put(WGC_CB(skb)->keypair, false);
+		kfree_skb(skb);
+		wgc_peer_put(peer);
+	}
+}
+
+struct sk_buff *wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue)
+{
+	struct sk_buff_head *list = &queue->packets;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&list->lock, flags);
+	skb = skb_peek(list);
+	/* Pairs with the release in wgc_queue_*_done(). */
+	if (skb && atomic_read_acquire(&WGC_CB(skb)->state) !=
+		   WGC_PACKET_UNCRYPTED)
+		__skb_unlink(skb, list);
+	else
+		skb = NULL;
+	spin_unlock_irqrestore(&list->lock, flags);
+	return skb;
+}
+
+static void wgc_queue_in_line(struct wgc_device *wgc, struct wgc_peer *peer,
+			      struct sk_buff *skb,
+			      struct wgc_serial_queue *serial,
+			      struct wgc_crypt_queue *crypt,
+			      void (*done)(struct wgc_peer *, struct sk_buff *,
+					   enum wgc_packet_state))
+{
+	atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
+	/* In line first, so that order is fixed before any CPU finishes. */
+	skb_queue_tail(&serial->packets, skb);
+	if (unlikely(!wgc_crypt_queue_push(crypt, skb, wgc->packet_crypt_wq)))
+		done(peer, skb, WGC_PACKET_DEAD);
+}
+
+void wgc_queue_encrypt(struct wgc_device *wgc, struct wgc_peer *peer,
+		       struct sk_buff *skb)
+{
+	wgc_queue_in_line(wgc, peer, skb, &peer->tx_queue, &wgc->encrypt_queue,
+			  wgc_queue_tx_done);
+}
+
+void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
+		       struct sk_buff *skb)
+{
+	wgc_queue_in_line(wgc, peer, skb, &peer->rx_queue, &wgc->decrypt_queue,
+			  wgc_queue_rx_done);
+}
+
+/*
+ * Peer-serial work runs on one CPU at a time, round robin: spreading it keeps
+ * a busy peer from pinning a CPU, and the serial queue keeps the order.
+ */
+void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
+		       enum wgc_packet_state state)
+{
+	int cpu;
+
+	atomic_set_release(&WGC_CB(skb)->state, state);
+	cpu = wgc_cpumask_next_online(&peer->serial_work_cpu);
+	queue_work_on(cpu, peer->wgc->packet_crypt_wq,
+		      &peer->transmit_packet_work);
+}
+
+/* Called from process context (the decrypt workers) or softirq. */
+void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
+		       enum wgc_packet_state state)
+{
+	atomic_set_release(&WGC_CB(skb)->state, state);
+	local_bh_disable();
+	napi_schedule(&peer->napi);
+	local_bh_enable();
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Moving packets through encryption and decryption.
+ *
+ * Crypto is spread over all CPUs through a device-wide ring that per-CPU
+ * workers drain, while every packet also waits in its peer's serial queue in
+ * the order it arrived. Whoever drains a serial queue (the peer's transmit
+ * work, the peer's NAPI poll) only takes packets from its head once their
+ * crypto is done, so each peer's packets leave and arrive in order however
+ * the CPUs finish.
+ */
+
+#ifndef _WGC_QUEUEING_H
+#define _WGC_QUEUEING_H
+
+#include <linux/ipv6.h>
+#include <linux/ptr_ring.h>
+#include <linux/udp.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct wgc_device;
+struct wgc_keypair;
+struct wgc_peer;
+
+enum wgc_packet_state {
+	WGC_PACKET_UNCRYPTED,
+	WGC_PACKET_CRYPTED,
+	WGC_PACKET_DEAD,
+};
+
+/* Room in front of a data message for its header and the outer headers. */
+#define WGC_DATA_PACKET_HEAD_ROOM \
+	ALIGN(16 + sizeof(struct ipv6hdr) + sizeof(struct udphdr) + \
+	      NET_SKB_PAD, 4)
+
+/* Private data of an skb while wgc owns it. */
+struct wgc_skb_cb {
+	struct wgc_keypair *keypair;	/* holds a reference while queued */
+	u64 nonce;
+	atomic_t state;			/* enum wgc_packet_state */
+	unsigned int mtu;
+	__be16 protocol;		/* the inner packet's */
+	u8 ds;				/* the inner packet's DS field */
+};
+
+static inline struct wgc_skb_cb *WGC_CB(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct wgc_skb_cb) > sizeof(skb->cb));
+	return (struct wgc_skb_cb *)skb->cb;
+}
+
+/* A peer's packets in submission order. */
+struct wgc_serial_queue {
+	struct sk_buff_head packets;
+};
+
+struct wgc_crypt_worker {
+	struct work_struct work;
+	struct wgc_device *wgc;
+};
+
+/* A bounded multi-producer multi-consumer ring with a worker per CPU. */
+struct wgc_crypt_queue {
+	struct ptr_ring ring;
+	struct wgc_crypt_worker __percpu *workers;
+	int last_cpu;
+};
+
+int wgc_crypt_queue_init(struct wgc_crypt_queue *queue, struct wgc_device *wgc,
+			 work_func_t function, unsigned int len);
+/* Frees the ring; it must be empty (callers drain it first). */
+void wgc_crypt_queue_uninit(struct wgc_crypt_queue *queue);
+/* Queues @ptr and kicks a worker on the next CPU; false if full. */
+bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
+			  struct workqueue_struct *wq);
+/* Picks the next online CPU, round robin, for spreading work. */
+int wgc_cpumask_next_online(int *last_cpu);
+
+void wgc_serial_queue_init(struct wgc_serial_queue *queue);
+/* Frees every packet left (with its references). */
+void wgc_serial_queue_purge(struct wgc_serial_queue *queue);
+/* The head packet once its crypto is done, removed; NULL if none yet. */
+struct sk_buff *wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue);
+
+/*
+ * Puts @skb (its cb filled, holding a reference on its keypair and on its
+ * peer) in line: the peer's serial queue, then the device's crypto ring. If
+ * the ring is full the packet dies in place and is dropped in order.
+ */
+void wgc_queue_encrypt(struct wgc_device *wgc, struct wgc_peer *peer,
+		       struct sk_buff *skb);
+void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
+		       struct sk_buff *skb);
+/* Marks a packet's crypto done (or failed) and wakes its serial drainer. */
+void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
+		       enum wgc_packet_state state);
+void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
+		       enum wgc_packet_state state);
+
+#endif /* _WGC_QUEUEING_H */

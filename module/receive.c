@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive path.
+ *
+ * The UDP socket's encap hook hands every datagram here in softirq context.
+ * Handshake messages go to a bounded device-wide queue that workers on all
+ * CPUs process (their Curve25519 work does not belong in softirq). A data
+ * message finds its keypair and peer by the receiver index, and goes in
+ * line for decryption in the peer's receive queue; the peer's NAPI poll
+ * then checks the counter against replays, checks that the inner source is
+ * allowed for that peer, and passes the packet to GRO, in order.
+ *
+ * Accounting: malformed or unknown messages, full queues and replayed or
+ * stale data messages count as rx_dropped; data that fails authentication
+ * as rx_errors and rx_crc_errors; an authenticated packet that is not a
+ * valid IP packet, or whose source the peer may not use, as rx_errors and
+ * rx_frame_errors (rx_length_errors for a bad length).
+ */
+
+#include "receive.h"
+#include "allowedips.h"
+#include "cookie.h"
+#include "device.h"
+#include "messages.h"
+#include "noise.h"
+#include "peer.h"
+#include "queueing.h"
+#include "send.h"
+#include "socket.h"
+#include "timers.h"
+
+#include <crypto/chacha20poly1305.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/scatterlist.h>
+#include <linux/udp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+
+static void wgc_rx_stats(struct wgc_peer *peer, size_t len)
+{
+	atomic64_add(len, &peer->rx_bytes);
+}
+
+static u32 wgc_message_type(struct sk_buff *skb)
+{
+	return le32_to_cpu(((struct wgc_message_header *)skb->data)->type);
+}
+
+/* How long a message of this type must be; 0 for an unknown type. */
+static size_t wgc_message_len(struct sk_buff *skb, size_t *minimum)
+{
+	*minimum = 0;
+	switch (wgc_message_type(skb)) {
+	case WGC_MESSAGE_HANDSHAKE_INITIATION:
+		return sizeof(struct wgc_message_handshake_initiation);
+	case WGC_MESSAGE_HANDSHAKE_RESPONSE:
+		return sizeof(struct wgc_message_handshake_response);
+	case WGC_MESSAGE_HANDSHAKE_COOKIE:
+		return sizeof(struct wgc_message_handshake_cookie);
+	case WGC_MESSAGE_DATA:
+		*minimum = WGC_MESSAGE_MINIMUM_LENGTH;
+		return sizeof(struct wgc_message_data);
+	}
+	return 0;
+}
+
+/*
+ * Leaves skb->data at the WireGuard message, the datagram trimmed to the
+ * UDP length, and the message's fixed part linear. The IP and UDP headers
+ * stay where they are: the sender's address is read from them later.
+ */
+static int wgc_prepare_message(struct sk_buff *skb)
+{
+	unsigned int udp_offset, msg_offset, msg_len;
+	size_t fixed_len, minimum;
+	struct udphdr *udp;
+
+	if (unlikely(skb_transport_header(skb) < skb->data ||
+		     skb_transport_header(skb) + sizeof(*udp) >
+		     skb_tail_pointer(skb)))
+		return -EINVAL;
+	udp = udp_hdr(skb);
+	udp_offset = (u8 *)udp - skb->data;
+	msg_len = ntohs(udp->len);
+	if (unlikely(msg_len < sizeof(*udp) ||
+		     msg_len > skb->len - udp_offset))
+		return -EINVAL;
+	msg_len -= sizeof(*udp);
+	msg_offset = udp_offset + sizeof(*udp);
+	if (unlikely(pskb_trim(skb, msg_offset + msg_len) < 0 ||
+		     msg_len < sizeof(struct wgc_message_header) ||
+		     !pskb_may_pull(skb, msg_offset +
+				    sizeof(struct wgc_message_header))))
+		return -EINVAL;
+	__skb_pull(skb, msg_offset);
+
+	fixed_len = wgc_message_len(skb, &minimum);
+	if (unlikely(!fixed_len ||
+		     (minimum ? skb->len < minimum : skb->len != fixed_len)))
+		return -EINVAL;
+	__skb_push(skb, msg_offset);
+	if (unlikely(!pskb_may_pull(skb, msg_offset + fixed_len)))
+		return -EINVAL;
+	__skb_pull(skb, msg_offset);
+	return 0;
+}
+
+static bool wgc_packet_protocol_ok(struct sk_buff *skb)
+{
+	__be16 real = ip_tunnel_parse_protocol(skb);
+
+	return real && skb->protocol == real;
+}
+
+/* ---- handshakes ---- */
+
+static void wgc_receive_initiation(struct wgc_device *wgc,
+				   struct sk_buff *skb)
+{
+	struct wgc_peer *peer;
+
+	peer = wgc_noise_handshake_consume_initiation((void *)skb->data, wgc);
+	if (unlikely(!peer)) {
+		net_dbg_ratelimited("%s: invalid handshake initiation\n",
+				    wgc->dev->name);
+		return;
+	}
+	wgc_socket_set_peer_endpoint_from_skb(peer, skb);
+	net_dbg_ratelimited("%s: received handshake initiation from peer %llu\n",
+			    wgc->dev->name, peer->internal_id);
+	wgc_packet_send_handshake_response(peer);
+
+	wgc_rx_stats(peer, skb->len);
+	wgc_timers_any_authenticated_packet_received(peer);
+	wgc_timers_any_authenticated_packet_traversal(peer);
+	wgc_peer_put(peer);
+}
+
+static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	struct wgc_peer *peer;
+
+	peer = wgc_noise_handshake_consume_response((void *)skb->data, wgc);
+	if (unlikely(!peer)) {
+		net_dbg_ratelimited("%s: invalid handshake response\n",
+				    wgc->dev->name);
+		return;
+	}
+	wgc_socket_set_peer_endpoint_from_skb(peer, skb);
+	net_dbg_ratelimited("%s: received handshake response from peer %llu\n",
+			    wgc->dev->name, peer->internal_id);
+	if (wgc_noise_handshake_begin_session(&peer->handshake,
+					      &peer->keypairs)) {
+		wgc_timers_session_derived(peer);
+		wgc_timers_handshake_complete(peer);
+		/*
+		 * The responder may only send on the new session once it has
+		 * heard on it: staged packets do that, or else a keepalive.
+		 */
+		wgc_packet_send_keepalive(peer);
+	}
+
+	wgc_rx_stats(peer, skb->len);
+	wgc_timers_any_authenticated_packet_received(peer);
+	wgc_timers_any_authenticated_packet_traversal(peer);
+	wgc_peer_put(peer);
+}
+
+static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	enum wgc_cookie_mac_state mac_state;
+	u32 type = wgc_message_type(skb);
+
+	if (type == WGC_MESSAGE_HANDSHAKE_COOKIE) {
+		wgc_cookie_message_consume((void *)skb->data, wgc);
+		return;
+	}
+	/* Cheap to check, and nothing expensive happens without it. */
+	mac_state = wgc_cookie_validate_packet(&wgc->cookie_checker, skb,
+					       false);
+	if (mac_state == WGC_COOKIE_INVALID_MAC) {
+		net_dbg_ratelimited("%s: handshake message with an invalid MAC1, dropped\n",
+				    wgc->dev->name);
+		DEV_STATS_INC(wgc->dev, rx_dropped);
+		return;
+	}
+	if (type == WGC_MESSAGE_HANDSHAKE_INITIATION)
+		wgc_receive_initiation(wgc, skb);
+	else
+		wgc_receive_response(wgc, skb);
+}
+
+void wgc_packet_handshake_receive_worker(struct work_struct *work)
+{
+	struct wgc_crypt_worker *worker = container_of(work,
+						       struct wgc_crypt_worker,
+						       work);
+	struct wgc_device *wgc = worker->wgc;
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(&wgc->handshake_queue.ring))) {
+		wgc_receive_handshake(wgc, skb);
+		dev_kfree_skb(skb);
+		atomic_dec(&wgc->handshake_queue_len);
+		cond_resched();
+	}
+}
+
+/* ---- data ---- */
+
+/*
+ * Decrypts in place. The outer headers are kept in the skb (data is pushed
+ * back to them around skb_cow_data and the trim), because the sender's
+ * address is read from them once the packet proved authentic.
+ */
+static bool wgc_decrypt_packet(struct sk_buff *skb,
+			       struct wgc_keypair *keypair)
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	unsigned int headers_len;
+	struct sk_buff *trailer;
+	int num_frags;
+
+	if (unlikely(!READ_ONCE(keypair->receiving.is_valid) ||
+		     wgc_birthdate_has_expired(keypair->receiving.birthdate,
+					       WGC_REJECT_AFTER_TIME) ||
+		     READ_ONCE(keypair->receiving_counter.counter) >=
+			WGC_REJECT_AFTER_MESSAGES)) {
+		WRITE_ONCE(keypair->receiving.is_valid, false);
+		return false;
+	}
+
+	headers_len = skb->data - skb_network_header(skb);
+	skb_push(skb, headers_len);
+	num_frags = skb_cow_data(skb, 0, &trailer);
+	headers_len += sizeof(struct wgc_message_data);
+	skb_pull(skb, headers_len);
+	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
+		return false;
+
+	sg_init_table(sg, num_frags);
+	if (skb_to_sgvec(skb, sg, 0, skb->len) <= 0)
+		return false;
+	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len, NULL, 0,
+						 WGC_CB(skb)->nonce,
+						 keypair->receiving.key))
+		return false;
+
+	skb_push(skb, headers_len);
+	if (pskb_trim(skb, skb->len - WGC_NOISE_AUTHTAG_LEN))
+		return false;
+	skb_pull(skb, headers_len);
+	return true;
+}
+
+void wgc_packet_decrypt_worker(struct work_struct *work)
+{
+	struct wgc_crypt_worker *worker = container_of(work,
+						       struct wgc_crypt_worker,
+						       work);
+	struct ptr_ring *ring = &worker->wgc->decrypt_queue.ring;
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(ring)) != NULL) {
+		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+		enum wgc_packet_state state = WGC_PACKET_CRYPTED;
+
+		if (unlikely(!wgc_decrypt_packet(skb, keypair)))
+			state = WGC_PACKET_DEAD;
+		wgc_queue_rx_done(keypair->entry.peer, skb, state);
+		cond_resched();
+	}
+}
+
+/* Softirq: finds the session by index and puts the message in line. */
+static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	struct wgc_message_data *message = (void *)skb->data;
+	struct wgc_keypair *keypair = NULL;
+	struct wgc_index_entry *entry;
+	struct wgc_peer *peer = NULL;
+
+	rcu_read_lock_bh();
+	entry = wgc_index_lookup(wgc->index_table, WGC_INDEX_KEYPAIR,
+				 message->key_idx, &peer);
+	if (entry)
+		keypair = wgc_noise_keypair_get(container_of(entry,
+							     struct wgc_keypair,
+							     entry));
+	rcu_read_unlock_bh();
+	if (unlikely(!keypair)) {
+		wgc_peer_put(peer);
+		DEV_STATS_INC(wgc->dev, rx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+
+	memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
+	WGC_CB(skb)->keypair = keypair;
+	WGC_CB(skb)->nonce = le64_to_cpu(message->counter);
+	WGC_CB(skb)->ds = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
+	/* The lookup's peer reference now belongs to the packet. */
+	wgc_queue_decrypt(wgc, peer, skb);
+}
+
+void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	if (unlikely(!wgc_packet_protocol_ok(skb) || wgc_prepare_message(skb)))
+		goto drop;
+
+	switch (wgc_message_type(skb)) {
+	case WGC_MESSAGE_HANDSHAKE_INITIATION:
+	case WGC_MESSAGE_HANDSHAKE_RESPONSE:
+	case WGC_MESSAGE_HANDSHAKE_COOKIE:
+		if (atomic_inc_return(&wgc->handshake_queue_len) >
+		    WGC_MAX_QUEUED_INCOMING_HANDSHAKES ||
+		    !wgc_crypt_queue_push(&wgc->handshake_queue, skb,
+					  wgc->handshake_receive_wq)) {
+			atomic_dec(&wgc->handshake_queue_len);
+			net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
+					    wgc->dev->name);
+			goto drop;
+		}
+		return;
+	case WGC_MESSAGE_DATA:
+		wgc_receive_data(wgc, skb);
+		return;
+	}
+drop:
+	DEV_STATS_INC(wgc->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/* ---- delivery, in order, from the peer's NAPI poll ---- */
+
+/*
+ * Near the end of a session the initiator rekeys; if it is idle, a last
+ * chance comes when it hears from the peer, before the session expires.
+ */
+static void wgc_keep_key_fresh_on_receive(struct wgc_peer *peer)
+{
+	struct wgc_keypair *keypair;
+	bool send;
+
+	if (peer->sent_lastminute_handshake)
+		return;
+	rcu_read_lock_bh();
+	keypair = rcu_dereference_bh(peer->keypairs.current_keypair);
+	send = keypair && READ_ONCE(keypair->sending.is_valid) &&
+	       keypair->i_am_the_initiator &&
+	       wgc_birthdate_has_expired(keypair->sending.birthdate,
+					 WGC_REJECT_AFTER_TIME -
+					 WGC_KEEPALIVE_TIMEOUT -
+					 WGC_REKEY_TIMEOUT);
+	rcu_read_unlock_bh();
+	if (send) {
+		peer->sent_lastminute_handshake = true;
+		wgc_packet_send_queued_handshake_initiation(peer, false);
+	}
+}
+
+/* Forgets the outer packet's state: the skb now is the inner packet. */
+static void wgc_reset_to_inner(struct sk_buff *skb, struct net_device *dev)
+{
+	skb_scrub_packet(skb, !net_eq(dev_net(dev), dev_net(skb->dev)));
+	skb->dev = dev;
+	skb->queue_mapping = 0;
+	skb->mac_len = 0;
+	skb->pkt_type = PACKET_HOST;
+	skb->encapsulation = 0;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb_reset_transport_header(skb);
+	skb_reset_inner_headers(skb);
+}
+
+/* The inner packet's length from its IP header, or 0 if it is not IP. */
+static unsigned int wgc_inner_ip_len(struct sk_buff *skb, u8 outer_ds)
+{
+	unsigned int len;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		return 0;
+	if (ip_hdr(skb)->version == 4) {
+		skb->protocol = htons(ETH_P_IP);
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (unlikely(len < sizeof(struct iphdr)))
+			return 0;
+		INET_ECN_decapsulate(skb, outer_ds, ip_hdr(skb)->tos);
+		return len;
+	}
+	if (ip_hdr(skb)->version == 6 &&
+	    pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
+		skb->protocol = htons(ETH_P_IPV6);
+		len = ntohs(ipv6_hdr(skb)->payload_len) +
+		      sizeof(struct ipv6hdr);
+		INET_ECN_decapsulate(skb, outer_ds,
+				     ipv6_get_dsfield(ipv6_hdr(skb)));
+		return len;
+	}
+	return 0;
+}
+
+/* Returns true if @skb was passed on (and is no longer ours). */
+static bool wgc_deliver(struct wgc_peer *peer, struct sk_buff *skb)
+{
+	struct net_device *dev = peer->wgc->dev;
+	unsigned int len, len_before_trim = skb->len;
+	u8 outer_ds = WGC_CB(skb)->ds;
+	struct wgc_peer *routed_peer;
+
+	wgc_reset_to_inner(skb, dev);
+	len = wgc_inner_ip_len(skb, outer_ds);
+	if (unlikely(!len)) {
+		net_dbg_ratelimited("%s: packet from peer %llu is not IP\n",
+				    dev->name, peer->internal_id);
+		DEV_STATS_INC(dev, rx_errors);
+		DEV_STATS_INC(dev, rx_frame_errors);
+		return false;
+	}
+	if (unlikely(len > skb->len || pskb_trim(skb, len))) {
+		DEV_STATS_INC(dev, rx_errors);
+		DEV_STATS_INC(dev, rx_length_errors);
+		return false;
+	}
+
+	routed_peer = wgc_allowedips_lookup_src(&peer->wgc->peer_allowedips,
+						skb);
+	/* Only the identity is compared; the reference is not needed. */
+	wgc_peer_put(routed_peer);
+	if (unlikely(routed_peer != peer)) {
+		net_dbg_ratelimited("%s: packet from peer %llu has a source it may not use\n",
+				    dev->name, peer->internal_id);
+		DEV_STATS_INC(dev, rx_errors);
+		DEV_STATS_INC(dev, rx_frame_errors);
+		return false;
+	}
+
+	/* Poly1305 vouched for every byte: no checksum needs checking. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	dev_sw_netstats_rx_add(dev, skb->len);
+	wgc_rx_stats(peer, wgc_message_data_len(len_before_trim));
+	napi_gro_receive(&peer->napi, skb);
+	return true;
+}
+
+/* An authentic, fresh data message: the session is confirmed alive. */
+static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
+			     struct wgc_keypair *keypair)
+{
+	struct wgc_endpoint endpoint;
+
+	if (unlikely(wgc_socket_endpoint_from_skb(&endpoint, skb)))
+		return false;
+	wgc_socket_set_peer_endpoint(peer, &endpoint);
+
+	if (unlikely(wgc_noise_received_with_keypair(&peer->keypairs,
+						     keypair))) {
+		wgc_timers_handshake_complete(peer);
+		wgc_packet_send_staged_packets(peer);
+	}
+	wgc_keep_key_fresh_on_receive(peer);
+	wgc_timers_any_authenticated_packet_received(peer);
+	wgc_timers_any_authenticated_packet_traversal(peer);
+
+	if (unlikely(!skb->len)) {
+		/* A keepalive: all it carried was its arrival. */
+		wgc_rx_stats(peer, wgc_message_data_len(0));
+		return false;
+	}
+	wgc_timers_data_received(peer);
+	return wgc_deliver(peer, skb);
+}
+
+int wgc_packet_rx_poll(struct napi_struct *napi, int budget)
+{
+	struct wgc_peer *peer = container_of(napi, struct wgc_peer, napi);
+	struct net_device *dev = peer->wgc->dev;
+	struct sk_buff *skb;
+	int work_done = 0;
+
+	if (unlikely(budget <= 0))
+		return 0;
+
+	while (work_done < budget &&
+	       (skb = wgc_serial_queue_dequeue_done(&peer->rx_queue)) != NULL) {
+		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+		bool consumed = false;
+
+		if (unlikely(atomic_read_acquire(&WGC_CB(skb)->state) !=
+			     WGC_PACKET_CRYPTED)) {
+			DEV_STATS_INC(dev, rx_errors);
+			DEV_STATS_INC(dev, rx_crc_errors);
+		} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
+								 WGC_CB(skb)->nonce,
+								 WGC_REJECT_AFTER_MESSAGES))) {
+			net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
+					    dev->name, WGC_CB(skb)->nonce,
+					    peer->internal_id);
+			DEV_STATS_INC(dev, rx_dropped);
+		} else {
+			consumed = wgc_consume_data(peer, skb, keypair);
+		}
+		if (!consumed)
+			kfree_skb(skb);
+		wgc_noise_keypair_put(keypair, false);
+		/* Not the last reference while the poll is enabled. */
+		wgc_peer_put(peer);
+		++work_done;
+	}
+
+	if (work_done < budget)
+		napi_complete_done(napi, work_done);
+	return work_done;
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs the unit self-tests of debug builds at module load. Each test lives
+ * beside (and is compiled into) the code it tests, so that it can reach its
+ * static functions; this only calls them and reports.
+ */
+
+#include "allowedips.h"
+#include "index.h"
+#include "replay.h"
+#include "selftest.h"
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+
+/* Lets a harness tell a self-testing build from a release one: modinfo. */
+MODULE_INFO(selftests, "y");
+
+struct wgc_selftest {
+	const char *name;
+	bool (*run)(void);
+};
+
+static const struct wgc_selftest wgc_selftests[] __initconst = {
+	{ "allowedips", wgc_allowedips_selftest },
+	{ "replay", wgc_replay_selftest },
+	{ "index", wgc_index_selftest },
+};
+
+int __init wgc_selftests_run(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(wgc_selftests); i++) {
+		if (wgc_selftests[i].run())
+			continue;
+		pr_err("self-test %s: FAIL\n", wgc_selftests[i].name);
+		ret = -ENOTRECOVERABLE;
+	}
+	if (!ret)
+		pr_info("self-tests: pass\n");
+	return ret;
+}

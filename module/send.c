@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The transmit path.
+ *
+ * xmit finds the peer by destination and stages the packet with it. Staged
+ * packets leave when the peer has a usable session: each gets the next
+ * counter of the session as its nonce and goes in line for encryption (see
+ * queueing.h); without a session a handshake is started and the packets
+ * wait, up to WGC_MAX_STAGED_PACKETS. Encryption runs on all CPUs; the
+ * peer's transmit work then sends the results in order.
+ */
+
+#include "send.h"
+#include "allowedips.h"
+#include "cookie.h"
+#include "device.h"
+#include "messages.h"
+#include "noise.h"
+#include "peer.h"
+#include "queueing.h"
+#include "socket.h"
+#include "timers.h"
+
+#include <crypto/chacha20poly1305.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/scatterlist.h>
+#include <net/dst_metadata.h>
+#include <net/icmp.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
+
+/* AF41: handshakes are small and latency-sensitive. */
+#define WGC_HANDSHAKE_DSCP 0x88
+
+static void wgc_send_handshake_initiation(struct wgc_peer *peer)
+{
+	struct wgc_message_handshake_initiation packet;
+
+	/* At most one initiation per REKEY_TIMEOUT, however it was asked. */
+	if (!wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
+				       WGC_REKEY_TIMEOUT))
+		return;
+	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	net_dbg_ratelimited("%s: sending handshake initiation to peer %llu\n",
+			    peer->wgc->dev->name, peer->internal_id);
+
+	if (!wgc_noise_handshake_create_initiation(&packet, &peer->handshake))
+		return;
+	wgc_cookie_add_mac_to_packet(&packet, sizeof(packet), peer);
+	wgc_timers_any_authenticated_packet_traversal(peer);
+	wgc_timers_any_authenticated_packet_sent(peer);
+	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
+				       WGC_HANDSHAKE_DSCP);
+	wgc_timers_handshake_initiated(peer);
+	memzero_explicit(&packet, sizeof(packet));
+}
+
+void wgc_packet_handshake_send_worker(struct work_struct *work)
+{
+	struct wgc_peer *peer = container_of(work, struct wgc_peer,
+					     transmit_handshake_work);
+
+	wgc_send_handshake_initiation(peer);
+	wgc_peer_put(peer);
+}
+
+/* Any context: the initiation itself is built in a work. */
+void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
+						 bool is_retry)
+{
+	if (!is_retry)
+		peer->timer_handshake_attempts = 0;
+
+	rcu_read_lock_bh();
+	if (!wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
+				       WGC_REKEY_TIMEOUT) ||
+	    unlikely(READ_ONCE(peer->is_dead)))
+		goto out;
+	wgc_peer_get(peer);
+	if (!queue_work(peer->wgc->handshake_send_wq,
+			&peer->transmit_handshake_work))
+		wgc_peer_put(peer);
+out:
+	rcu_read_unlock_bh();
+}
+
+/* Process context: called from the handshake receive worker. */
+void wgc_packet_send_handshake_response(struct wgc_peer *peer)
+{
+	struct wgc_message_handshake_response packet;
+
+	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	net_dbg_ratelimited("%s: sending handshake response to peer %llu\n",
+			    peer->wgc->dev->name, peer->internal_id);
+
+	if (!wgc_noise_handshake_create_response(&packet, &peer->handshake))
+		return;
+	wgc_cookie_add_mac_to_packet(&packet, sizeof(packet), peer);
+	if (!wgc_noise_handshake_begin_session(&peer->handshake,
+					       &peer->keypairs))
+		return;
+	wgc_timers_session_derived(peer);
+	wgc_timers_any_authenticated_packet_traversal(peer);
+	wgc_timers_any_authenticated_packet_sent(peer);
+	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
+				       WGC_HANDSHAKE_DSCP);
+	memzero_explicit(&packet, sizeof(packet));
+}
+
+void wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
+				      struct sk_buff *initiating_skb,
+				      __le32 sender_index)
+{
+	struct wgc_message_handshake_cookie packet;
+
+	net_dbg_ratelimited("%s: sending cookie response for denied handshake message\n",
+			    wgc->dev->name);
+	wgc_cookie_message_create(&packet, initiating_skb, sender_index,
+				  &wgc->cookie_checker);
+	wgc_socket_send_buffer_as_reply_to_skb(wgc, initiating_skb, &packet,
+					       sizeof(packet));
+}
+
+/*
+ * Starts a new handshake before the session gets old: after
+ * REKEY_AFTER_MESSAGES, or REKEY_AFTER_TIME on the initiator's side (only
+ * the initiator, so that both ends do not rekey at once).
+ */
+static void wgc_keep_key_fresh(struct wgc_peer *peer)
+{
+	struct wgc_keypair *keypair;
+	bool send;
+
+	rcu_read_lock_bh();
+	keypair = rcu_dereference_bh(peer->keypairs.current_keypair);
+	send = keypair && READ_ONCE(keypair->sending.is_valid) &&
+	       (atomic64_read(&keypair->sending_counter) >
+			WGC_REKEY_AFTER_MESSAGES ||
+		(keypair->i_am_the_initiator &&
+		 wgc_birthdate_has_expired(keypair->sending.birthdate,
+					   WGC_REKEY_AFTER_TIME)));
+	rcu_read_unlock_bh();
+
+	if (unlikely(send))
+		wgc_packet_send_queued_handshake_initiation(peer, false);
+}
+
+/*
+ * Padding to a multiple of 16 hides the exact length of the inner packet,
+ * but never beyond the MTU, which would only cost fragmentation.
+ */
+static unsigned int wgc_padding_len(struct sk_buff *skb)
+{
+	unsigned int mtu = WGC_CB(skb)->mtu;
+	unsigned int last_unit = skb->len;
+	unsigned int padded;
+
+	if (unlikely(!mtu))
+		return ALIGN(last_unit, WGC_MESSAGE_PADDING_MULTIPLE) -
+		       last_unit;
+	/* A GSO packet is cut into MTU-sized units: pad the last one. */
+	if (unlikely(last_unit > mtu))
+		last_unit %= mtu;
+	padded = min(mtu, ALIGN(last_unit, WGC_MESSAGE_PADDING_MULTIPLE));
+	return padded - last_unit;
+}
+
+/*
+ * Turns the inner packet in @skb into a data message, in place: header in
+ * front, zero padding and the tag behind, all encrypted through a
+ * scatterlist over the skb's own memory.
+ */
+static bool wgc_encrypt_packet(struct sk_buff *skb,
+			       struct wgc_keypair *keypair)
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	unsigned int padding_len, plaintext_len, trailer_len;
+	struct wgc_message_data *header;
+	struct sk_buff *trailer;
+	int num_frags;
+
+	/* The flow hash is of the inner packet, for fair queueing outside. */
+	skb_get_hash(skb);
+	if (unlikely(skb->ip_summed == CHECKSUM_PARTIAL &&
+		     skb_checksum_help(skb)))
+		return false;
+	/* Headroom first: expanding the head later would lose the padding. */
+	if (unlikely(skb_cow_head(skb, WGC_DATA_PACKET_HEAD_ROOM) < 0))
+		return false;
+
+	padding_len = wgc_padding_len(skb);
+	trailer_len = padding_len + WGC_NOISE_AUTHTAG_LEN;
+	plaintext_len = skb->len + padding_len;
+	num_frags = skb_cow_data(skb, trailer_len, &trailer);
+	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
+		return false;
+	memset(skb_tail_pointer(trailer), 0, padding_len);
+
+	header = skb_push(skb, sizeof(*header));
+	header->header.type = cpu_to_le32(WGC_MESSAGE_DATA);
+	header->key_idx = keypair->remote_index;
+	header->counter = cpu_to_le64(WGC_CB(skb)->nonce);
+	pskb_put(skb, trailer, trailer_len);
+
+	sg_init_table(sg, num_frags);
+	if (skb_to_sgvec(skb, sg, sizeof(*header),
+			 wgc_noise_encrypted_len(plaintext_len)) <= 0)
+		return false;
+	return chacha20poly1305_encrypt_sg_inplace(sg, plaintext_len, NULL, 0,
+						   WGC_CB(skb)->nonce,
+						   keypair->sending.key);
+}
+
+void wgc_packet_encrypt_worker(struct work_struct *work)
+{
+	struct wgc_crypt_worker *worker = container_of(work,
+						       struct wgc_crypt_worker,
+						       work);
+	struct ptr_ring *ring = &worker->wgc->encrypt_queue.ring;
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume_bh(ring)) != NULL) {
+		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+		enum wgc_packet_state state = WGC_PACKET_CRYPTED;
+
+		if (unlikely(!wgc_encrypt_packet(skb, keypair)))
+			state = WGC_PACKET_DEAD;
+		wgc_queue_tx_done(keypair->entry.peer, skb, state);
+		cond_resched();
+	}
+}
+
+static void wgc_send_encrypted(struct wgc_peer *peer, struct sk_buff *skb)
+{
+	bool is_keepalive = skb->len == wgc_message_data_len(0);
+
+	wgc_timers_any_authenticated_packet_traversal(peer);
+	wgc_timers_any_authenticated_packet_sent(peer);
+	if (!wgc_socket_send_skb_to_peer(peer, skb, WGC_CB(skb)->ds) &&
+	    !is_keepalive)
+		wgc_timers_data_sent(peer);
+	wgc_keep_key_fresh(peer);
+}
+
+/* The peer's serial side: sends what is encrypted, in order. */
+void wgc_packet_tx_worker(struct work_struct *work)
+{
+	struct wgc_peer *peer = container_of(work, struct wgc_peer,
+					     transmit_packet_work);
+	struct sk_buff *skb;
+
+	while ((skb = wgc_serial_queue_dequeue_done(&peer->tx_queue)) != NULL) {
+		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+
+		if (likely(atomic_read_acquire(&WGC_CB(skb)->state) ==
+			   WGC_PACKET_CRYPTED)) {
+			wgc_send_encrypted(peer, skb);
+		} else {
+			DEV_STATS_INC(peer->wgc->dev, tx_errors);
+			kfree_skb(skb);
+		}
+		wgc_noise_keypair_put(keypair, false);
+		/*
+		 * Not the last reference: the device's list holds one until
+		 * this work has been flushed (see peer.c).
+		 */
+		wgc_peer_put(peer);
+		cond_resched();
+	}
+}
+
+/*
+ * Hands the staged packets to a session: a nonce each, a reference on the
+ * keypair and on the peer each, and into line for encryption.
+ */
+static bool wgc_stage_into_session(struct wgc_peer *peer,
+				   struct sk_buff_head *packets,
+				   struct wgc_keypair *keypair)
+{
+	struct sk_buff *skb;
+
+	if (unlikely(!READ_ONCE(keypair->sending.is_valid)))
+		return false;
+	if (unlikely(wgc_birthdate_has_expired(keypair->sending.birthdate,
+					       WGC_REJECT_AFTER_TIME)))
+		goto invalid;
+	skb_queue_walk(packets, skb) {
+		WGC_CB(skb)->nonce =
+			atomic64_inc_return(&keypair->sending_counter) - 1;
+		if (unlikely(WGC_CB(skb)->nonce >= WGC_REJECT_AFTER_MESSAGES))
+			goto invalid;
+	}
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		kref_get(&keypair->refcount);
+		WGC_CB(skb)->keypair = keypair;
+		wgc_queue_encrypt(peer->wgc, wgc_peer_get(peer), skb);
+	}
+	return true;
+
+invalid:
+	WRITE_ONCE(keypair->sending.is_valid, false);
+	return false;
+}
+
+void wgc_packet_send_staged_packets(struct wgc_peer *peer)
+{
+	struct wgc_keypair *keypair;
+	struct sk_buff_head packets;
+	bool sent = false;
+
+	__skb_queue_head_init(&packets);
+	spin_lock_bh(&peer->staged_queue.lock);
+	skb_queue_splice_init(&peer->staged_queue, &packets);
+	spin_unlock_bh(&peer->staged_queue.lock);
+	if (skb_queue_empty(&packets))
+		return;
+
+	rcu_read_lock_bh();
+	keypair = wgc_noise_keypair_get(rcu_dereference_bh(peer->keypairs.current_keypair));
+	rcu_read_unlock_bh();
+	if (keypair) {
+		sent = wgc_stage_into_session(peer, &packets, keypair);
+		wgc_noise_keypair_put(keypair, false);
+	}
+	if (sent)
+		return;
+
+	/* No usable session: back in front of anything staged since. */
+	spin_lock_bh(&peer->staged_queue.lock);
+	skb_queue_splice(&packets, &peer->staged_queue);
+	spin_unlock_bh(&peer->staged_queue.lock);
+	wgc_packet_send_queued_handshake_initiation(peer, false);
+}
+
+void wgc_packet_purge_staged_packets(struct wgc_peer *peer)
+{
+	spin_lock_bh(&peer->staged_queue.lock);
+	DEV_STATS_ADD(peer->wgc->dev, tx_dropped,
+		      skb_queue_len(&peer->staged_queue));
+	__skb_queue_purge(&peer->staged_queue);
+	spin_unlock_bh(&peer->staged_queue.lock);
+}
+
+void wgc_packet_send_keepalive(struct wgc_peer *peer)
+{
+	struct sk_buff *skb;
+
+	/* Anything staged will do as a keepalive. */
+	if (skb_queue_empty_lockless(&peer->staged_queue)) {
+		skb = alloc_skb(WGC_DATA_PACKET_HEAD_ROOM +
+				WGC_MESSAGE_MINIMUM_LENGTH, GFP_ATOMIC);
+		if (unlikely(!skb))
+			return;
+		skb_reserve(skb, WGC_DATA_PACKET_HEAD_ROOM);
+		skb->dev = peer->wgc->dev;
+		WGC_CB(skb)->mtu = skb->dev->mtu;
+		WGC_CB(skb)->ds = 0;
+		skb_queue_tail(&peer->staged_queue, skb);
+		net_dbg_ratelimited("%s: sending keepalive packet to peer %llu\n",
+				    peer->wgc->dev->name, peer->internal_id);
+	}
+	wgc_packet_send_staged_packets(peer);
+}
+
+/* skb->protocol must say what the packet really is. */
+static bool wgc_packet_protocol_ok(struct sk_buff *skb)
+{
+	__be16 real = ip_tunnel_parse_protocol(skb);
+
+	return real && skb->protocol == real;
+}
+
+static void wgc_xmit_error(struct sk_buff *skb, struct net_device *dev)
+{
+	DEV_STATS_INC(dev, tx_errors);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else if (skb->protocol == htons(ETH_P_IPV6))
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+	kfree_skb(skb);
+}
+
+/* Cuts a GSO packet into MTU-sized packets, each with its cb set up. */
+static int wgc_segment_into(struct sk_buff *skb, struct sk_buff_head *out,
+			    unsigned int mtu)
+{
+	struct sk_buff *next;
+
+	if (skb_is_gso(skb)) {
+		struct sk_buff *segs = skb_gso_segment(skb, 0);
+
+		if (IS_ERR(segs))
+			return PTR_ERR(segs);
+		dev_kfree_skb(skb);
+		skb = segs;
+	}
+	skb_list_walk_safe(skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		skb = skb_share_check(skb, GFP_ATOMIC);
+		if (unlikely(!skb))
+			continue;
+		/* The inner route means nothing once encrypted. */
+		skb_dst_drop(skb);
+		memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
+		WGC_CB(skb)->mtu = mtu;
+		WGC_CB(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
+		__skb_queue_tail(out, skb);
+	}
+	return 0;
+}
+
+/* Staging is bounded: the oldest packets give way. */
+static void wgc_stage(struct wgc_peer *peer, struct sk_buff_head *packets)
+{
+	struct sk_buff_head *staged = &peer->staged_queue;
+
+	spin_lock_bh(&staged->lock);
+	skb_queue_splice_tail(packets, staged);
+	while (skb_queue_len(staged) > WGC_MAX_STAGED_PACKETS) {
+		dev_kfree_skb(__skb_dequeue(staged));
+		DEV_STATS_INC(peer->wgc->dev, tx_dropped);
+	}
+	spin_unlock_bh(&staged->lock);
+}
+
+/* Called with BH off and under rcu_read_lock_bh(), as ndo_start_xmit is. */
+netdev_tx_t wgc_packet_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct wgc_device *wgc = netdev_priv(dev);
+	struct sk_buff_head packets;
+	struct wgc_peer *peer;
+	unsigned int mtu;
+	int ret;
+
+	if (unlikely(!wgc_packet_protocol_ok(skb))) {
+		net_dbg_ratelimited("%s: invalid IP packet\n", dev->name);
+		goto err;
+	}
+	peer = wgc_allowedips_lookup_dst(&wgc->peer_allowedips, skb);
+	if (unlikely(!peer)) {
+		net_dbg_ratelimited("%s: no peer has allowed IPs matching the destination\n",
+				    dev->name);
+		goto err;
+	}
+	if (unlikely(READ_ONCE(peer->endpoint.addr.sa_family) != AF_INET &&
+		     READ_ONCE(peer->endpoint.addr.sa_family) != AF_INET6)) {
+		net_dbg_ratelimited("%s: peer %llu has no endpoint\n",
+				    dev->name, peer->internal_id);
+		goto err_peer;
+	}
+
+	mtu = skb_valid_dst(skb) ? dst_mtu(skb_dst(skb)) : dev->mtu;
+	__skb_queue_head_init(&packets);
+	ret = wgc_segment_into(skb, &packets, mtu);
+	if (unlikely(ret))
+		goto err_peer;
+	wgc_stage(peer, &packets);
+	wgc_packet_send_staged_packets(peer);
+	wgc_peer_put(peer);
+	return NETDEV_TX_OK;
+
+err_peer:
+	wgc_peer_put(peer);
+err:
+	wgc_xmit_error(skb, dev);
+	return NETDEV_TX_OK;
+}

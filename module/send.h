@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The transmit side: staging, handshake initiation, encryption, sending.
+ */
+
+#ifndef _WGC_SEND_H
+#define _WGC_SEND_H
+
+#include <linux/netdevice.h>
+#include <linux/types.h>
+
+struct sk_buff;
+struct work_struct;
+struct wgc_device;
+struct wgc_peer;
+
+netdev_tx_t wgc_packet_xmit(struct sk_buff *skb, struct net_device *dev);
+void wgc_packet_send_staged_packets(struct wgc_peer *peer);
+void wgc_packet_purge_staged_packets(struct wgc_peer *peer);
+void wgc_packet_send_keepalive(struct wgc_peer *peer);
+void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
+						 bool is_retry);
+void wgc_packet_send_handshake_response(struct wgc_peer *peer);
+void wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
+				      struct sk_buff *initiating_skb,
+				      __le32 sender_index);
+
+void wgc_packet_handshake_send_worker(struct work_struct *work);
+void wgc_packet_encrypt_worker(struct work_struct *work);
+void wgc_packet_tx_worker(struct work_struct *work);
+
+#endif /* _WGC_SEND_H */
