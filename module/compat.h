@@ -12,6 +12,18 @@
 #include <linux/random.h>
 #include <net/genetlink.h>
 
+/* 6.5 moved the GSO helpers into a header of their own. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
+
+/* 6.12 moved the unaligned access helpers out of asm/. */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* 6.6 embedded a struct genl_info in struct genl_dumpit_info. */
 static inline struct nlattr **wgc_compat_dump_attrs(struct netlink_callback *cb)
 {
@@ -39,6 +51,35 @@ static inline u32 wgc_compat_random_below(u32 ceil)
 	return get_random_u32_below(ceil);
 #else
 	return prandom_u32_max(ceil);
+#endif
+}
+
+/*
+ * 6.6 let the core allocate a device's per-CPU counters, and the UDP tunnel
+ * transmit path then insists on that: before it, drivers allocated them.
+ */
+static inline void wgc_compat_setup_tstats(struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int wgc_compat_alloc_tstats(struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void wgc_compat_free_tstats(struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
 #endif
 }
 

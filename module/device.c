@@ -122,7 +122,7 @@ static void wgc_free_state(struct wgc_device *wgc)
 	wgc_free_workqueues(wgc);
 	wgc_index_table_free(wgc->index_table);
 	wgc_peer_table_uninit(wgc);
-	free_percpu(wgc->dev->tstats);
+	wgc_compat_free_tstats(wgc->dev);
 }
 
 /* Handshake messages still queued hold nothing but their memory. */
@@ -149,7 +149,9 @@ static void wgc_destruct(struct net_device *dev)
 	wgc_drain_handshakes(wgc);
 	/* The peers are freed after a grace period: wait for that too. */
 	rcu_barrier();
+	mutex_lock(&wgc->device_update_lock);
 	wgc_allowedips_free(&wgc->peer_allowedips, &wgc->device_update_lock);
+	mutex_unlock(&wgc->device_update_lock);
 	wgc_free_state(wgc);
 	memzero_explicit(&wgc->static_identity, sizeof(wgc->static_identity));
 	memzero_explicit(&wgc->cookie_checker, sizeof(wgc->cookie_checker));
@@ -181,6 +183,7 @@ static void wgc_setup(struct net_device *dev)
 	dev->hw_enc_features |= WGC_NETDEV_FEATURES;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	wgc_compat_set_lltx(dev);
+	wgc_compat_setup_tstats(dev);
 	dev->mtu = WGC_DEFAULT_MTU;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = WGC_MAX_MTU;
@@ -255,9 +258,9 @@ static int wgc_alloc_state(struct wgc_device *wgc)
 {
 	int ret;
 
-	wgc->dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!wgc->dev->tstats)
-		return -ENOMEM;
+	ret = wgc_compat_alloc_tstats(wgc->dev);
+	if (ret)
+		return ret;
 	ret = wgc_peer_table_init(wgc);
 	if (ret)
 		goto err_stats;
@@ -281,7 +284,7 @@ err_index:
 err_peer_table:
 	wgc_peer_table_uninit(wgc);
 err_stats:
-	free_percpu(wgc->dev->tstats);
+	wgc_compat_free_tstats(wgc->dev);
 	return ret;
 }
 

@@ -16,6 +16,7 @@
  */
 
 #include "noise.h"
+#include "compat.h"
 #include "device.h"
 #include "peer.h"
 #include "timers.h"
@@ -31,7 +32,6 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
 static const u8 wgc_handshake_name[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const u8 wgc_identifier_name[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";

@@ -12,6 +12,7 @@
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 
@@ -32,10 +33,16 @@ static const struct wgc_selftest wgc_selftests[] __initconst = {
 int __init wgc_selftests_run(void)
 {
 	unsigned int i;
+	ktime_t start;
 	int ret = 0;
+	bool ok;
 
 	for (i = 0; i < ARRAY_SIZE(wgc_selftests); i++) {
-		if (wgc_selftests[i].run())
+		start = ktime_get();
+		ok = wgc_selftests[i].run();
+		pr_debug("self-test %s took %lld us\n", wgc_selftests[i].name,
+			 ktime_us_delta(ktime_get(), start));
+		if (ok)
 			continue;
 		pr_err("self-test %s: FAIL\n", wgc_selftests[i].name);
 		ret = -ENOTRECOVERABLE;

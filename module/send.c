@@ -12,6 +12,7 @@
 
 #include "send.h"
 #include "allowedips.h"
+#include "compat.h"
 #include "cookie.h"
 #include "device.h"
 #include "messages.h"

@@ -672,7 +672,7 @@ static void __init at_test_bulk(struct at_ctx *c)
 		}
 		EXPECT(!rcu_access_pointer(c->table.root4) &&
 		       !rcu_access_pointer(c->table.root6));
-		pr_debug("allowedips self-test: %u prefixes added, then %s, in %lld us\n",
+		pr_debug("allowedips bulk test: %u prefixes added, then %s, in %lld us\n",
 			 2 * AT_BULK_PEERS * per_peer,
 			 round ? "the table freed" : "removed peer by peer",
 			 ktime_us_delta(ktime_get(), start));

@@ -140,11 +140,11 @@ static s64 __init rp_random_step(struct rnd_state *rng)
 	case 0:		/* a jump ahead, sometimes past the whole ring */
 		return arg % (3 * RP_RING);
 	case 1 ... 3:	/* around the window's far edge */
-		return -(RP_WINDOW + 2) + arg % 5;
+		return (s64)(arg % 5) - (RP_WINDOW + 2);
 	case 4 ... 5:	/* anywhere behind, mostly past the window */
 		return -(s64)(arg % (4 * RP_WINDOW));
 	default:	/* near the front: reordering, repeats, steps ahead */
-		return -64 + arg % 128;
+		return (s64)(arg % 128) - 64;
 	}
 }
 
