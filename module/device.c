@@ -182,6 +182,11 @@ static void wgc_setup(struct net_device *dev)
 	dev->hw_features |= WGC_NETDEV_FEATURES;
 	dev->hw_enc_features |= WGC_NETDEV_FEATURES;
 	dev->priv_flags |= IFF_NO_QUEUE;
+	/*
+	 * xmit needs the route the stack picked: its MTU sizes the padding,
+	 * and an ICMP error for an unroutable packet is sent along it.
+	 */
+	netif_keep_dst(dev);
 	wgc_compat_set_lltx(dev);
 	wgc_compat_setup_tstats(dev);
 	dev->mtu = WGC_DEFAULT_MTU;

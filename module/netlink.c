@@ -287,8 +287,8 @@ static int wgc_get_device_done(struct netlink_callback *cb)
  * previous message's, and takes 0 to mean there was none. config_seq may
  * well be 0 and is wider than cb->seq, so it is not used directly: 1 says
  * the configuration is the one the dump started from, 2 that it changed.
- * A removed resume peer counts as a change even if its remover did not
- * bump config_seq (a device being deleted).
+ * Removing a peer bumps config_seq already; testing the resume peer too
+ * makes sure a dump cut short by its removal can never pass as complete.
  */
 static void wgc_dump_check_consistent(struct netlink_callback *cb, void *hdr)
 {
@@ -818,11 +818,25 @@ static void wgc_commit_identity(struct wgc_device *wgc,
 }
 
 /* The device part of the request. Nothing in here may fail. */
+/*
+ * A new port or mark changes which local address and route reach each
+ * peer: let routing choose afresh rather than reuse a cached source.
+ */
+static void wgc_forget_peer_sources(struct wgc_device *wgc)
+{
+	struct wgc_peer *peer;
+
+	list_for_each_entry(peer, &wgc->peer_list, peer_list)
+		wgc_socket_clear_peer_endpoint_src(peer);
+}
+
 static void wgc_commit_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
 			      struct nlattr **attrs)
 {
 	wgc->config_seq++;
+	if (attrs[WGC_DEVICE_A_FWMARK] || attrs[WGC_DEVICE_A_LISTEN_PORT])
+		wgc_forget_peer_sources(wgc);
 	if (update->flags & WGC_DEVICE_F_REPLACE_PEERS)
 		wgc_peer_remove_all(wgc);
 	if (attrs[WGC_DEVICE_A_PRIVATE_KEY])

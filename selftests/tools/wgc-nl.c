@@ -3,32 +3,75 @@
  * wgc-nl: sends hand-made wgc generic netlink requests, including malformed
  * ones wgctl refuses to build, so selftests can check the kernel's answers.
  *
- *   wgc-nl set ATTR=VALUE...   one WGC_CMD_SET_DEVICE request
- *   wgc-nl get ATTR=VALUE...   one WGC_CMD_GET_DEVICE dump, printed raw
+ *   wgc-nl [OPTION...] set ARG...   one WGC_CMD_SET_DEVICE request
+ *   wgc-nl [OPTION...] get ARG...   one WGC_CMD_GET_DEVICE dump, printed
+ *   wgc-nl [OPTION...] batch        one "set ARG..." or "get ARG..." request
+ *                                   per line of standard input
  *
- * ATTR is ifindex, ifname, private-key, public-key, listen-port, fwmark or
- * a bare attribute number ("99"). Keys and numbered attributes take hex
- * bytes of any length; the others take numbers or strings. On a kernel
- * error it prints "error: <strerror>: <extack message>" and exits 1.
+ * Options:
+ *   --bufsize N    receive with an N-byte buffer (default 32768); the kernel
+ *                  sizes dump messages to what the reader receives with
+ *   --pause DIR    after the first datagram of a dump, create DIR/paused and
+ *                  wait until DIR/go exists, so a test can change the
+ *                  configuration in the middle of a dump
+ *
+ * ARGs build the request in order; nests open and close as they go:
+ *   device:      ifindex=N ifname=S private-key=HEX public-key=HEX
+ *                listen-port=N fwmark=N flags=N
+ *   peer         opens a peer nest (in WGC_DEVICE_A_PEERS); then:
+ *                public-key=HEX preshared-key=HEX flags=N keepalive=N
+ *                version=N endpoint=A.B.C.D:PORT|[V6]:PORT
+ *                allowed-ip=ADDR/CIDR (one whole allowed-IP nest)
+ *   allowedip    opens an allowed-IP nest (in WGC_PEER_A_ALLOWEDIPS); then:
+ *                family=N ipaddr=HEX cidr=N
+ *   end          closes the open allowed-IP list, or else the open peer
+ *                and the peer list, so that what follows goes a level up
+ *   NUMBER=HEX   a raw attribute of that type, at the current level
+ * HEX is any number of hex bytes, possibly none.
+ *
+ * A dump prints, for each message, a line "msg", then one line per
+ * attribute, "TYPE:HEX", except peers, which print as
+ *   peer PUBKEY               (the nest's public key in hex, "-" if none)
+ *   peer PUBKEY TYPE:HEX      each other attribute but allowed IPs
+ *   allowedip PUBKEY ADDR/CIDR
+ * and "ok" at the end. On a kernel error it prints
+ * "error: <strerror>: <extack message>" and exits 1.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/wgc.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#define SEND_BUF_SIZE (192 * 1024)
 
 struct request {
 	struct mnl_socket *nl;
 	uint16_t family;
 	unsigned int seq;
-	char buf[32768];
+	char *sendbuf;
+	char *recvbuf;
+	size_t recvsize;
+	const char *pause_dir;
 	const char *extack;
+};
+
+/* The nests open while a request is being built. */
+struct builder {
+	struct nlmsghdr *nlh;
+	struct nlattr *peers, *peer, *allowedips, *allowedip;
+	bool full;
 };
 
 static int hex_bytes(const char *hex, unsigned char *out, size_t max)
@@ -47,51 +90,262 @@ static int hex_bytes(const char *hex, unsigned char *out, size_t max)
 	return len / 2;
 }
 
-static int put_attr(struct nlmsghdr *nlh, const char *arg)
+static void put(struct builder *b, uint16_t type, size_t len, const void *data)
 {
-	const char *eq = strchr(arg, '=');
-	unsigned char bytes[256];
-	char name[32];
+	if (!mnl_attr_put_check(b->nlh, SEND_BUF_SIZE, type, len, data))
+		b->full = true;
+}
+
+static void put_u8(struct builder *b, uint16_t type, uint8_t value)
+{
+	put(b, type, sizeof(value), &value);
+}
+
+static void put_u16(struct builder *b, uint16_t type, uint16_t value)
+{
+	put(b, type, sizeof(value), &value);
+}
+
+static void put_u32(struct builder *b, uint16_t type, uint32_t value)
+{
+	put(b, type, sizeof(value), &value);
+}
+
+static struct nlattr *nest_start(struct builder *b, uint16_t type)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(b->nlh, SEND_BUF_SIZE, type);
+	if (!nest)
+		b->full = true;
+	return nest;
+}
+
+static void close_allowedip(struct builder *b)
+{
+	if (b->allowedip)
+		mnl_attr_nest_end(b->nlh, b->allowedip);
+	b->allowedip = NULL;
+}
+
+static void close_allowedips(struct builder *b)
+{
+	close_allowedip(b);
+	if (b->allowedips)
+		mnl_attr_nest_end(b->nlh, b->allowedips);
+	b->allowedips = NULL;
+}
+
+static void close_peer(struct builder *b)
+{
+	close_allowedips(b);
+	if (b->peer)
+		mnl_attr_nest_end(b->nlh, b->peer);
+	b->peer = NULL;
+}
+
+static void close_all(struct builder *b)
+{
+	close_peer(b);
+	if (b->peers)
+		mnl_attr_nest_end(b->nlh, b->peers);
+	b->peers = NULL;
+}
+
+static int open_peer(struct builder *b)
+{
+	close_peer(b);
+	if (!b->peers)
+		b->peers = nest_start(b, WGC_DEVICE_A_PEERS);
+	if (b->peers)
+		b->peer = nest_start(b, 0);
+	return b->peer ? 0 : -1;
+}
+
+static int open_allowedip(struct builder *b)
+{
+	if (!b->peer)
+		return -1;
+	close_allowedip(b);
+	if (!b->allowedips)
+		b->allowedips = nest_start(b, WGC_PEER_A_ALLOWEDIPS);
+	if (b->allowedips)
+		b->allowedip = nest_start(b, 0);
+	return b->allowedip ? 0 : -1;
+}
+
+/* "A.B.C.D:PORT" or "[V6]:PORT" as a struct sockaddr_in or _in6. */
+static int put_endpoint(struct builder *b, const char *value)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const char *colon = strrchr(value, ':');
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t len;
+
+	if (!colon || (size_t)(colon - value) >= sizeof(host))
+		return -1;
+	len = colon - value;
+	memcpy(host, value, len);
+	host[len] = '\0';
+	if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
+		host[len - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &sin6.sin6_addr) != 1)
+			return -1;
+		sin6.sin6_port = htons(strtoul(colon + 1, NULL, 0));
+		put(b, WGC_PEER_A_ENDPOINT, sizeof(sin6), &sin6);
+		return 0;
+	}
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+		return -1;
+	sin.sin_port = htons(strtoul(colon + 1, NULL, 0));
+	put(b, WGC_PEER_A_ENDPOINT, sizeof(sin), &sin);
+	return 0;
+}
+
+/* "ADDR/CIDR" as one whole allowed-IP nest. */
+static int put_allowed_ip(struct builder *b, const char *value)
+{
+	const char *slash = strchr(value, '/');
+	unsigned char addr[16];
+	char host[INET6_ADDRSTRLEN];
+	uint16_t family;
+
+	if (!slash || (size_t)(slash - value) >= sizeof(host))
+		return -1;
+	memcpy(host, value, slash - value);
+	host[slash - value] = '\0';
+	family = strchr(host, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(family, host, addr) != 1 || open_allowedip(b) < 0)
+		return -1;
+	put_u16(b, WGC_ALLOWEDIP_A_FAMILY, family);
+	put(b, WGC_ALLOWEDIP_A_IPADDR, family == AF_INET6 ? 16 : 4, addr);
+	put_u8(b, WGC_ALLOWEDIP_A_CIDR_MASK, strtoul(slash + 1, NULL, 0));
+	close_allowedip(b);
+	return 0;
+}
+
+static int put_raw(struct builder *b, const char *name, const char *value)
+{
+	unsigned char bytes[1024];
 	int type, len;
 
+	type = atoi(name);
+	if (type <= 0 || type >= NLA_F_NET_BYTEORDER)
+		return -1;
+	len = hex_bytes(value, bytes, sizeof(bytes));
+	if (len < 0)
+		return -1;
+	put(b, type, len, bytes);
+	return 0;
+}
+
+static int put_key(struct builder *b, uint16_t type, const char *value)
+{
+	char raw[16];
+
+	snprintf(raw, sizeof(raw), "%u", type);
+	return put_raw(b, raw, value);
+}
+
+static int put_device_attr(struct builder *b, const char *name,
+			   const char *value)
+{
+	unsigned long n = strtoul(value, NULL, 0);
+
+	if (!strcmp(name, "ifindex"))
+		put_u32(b, WGC_DEVICE_A_IFINDEX, n);
+	else if (!strcmp(name, "ifname"))
+		put(b, WGC_DEVICE_A_IFNAME, strlen(value) + 1, value);
+	else if (!strcmp(name, "listen-port"))
+		put_u16(b, WGC_DEVICE_A_LISTEN_PORT, n);
+	else if (!strcmp(name, "fwmark"))
+		put_u32(b, WGC_DEVICE_A_FWMARK, n);
+	else if (!strcmp(name, "flags"))
+		put_u32(b, WGC_DEVICE_A_FLAGS, n);
+	else if (!strcmp(name, "private-key"))
+		return put_key(b, WGC_DEVICE_A_PRIVATE_KEY, value);
+	else if (!strcmp(name, "public-key"))
+		return put_key(b, WGC_DEVICE_A_PUBLIC_KEY, value);
+	else
+		return put_raw(b, name, value);
+	return 0;
+}
+
+static int put_peer_attr(struct builder *b, const char *name,
+			 const char *value)
+{
+	unsigned long n = strtoul(value, NULL, 0);
+
+	if (!strcmp(name, "allowed-ip"))
+		return put_allowed_ip(b, value);
+	/* The peer's own attributes cannot go inside its allowed-IP list. */
+	close_allowedips(b);
+	if (!strcmp(name, "public-key"))
+		return put_key(b, WGC_PEER_A_PUBLIC_KEY, value);
+	if (!strcmp(name, "preshared-key"))
+		return put_key(b, WGC_PEER_A_PRESHARED_KEY, value);
+	if (!strcmp(name, "endpoint"))
+		return put_endpoint(b, value);
+	if (!strcmp(name, "flags"))
+		put_u32(b, WGC_PEER_A_FLAGS, n);
+	else if (!strcmp(name, "keepalive"))
+		put_u16(b, WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL, n);
+	else if (!strcmp(name, "version"))
+		put_u32(b, WGC_PEER_A_PROTOCOL_VERSION, n);
+	else
+		return put_raw(b, name, value);
+	return 0;
+}
+
+static int put_allowedip_attr(struct builder *b, const char *name,
+			      const char *value)
+{
+	unsigned long n = strtoul(value, NULL, 0);
+
+	if (!strcmp(name, "family"))
+		put_u16(b, WGC_ALLOWEDIP_A_FAMILY, n);
+	else if (!strcmp(name, "cidr"))
+		put_u8(b, WGC_ALLOWEDIP_A_CIDR_MASK, n);
+	else if (!strcmp(name, "ipaddr"))
+		return put_key(b, WGC_ALLOWEDIP_A_IPADDR, value);
+	else
+		return put_raw(b, name, value);
+	return 0;
+}
+
+static int put_arg(struct builder *b, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char name[32];
+
+	if (!strcmp(arg, "peer"))
+		return open_peer(b);
+	if (!strcmp(arg, "allowedip"))
+		return open_allowedip(b);
+	if (!strcmp(arg, "end")) {
+		if (b->allowedips)
+			close_allowedips(b);
+		else if (b->peer)
+			close_all(b);
+		else
+			return -1;
+		return 0;
+	}
 	if (!eq || (size_t)(eq - arg) >= sizeof(name))
 		return -1;
 	memcpy(name, arg, eq - arg);
 	name[eq - arg] = '\0';
-	eq++;
-
-	if (!strcmp(name, "ifindex")) {
-		mnl_attr_put_u32(nlh, WGC_DEVICE_A_IFINDEX, strtoul(eq, NULL, 0));
-		return 0;
-	}
-	if (!strcmp(name, "ifname")) {
-		mnl_attr_put_strz(nlh, WGC_DEVICE_A_IFNAME, eq);
-		return 0;
-	}
-	if (!strcmp(name, "listen-port")) {
-		mnl_attr_put_u16(nlh, WGC_DEVICE_A_LISTEN_PORT, strtoul(eq, NULL, 0));
-		return 0;
-	}
-	if (!strcmp(name, "fwmark")) {
-		mnl_attr_put_u32(nlh, WGC_DEVICE_A_FWMARK, strtoul(eq, NULL, 0));
-		return 0;
-	}
-	if (!strcmp(name, "private-key"))
-		type = WGC_DEVICE_A_PRIVATE_KEY;
-	else if (!strcmp(name, "public-key"))
-		type = WGC_DEVICE_A_PUBLIC_KEY;
-	else if ((type = atoi(name)) <= 0)
-		return -1;
-	len = hex_bytes(eq, bytes, sizeof(bytes));
-	if (len < 0)
-		return -1;
-	mnl_attr_put(nlh, type, len, bytes);
-	return 0;
+	if (b->allowedip)
+		return put_allowedip_attr(b, name, eq + 1);
+	if (b->peer)
+		return put_peer_attr(b, name, eq + 1);
+	return put_device_attr(b, name, eq + 1);
 }
 
 static int resolve_family(struct request *req)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->sendbuf);
 	struct genlmsghdr *genl;
 	struct nlattr *attr;
 	int len;
@@ -105,10 +359,10 @@ static int resolve_family(struct request *req)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGC_GENL_NAME);
 	if (mnl_socket_sendto(req->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
-	len = mnl_socket_recvfrom(req->nl, req->buf, sizeof(req->buf));
+	len = mnl_socket_recvfrom(req->nl, req->recvbuf, req->recvsize);
 	if (len < 0)
 		return -1;
-	nlh = (struct nlmsghdr *)req->buf;
+	nlh = (struct nlmsghdr *)req->recvbuf;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		errno = -((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error;
 		return -1;
@@ -119,22 +373,94 @@ static int resolve_family(struct request *req)
 	return req->family ? 0 : -1;
 }
 
-static int print_attr(const struct nlattr *attr, void *data)
+static void print_hex(const struct nlattr *attr)
 {
 	const unsigned char *p = mnl_attr_get_payload(attr);
 	uint16_t i, len = mnl_attr_get_payload_len(attr);
 
-	(void)data;
-	printf("%u:", mnl_attr_get_type(attr));
 	for (i = 0; i < len; i++)
 		printf("%02x", p[i]);
+}
+
+static void print_attr(const char *prefix, const struct nlattr *attr)
+{
+	printf("%s%u:", prefix, mnl_attr_get_type(attr));
+	print_hex(attr);
 	printf("\n");
-	return MNL_CB_OK;
+}
+
+static void print_allowedip(const char *key, const struct nlattr *nest)
+{
+	const struct nlattr *attr, *addr = NULL;
+	char text[INET6_ADDRSTRLEN] = "?";
+	int family = -1, cidr = -1;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		switch (mnl_attr_get_type(attr)) {
+		case WGC_ALLOWEDIP_A_FAMILY:
+			family = mnl_attr_get_u16(attr);
+			break;
+		case WGC_ALLOWEDIP_A_IPADDR:
+			addr = attr;
+			break;
+		case WGC_ALLOWEDIP_A_CIDR_MASK:
+			cidr = mnl_attr_get_u8(attr);
+			break;
+		}
+	}
+	if (addr && mnl_attr_get_payload_len(addr) ==
+		    (family == AF_INET6 ? 16 : 4))
+		inet_ntop(family, mnl_attr_get_payload(addr), text,
+			  sizeof(text));
+	printf("allowedip %s %s/%d\n", key, text, cidr);
+}
+
+static void print_peer(const struct nlattr *nest)
+{
+	const struct nlattr *attr, *aip;
+	char key[2 * WGC_KEY_LEN + 1] = "-";
+	char prefix[sizeof(key) + 8];
+	int i;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		if (mnl_attr_get_type(attr) != WGC_PEER_A_PUBLIC_KEY ||
+		    mnl_attr_get_payload_len(attr) != WGC_KEY_LEN)
+			continue;
+		for (i = 0; i < WGC_KEY_LEN; i++)
+			sprintf(key + 2 * i, "%02x", ((unsigned char *)
+				mnl_attr_get_payload(attr))[i]);
+	}
+	printf("peer %s\n", key);
+	snprintf(prefix, sizeof(prefix), "peer %s ", key);
+	mnl_attr_for_each_nested(attr, nest) {
+		switch (mnl_attr_get_type(attr)) {
+		case WGC_PEER_A_PUBLIC_KEY:
+			break;
+		case WGC_PEER_A_ALLOWEDIPS:
+			mnl_attr_for_each_nested(aip, attr)
+				print_allowedip(key, aip);
+			break;
+		default:
+			print_attr(prefix, attr);
+		}
+	}
 }
 
 static int print_msg(const struct nlmsghdr *nlh, void *data)
 {
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), print_attr, data);
+	const struct nlattr *attr, *peer;
+
+	(void)data;
+	printf("msg\n");
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != WGC_DEVICE_A_PEERS) {
+			print_attr("", attr);
+			continue;
+		}
+		mnl_attr_for_each_nested(peer, attr)
+			print_peer(peer);
+	}
+	return MNL_CB_OK;
 }
 
 static void keep_extack(const struct nlmsghdr *nlh, size_t offset,
@@ -176,37 +502,41 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-static int run(struct request *req, bool dump, int argc, char **argv)
+/* Tells the test the dump is under way, and waits for its go-ahead. */
+static void pause_dump(struct request *req)
+{
+	char path[4096];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/paused", req->pause_dir);
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "%s/go", req->pause_dir);
+	while (stat(path, &st) < 0)
+		usleep(10000);
+	req->pause_dir = NULL;
+}
+
+static int receive(struct request *req)
 {
 	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = error_cb,
 		[NLMSG_DONE] = done_cb,
 	};
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->buf);
-	struct genlmsghdr *genl;
-	int i, len, ret;
+	int len, ret;
 
-	nlh->nlmsg_type = req->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
-	nlh->nlmsg_seq = ++req->seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = dump ? WGC_CMD_GET_DEVICE : WGC_CMD_SET_DEVICE;
-	genl->version = WGC_GENL_VERSION;
-	for (i = 0; i < argc; i++) {
-		if (put_attr(nlh, argv[i]) < 0) {
-			fprintf(stderr, "wgc-nl: bad argument `%s'\n", argv[i]);
-			return 2;
-		}
-	}
-	if (mnl_socket_sendto(req->nl, nlh, nlh->nlmsg_len) < 0)
-		return perror("wgc-nl: send"), 1;
 	do {
-		len = mnl_socket_recvfrom(req->nl, req->buf, sizeof(req->buf));
+		len = mnl_socket_recvfrom(req->nl, req->recvbuf,
+					  req->recvsize);
 		if (len < 0)
 			return perror("wgc-nl: receive"), 1;
-		ret = mnl_cb_run2(req->buf, len, req->seq,
+		ret = mnl_cb_run2(req->recvbuf, len, req->seq,
 				  mnl_socket_get_portid(req->nl), print_msg,
 				  req, ctl_cb, NLMSG_MIN_TYPE);
+		if (ret > 0 && req->pause_dir)
+			pause_dump(req);
 	} while (ret > 0);
 	if (ret < 0) {
 		printf("error: %s: %s\n", strerror(errno),
@@ -217,15 +547,94 @@ static int run(struct request *req, bool dump, int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(struct request *req, const char *cmd, int argc, char **argv)
 {
-	static struct request req;
-	int one = 1;
+	struct builder b = { .nlh = mnl_nlmsg_put_header(req->sendbuf) };
+	bool dump = !strcmp(cmd, "get");
+	struct genlmsghdr *genl;
+	int i;
 
-	if (argc < 2 || (strcmp(argv[1], "set") && strcmp(argv[1], "get"))) {
-		fprintf(stderr, "usage: wgc-nl set|get ATTR=VALUE...\n");
+	if (!dump && strcmp(cmd, "set")) {
+		fprintf(stderr, "wgc-nl: unknown command `%s'\n", cmd);
 		return 2;
 	}
+	b.nlh->nlmsg_type = req->family;
+	b.nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+	b.nlh->nlmsg_seq = ++req->seq;
+	genl = mnl_nlmsg_put_extra_header(b.nlh, sizeof(*genl));
+	genl->cmd = dump ? WGC_CMD_GET_DEVICE : WGC_CMD_SET_DEVICE;
+	genl->version = WGC_GENL_VERSION;
+	for (i = 0; i < argc; i++) {
+		if (put_arg(&b, argv[i]) < 0 && !b.full) {
+			fprintf(stderr, "wgc-nl: bad argument `%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	close_all(&b);
+	if (b.full) {
+		fprintf(stderr, "wgc-nl: request larger than %d bytes\n",
+			SEND_BUF_SIZE);
+		return 2;
+	}
+	if (mnl_socket_sendto(req->nl, b.nlh, b.nlh->nlmsg_len) < 0)
+		return perror("wgc-nl: send"), 1;
+	req->extack = NULL;
+	return receive(req);
+}
+
+/* Each line of standard input is one request; stops at the first failure. */
+static int run_batch(struct request *req)
+{
+	size_t cap = 0;
+	char *line = NULL;
+	int ret = 0;
+
+	while (!ret && getline(&line, &cap, stdin) > 0) {
+		char **argv = NULL, *word, *save;
+		int argc = 0;
+
+		for (word = strtok_r(line, " \t\n", &save); word;
+		     word = strtok_r(NULL, " \t\n", &save)) {
+			argv = realloc(argv, (argc + 1) * sizeof(*argv));
+			if (!argv)
+				return perror("wgc-nl"), 1;
+			argv[argc++] = word;
+		}
+		if (argc)
+			ret = run(req, argv[0], argc - 1, argv + 1);
+		free(argv);
+	}
+	free(line);
+	return ret;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: wgc-nl [--bufsize N] [--pause DIR] set|get ARG...\n"
+		"       wgc-nl [--bufsize N] batch < requests\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static struct request req = { .recvsize = 32768 };
+	int one = 1, i;
+
+	for (i = 1; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (!strcmp(argv[i], "--bufsize"))
+			req.recvsize = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--pause"))
+			req.pause_dir = argv[i + 1];
+		else
+			usage();
+	}
+	if (i >= argc || req.recvsize < 1024)
+		usage();
+	req.sendbuf = malloc(SEND_BUF_SIZE);
+	req.recvbuf = malloc(req.recvsize);
+	if (!req.sendbuf || !req.recvbuf)
+		return perror("wgc-nl"), 1;
 	req.seq = time(NULL);
 	req.nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!req.nl || mnl_socket_bind(req.nl, 0, MNL_SOCKET_AUTOPID) < 0)
@@ -234,5 +643,10 @@ int main(int argc, char **argv)
 	mnl_socket_setsockopt(req.nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (resolve_family(&req) < 0)
 		return perror("wgc-nl: family " WGC_GENL_NAME), 1;
-	return run(&req, !strcmp(argv[1], "get"), argc - 2, argv + 2);
+	if (!strcmp(argv[i], "batch")) {
+		if (i + 1 != argc)
+			usage();
+		return run_batch(&req);
+	}
+	return run(&req, argv[i], argc - i - 1, argv + i + 1);
 }

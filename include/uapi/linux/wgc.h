@@ -21,7 +21,9 @@
  *                                when the device next binds its sockets
  *     WGC_DEVICE_A_FWMARK        u32; 0 clears the mark
  *     WGC_DEVICE_A_FLAGS         u32; WGC_DEVICE_F_REPLACE_PEERS removes every
- *                                peer not named in this message first
+ *                                peer first (peers named in the message are
+ *                                then created anew, without their sessions
+ *                                and counters)
  *     WGC_DEVICE_A_PEERS         nest of peer nests (below)
  *   Each message is validated whole before anything is applied: on any
  *   error (reported with an extended ack message naming the attribute) the
