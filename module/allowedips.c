@@ -79,8 +79,9 @@ static bool prefix_covers(const struct wgc_allowedips_node *node,
 }
 
 /*
- * Caller holds rcu_read_lock_bh(). Only the deepest match that has a peer
- * counts; its peer is re-read once, as the walk may have raced a removal.
+ * Caller holds rcu_read_lock_bh(). Prefixes only get longer on the way down,
+ * so the last peer seen is the longest match's; each node's peer pointer is
+ * read once, as a removal may clear it under the walk.
  */
 static struct wgc_peer *lookup(struct wgc_allowedips_node __rcu *const *root,
 			       unsigned int bits, const u64 key[2])

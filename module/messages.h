@@ -11,6 +11,7 @@
 #include <crypto/blake2s.h>
 #include <crypto/chacha20poly1305.h>
 #include <crypto/curve25519.h>
+#include <linux/bits.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/kernel.h>
@@ -59,7 +60,7 @@ enum wgc_replay_window {
 				  WGC_COUNTER_REDUNDANT_BITS,
 };
 
-#define WGC_REKEY_AFTER_MESSAGES (1ULL << 60)
+#define WGC_REKEY_AFTER_MESSAGES BIT_ULL(60)
 #define WGC_REJECT_AFTER_MESSAGES (U64_MAX - WGC_COUNTER_WINDOW_SIZE - 1)
 
 /* Queue bounds, in packets. */

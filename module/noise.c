@@ -728,30 +728,36 @@ static struct wgc_keypair *wgc_keypair_create(struct wgc_peer *peer)
 	return keypair;
 }
 
+/* A keypair slot's value, for its writers. */
+static struct wgc_keypair *wgc_slot(struct wgc_keypairs *keypairs,
+				    struct wgc_keypair __rcu **slot)
+{
+	return rcu_dereference_protected(*slot,
+					 lockdep_is_held(&keypairs->keypair_update_lock));
+}
+
+/* Empties a slot, dropping its keypair. Caller holds the update lock. */
+static void wgc_slot_clear(struct wgc_keypairs *keypairs,
+			   struct wgc_keypair __rcu **slot)
+{
+	struct wgc_keypair *old = wgc_slot(keypairs, slot);
+
+	RCU_INIT_POINTER(*slot, NULL);
+	wgc_noise_keypair_put(old, true);
+}
+
 void wgc_noise_keypairs_clear(struct wgc_keypairs *keypairs)
 {
-	struct wgc_keypair *old;
-
 	spin_lock_bh(&keypairs->keypair_update_lock);
-	old = rcu_dereference_protected(keypairs->previous_keypair,
-			lockdep_is_held(&keypairs->keypair_update_lock));
-	RCU_INIT_POINTER(keypairs->previous_keypair, NULL);
-	wgc_noise_keypair_put(old, true);
-
-	old = rcu_dereference_protected(keypairs->next_keypair,
-			lockdep_is_held(&keypairs->keypair_update_lock));
-	RCU_INIT_POINTER(keypairs->next_keypair, NULL);
-	wgc_noise_keypair_put(old, true);
-
-	old = rcu_dereference_protected(keypairs->current_keypair,
-			lockdep_is_held(&keypairs->keypair_update_lock));
-	RCU_INIT_POINTER(keypairs->current_keypair, NULL);
-	wgc_noise_keypair_put(old, true);
+	wgc_slot_clear(keypairs, &keypairs->previous_keypair);
+	wgc_slot_clear(keypairs, &keypairs->next_keypair);
+	wgc_slot_clear(keypairs, &keypairs->current_keypair);
 	spin_unlock_bh(&keypairs->keypair_update_lock);
 }
 
 void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer)
 {
+	struct wgc_keypairs *keypairs = &peer->keypairs;
 	struct wgc_keypair *keypair;
 
 	wgc_noise_handshake_clear(&peer->handshake);
@@ -759,16 +765,14 @@ void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer)
 	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns() -
 		     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
 
-	spin_lock_bh(&peer->keypairs.keypair_update_lock);
-	keypair = rcu_dereference_protected(peer->keypairs.next_keypair,
-			lockdep_is_held(&peer->keypairs.keypair_update_lock));
+	spin_lock_bh(&keypairs->keypair_update_lock);
+	keypair = wgc_slot(keypairs, &keypairs->next_keypair);
 	if (keypair)
-		keypair->sending.is_valid = false;
-	keypair = rcu_dereference_protected(peer->keypairs.current_keypair,
-			lockdep_is_held(&peer->keypairs.keypair_update_lock));
+		WRITE_ONCE(keypair->sending.is_valid, false);
+	keypair = wgc_slot(keypairs, &keypairs->current_keypair);
 	if (keypair)
-		keypair->sending.is_valid = false;
-	spin_unlock_bh(&peer->keypairs.keypair_update_lock);
+		WRITE_ONCE(keypair->sending.is_valid, false);
+	spin_unlock_bh(&keypairs->keypair_update_lock);
 }
 
 /*
@@ -782,15 +786,11 @@ static void wgc_keypairs_add(struct wgc_keypairs *keypairs,
 			     struct wgc_keypair *new)
 {
 	struct wgc_keypair *previous, *next, *current_kp;
-	spinlock_t *lock = &keypairs->keypair_update_lock;
 
-	spin_lock_bh(lock);
-	previous = rcu_dereference_protected(keypairs->previous_keypair,
-					     lockdep_is_held(lock));
-	next = rcu_dereference_protected(keypairs->next_keypair,
-					 lockdep_is_held(lock));
-	current_kp = rcu_dereference_protected(keypairs->current_keypair,
-					       lockdep_is_held(lock));
+	spin_lock_bh(&keypairs->keypair_update_lock);
+	previous = wgc_slot(keypairs, &keypairs->previous_keypair);
+	next = wgc_slot(keypairs, &keypairs->next_keypair);
+	current_kp = wgc_slot(keypairs, &keypairs->current_keypair);
 	if (new->i_am_the_initiator) {
 		/*
 		 * An unconfirmed "next" from an earlier responder role is
@@ -814,13 +814,12 @@ static void wgc_keypairs_add(struct wgc_keypairs *keypairs,
 		RCU_INIT_POINTER(keypairs->previous_keypair, NULL);
 		wgc_noise_keypair_put(previous, true);
 	}
-	spin_unlock_bh(lock);
+	spin_unlock_bh(&keypairs->keypair_update_lock);
 }
 
 bool wgc_noise_received_with_keypair(struct wgc_keypairs *keypairs,
 				     struct wgc_keypair *received_keypair)
 {
-	spinlock_t *lock = &keypairs->keypair_update_lock;
 	struct wgc_keypair *old_previous;
 	bool promoted = false;
 
@@ -829,20 +828,18 @@ bool wgc_noise_received_with_keypair(struct wgc_keypairs *keypairs,
 		   rcu_access_pointer(keypairs->next_keypair)))
 		return false;
 
-	spin_lock_bh(lock);
-	if (received_keypair == rcu_dereference_protected(keypairs->next_keypair,
-							  lockdep_is_held(lock))) {
-		old_previous = rcu_dereference_protected(keypairs->previous_keypair,
-							 lockdep_is_held(lock));
+	spin_lock_bh(&keypairs->keypair_update_lock);
+	if (received_keypair == wgc_slot(keypairs, &keypairs->next_keypair)) {
+		old_previous = wgc_slot(keypairs, &keypairs->previous_keypair);
 		rcu_assign_pointer(keypairs->previous_keypair,
-				   rcu_dereference_protected(keypairs->current_keypair,
-							     lockdep_is_held(lock)));
+				   wgc_slot(keypairs,
+					    &keypairs->current_keypair));
 		wgc_noise_keypair_put(old_previous, true);
 		rcu_assign_pointer(keypairs->current_keypair, received_keypair);
 		RCU_INIT_POINTER(keypairs->next_keypair, NULL);
 		promoted = true;
 	}
-	spin_unlock_bh(lock);
+	spin_unlock_bh(&keypairs->keypair_update_lock);
 	return promoted;
 }
 

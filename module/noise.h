@@ -62,7 +62,7 @@ struct wgc_keypairs {
 	struct wgc_keypair __rcu *current_keypair;
 	struct wgc_keypair __rcu *previous_keypair;
 	struct wgc_keypair __rcu *next_keypair;
-	spinlock_t keypair_update_lock;
+	spinlock_t keypair_update_lock;	/* serialises writers of the slots */
 };
 
 enum wgc_handshake_state {

@@ -52,9 +52,13 @@ static u64 wgc_pubkey_hash(struct wgc_peer_hashtable *table,
 	return siphash(public_key, WGC_NOISE_PUBLIC_KEY_LEN, &table->key);
 }
 
-#define wgc_pubkey_bucket(table, key) \
-	(&(table)->buckets[hash_min(wgc_pubkey_hash(table, key), \
-				    HASH_BITS((table)->buckets))])
+static struct hlist_head *
+wgc_pubkey_bucket(struct wgc_peer_hashtable *table,
+		  const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN])
+{
+	return &table->buckets[hash_min(wgc_pubkey_hash(table, public_key),
+					HASH_BITS(table->buckets))];
+}
 
 struct wgc_peer *wgc_peer_lookup(struct wgc_device *wgc,
 				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN])
