@@ -3,22 +3,26 @@
 # Boots the wgc test VM (QEMU, Debian's kernel, an initramfs with wgc.ko,
 # wgctl and the selftests) and, in test mode, judges the run.
 #
-# usage: qemu/run.sh [--mode test|demo|shell] [--tests "a b"]
+# usage: qemu/run.sh [--mode test|demo|bench|shell] [--tests "a b"]
 #                    [--kernel VERSION_OR_PATH] [--timeout SECONDS]
 #                    [--test-timeout SECONDS] [--append "KERNEL ARGS"] [--gdb]
+#                    [--impl wgc|wireguard] [--env NAME=VALUE]...
 #
 #   --mode          test (default): run selftests/*.test.sh (or --tests) and
 #                   fail on any failed test, a missing result (crash, hang,
 #                   timeout) or a kernel splat anywhere in the console output;
-#                   demo: run selftests/demo.sh; shell: interactive bash
-#                   (leave with `exit` or `poweroff`; Ctrl-A x kills QEMU)
+#                   demo: run selftests/demo.sh; bench: run selftests/bench.sh
+#                   (the `make bench` throughput and latency table); shell:
+#                   interactive bash (leave with `exit` or `poweroff`; Ctrl-A x
+#                   kills QEMU)
 #   --tests         test names (space or comma separated; default: all)
 #   --kernel        kernel release (/boot/vmlinuz-VERSION, modules from
 #                   /lib/modules/VERSION), a bzImage or vmlinux path (its
 #                   release is read from the image; modules from
 #                   $WGC_MODROOT/lib/modules), or "debug": the sanitizer kernel
 #                   of qemu/debug-kernel.sh, built on first use, with wgc.ko
-#                   built for it in build/kmod-debug/
+#                   built for it in build/kmod-debug/ (with WGC_DEBUG=y: its
+#                   self-tests run at every load)
 #   --timeout       whole-run limit, default 1500 s (25 min) in test and demo
 #                   mode, none in shell mode or with --gdb
 #   --test-timeout  per-test limit inside the VM, for every test (default: the
@@ -28,8 +32,20 @@
 #   --gdb           QEMU waits for gdb on 127.0.0.1:$WGC_GDB_PORT (default
 #                   1234; like -s -S), kernel
 #                   gets nokaslr; no whole-run timeout unless --timeout
+#   --impl          what the tunnel tests (tunnel, interop, allowedips,
+#                   roaming, replay, keepalive), the demo's tunnel and the
+#                   bench's "wgc" row run on: wgc (default: link kind wgc,
+#                   wgctl) or wireguard (the kernel's wireguard.ko and wg(8),
+#                   to prove a test right before wgc can pass it). Same as
+#                   --env WGC_TEST_IMPL=...; also taken from $WGC_TEST_IMPL
+#   --env           exports NAME=VALUE to the VM's test, demo or bench run
+#                   (kernel command line wgc.env=NAME=VALUE, read by
+#                   qemu/init); VALUE without blanks. Repeatable
 #
-# Environment: WGC_ALLOW_MISSING=1 boots without wgc.ko/wgctl; WGC_NO_KVM=1
+# Environment: WGC_TEST_IMPL (see --impl) and WGC_BENCH_* (see
+# selftests/bench.sh) are passed on to the VM as if given with --env.
+# WGC_ALLOW_MISSING=1 boots without wgc.ko/wgctl (the default when
+# WGC_TEST_IMPL=wireguard); WGC_NO_KVM=1
 # never uses KVM; WGC_SKIP_DEPS=1 skips scripts/deps.sh; WGC_BUILD_DIR,
 # WGC_KO, WGC_WGCTL, WGC_MODROOT, WGC_EXTRA_MODULES: see qemu/mkinitramfs.sh.
 #
@@ -48,6 +64,8 @@ TIMEOUT=""
 TEST_TIMEOUT=""
 APPEND=""
 GDB=0
+IMPL=${WGC_TEST_IMPL:-}
+VM_ENV=()
 
 die() {
 	printf 'qemu/run.sh: error: %s\n' "$*" >&2
@@ -70,12 +88,16 @@ while (($#)); do
 	--append) APPEND=${2?}; shift 2 ;;
 	--append=*) APPEND=${1#*=}; shift ;;
 	--gdb) GDB=1; shift ;;
+	--impl) IMPL=${2:?}; shift 2 ;;
+	--impl=*) IMPL=${1#*=}; shift ;;
+	--env) VM_ENV+=("${2:?}"); shift 2 ;;
+	--env=*) VM_ENV+=("${1#*=}"); shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
 
-case $MODE in test | demo | shell) ;; *) die "--mode must be test, demo or shell (got '$MODE')" ;; esac
+case $MODE in test | demo | bench | shell) ;; *) die "--mode must be test, demo, bench or shell (got '$MODE')" ;; esac
 [[ -z $TIMEOUT || $TIMEOUT =~ ^[0-9]+$ ]] || die "--timeout takes seconds (got '$TIMEOUT')"
 [[ -z $TEST_TIMEOUT || $TEST_TIMEOUT =~ ^[0-9]+$ ]] || die "--test-timeout takes seconds (got '$TEST_TIMEOUT')"
 if [[ -z $TIMEOUT ]] && [[ $MODE != shell ]] && ((!GDB)); then
@@ -99,6 +121,27 @@ TESTS_ARG=$(
 if [[ $MODE == demo && ! -f $SELFTESTS/demo.sh ]]; then
 	die "mode demo runs $SELFTESTS/demo.sh, which does not exist"
 fi
+if [[ $MODE == bench && ! -f $SELFTESTS/bench.sh ]]; then
+	die "mode bench runs $SELFTESTS/bench.sh, which does not exist"
+fi
+
+# Environment for the VM (wgc.env=NAME=VALUE on the kernel command line).
+case $IMPL in
+"" | wgc) ;;
+wireguard)
+	# nothing of wgc is needed to prove the tests on wireguard.ko
+	export WGC_ALLOW_MISSING=${WGC_ALLOW_MISSING:-1}
+	;;
+*) die "--impl / WGC_TEST_IMPL must be wgc or wireguard (got '$IMPL')" ;;
+esac
+[[ -n $IMPL ]] && VM_ENV=("WGC_TEST_IMPL=$IMPL" "${VM_ENV[@]}")
+while IFS='=' read -r name _; do
+	[[ $name == WGC_BENCH_* ]] && VM_ENV+=("$name=${!name}")
+done < <(env)
+for e in "${VM_ENV[@]}"; do
+	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] ||
+		die "--env takes NAME=VALUE, VALUE without blanks (got '$e')"
+done
 
 [[ ${WGC_SKIP_DEPS:-0} == 1 ]] || "$REPO/scripts/deps.sh"
 
@@ -113,10 +156,12 @@ is_elf() { [[ $(head -c4 "$1" | tr -d '\0') == $'\x7fELF' ]]; }
 MEM=${WGC_VM_MEM:-1G}
 GDB_PORT=${WGC_GDB_PORT:-1234}
 # "debug": the sanitizer kernel of qemu/debug-kernel.sh (built on first use)
-# with wgc.ko built for it; KASAN's shadow and quarantine want more memory.
+# with wgc.ko built for it, self-tests included, and with the flags
+# scripts/check.sh builds it with (so that neither rebuilds after the other);
+# KASAN's shadow and quarantine want more memory.
 if [[ $KERNEL == debug ]]; then
 	dk=$("$QEMU_DIR/debug-kernel.sh") || die "building the debug kernel failed"
-	"$REPO/scripts/build-module.sh" "$dk/build" "$REPO/build/kmod-debug" -s >&2 ||
+	"$REPO/scripts/build-module.sh" "$dk/build" "$REPO/build/kmod-debug" -s W=1 WGC_DEBUG=y >&2 ||
 		die "building wgc.ko for the debug kernel failed"
 	export WGC_MODROOT=$dk/modroot
 	export WGC_KO=${WGC_KO:-$REPO/build/kmod-debug/wgc.ko}
@@ -187,9 +232,16 @@ if [[ ${WGC_NO_PVH:-0} != 1 ]] && command -v readelf >/dev/null; then
 fi
 
 # ---- QEMU command line
+if [[ ${WGC_NO_KVM:-0} != 1 && -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; then
+	ACCEL=kvm
+else
+	ACCEL=tcg
+fi
+[[ $MODE == bench ]] && VM_ENV+=("WGC_VM_ACCEL=$ACCEL")
 CMDLINE="console=ttyS0 panic=-1 oops=panic loglevel=5 wgc.mode=$MODE"
 [[ -n $TESTS_ARG ]] && CMDLINE+=" wgc.tests=$TESTS_ARG"
 [[ -n $TEST_TIMEOUT ]] && CMDLINE+=" wgc.test_timeout=$TEST_TIMEOUT"
+for e in "${VM_ENV[@]}"; do CMDLINE+=" wgc.env=$e"; done
 if [[ $MODE == shell && -t 0 ]]; then
 	read -r rows cols < <(stty size 2>/dev/null) || true
 	[[ -n ${rows:-} ]] && CMDLINE+=" wgc.rows=$rows wgc.cols=$cols"
@@ -200,12 +252,10 @@ fi
 
 QEMU=(qemu-system-x86_64 -nographic -no-reboot -nodefaults -no-user-config
 	-m "$MEM" -smp 2 -nic none -kernel "$BOOT_IMG" -initrd "$INITRD" -append "$CMDLINE")
-if [[ ${WGC_NO_KVM:-0} != 1 && -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; then
+if [[ $ACCEL == kvm ]]; then
 	QEMU+=(-enable-kvm -cpu host)
-	ACCEL=kvm
 else
 	QEMU+=(-cpu max)
-	ACCEL=tcg
 fi
 if ((GDB)); then
 	# = -s -S, but the gdb stub listens on the loopback interface only
@@ -221,7 +271,7 @@ shell)
 *)
 	# One log per run (runs in the same tree may overlap); build/qemu/console.log
 	# (demo.log) points to the latest. The 20 newest of each mode are kept.
-	name=$([[ $MODE == test ]] && echo console || echo demo)
+	case $MODE in test) name=console ;; *) name=$MODE ;; esac
 	mkdir -p "$BUILD/logs"
 	LOG=$BUILD/logs/$name-$(date +%Y%m%d-%H%M%S)-$$.log
 	: >"$LOG"
@@ -235,7 +285,7 @@ esac
 
 hide_dmesg_dump() { sed -u '/=== dmesg begin ===/,/=== dmesg end ===/d'; }
 
-echo "qemu/run.sh: booting $BOOT_IMG ($ACCEL), mode=$MODE${TESTS_ARG:+, tests=$TESTS_ARG}${TIMEOUT:+, timeout ${TIMEOUT}s}" >&2
+echo "qemu/run.sh: booting $BOOT_IMG ($ACCEL), mode=$MODE${TESTS_ARG:+, tests=$TESTS_ARG}${IMPL:+, impl=$IMPL}${TIMEOUT:+, timeout ${TIMEOUT}s}" >&2
 T0=${EPOCHREALTIME/./}
 rc=0
 if [[ $MODE == shell ]]; then
@@ -286,16 +336,16 @@ if ((TIMED_OUT)); then
 	echo "the whole run exceeded its limit of ${TIMEOUT}s: QEMU was killed"
 fi
 
-if [[ $MODE == demo ]]; then
-	status=$(sed -nE 's/^WGC-VM-EXIT: mode=demo status=([0-9]+).*/\1/p' "$CLEAN" | tail -n1)
+if [[ $MODE == demo || $MODE == bench ]]; then
+	status=$(sed -nE "s/^WGC-VM-EXIT: mode=$MODE status=([0-9]+).*/\\1/p" "$CLEAN" | tail -n1)
 	if [[ -z $status ]]; then
-		echo "FAIL: demo (no exit status from the VM: crash, hang or timeout)"
+		echo "FAIL: $MODE (no exit status from the VM: crash, hang or timeout)"
 	elif [[ $status != 0 ]]; then
-		echo "FAIL: demo (demo.sh exited with status $status)"
+		echo "FAIL: $MODE ($MODE.sh exited with status $status)"
 	elif ((BAD)); then
-		echo "FAIL: demo (kernel log problems)"
+		echo "FAIL: $MODE (kernel log problems)"
 	else
-		echo "PASS: demo"
+		echo "PASS: $MODE"
 		exit 0
 	fi
 	exit 1

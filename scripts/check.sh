@@ -70,12 +70,23 @@ debug_kernel() {
 	count build/debug-kernel $?
 	[ -n "$dir" ] || return 0
 	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
-	build_step module-debug scripts/build-module.sh "$dir/build" build/kmod-debug W=1
+	selftest_module module-debug "$dir/build" build/kmod-debug
 	vm_suite debug --kernel debug
 	if [ -z "$tests" ]; then
 		checks_step gdb-test qemu/gdb-test.sh
 		checks_step splat-test qemu/splat-test.sh
 	fi
+}
+
+# The module the VM tests is built with WGC_DEBUG=y, so that its self-tests
+# run at every load (selftests/module-selftests.test.sh requires them), in a
+# directory of its own; plain `make` (and so `make demo` and `make bench`)
+# keeps building the release module in the tree. qemu/run.sh builds the debug
+# kernel's module with the same flags, so it finds nothing to rebuild.
+selftest_module() { # selftest_module STEP-NAME KDIR OUTDIR
+	# A failed build must not leave an older wgc.ko behind to be tested.
+	rm -f "$3/wgc.ko"
+	build_step "$1" scripts/build-module.sh "$2" "$3" W=1 WGC_DEBUG=y
 }
 
 # A script printing its own PASS:/FAIL: lines; each one counts.
@@ -107,7 +118,9 @@ fi
 for kernel in $kernels; do
 	case $kernel in
 	debian)
-		vm_suite debian
+		selftest_module module-debian \
+			"/lib/modules/$(scripts/kernel-version.sh)/build" build/kmod-debian
+		WGC_KO=$PWD/build/kmod-debian/wgc.ko vm_suite debian
 		;;
 	debug)
 		debug_kernel

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs the kernel's checkpatch.pl (from Debian's linux-source-6.1, extracted
-# once into build/) over the module and the uapi header, with the options in
-# .checkpatch.conf. Prints the findings, if any, and fails when there are.
+# once into build/) over the module, its self-tests and the uapi header, with
+# the options in .checkpatch.conf. Prints the findings, if any, and fails when
+# there are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,6 @@ if [ ! -f "$script" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
 
-out=$(perl "$script" --terse -f module/*.[ch] include/uapi/linux/wgc.h 2>&1 |
+out=$(perl "$script" --terse -f module/*.[ch] module/tests/*.c include/uapi/linux/wgc.h 2>&1 |
 	grep -v ': total: 0 errors, 0 warnings, 0 checks\|^total: 0 errors, 0 warnings, 0 checks' || true)
 [ -z "$out" ] || { printf '%s\n' "$out"; exit 1; }
