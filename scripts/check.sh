@@ -32,7 +32,7 @@ count() {
 count_from_log() {
 	local line
 
-	line=$(tr -d '\r' < "$2" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	line=$(tr -d '\r' < "$2" | grep -a -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	if [ -z "$line" ]; then
 		count "$1 (no result line)" 1
 		return
