@@ -6,10 +6,18 @@
 #                        every test: build checks, unit tests, VM selftests on
 #                        Debian's kernel and/or the debug (sanitizer) kernel
 #   make demo            the main job: a wgc demo in the VM
+#   make bench           throughput and latency: veth, wireguard.ko, wgc (VM)
 #   make -C qemu shell   an interactive shell in the VM
+#
+# IMPL=wireguard (or WGC_TEST_IMPL=wireguard) runs the tunnel tests, the
+# demo's tunnel and the bench's wgc row on the kernel's wireguard.ko and wg(8)
+# instead of wgc and wgctl: `make check T=tunnel IMPL=wireguard`.
 
 KVER ?= $(shell scripts/kernel-version.sh)
 KDIR ?= /lib/modules/$(KVER)/build
+ifdef IMPL
+export WGC_TEST_IMPL := $(IMPL)
+endif
 
 all: module wgctl
 
@@ -29,9 +37,14 @@ demo: deps
 	$(MAKE) all
 	qemu/run.sh --mode demo
 
+# the module as `make` builds it (no debug options), on Debian's kernel
+bench: deps
+	$(MAKE) all
+	WGC_SKIP_DEPS=1 qemu/run.sh --mode bench
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/wgctl clean
 	rm -rf build
 
-.PHONY: all module wgctl deps check demo clean
+.PHONY: all module wgctl deps check demo bench clean

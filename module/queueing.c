@@ -122,11 +122,42 @@ static void wgc_queue_in_line(struct wgc_device *wgc, struct wgc_peer *peer,
 		done(peer, skb, WGC_PACKET_DEAD);
 }
 
-void wgc_queue_encrypt(struct wgc_device *wgc, struct wgc_peer *peer,
-		       struct sk_buff *skb)
+/*
+ * A batch (a GSO packet's segments, say) goes in line under one hold of the
+ * ring's producer lock and the serial queue's lock, which nest in that
+ * order only here, and one worker is woken for it: its packets are
+ * encrypted on one CPU while the next batch goes to the next CPU.
+ */
+void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
+			    struct sk_buff_head *packets)
 {
-	wgc_queue_in_line(wgc, peer, skb, &peer->tx_queue, &wgc->encrypt_queue,
-			  wgc_queue_tx_done);
+	struct wgc_crypt_queue *queue = &wgc->encrypt_queue;
+	struct sk_buff_head *serial = &peer->tx_queue.packets;
+	bool overflow = false;
+	struct sk_buff *skb;
+	int cpu;
+
+	spin_lock_bh(&queue->ring.producer_lock);
+	spin_lock(&serial->lock);
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
+		__skb_queue_tail(serial, skb);
+		if (unlikely(__ptr_ring_produce(&queue->ring, skb))) {
+			/* Dropped in order, by the serial side. */
+			atomic_set_release(&WGC_CB(skb)->state,
+					   WGC_PACKET_DEAD);
+			overflow = true;
+		}
+	}
+	spin_unlock(&serial->lock);
+	spin_unlock_bh(&queue->ring.producer_lock);
+
+	cpu = wgc_cpumask_next_online(&queue->last_cpu);
+	queue_work_on(cpu, wgc->packet_crypt_wq,
+		      &per_cpu_ptr(queue->workers, cpu)->work);
+	if (unlikely(overflow))
+		queue_work_on(wgc_cpumask_next_online(&peer->serial_work_cpu),
+			      wgc->packet_crypt_wq, &peer->transmit_packet_work);
 }
 
 void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,

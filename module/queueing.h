@@ -85,12 +85,14 @@ void wgc_serial_queue_purge(struct wgc_serial_queue *queue);
 struct sk_buff *wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue);
 
 /*
- * Puts @skb (its cb filled, holding a reference on its keypair and on its
- * peer) in line: the peer's serial queue, then the device's crypto ring. If
- * the ring is full the packet dies in place and is dropped in order.
+ * Puts packets (their cb filled, each holding a reference on its keypair
+ * and on its peer) in line: the peer's serial queue, then the device's
+ * crypto ring. A packet the full ring refuses dies in place and is dropped
+ * in order. The list is left empty.
  */
-void wgc_queue_encrypt(struct wgc_device *wgc, struct wgc_peer *peer,
-		       struct sk_buff *skb);
+void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
+			    struct sk_buff_head *packets);
+/* The same for one received packet, to be decrypted. */
 void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
 		       struct sk_buff *skb);
 /* Marks a packet's crypto done (or failed) and wakes its serial drainer. */

@@ -294,11 +294,12 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 		if (unlikely(WGC_CB(skb)->nonce >= WGC_REJECT_AFTER_MESSAGES))
 			goto invalid;
 	}
-	while ((skb = __skb_dequeue(packets)) != NULL) {
+	skb_queue_walk(packets, skb) {
 		kref_get(&keypair->refcount);
 		WGC_CB(skb)->keypair = keypair;
-		wgc_queue_encrypt(peer->wgc, wgc_peer_get(peer), skb);
+		wgc_peer_get(peer);
 	}
+	wgc_queue_encrypt_list(peer->wgc, peer, packets);
 	return true;
 
 invalid:

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for tools/wgctl/config.c: listen-port and fwmark parsing and
- * private key files, using files in a private temporary directory.
+ * Unit tests for tools/wgctl/config.c: listen-port and fwmark parsing,
+ * key files (in a private temporary directory), and the peer values:
+ * keepalive intervals, allowed IPs, endpoints (resolved by a stand-in
+ * for getaddrinfo() to play out retries, or numeric, so no network).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -250,6 +254,390 @@ static void test_read_fd(void)
 	unit_check("config/read-fd-overflow", n == -EFBIG, "got %zd", n);
 }
 
+
+/* ---- Peer values ---- */
+
+static void test_keepalive(void)
+{
+	static const struct {
+		const char *in;
+		long want;	/* -1: must be rejected */
+	} cases[] = {
+		{ "off", 0 }, { "OFF", 0 }, { "Off", 0 }, { "0", 0 },
+		{ "1", 1 }, { "25", 25 }, { "010", 10 }, { "65535", 65535 },
+		{ "65536", -1 }, { "-1", -1 }, { "", -1 }, { " 1", -1 },
+		{ "1 ", -1 }, { "+1", -1 }, { "0x10", -1 }, { "25s", -1 },
+		{ "of", -1 }, { "offf", -1 }, { "99999999999999999999", -1 },
+	};
+	char name[96];
+	uint16_t v;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 4242;
+		ok = config_parse_keepalive(cases[i].in, &v);
+		snprintf(name, sizeof(name), "config/keepalive-%s-\"%s\"",
+			 cases[i].want < 0 ? "reject" : "accept", cases[i].in);
+		if (cases[i].want < 0)
+			unit_check(name, !ok && v == 4242, "accepted as %u", v);
+		else
+			unit_check(name, ok && v == cases[i].want,
+				   "ok=%d v=%u", ok, v);
+	}
+}
+
+/* "addr/cidr" as parsed, or NULL if it must be refused with reason. */
+static void check_allowedip(const char *in, const char *want_addr,
+			    int want_cidr, const char *reason)
+{
+	struct wgc_allowedip aip, want = { 0 };
+	char name[128], why[128] = "";
+	bool ok = config_parse_allowedip(in, &aip, why, sizeof(why));
+
+	snprintf(name, sizeof(name), "config/allowedip-%s-\"%s\"",
+		 want_addr ? "accept" : "reject", in);
+	if (!want_addr) {
+		unit_check(name, !ok && strstr(why, reason), "ok=%d why=%s",
+			   ok, why);
+		return;
+	}
+	want.family = strchr(want_addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(want.family, want_addr, &want.ip6);
+	want.cidr = (uint8_t)want_cidr;
+	unit_check(name, ok && !memcmp(&aip, &want, sizeof(want)),
+		   "ok=%d why=%s cidr=%u", ok, why, aip.cidr);
+}
+
+static void test_allowedip(void)
+{
+	check_allowedip("10.0.0.0/8", "10.0.0.0", 8, NULL);
+	check_allowedip("10.1.2.3", "10.1.2.3", 32, NULL);
+	check_allowedip("0.0.0.0/0", "0.0.0.0", 0, NULL);
+	check_allowedip("255.255.255.255/32", "255.255.255.255", 32, NULL);
+	check_allowedip("10.1.2.3/08", "10.1.2.3", 8, NULL);
+	check_allowedip("::/0", "::", 0, NULL);
+	check_allowedip("fd00::1", "fd00::1", 128, NULL);
+	check_allowedip("2001:db8::/128", "2001:db8::", 128, NULL);
+	check_allowedip("::ffff:1.2.3.4/96", "::ffff:1.2.3.4", 96, NULL);
+	check_allowedip("10.0.0.0/33", NULL, 0, "prefix length must be 0 to 32");
+	check_allowedip("::/129", NULL, 0, "prefix length must be 0 to 128");
+	check_allowedip("10.0.0.0/", NULL, 0, "prefix length");
+	check_allowedip("10.0.0.0/-1", NULL, 0, "prefix length");
+	check_allowedip("10.0.0.0/+8", NULL, 0, "prefix length");
+	check_allowedip("10.0.0.0/8/8", NULL, 0, "prefix length");
+	check_allowedip("10.0.0.0/0x8", NULL, 0, "prefix length");
+	check_allowedip("10.0.0.0/99999999999999999999", NULL, 0,
+			"prefix length");
+	check_allowedip("/8", NULL, 0, "missing address");
+	check_allowedip("", NULL, 0, "missing address");
+	check_allowedip("1.2.3/8", NULL, 0, "not an IPv4 or IPv6 address");
+	check_allowedip("1.2.3.256", NULL, 0, "not an IPv4 or IPv6 address");
+	check_allowedip("010.1.2.3", NULL, 0, "not an IPv4 or IPv6 address");
+	check_allowedip("example.com/32", NULL, 0, "not an IPv4");
+	check_allowedip(":::/64", NULL, 0, "not an IPv4 or IPv6 address");
+	check_allowedip("fe80::1%eth0/64", NULL, 0,
+			"IPv6 zone ids are not supported");
+	check_allowedip("fe80::1%1", NULL, 0, "zone ids");
+	check_allowedip("1111:2222:3333:4444:5555:6666:7777:8888:9999/128",
+			NULL, 0, "not an IPv4 or IPv6 address");
+}
+
+static void test_allowedips_list(void)
+{
+	struct wgc_peer peer = { 0 };
+	char why[128] = "";
+	bool ok;
+
+	ok = config_parse_allowedips(" 10.0.0.0/8,\tfd00::/64 , 1.2.3.4\n",
+				     &peer, why, sizeof(why));
+	unit_check("config/allowedips-list-spaces", ok &&
+		   peer.num_allowedips == 3 && peer.allowedips[0].cidr == 8 &&
+		   peer.allowedips[1].family == AF_INET6 &&
+		   peer.allowedips[2].cidr == 32, "ok=%d why=%s n=%zu", ok,
+		   why, peer.num_allowedips);
+	ok = config_parse_allowedips("", &peer, why, sizeof(why));
+	unit_check("config/allowedips-empty-adds-nothing",
+		   ok && peer.num_allowedips == 3, "ok=%d", ok);
+	ok = config_parse_allowedips("   ", &peer, why, sizeof(why));
+	unit_check("config/allowedips-blank-adds-nothing",
+		   ok && peer.num_allowedips == 3, "ok=%d", ok);
+	ok = config_parse_allowedips("10.0.0.0/8,,10.0.0.1", &peer, why,
+				     sizeof(why));
+	unit_check("config/allowedips-empty-entry", !ok &&
+		   !strcmp(why, "`10.0.0.0/8,,10.0.0.1': empty entry in the list"),
+		   "ok=%d why=%s", ok, why);
+	ok = config_parse_allowedips(",", &peer, why, sizeof(why));
+	unit_check("config/allowedips-lone-comma", !ok, "ok=%d", ok);
+	ok = config_parse_allowedips("10.0.0.0/8, 10.0.0.1/33", &peer, why,
+				     sizeof(why));
+	unit_check("config/allowedips-names-bad-entry", !ok &&
+		   !strcmp(why, "`10.0.0.1/33': prefix length must be 0 to 32"),
+		   "why=%s", why);
+	free(peer.allowedips);
+}
+
+static void test_host_bits(void)
+{
+	static const struct {
+		const char *in;
+		bool host_bits;
+	} cases[] = {
+		{ "10.0.0.0/8", false }, { "10.1.0.0/8", true },
+		{ "10.1.2.3/32", false }, { "10.1.2.3/31", true },
+		{ "10.1.2.2/31", false }, { "0.0.0.0/0", false },
+		{ "1.0.0.0/0", true }, { "fd00::/8", false },
+		{ "fc00::/7", false }, { "fd00::/7", true },
+		{ "2001:db8::1/64", true }, { "2001:db8::1/128", false },
+		{ "::/0", false },
+	};
+	struct wgc_allowedip aip;
+	char name[96];
+	size_t i;
+	bool got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		config_parse_allowedip(cases[i].in, &aip, NULL, 0);
+		got = config_allowedip_has_host_bits(&aip);
+		snprintf(name, sizeof(name), "config/host-bits-\"%s\"",
+			 cases[i].in);
+		unit_check(name, got == cases[i].host_bits, "got %d", got);
+	}
+}
+
+static void test_retries(void)
+{
+	int r = 0;
+
+	unit_check("config/retries-unset", config_parse_retries(NULL, &r) &&
+		   r == CONFIG_RESOLVE_RETRIES, "r=%d", r);
+	unit_check("config/retries-number", config_parse_retries("3", &r) &&
+		   r == 3, "r=%d", r);
+	unit_check("config/retries-zero", config_parse_retries("0", &r) &&
+		   r == 0, "r=%d", r);
+	unit_check("config/retries-infinity",
+		   config_parse_retries("infinity", &r) && r == -1, "r=%d", r);
+	unit_check("config/retries-reject-negative",
+		   !config_parse_retries("-1", &r), "accepted");
+	unit_check("config/retries-reject-junk",
+		   !config_parse_retries("lots", &r), "accepted");
+	unit_check("config/retries-reject-huge",
+		   !config_parse_retries("2147483648", &r), "accepted");
+}
+
+/*
+ * A stand-in for getaddrinfo(): fails with the next code of a script,
+ * then answers with the address in fake_answer, and counts its calls and
+ * the pauses asked for in between.
+ */
+static const int *fake_script;
+static size_t fake_calls, fake_pauses;
+static unsigned int fake_delays[64];
+static struct sockaddr_in6 fake_answer;
+static socklen_t fake_answer_len;
+
+static int fake_resolve(const char *host, const char *port,
+			const struct addrinfo *hints, struct addrinfo **res)
+{
+	struct addrinfo *ai;
+	int code = fake_script[fake_calls++];
+
+	(void)host;
+	(void)port;
+	(void)hints;
+	if (code)
+		return code;
+	ai = calloc(1, sizeof(*ai) + sizeof(fake_answer));
+	ai->ai_family = ((struct sockaddr *)&fake_answer)->sa_family;
+	ai->ai_addrlen = fake_answer_len;
+	ai->ai_addr = (struct sockaddr *)(ai + 1);
+	memcpy(ai->ai_addr, &fake_answer, fake_answer_len);
+	*res = ai;
+	return 0;
+}
+
+static void fake_release(struct addrinfo *res)
+{
+	free(res);
+}
+
+static void fake_pause(unsigned int usec)
+{
+	if (fake_pauses < 64)
+		fake_delays[fake_pauses] = usec;
+	fake_pauses++;
+}
+
+static enum config_endpoint_result resolve_with(const int *script,
+						int retries,
+						union wgc_endpoint *ep,
+						char *why, size_t why_size)
+{
+	struct config_resolver r = {
+		.resolve = fake_resolve,
+		.release = fake_release,
+		.pause = fake_pause,
+		.retries = retries,
+	};
+	enum config_endpoint_result res;
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+	fake_script = script;
+	fake_calls = fake_pauses = 0;
+	/* The "Trying again" lines are not what is being tested here. */
+	dup2(null, STDERR_FILENO);
+	res = config_parse_endpoint("host.example:51820", ep, &r, why,
+				    why_size);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	return res;
+}
+
+static void fake_answer_v4(void)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&fake_answer;
+
+	memset(&fake_answer, 0, sizeof(fake_answer));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(51820);
+	inet_pton(AF_INET, "192.0.2.7", &sin->sin_addr);
+	fake_answer_len = sizeof(*sin);
+}
+
+static void test_resolve_retries(void)
+{
+	static const int again_twice[] = { EAI_AGAIN, EAI_AGAIN, 0 };
+	static const int noname[] = { EAI_NONAME, 0 };
+	static const int fail_hard[] = { EAI_FAIL, 0 };
+	static const int always_again[] = {
+		EAI_AGAIN, EAI_AGAIN, EAI_AGAIN, EAI_AGAIN, 0,
+	};
+	int many[40];
+	union wgc_endpoint ep;
+	char why[128];
+	enum config_endpoint_result res;
+	size_t i;
+
+	fake_answer_v4();
+	res = resolve_with(again_twice, 15, &ep, why, sizeof(why));
+	unit_check("config/resolve-retries-transient", res == ENDPOINT_OK &&
+		   fake_calls == 3 && fake_pauses == 2 &&
+		   fake_delays[0] == 1000000 && fake_delays[1] == 1200000 &&
+		   ep.addr4.sin_family == AF_INET &&
+		   ntohs(ep.addr4.sin_port) == 51820,
+		   "res=%d calls=%zu pauses=%zu", res, fake_calls, fake_pauses);
+
+	res = resolve_with(noname, 15, &ep, why, sizeof(why));
+	unit_check("config/resolve-no-retry-on-noname",
+		   res == ENDPOINT_UNRESOLVED && fake_calls == 1 &&
+		   !fake_pauses && !strcmp(why, gai_strerror(EAI_NONAME)) &&
+		   !ep.addr.sa_family, "res=%d calls=%zu why=%s", res,
+		   fake_calls, why);
+
+	res = resolve_with(fail_hard, 15, &ep, why, sizeof(why));
+	unit_check("config/resolve-no-retry-on-fail",
+		   res == ENDPOINT_UNRESOLVED && fake_calls == 1,
+		   "res=%d calls=%zu", res, fake_calls);
+
+	res = resolve_with(always_again, 2, &ep, why, sizeof(why));
+	unit_check("config/resolve-gives-up-after-retries",
+		   res == ENDPOINT_UNRESOLVED && fake_calls == 3 &&
+		   fake_pauses == 2 && !strcmp(why, gai_strerror(EAI_AGAIN)),
+		   "res=%d calls=%zu", res, fake_calls);
+
+	res = resolve_with(always_again, 0, &ep, why, sizeof(why));
+	unit_check("config/resolve-zero-retries", res == ENDPOINT_UNRESOLVED &&
+		   fake_calls == 1 && !fake_pauses, "calls=%zu", fake_calls);
+
+	/* "infinity": keeps going; the wait grows by 20% up to 20 s. */
+	for (i = 0; i < 39; i++)
+		many[i] = EAI_AGAIN;
+	many[39] = 0;
+	res = resolve_with(many, -1, &ep, why, sizeof(why));
+	unit_check("config/resolve-infinity", res == ENDPOINT_OK &&
+		   fake_calls == 40 && fake_delays[1] == 1200000 &&
+		   fake_delays[2] == 1440000 && fake_delays[38] == 20000000,
+		   "res=%d calls=%zu last delay=%u", res, fake_calls,
+		   fake_delays[38]);
+}
+
+/* A name that resolves to a link-local address with a scope is refused. */
+static void test_resolve_scoped(void)
+{
+	static const int ok_now[] = { 0 };
+	union wgc_endpoint ep;
+	char why[128];
+	enum config_endpoint_result res;
+
+	memset(&fake_answer, 0, sizeof(fake_answer));
+	fake_answer.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "fe80::1", &fake_answer.sin6_addr);
+	fake_answer.sin6_scope_id = 2;
+	fake_answer_len = sizeof(fake_answer);
+	res = resolve_with(ok_now, 15, &ep, why, sizeof(why));
+	unit_check("config/resolve-scoped-refused", res == ENDPOINT_INVALID &&
+		   strstr(why, "zone ids") && !ep.addr.sa_family,
+		   "res=%d why=%s", res, why);
+
+	fake_answer.sin6_scope_id = 0;
+	res = resolve_with(ok_now, 15, &ep, why, sizeof(why));
+	unit_check("config/resolve-v6", res == ENDPOINT_OK &&
+		   ep.addr6.sin6_family == AF_INET6, "res=%d why=%s", res,
+		   why);
+}
+
+/* The real getaddrinfo(), on numeric addresses only: no network needed. */
+static void test_endpoint_syntax(void)
+{
+	static const struct {
+		const char *in;
+		const char *reason;	/* NULL: accepted */
+	} cases[] = {
+		{ "192.0.2.1:51820", NULL },
+		{ "[2001:db8::1]:0", NULL },
+		{ "2001:db8::1:65535", NULL },
+		{ "[192.0.2.1]:1", NULL },
+		{ "192.0.2.1:65536", "is not a number from 0 to 65535" },
+		{ "192.0.2.1:-1", "is not a number from 0 to 65535" },
+		{ "192.0.2.1:0x10", "is not a number from 0 to 65535" },
+		{ "192.0.2.1: 1", "is not a number from 0 to 65535" },
+		{ "192.0.2.1", "missing `:<port>'" },
+		{ "192.0.2.1:", "missing `:<port>'" },
+		{ "[2001:db8::1]", "missing `:<port>' after `]'" },
+		{ "[2001:db8::1]51820", "missing `:<port>' after `]'" },
+		{ "[2001:db8::1:51820", "missing `]'" },
+		{ "[]:1", "missing host" },
+		{ ":1", "missing host" },
+		{ "", "empty endpoint" },
+		{ "[fe80::1%eth0]:1", "IPv6 zone ids are not supported" },
+		{ "fe80::1%eth0:1", "IPv6 zone ids are not supported" },
+		{ "[fe80::1%1]:1", "IPv6 zone ids are not supported" },
+	};
+	struct config_resolver r;
+	union wgc_endpoint ep;
+	char name[96], why[128];
+	enum config_endpoint_result res;
+	size_t i;
+
+	config_resolver_init(&r);
+	r.retries = 0;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why[0] = '\0';
+		res = config_parse_endpoint(cases[i].in, &ep, &r, why,
+					    sizeof(why));
+		snprintf(name, sizeof(name), "config/endpoint-%s-\"%s\"",
+			 cases[i].reason ? "reject" : "accept", cases[i].in);
+		if (cases[i].reason)
+			unit_check(name, res == ENDPOINT_INVALID &&
+				   strstr(why, cases[i].reason),
+				   "res=%d why=%s", res, why);
+		else
+			unit_check(name, res == ENDPOINT_OK, "res=%d why=%s",
+				   res, why);
+	}
+}
+
 static void cleanup(void)
 {
 	char cmd[300];
@@ -280,6 +668,14 @@ int main(void)
 	test_key_files();
 	test_key_pipe();
 	test_read_fd();
+	test_keepalive();
+	test_allowedip();
+	test_allowedips_list();
+	test_host_bits();
+	test_retries();
+	test_resolve_retries();
+	test_resolve_scoped();
+	test_endpoint_syntax();
 	cleanup();
 	return unit_exit();
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the reply handling in tools/wgctl/netlink.c, fed with
- * hand-built netlink messages: device replies spread over several
- * receives, extended acks, dump errors and the rtnetlink link filter.
+ * Unit tests for the reply handling in tools/wgctl/netlink.c and reply.c,
+ * fed with hand-built netlink messages: device replies spread over several
+ * receives, peers and their allowed IPs (a peer continued in the next
+ * message merged back into one), extended acks, dump errors, interrupted
+ * dumps and their retries, and the rtnetlink link filter.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,7 +15,11 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <arpa/inet.h>
+#include <linux/time_types.h>
+
 #include "netlink.h"
+#include "request.h"
 #include "unit.h"
 
 #define FAMILY 0x23
@@ -362,6 +368,451 @@ static void test_links(void)
 	wgc_iface_list_free(&list);
 }
 
+
+/* ---- Peers ---- */
+
+static const uint8_t key_a[WGC_KEY_LEN] = { 0xaa, [31] = 0x01 };
+static const uint8_t key_b[WGC_KEY_LEN] = { 0xbb, [31] = 0x02 };
+static const uint8_t key_c[WGC_KEY_LEN] = { 0xcc, [31] = 0x03 };
+static const uint8_t psk[WGC_KEY_LEN] = { 0x11, 0x22, [31] = 0x33 };
+
+/* A dump message naming the device, ready for a WGC_DEVICE_A_PEERS nest. */
+static struct nlmsghdr *peers_msg(uint16_t flags, bool device_attrs)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	if (device_attrs)
+		return device_msg("wgc0", 51820, 0, true, flags);
+	nlh = msg_begin(FAMILY, flags);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = WGC_CMD_GET_DEVICE;
+	genl->version = WGC_GENL_VERSION;
+	mnl_attr_put_u32(nlh, WGC_DEVICE_A_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, WGC_DEVICE_A_IFNAME, "wgc0");
+	return nlh;
+}
+
+static void put_aip(struct nlmsghdr *nlh, const char *addr, uint8_t cidr)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, 0);
+	uint16_t family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	struct in6_addr a;
+
+	inet_pton(family, addr, &a);
+	mnl_attr_put_u16(nlh, WGC_ALLOWEDIP_A_FAMILY, family);
+	mnl_attr_put(nlh, WGC_ALLOWEDIP_A_IPADDR, family == AF_INET ? 4 : 16,
+		     &a);
+	mnl_attr_put_u8(nlh, WGC_ALLOWEDIP_A_CIDR_MASK, cidr);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* Open a peer nest; the caller adds the rest and closes it. */
+static struct nlattr *peer_begin(struct nlmsghdr *nlh, const uint8_t *key)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, 0);
+
+	mnl_attr_put(nlh, WGC_PEER_A_PUBLIC_KEY, WGC_KEY_LEN, key);
+	return nest;
+}
+
+static void put_aips(struct nlmsghdr *nlh, int first, int count)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, WGC_PEER_A_ALLOWEDIPS);
+	char addr[32];
+	int i;
+
+	for (i = first; i < first + count; i++) {
+		snprintf(addr, sizeof(addr), "10.0.%d.0", i);
+		put_aip(nlh, addr, 24);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_stats(struct nlmsghdr *nlh, int64_t sec, uint64_t rx,
+		      uint64_t tx)
+{
+	struct __kernel_timespec ts = { .tv_sec = sec, .tv_nsec = 5 };
+
+	mnl_attr_put(nlh, WGC_PEER_A_LAST_HANDSHAKE_TIME, sizeof(ts), &ts);
+	mnl_attr_put_u64(nlh, WGC_PEER_A_RX_BYTES, rx);
+	mnl_attr_put_u64(nlh, WGC_PEER_A_TX_BYTES, tx);
+}
+
+static bool aips_are(const struct wgc_peer *p, int first, int count)
+{
+	struct in_addr want;
+	char addr[32];
+	int i;
+
+	if (p->num_allowedips != (size_t)count)
+		return false;
+	for (i = 0; i < count; i++) {
+		snprintf(addr, sizeof(addr), "10.0.%d.0", first + i);
+		inet_pton(AF_INET, addr, &want);
+		if (p->allowedips[i].family != AF_INET ||
+		    p->allowedips[i].cidr != 24 ||
+		    p->allowedips[i].ip4.s_addr != want.s_addr)
+			return false;
+	}
+	return true;
+}
+
+static void test_peer_attributes(void)
+{
+	struct wgc_device_info dev = { 0 };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(443) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(51820) };
+	uint8_t zero[WGC_KEY_LEN] = { 0 };
+	struct nlattr *peers, *p;
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	struct wgc_peer *a, *b;
+	int ret;
+
+	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);
+	inet_pton(AF_INET6, "2001:db8::1", &sin6.sin6_addr);
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, true);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	mnl_attr_put(nlh, WGC_PEER_A_PRESHARED_KEY, WGC_KEY_LEN, psk);
+	mnl_attr_put(nlh, WGC_PEER_A_ENDPOINT, sizeof(sin), &sin);
+	mnl_attr_put_u16(nlh, WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL, 25);
+	put_stats(nlh, 1700000000, 1536, 1ULL << 40);
+	mnl_attr_put_u32(nlh, WGC_PEER_A_PROTOCOL_VERSION, 1);
+	mnl_attr_put_u64(nlh, WGC_PEER_A_MAX + 3, 9);	/* from the future */
+	put_aips(nlh, 0, 2);
+	mnl_attr_nest_end(nlh, p);
+	p = peer_begin(nlh, key_b);
+	mnl_attr_put(nlh, WGC_PEER_A_PRESHARED_KEY, WGC_KEY_LEN, zero);
+	mnl_attr_put(nlh, WGC_PEER_A_ENDPOINT, sizeof(sin6), &sin6);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	done_msg(0, NULL);
+
+	ret = process(&dev, NULL, &e);
+	a = dev.peers.count > 0 ? &dev.peers.peers[0] : NULL;
+	b = dev.peers.count > 1 ? &dev.peers.peers[1] : NULL;
+	unit_check("netlink/peers-parsed", ret == 0 && dev.peers.count == 2,
+		   "ret=%d err=%d count=%zu", ret, e.err, dev.peers.count);
+	unit_check("netlink/peer-all-attributes", a &&
+		   !memcmp(a->public_key, key_a, WGC_KEY_LEN) &&
+		   a->has_preshared_key && !memcmp(a->preshared_key, psk, 32) &&
+		   !memcmp(&a->endpoint.addr4, &sin, sizeof(sin)) &&
+		   a->persistent_keepalive == 25 &&
+		   a->last_handshake_sec == 1700000000 &&
+		   a->last_handshake_nsec == 5 && a->rx_bytes == 1536 &&
+		   a->tx_bytes == 1ULL << 40 && aips_are(a, 0, 2),
+		   "peer a wrong");
+	unit_check("netlink/peer-zero-psk-is-none", b &&
+		   !b->has_preshared_key &&
+		   !memcmp(&b->endpoint.addr6, &sin6, sizeof(sin6)) &&
+		   !b->num_allowedips && !b->last_handshake_sec,
+		   "peer b wrong");
+	wgc_device_info_free(&dev);
+}
+
+/*
+ * Peer b's allowed IPs run over two messages, c's over three; each
+ * continuation repeats only the key. All of it arrives in separate
+ * receives, as a big dump does.
+ */
+static void test_peer_continuation(void)
+{
+	struct wgc_device_info dev = { 0 };
+	struct nlattr *peers, *p;
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	unsigned int n = 0;
+	int r1, r2, r3, r4;
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, true);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	put_aips(nlh, 0, 2);
+	mnl_attr_nest_end(nlh, p);
+	p = peer_begin(nlh, key_b);
+	put_stats(nlh, 1234, 10, 20);
+	mnl_attr_put_u16(nlh, WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL, 7);
+	put_aips(nlh, 10, 3);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	r1 = process(&dev, &n, &e);
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_b);
+	put_aips(nlh, 13, 2);
+	mnl_attr_nest_end(nlh, p);
+	p = peer_begin(nlh, key_c);
+	put_stats(nlh, 99, 1, 2);
+	put_aips(nlh, 20, 1);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	r2 = process(&dev, &n, &e);
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_c);
+	put_aips(nlh, 21, 4);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	r3 = process(&dev, &n, &e);
+
+	reset();
+	done_msg(0, NULL);
+	r4 = process(&dev, &n, &e);
+
+	unit_check("netlink/continuation-merged", r1 == 1 && r2 == 1 &&
+		   r3 == 1 && r4 == 0 && n == 3 && dev.peers.count == 3 &&
+		   aips_are(&dev.peers.peers[0], 0, 2) &&
+		   aips_are(&dev.peers.peers[1], 10, 5) &&
+		   aips_are(&dev.peers.peers[2], 20, 5),
+		   "rets %d %d %d %d, %zu peers", r1, r2, r3, r4,
+		   dev.peers.count);
+	unit_check("netlink/continuation-keeps-first-part",
+		   dev.peers.count == 3 &&
+		   dev.peers.peers[1].last_handshake_sec == 1234 &&
+		   dev.peers.peers[1].rx_bytes == 10 &&
+		   dev.peers.peers[1].persistent_keepalive == 7 &&
+		   dev.peers.peers[2].last_handshake_sec == 99 &&
+		   dev.listen_port == 51820 && dev.has_private_key,
+		   "first part's attributes lost");
+	wgc_device_info_free(&dev);
+}
+
+/*
+ * A dump of one peer with one bad attribute, of the kind given (the
+ * index of its name in test_peer_malformed()). Whether it was refused.
+ */
+static int bad_peer(int kind)
+{
+	struct wgc_device_info dev = { 0 };
+	struct nlattr *peers, *p, *aips, *aip;
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	uint8_t junk[40] = { 0 };
+	int ret;
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = mnl_attr_nest_start(nlh, 0);
+	if (kind != 0)
+		mnl_attr_put(nlh, WGC_PEER_A_PUBLIC_KEY,
+			     kind == 1 ? 31 : WGC_KEY_LEN, key_a);
+	if (kind == 2)
+		mnl_attr_put(nlh, WGC_PEER_A_PRESHARED_KEY, 33, junk);
+	if (kind == 3) {	/* an AF_INET endpoint of sockaddr_in6 size */
+		((struct sockaddr *)junk)->sa_family = AF_INET;
+		mnl_attr_put(nlh, WGC_PEER_A_ENDPOINT,
+			     sizeof(struct sockaddr_in6), junk);
+	}
+	if (kind == 4)
+		mnl_attr_put(nlh, WGC_PEER_A_LAST_HANDSHAKE_TIME, 8, junk);
+	if (kind == 5)
+		mnl_attr_put_u32(nlh, WGC_PEER_A_RX_BYTES, 1);
+	if (kind >= 6) {
+		aips = mnl_attr_nest_start(nlh, WGC_PEER_A_ALLOWEDIPS);
+		aip = mnl_attr_nest_start(nlh, 0);
+		mnl_attr_put_u16(nlh, WGC_ALLOWEDIP_A_FAMILY,
+				 kind == 8 ? AF_INET6 : AF_INET);
+		mnl_attr_put(nlh, WGC_ALLOWEDIP_A_IPADDR, kind == 6 ? 16 : 4,
+			     junk);
+		if (kind != 9)
+			mnl_attr_put_u8(nlh, WGC_ALLOWEDIP_A_CIDR_MASK,
+					kind == 7 ? 33 : 8);
+		mnl_attr_nest_end(nlh, aip);
+		mnl_attr_nest_end(nlh, aips);
+	}
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	ret = process(&dev, NULL, &e);
+	wgc_device_info_free(&dev);
+	return ret == -1 && e.err == EPROTO;
+}
+
+static void test_peer_malformed(void)
+{
+	static const char *const names[] = {
+		"no-public-key", "short-public-key", "long-psk",
+		"endpoint-size", "handshake-size", "rx-bytes-size",
+		"v4-address-16-bytes", "v4-cidr-33", "v6-address-4-bytes",
+		"no-cidr",
+	};
+	char name[80];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(name, sizeof(name), "netlink/reject-peer-%s",
+			 names[i]);
+		unit_check(name, bad_peer((int)i), "not refused");
+	}
+}
+
+/* An interrupted dump is noticed even after good messages. */
+static void test_dump_intr_later(void)
+{
+	struct wgc_device_info dev = { 0 };
+	struct nlattr *peers, *p;
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	int ret;
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, true);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	msg_end(peers_msg(NLM_F_MULTI | NLM_F_DUMP_INTR, false));
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/dump-interrupted-after-peers",
+		   ret == -1 && e.err == EINTR, "ret=%d err=%d", ret, e.err);
+	wgc_device_info_free(&dev);
+}
+
+/* wgc_nl_dump_retry() with a stand-in for one dump attempt. */
+struct fake_dump {
+	int interruptions;	/* how many attempts are interrupted */
+	int other_error;	/* then fail with this, if non-zero */
+	int attempts;
+	int discarded;
+};
+
+static int fake_once(void *arg, struct wgc_nl_error *e)
+{
+	struct fake_dump *f = arg;
+
+	f->attempts++;
+	if (f->attempts <= f->interruptions)
+		e->err = EINTR;
+	else if (f->other_error)
+		e->err = f->other_error;
+	else
+		return 0;
+	return -1;
+}
+
+static void fake_discard(void *arg)
+{
+	((struct fake_dump *)arg)->discarded++;
+}
+
+static void test_dump_retry(void)
+{
+	static const struct wgc_dump_ops ops = {
+		.once = fake_once,
+		.discard = fake_discard,
+		.what = "the thing",
+	};
+	struct fake_dump f = { .interruptions = 3 };
+	struct wgc_nl_error e;
+	int ret;
+
+	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	unit_check("netlink/dump-retried-until-whole", ret == 0 &&
+		   f.attempts == 4 && f.discarded == 3 && !e.err,
+		   "ret=%d attempts=%d discarded=%d", ret, f.attempts,
+		   f.discarded);
+
+	f = (struct fake_dump){ .interruptions = 100 };
+	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	unit_check("netlink/dump-retry-bounded", ret == -1 &&
+		   f.attempts == WGC_DUMP_ATTEMPTS &&
+		   f.discarded == WGC_DUMP_ATTEMPTS && e.err == EINTR &&
+		   !strcmp(e.msg, "the thing kept changing while it was read (gave up after 8 attempts)"),
+		   "ret=%d attempts=%d msg=%s", ret, f.attempts, e.msg);
+
+	f = (struct fake_dump){ .interruptions = 1, .other_error = ENODEV };
+	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	unit_check("netlink/dump-other-error-not-retried", ret == -1 &&
+		   f.attempts == 2 && e.err == ENODEV && !e.msg[0],
+		   "ret=%d attempts=%d err=%d", ret, f.attempts, e.err);
+}
+
+/*
+ * The 1000-peer configuration the set side splits, sent back as a dump
+ * in the same shape (set and get share the attribute layout): one
+ * message per receive, merged back into the very same peers.
+ */
+static void test_big_dump(void)
+{
+	struct wgc_device_change c = { .name = "wgc0" };
+	struct wgc_device_info dev = { 0 };
+	struct wgc_set_batch batch;
+	struct wgc_nl_error e;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct wgc_peer *p;
+	size_t i, j, bad = 0;
+	unsigned int n = 0;
+	int ret = 1;
+
+	for (i = 0; i < 1000; i++) {
+		p = wgc_peers_add(&c.peers);
+		p->public_key[0] = (uint8_t)i;
+		p->public_key[1] = (uint8_t)(i >> 8);
+		for (j = 0; j < 10; j++) {
+			struct wgc_allowedip *aip = wgc_peer_add_allowedip(p);
+
+			aip->family = j % 2 ? AF_INET6 : AF_INET;
+			aip->cidr = (uint8_t)(j % 2 ? 64 + j : 8 + j);
+			aip->ip6.s6_addr[0] = (uint8_t)i;
+			aip->ip6.s6_addr[1] = (uint8_t)j;
+		}
+	}
+	wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch);
+	for (i = 0; i < batch.count && ret == 1; i++) {
+		reset();
+		memcpy(buf, batch.msgs[i], batch.msgs[i]->nlmsg_len);
+		nlh = (struct nlmsghdr *)buf;
+		nlh->nlmsg_flags = NLM_F_MULTI;
+		nlh->nlmsg_seq = SEQ;
+		nlh->nlmsg_pid = PORTID;
+		genl = mnl_nlmsg_get_payload(nlh);
+		genl->cmd = WGC_CMD_GET_DEVICE;
+		msg_end(nlh);
+		ret = process(&dev, &n, &e);
+	}
+	reset();
+	done_msg(0, NULL);
+	if (ret == 1)
+		ret = process(&dev, &n, &e);
+
+	for (i = 0; i < dev.peers.count && i < c.peers.count; i++) {
+		struct wgc_peer *got = &dev.peers.peers[i];
+
+		p = &c.peers.peers[i];
+		if (memcmp(got->public_key, p->public_key, WGC_KEY_LEN) ||
+		    got->num_allowedips != 10 ||
+		    memcmp(got->allowedips, p->allowedips,
+			   10 * sizeof(*p->allowedips)))
+			bad++;
+	}
+	unit_check("netlink/1000-peer-dump-merged", ret == 0 &&
+		   batch.count > 1 && n == batch.count &&
+		   dev.peers.count == 1000 && !bad,
+		   "ret=%d messages=%zu/%u peers=%zu bad=%zu", ret,
+		   batch.count, n, dev.peers.count, bad);
+	wgc_set_batch_free(&batch);
+	wgc_device_change_free(&c);
+	wgc_device_info_free(&dev);
+}
+
 int main(void)
 {
 	unit_init();
@@ -371,5 +822,11 @@ int main(void)
 	test_malformed();
 	test_errors();
 	test_links();
+	test_peer_attributes();
+	test_peer_continuation();
+	test_peer_malformed();
+	test_dump_intr_later();
+	test_dump_retry();
+	test_big_dump();
 	return unit_exit();
 }

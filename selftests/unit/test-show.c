@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for tools/wgctl/show.c: the exact output of "wgctl show",
- * which must match wg(8)'s byte for byte.
+ * Unit tests for tools/wgctl/show.c and pretty.c: the exact output of
+ * "wgctl show", which must match wg(8)'s byte for byte. The expected
+ * texts with peers are what wg 1.0.20210914 printed for the same state
+ * (fed to it through a stand-in userspace implementation, with its clock
+ * pinned to NOW).
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +17,14 @@
 /* RFC 7748 Alice: private and public key. */
 #define ALICE_PRIV "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo="
 #define ALICE_PUB "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo="
+#define BOB_PUB "3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08="
+#define KEY_11 "ERERERERERERERERERERERERERERERERERERERERERE="
+#define KEY_22 "IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI="
+#define KEY_33 "MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzM="
+#define KEY_44 "REREREREREREREREREREREREREREREREREREREREREQ="
+
+/* The wall clock the handshake times are shown against. */
+#define NOW 1700000000
 
 static struct wgc_device_info full = {
 	.name = "wgc0",
@@ -61,7 +73,7 @@ static void test_pretty(void)
 	FILE *f;
 
 	f = out_open();
-	show_pretty(f, &full, &plain);
+	show_pretty(f, &full, &plain, NOW);
 	expect("show/pretty-full", f,
 	       "interface: wgc0\n"
 	       "  public key: " ALICE_PUB "\n"
@@ -70,7 +82,7 @@ static void test_pretty(void)
 	       "  fwmark: 0xca6c\n");
 
 	f = out_open();
-	show_pretty(f, &full, &shown);
+	show_pretty(f, &full, &shown, NOW);
 	expect("show/pretty-hide-keys-never", f,
 	       "interface: wgc0\n"
 	       "  public key: " ALICE_PUB "\n"
@@ -82,7 +94,7 @@ static void test_pretty(void)
 	unpriv.has_private_key = false;
 	memset(unpriv.private_key, 0, sizeof(unpriv.private_key));
 	f = out_open();
-	show_pretty(f, &unpriv, &plain);
+	show_pretty(f, &unpriv, &plain, NOW);
 	expect("show/pretty-unprivileged", f,
 	       "interface: wgc0\n"
 	       "  public key: " ALICE_PUB "\n"
@@ -90,13 +102,14 @@ static void test_pretty(void)
 	       "  fwmark: 0xca6c\n");
 
 	f = out_open();
-	show_pretty(f, &bare, &plain);
+	show_pretty(f, &bare, &plain, NOW);
 	expect("show/pretty-bare", f, "interface: wgc1\n");
 
 	f = out_open();
-	show_pretty(f, &full, &color);
+	show_pretty(f, &full, &color, NOW);
+	/* wg starts each interface with a reset, so we do too. */
 	expect("show/pretty-color", f,
-	       "\x1b[32m\x1b[1minterface\x1b[0m: \x1b[32mwgc0\x1b[0m\n"
+	       "\x1b[0m\x1b[32m\x1b[1minterface\x1b[0m: \x1b[32mwgc0\x1b[0m\n"
 	       "  \x1b[1mpublic key\x1b[0m: " ALICE_PUB "\n"
 	       "  \x1b[1mprivate key\x1b[0m: (hidden)\n"
 	       "  \x1b[1mlistening port\x1b[0m: 51820\n"
@@ -150,8 +163,9 @@ static void test_fields(void)
 static void test_parse_field(void)
 {
 	static const char *const bad[] = {
-		"", "peers", "Public-key", "public-key ", "endpoints",
-		"transfer", "dump2", "private_key",
+		"", "peer", "Public-key", "public-key ", "endpoint",
+		"handshakes", "dump2", "private_key", "allowed_ips", "Dump",
+		"latest-handshake", "preshared-key", "showconf",
 	};
 	enum show_field f;
 	size_t i;
@@ -190,6 +204,365 @@ static void test_env(void)
 		   "color=%d hide=%d", s.color, s.hide_keys);
 }
 
+
+/* ---- Peers ---- */
+
+static void fill_key(uint8_t key[WGC_KEY_LEN], uint8_t byte)
+{
+	memset(key, byte, WGC_KEY_LEN);
+}
+
+static void add_ip(struct wgc_peer *peer, const char *addr, uint8_t cidr)
+{
+	struct wgc_allowedip *aip = wgc_peer_add_allowedip(peer);
+
+	aip->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(aip->family, addr, &aip->ip6);
+	aip->cidr = cidr;
+}
+
+static void set_endpoint(struct wgc_peer *peer, const char *addr,
+			 uint16_t port)
+{
+	union wgc_endpoint *ep = &peer->endpoint;
+
+	if (strchr(addr, ':')) {
+		ep->addr6.sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &ep->addr6.sin6_addr);
+		ep->addr6.sin6_port = htons(port);
+	} else {
+		ep->addr4.sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &ep->addr4.sin_addr);
+		ep->addr4.sin_port = htons(port);
+	}
+}
+
+/*
+ * Four peers, in the order the kernel lists them: one that never had a
+ * handshake, one an hour ago, one from the future, one right now.
+ */
+static void build_peers(struct wgc_device_info *dev)
+{
+	static const uint8_t bob[WGC_KEY_LEN] = {
+		0xde, 0x9e, 0xdb, 0x7d, 0x7b, 0x7d, 0xc1, 0xb4, 0xd3, 0x5b,
+		0x61, 0xc2, 0xec, 0xe4, 0x35, 0x37, 0x3f, 0x83, 0x43, 0xc8,
+		0x5b, 0x78, 0x67, 0x4d, 0xad, 0xfc, 0x7e, 0x14, 0x6f, 0x88,
+		0x2b, 0x4f };
+	struct wgc_peer *p;
+
+	*dev = full;
+	memset(&dev->peers, 0, sizeof(dev->peers));
+
+	p = wgc_peers_add(&dev->peers);
+	fill_key(p->public_key, 0x33);
+
+	p = wgc_peers_add(&dev->peers);
+	memcpy(p->public_key, bob, WGC_KEY_LEN);
+	fill_key(p->preshared_key, 0x11);
+	p->has_preshared_key = true;
+	set_endpoint(p, "192.0.2.1", 51820);
+	add_ip(p, "10.0.0.0", 8);
+	add_ip(p, "192.168.1.1", 32);
+	p->last_handshake_sec = NOW - 3725;
+	p->rx_bytes = 1536;
+	p->tx_bytes = 1099511627776ULL;
+	p->persistent_keepalive = 25;
+
+	p = wgc_peers_add(&dev->peers);
+	fill_key(p->public_key, 0x44);
+	add_ip(p, "0.0.0.0", 0);
+	p->last_handshake_sec = NOW + 10;
+	p->rx_bytes = 5726623061ULL;
+	p->tx_bytes = 1;
+
+	p = wgc_peers_add(&dev->peers);
+	fill_key(p->public_key, 0x22);
+	set_endpoint(p, "2001:db8::1", 443);
+	add_ip(p, "fd00::", 64);
+	add_ip(p, "::", 0);
+	p->last_handshake_sec = NOW;
+	p->tx_bytes = 1048575;
+	p->persistent_keepalive = 3661;
+}
+
+#define IFACE_PLAIN \
+	"interface: wgc0\n" \
+	"  public key: " ALICE_PUB "\n" \
+	"  private key: (hidden)\n" \
+	"  listening port: 51820\n" \
+	"  fwmark: 0xca6c\n"
+
+static void test_peers_pretty(void)
+{
+	struct show_style plain = { .color = false, .hide_keys = true };
+	struct show_style color = { .color = true, .hide_keys = false };
+	struct wgc_device_info dev;
+	FILE *f;
+
+	build_peers(&dev);
+	f = out_open();
+	show_pretty(f, &dev, &plain, NOW);
+	expect("show/peers-pretty", f, IFACE_PLAIN
+	       "\n"
+	       "peer: " KEY_44 "\n"
+	       "  allowed ips: 0.0.0.0/0\n"
+	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
+	       "  transfer: 5.33 GiB received, 1 B sent\n"
+	       "\n"
+	       "peer: " KEY_22 "\n"
+	       "  endpoint: [2001:db8::1]:443\n"
+	       "  allowed ips: fd00::/64, ::/0\n"
+	       "  latest handshake: Now\n"
+	       "  transfer: 0 B received, 1024.00 KiB sent\n"
+	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
+	       "\n"
+	       "peer: " BOB_PUB "\n"
+	       "  preshared key: (hidden)\n"
+	       "  endpoint: 192.0.2.1:51820\n"
+	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
+	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
+	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
+	       "  persistent keepalive: every 25 seconds\n"
+	       "\n"
+	       "peer: " KEY_33 "\n"
+	       "  allowed ips: (none)\n");
+
+	f = out_open();
+	show_pretty(f, &dev, &color, NOW);
+	expect("show/peers-pretty-color-keys-shown", f,
+	       "\x1b[0m\x1b[32m\x1b[1minterface\x1b[0m: \x1b[32mwgc0\x1b[0m\n"
+	       "  \x1b[1mpublic key\x1b[0m: " ALICE_PUB "\n"
+	       "  \x1b[1mprivate key\x1b[0m: " ALICE_PRIV "\n"
+	       "  \x1b[1mlistening port\x1b[0m: 51820\n"
+	       "  \x1b[1mfwmark\x1b[0m: 0xca6c\n"
+	       "\n"
+	       "\x1b[33m\x1b[1mpeer\x1b[0m: \x1b[33m" KEY_44 "\x1b[0m\n"
+	       "  \x1b[1mallowed ips\x1b[0m: 0.0.0.0\x1b[36m/\x1b[0m0\n"
+	       "  \x1b[1mlatest handshake\x1b[0m: (\x1b[31mSystem clock wound backward; connection problems may ensue.\x1b[0m)\n"
+	       "  \x1b[1mtransfer\x1b[0m: 5.33 \x1b[36mGiB\x1b[0m received, 1 \x1b[36mB\x1b[0m sent\n"
+	       "\n"
+	       "\x1b[33m\x1b[1mpeer\x1b[0m: \x1b[33m" KEY_22 "\x1b[0m\n"
+	       "  \x1b[1mendpoint\x1b[0m: [2001:db8::1]:443\n"
+	       "  \x1b[1mallowed ips\x1b[0m: fd00::\x1b[36m/\x1b[0m64, ::\x1b[36m/\x1b[0m0\n"
+	       "  \x1b[1mlatest handshake\x1b[0m: Now\n"
+	       "  \x1b[1mtransfer\x1b[0m: 0 \x1b[36mB\x1b[0m received, 1024.00 \x1b[36mKiB\x1b[0m sent\n"
+	       "  \x1b[1mpersistent keepalive\x1b[0m: every 1 \x1b[36mhour\x1b[0m, 1 \x1b[36mminute\x1b[0m, 1 \x1b[36msecond\x1b[0m\n"
+	       "\n"
+	       "\x1b[33m\x1b[1mpeer\x1b[0m: \x1b[33m" BOB_PUB "\x1b[0m\n"
+	       "  \x1b[1mpreshared key\x1b[0m: " KEY_11 "\n"
+	       "  \x1b[1mendpoint\x1b[0m: 192.0.2.1:51820\n"
+	       "  \x1b[1mallowed ips\x1b[0m: 10.0.0.0\x1b[36m/\x1b[0m8, 192.168.1.1\x1b[36m/\x1b[0m32\n"
+	       "  \x1b[1mlatest handshake\x1b[0m: 1 \x1b[36mhour\x1b[0m, 2 \x1b[36mminutes\x1b[0m, 5 \x1b[36mseconds\x1b[0m ago\n"
+	       "  \x1b[1mtransfer\x1b[0m: 1.50 \x1b[36mKiB\x1b[0m received, 1.00 \x1b[36mTiB\x1b[0m sent\n"
+	       "  \x1b[1mpersistent keepalive\x1b[0m: every 25 \x1b[36mseconds\x1b[0m\n"
+	       "\n"
+	       "\x1b[33m\x1b[1mpeer\x1b[0m: \x1b[33m" KEY_33 "\x1b[0m\n"
+	       "  \x1b[1mallowed ips\x1b[0m: (none)\n");
+	wgc_device_info_free(&dev);
+}
+
+/* The script-friendly forms list peers in the kernel's order. */
+static void test_peer_fields(void)
+{
+	struct wgc_device_info dev;
+
+	build_peers(&dev);
+	field("show/peers-peers", &dev, "peers", false,
+	      KEY_33 "\n" BOB_PUB "\n" KEY_44 "\n" KEY_22 "\n");
+	field("show/peers-preshared-keys", &dev, "preshared-keys", false,
+	      KEY_33 "\t(none)\n" BOB_PUB "\t" KEY_11 "\n"
+	      KEY_44 "\t(none)\n" KEY_22 "\t(none)\n");
+	field("show/peers-endpoints", &dev, "endpoints", false,
+	      KEY_33 "\t(none)\n" BOB_PUB "\t192.0.2.1:51820\n"
+	      KEY_44 "\t(none)\n" KEY_22 "\t[2001:db8::1]:443\n");
+	field("show/peers-allowed-ips", &dev, "allowed-ips", false,
+	      KEY_33 "\t(none)\n" BOB_PUB "\t10.0.0.0/8 192.168.1.1/32\n"
+	      KEY_44 "\t0.0.0.0/0\n" KEY_22 "\tfd00::/64 ::/0\n");
+	field("show/peers-latest-handshakes", &dev, "latest-handshakes", false,
+	      KEY_33 "\t0\n" BOB_PUB "\t1699996275\n"
+	      KEY_44 "\t1700000010\n" KEY_22 "\t1700000000\n");
+	field("show/peers-persistent-keepalive", &dev, "persistent-keepalive",
+	      false, KEY_33 "\toff\n" BOB_PUB "\t25\n"
+	      KEY_44 "\toff\n" KEY_22 "\t3661\n");
+	field("show/peers-transfer", &dev, "transfer", false,
+	      KEY_33 "\t0\t0\n" BOB_PUB "\t1536\t1099511627776\n"
+	      KEY_44 "\t5726623061\t1\n" KEY_22 "\t0\t1048575\n");
+	field("show/peers-dump", &dev, "dump", false,
+	      ALICE_PRIV "\t" ALICE_PUB "\t51820\t0xca6c\n"
+	      KEY_33 "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n"
+	      BOB_PUB "\t" KEY_11 "\t192.0.2.1:51820\t10.0.0.0/8,192.168.1.1/32\t1699996275\t1536\t1099511627776\t25\n"
+	      KEY_44 "\t(none)\t(none)\t0.0.0.0/0\t1700000010\t5726623061\t1\toff\n"
+	      KEY_22 "\t(none)\t[2001:db8::1]:443\tfd00::/64,::/0\t1700000000\t0\t1048575\t3661\n");
+	field("show/peers-all-dump", &dev, "dump", true,
+	      "wgc0\t" ALICE_PRIV "\t" ALICE_PUB "\t51820\t0xca6c\n"
+	      "wgc0\t" KEY_33 "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n"
+	      "wgc0\t" BOB_PUB "\t" KEY_11 "\t192.0.2.1:51820\t10.0.0.0/8,192.168.1.1/32\t1699996275\t1536\t1099511627776\t25\n"
+	      "wgc0\t" KEY_44 "\t(none)\t(none)\t0.0.0.0/0\t1700000010\t5726623061\t1\toff\n"
+	      "wgc0\t" KEY_22 "\t(none)\t[2001:db8::1]:443\tfd00::/64,::/0\t1700000000\t0\t1048575\t3661\n");
+	field("show/peers-all-peers", &dev, "peers", true,
+	      "wgc0\t" KEY_33 "\nwgc0\t" BOB_PUB "\nwgc0\t" KEY_44
+	      "\nwgc0\t" KEY_22 "\n");
+	field("show/peers-all-transfer", &dev, "transfer", true,
+	      "wgc0\t" KEY_33 "\t0\t0\nwgc0\t" BOB_PUB
+	      "\t1536\t1099511627776\nwgc0\t" KEY_44
+	      "\t5726623061\t1\nwgc0\t" KEY_22 "\t0\t1048575\n");
+	field("show/peers-public-key-unchanged", &dev, "public-key", false,
+	      ALICE_PUB "\n");
+	wgc_device_info_free(&dev);
+
+	/* No peers: the per-peer forms print nothing at all. */
+	field("show/no-peers-peers", &bare, "peers", false, "");
+	field("show/no-peers-endpoints", &bare, "endpoints", true, "");
+	field("show/no-peers-allowed-ips", &bare, "allowed-ips", false, "");
+}
+
+static void test_duration(void)
+{
+	static const struct {
+		unsigned long long seconds;
+		const char *want;
+	} cases[] = {
+		{ 0, "" },
+		{ 1, "1 second" },
+		{ 59, "59 seconds" },
+		{ 60, "1 minute" },
+		{ 61, "1 minute, 1 second" },
+		{ 3600, "1 hour" },
+		{ 3725, "1 hour, 2 minutes, 5 seconds" },
+		{ 86400, "1 day" },
+		{ 90061, "1 day, 1 hour, 1 minute, 1 second" },
+		{ 65535, "18 hours, 12 minutes, 15 seconds" },
+		{ 31536000, "1 year" },
+		/* wg's years have no leap days: 366 days is a year and a day. */
+		{ 31622400, "1 year, 1 day" },
+		{ 2 * 31536000ULL + 2 * 86400 + 2 * 3600 + 2 * 60 + 2,
+		  "2 years, 2 days, 2 hours, 2 minutes, 2 seconds" },
+		{ 1700000000, "53 years, 330 days, 22 hours, 13 minutes, 20 seconds" },
+	};
+	char buf[SHOW_BUF_SIZE], name[64];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = show_format_duration(buf, sizeof(buf),
+					   cases[i].seconds, false);
+		snprintf(name, sizeof(name), "show/duration-%llu",
+			 cases[i].seconds);
+		unit_check(name, !strcmp(buf, cases[i].want) &&
+			   len == strlen(buf), "got \"%s\"", buf);
+	}
+	show_format_duration(buf, sizeof(buf), 3601, true);
+	unit_check("show/duration-color", !strcmp(buf,
+		   "1 \x1b[36mhour\x1b[0m, 1 \x1b[36msecond\x1b[0m"),
+		   "got \"%s\"", buf);
+}
+
+static void test_ago(void)
+{
+	char buf[SHOW_BUF_SIZE];
+
+	show_format_ago(buf, sizeof(buf), NOW, NOW, false);
+	unit_check("show/ago-now", !strcmp(buf, "Now"), "got \"%s\"", buf);
+	show_format_ago(buf, sizeof(buf), NOW - 65, NOW, false);
+	unit_check("show/ago-65s", !strcmp(buf, "1 minute, 5 seconds ago"),
+		   "got \"%s\"", buf);
+	show_format_ago(buf, sizeof(buf), NOW - 1, NOW, true);
+	unit_check("show/ago-1s-color",
+		   !strcmp(buf, "1 \x1b[36msecond\x1b[0m ago"),
+		   "got \"%s\"", buf);
+	show_format_ago(buf, sizeof(buf), NOW + 1, NOW, false);
+	unit_check("show/ago-future", !strcmp(buf,
+		   "(System clock wound backward; connection problems may ensue.)"),
+		   "got \"%s\"", buf);
+}
+
+static void test_bytes(void)
+{
+	static const struct {
+		unsigned long long bytes;
+		const char *want;
+	} cases[] = {
+		{ 0, "0 B" },
+		{ 1, "1 B" },
+		{ 1023, "1023 B" },
+		{ 1024, "1.00 KiB" },
+		{ 1536, "1.50 KiB" },
+		{ 1048575, "1024.00 KiB" },
+		{ 1048576, "1.00 MiB" },
+		{ 1073741823, "1024.00 MiB" },
+		{ 1073741824, "1.00 GiB" },
+		{ 5726623061ULL, "5.33 GiB" },
+		{ 1099511627775ULL, "1024.00 GiB" },
+		{ 1099511627776ULL, "1.00 TiB" },
+		{ 1125899906842624ULL, "1024.00 TiB" },
+		{ 18446744073709551615ULL, "16777216.00 TiB" },
+	};
+	char buf[SHOW_BUF_SIZE], name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		show_format_bytes(buf, sizeof(buf), cases[i].bytes, false);
+		snprintf(name, sizeof(name), "show/bytes-%llu", cases[i].bytes);
+		unit_check(name, !strcmp(buf, cases[i].want), "got \"%s\"",
+			   buf);
+	}
+	show_format_bytes(buf, sizeof(buf), 2048, true);
+	unit_check("show/bytes-color", !strcmp(buf, "2.00 \x1b[36mKiB\x1b[0m"),
+		   "got \"%s\"", buf);
+}
+
+static void test_endpoints(void)
+{
+	struct wgc_peer peer = { 0 };
+	char buf[SHOW_BUF_SIZE];
+
+	set_endpoint(&peer, "::ffff:1.2.3.4", 1);
+	show_format_endpoint(buf, sizeof(buf), &peer.endpoint);
+	unit_check("show/endpoint-v4-mapped", !strcmp(buf, "[::ffff:1.2.3.4]:1"),
+		   "got \"%s\"", buf);
+	set_endpoint(&peer, "255.255.255.255", 65535);
+	show_format_endpoint(buf, sizeof(buf), &peer.endpoint);
+	unit_check("show/endpoint-v4-max", !strcmp(buf, "255.255.255.255:65535"),
+		   "got \"%s\"", buf);
+	set_endpoint(&peer, "fe80::1", 0);
+	peer.endpoint.addr6.sin6_scope_id = 1;	/* lo */
+	show_format_endpoint(buf, sizeof(buf), &peer.endpoint);
+	unit_check("show/endpoint-v6-scope", !strcmp(buf, "[fe80::1%lo]:0"),
+		   "got \"%s\"", buf);
+}
+
+/*
+ * Most recent first (seconds, then nanoseconds), never last, and ties in
+ * the kernel's order, as glibc's (stable) qsort leaves them for wg.
+ */
+static void test_sort(void)
+{
+	static const struct {
+		int64_t sec, nsec;
+	} hs[] = {
+		{ 0, 0 }, { 100, 0 }, { 200, 0 }, { 0, 0 }, { 200, 0 },
+		{ 150, 999 }, { 150, 1000 }, { 0, 5 },
+	};
+	static const size_t want[] = { 2, 4, 6, 5, 1, 7, 0, 3 };
+	const struct wgc_peer **order;
+	struct wgc_peer_list list = { 0 };
+	struct wgc_peer *p;
+	size_t i, bad = 0;
+
+	for (i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
+		p = wgc_peers_add(&list);
+		p->last_handshake_sec = hs[i].sec;
+		p->last_handshake_nsec = hs[i].nsec;
+	}
+	order = show_sort_peers(&list);
+	for (i = 0; order && i < list.count; i++)
+		if (order[i] != &list.peers[want[i]])
+			bad++;
+	unit_check("show/sort-by-handshake", order && !bad,
+		   "%zu peers out of place", bad);
+	free(order);
+	wgc_peers_free(&list);
+}
+
 int main(void)
 {
 	unit_init();
@@ -197,6 +570,13 @@ int main(void)
 	test_fields();
 	test_parse_field();
 	test_env();
+	test_peers_pretty();
+	test_peer_fields();
+	test_duration();
+	test_ago();
+	test_bytes();
+	test_endpoints();
+	test_sort();
 	free(out_buf);
 	return unit_exit();
 }

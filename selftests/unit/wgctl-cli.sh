@@ -261,6 +261,83 @@ fi
 run set abcdefghijklmnopq listen-port 1
 expect_early_error set-long-name "^wgctl: Invalid interface name: "
 
+run set "$NOSUCH"
+if ((rc == 1)) && [[ -z $out ]] && grep -q '^Usage: wgctl set ' <<<"$err" &&
+   ! grep -Eq 'Unable to modify|module is not loaded' <<<"$err"; then
+	pass set-nothing-to-set
+else
+	fail set-nothing-to-set "rc=$rc err=\"$err\""
+fi
+
+# --- set: peers, every option checked before the kernel is asked ---
+
+printf 'not a key\n' >"$tmp/junk.psk"
+
+# expect_early_usage NAME PATTERN: as expect_early_error, but the error
+# line is followed by the usage.
+expect_early_usage() {
+	if ((rc == 1)) && [[ -z $out ]] &&
+	   grep -Eq -- "$2" <<<"$(head -n1 <<<"$err")" &&
+	   grep -q '^Usage: wgctl set ' <<<"$err" &&
+	   ! grep -Eq 'Unable to modify|module is not loaded' <<<"$err"; then
+		pass "$1"
+	else
+		fail "$1" "rc=$rc out=\"$out\" err=\"$err\""
+	fi
+}
+
+run set "$NOSUCH" peer AAAA
+expect_early_error set-peer-bad-key "^wgctl: Invalid peer public key: \`AAAA'"
+run set "$NOSUCH" peer
+expect_early_usage set-peer-missing-key "^wgctl: Missing value for \`peer'\$"
+run set "$NOSUCH" remove
+expect_early_usage set-remove-before-peer "^wgctl: Invalid argument: \`remove' \\(peer options must follow"
+run set "$NOSUCH" peer "$ALICE_PUB" listen-port 1
+expect_early_usage set-interface-option-after-peer "^wgctl: Invalid argument: \`listen-port' \\(interface options must come before"
+run set "$NOSUCH" peer "$ALICE_PUB" update-only
+expect_early_usage set-update-only-unknown "^wgctl: Invalid argument: \`update-only'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" endpoint 192.0.2.1:65536
+expect_early_error set-endpoint-port-65536 "^wgctl: Invalid endpoint: \`192.0.2.1:65536': port"
+run set "$NOSUCH" peer "$ALICE_PUB" endpoint '[fe80::1%lo]:51820'
+expect_early_error set-endpoint-zone-id "^wgctl: Invalid endpoint: .*IPv6 zone ids are not supported\$"
+run set "$NOSUCH" peer "$ALICE_PUB" endpoint 192.0.2.1
+expect_early_error set-endpoint-no-port "^wgctl: Invalid endpoint: \`192.0.2.1': missing"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips 10.0.0.0/33
+expect_early_error set-allowed-ips-cidr-33 "^wgctl: Invalid allowed IPs: \`10.0.0.0/33': prefix length must be 0 to 32\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips ::/129
+expect_early_error set-allowed-ips-cidr-129 "prefix length must be 0 to 128\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips 'fe80::1%lo/64'
+expect_early_error set-allowed-ips-zone-id "IPv6 zone ids are not supported\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '10.0.0.0/8,'
+expect_early_error set-allowed-ips-trailing-comma "empty entry in the list\$"
+run set "$NOSUCH" peer "$ALICE_PUB" persistent-keepalive 65536
+expect_early_error set-keepalive-65536 "^wgctl: Invalid persistent keepalive interval: \`65536'"
+run set "$NOSUCH" peer "$ALICE_PUB" preshared-key "$tmp/junk.psk"
+expect_early_error set-psk-junk "^wgctl: Key is not the correct length or format: \`$tmp/junk.psk'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" preshared-key "$tmp/missing.psk"
+expect_early_error set-psk-missing "^wgctl: Unable to read preshared key file \`$tmp/missing.psk': No such file or directory\$"
+
+# Good peers and a good key file first, a bad value last: nothing sent.
+chmod 0644 "$tmp/good.key"
+run set "$NOSUCH" private-key "$tmp/good.key" peer "$ALICE_PUB" \
+	allowed-ips 10.1.2.3/8 endpoint 192.0.2.1:1 peer "$BOB_PUB" \
+	persistent-keepalive off allowed-ips nope
+expect_early_error set-peers-then-bad-value "^wgctl: Invalid allowed IPs: \`nope'"
+chmod 0600 "$tmp/good.key"
+
+out=$(WG_ENDPOINT_RESOLUTION_RETRIES=lots "$WGCTL" set "$NOSUCH" peer \
+	"$ALICE_PUB" endpoint 192.0.2.1:1 2>"$tmp/stderr")
+rc=$?
+err=$(<"$tmp/stderr")
+expect_early_error set-bad-resolution-retries "^wgctl: Invalid WG_ENDPOINT_RESOLUTION_RETRIES: \`lots'"
+
+run set --help
+if ((rc == 0)) && [[ $out == *'[peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips <ip1>/<cidr1>[,<ip2>/<cidr2>]...] ]...'* ]]; then
+	pass set-help-lists-peer-options
+else
+	fail set-help-lists-peer-options "rc=$rc out=\"$out\""
+fi
+
 # Nothing here reaches generic netlink: looking up the "wgc" family on the
 # build machine would make its kernel try to autoload a module. What the
 # kernel answers is tested in the VM (selftests/config.test.sh).
@@ -274,7 +351,7 @@ else
 	fail show-bad-field "rc=$rc err=\"$err\""
 fi
 
-run show all peers
+run show all peer
 if ((rc == 1)) && grep -q '^Usage: wgctl show ' <<<"$err"; then
 	pass show-all-bad-field
 else

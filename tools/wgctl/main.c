@@ -18,7 +18,7 @@ static const struct {
 	{ "show", show_main,
 	  "Shows the current configuration of wgc interfaces" },
 	{ "set", set_main,
-	  "Changes the private key, listen port or fwmark of an interface" },
+	  "Changes the configuration of an interface, adds and removes peers" },
 	{ "genkey", genkey_main,
 	  "Generates a new private key and writes it to stdout" },
 	{ "genpsk", genpsk_main,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink plumbing for wgctl, on top of libmnl.
+ * Netlink plumbing for wgctl, on top of libmnl: sockets, requests and
+ * their acks, errors and dumps. What the data messages say is parsed in
+ * reply.c, and set requests are built (and split) in request.c.
  *
  * Every request goes out on a socket of its own. That costs a few system
  * calls, but a request that fails half way through a dump leaves the rest
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
@@ -21,6 +24,7 @@
 #include <sodium.h>
 
 #include "netlink.h"
+#include "request.h"
 #include "wgctl.h"
 
 /*
@@ -31,14 +35,12 @@
 #define NL_RECV_SIZE 32768
 
 /*
- * Enough for any request we build: a name, a key and two integers.
+ * Enough for the small requests built here: a family lookup, a dump
+ * request naming a device. (Set requests are built by request.c.)
  * Request buffers start zeroed: libmnl leaves attribute padding as it
  * finds it, and stack garbage has no business going to the kernel.
  */
 #define NL_SEND_SIZE 512
-
-/* An interrupted dump (the list changed under it) is simply redone. */
-#define DUMP_ATTEMPTS 8
 
 struct nl_conn {
 	struct mnl_socket *nl;
@@ -87,34 +89,6 @@ void wgc_nl_perror(const char *what, const struct wgc_nl_error *e)
 		fprintf(stderr, "%s: %s\n", what, wgc_nl_strerror(e));
 }
 
-/*
- * Copy a string attribute into a fixed buffer, whether or not the sender
- * counted the terminating NUL, and keep it to one printable line.
- */
-static void attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
-{
-	const char *src = mnl_attr_get_payload(attr);
-	size_t len = mnl_attr_get_payload_len(attr);
-	size_t i;
-
-	for (i = 0; i < len && i + 1 < size && src[i]; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		dst[i] = (ch < ' ' || ch == 0x7f) ? ' ' : src[i];
-	}
-	dst[i] = '\0';
-}
-
-static bool attr_str_equal(const struct nlattr *attr, const char *s)
-{
-	const char *p = mnl_attr_get_payload(attr);
-	size_t len = mnl_attr_get_payload_len(attr);
-
-	if (len && !p[len - 1])
-		len--;
-	return len == strlen(s) && !memcmp(p, s, len);
-}
-
 /* ---- Control messages: acks, errors, end of dump ---- */
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
@@ -123,7 +97,7 @@ static int extack_attr_cb(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 	    mnl_attr_get_payload_len(attr) > 0)
-		attr_copy_str(attr, e->msg, sizeof(e->msg));
+		wgc_attr_copy_str(attr, e->msg, sizeof(e->msg));
 	return MNL_CB_OK;
 }
 
@@ -225,6 +199,33 @@ int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 			  MNL_ARRAY_SIZE(ctl_cbs));
 	if (ret < 0)
 		return fail(e, errno ? errno : EPROTO);
+	return ret;
+}
+
+/*
+ * A dump the kernel marked interrupted (NLM_F_DUMP_INTR: what was being
+ * dumped changed under it) is thrown away and started again, up to
+ * WGC_DUMP_ATTEMPTS times: something reconfigured non-stop is rare, and
+ * saying so beats spinning forever or showing a mix of old and new.
+ */
+int wgc_nl_dump_retry(const struct wgc_dump_ops *ops, void *arg,
+		      struct wgc_nl_error *e)
+{
+	int ret, attempt;
+
+	for (attempt = 1;; attempt++) {
+		error_reset(e);
+		ret = ops->once(arg, e);
+		if (!ret)
+			return 0;
+		ops->discard(arg);
+		if (e->err != EINTR || attempt == WGC_DUMP_ATTEMPTS)
+			break;
+	}
+	if (e->err == EINTR)
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s kept changing while it was read (gave up after %d attempts)",
+			 ops->what, WGC_DUMP_ATTEMPTS);
 	return ret;
 }
 
@@ -386,82 +387,6 @@ static int genl_open(struct nl_conn *c, struct wgc_nl_error *e)
 
 /* ---- WGC_CMD_GET_DEVICE ---- */
 
-static const enum mnl_attr_data_type device_attr_types[] = {
-	[WGC_DEVICE_A_IFINDEX] = MNL_TYPE_U32,
-	[WGC_DEVICE_A_IFNAME] = MNL_TYPE_STRING,
-	[WGC_DEVICE_A_PRIVATE_KEY] = MNL_TYPE_BINARY,
-	[WGC_DEVICE_A_PUBLIC_KEY] = MNL_TYPE_BINARY,
-	[WGC_DEVICE_A_LISTEN_PORT] = MNL_TYPE_U16,
-	[WGC_DEVICE_A_FWMARK] = MNL_TYPE_U32,
-};
-
-static int device_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ret;
-
-	/* Attributes newer than this tool are none of our business. */
-	if (type == WGC_DEVICE_A_UNSPEC || type > WGC_DEVICE_A_MAX)
-		return MNL_CB_OK;
-
-	/* Binary has no implied length in libmnl; keys are exactly 32. */
-	if (device_attr_types[type] == MNL_TYPE_BINARY)
-		ret = mnl_attr_validate2(attr, MNL_TYPE_BINARY, WGC_KEY_LEN);
-	else
-		ret = mnl_attr_validate(attr, device_attr_types[type]);
-	if (ret < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/*
- * One device may span several messages of a dump (once it has peers);
- * each repeats the device attributes, so later values simply win.
- */
-int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
-{
-	struct wgc_device_parse *p = arg;
-	struct wgc_device_info *dev = p->dev;
-	const struct nlattr *tb[WGC_DEVICE_A_MAX + 1] = { 0 };
-
-	if (nlh->nlmsg_type != p->family ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), device_attr_cb,
-			   tb) < 0)
-		return MNL_CB_ERROR;
-
-	if (tb[WGC_DEVICE_A_IFINDEX])
-		dev->ifindex = mnl_attr_get_u32(tb[WGC_DEVICE_A_IFINDEX]);
-	if (tb[WGC_DEVICE_A_IFNAME])
-		attr_copy_str(tb[WGC_DEVICE_A_IFNAME], dev->name,
-			      sizeof(dev->name));
-	if (tb[WGC_DEVICE_A_LISTEN_PORT])
-		dev->listen_port = mnl_attr_get_u16(tb[WGC_DEVICE_A_LISTEN_PORT]);
-	if (tb[WGC_DEVICE_A_FWMARK])
-		dev->fwmark = mnl_attr_get_u32(tb[WGC_DEVICE_A_FWMARK]);
-	if (tb[WGC_DEVICE_A_PUBLIC_KEY]) {
-		memcpy(dev->public_key,
-		       mnl_attr_get_payload(tb[WGC_DEVICE_A_PUBLIC_KEY]),
-		       WGC_KEY_LEN);
-		dev->has_public_key = true;
-	}
-	if (tb[WGC_DEVICE_A_PRIVATE_KEY]) {
-		memcpy(dev->private_key,
-		       mnl_attr_get_payload(tb[WGC_DEVICE_A_PRIVATE_KEY]),
-		       WGC_KEY_LEN);
-		dev->has_private_key = true;
-	}
-	p->messages++;
-	return MNL_CB_OK;
-}
-
 static int get_device_once(const char *name, struct wgc_device_info *dev,
 			   struct wgc_nl_error *e)
 {
@@ -490,35 +415,90 @@ static int get_device_once(const char *name, struct wgc_device_info *dev,
 	return ret;
 }
 
+/* wgc_nl_dump_retry() callbacks for one device. */
+struct get_ctx {
+	const char *name;
+	struct wgc_device_info *dev;
+};
+
+static int get_once(void *arg, struct wgc_nl_error *e)
+{
+	struct get_ctx *g = arg;
+
+	return get_device_once(g->name, g->dev, e);
+}
+
+static void get_discard(void *arg)
+{
+	struct get_ctx *g = arg;
+
+	wgc_device_info_free(g->dev);
+}
+
 int wgc_get_device(const char *name, struct wgc_device_info *dev,
 		   struct wgc_nl_error *e)
 {
-	int ret, attempt;
+	static const struct wgc_dump_ops ops = {
+		.once = get_once,
+		.discard = get_discard,
+		.what = "the interface's configuration",
+	};
+	struct get_ctx g = { .name = name, .dev = dev };
 
+	memset(dev, 0, sizeof(*dev));
 	if (strlen(name) >= IFNAMSIZ || !*name) {
 		error_reset(e);
 		return fail(e, ENODEV);
 	}
-
-	for (attempt = 1;; attempt++) {
-		error_reset(e);
-		sodium_memzero(dev, sizeof(*dev));
-		ret = get_device_once(name, dev, e);
-		if (!ret || e->err != EINTR || attempt == DUMP_ATTEMPTS)
-			break;
-	}
-	if (ret)
-		sodium_memzero(dev, sizeof(*dev));
-	return ret;
+	return wgc_nl_dump_retry(&ops, &g, e);
 }
 
 /* ---- WGC_CMD_SET_DEVICE ---- */
 
+/*
+ * WGC_SET_MSG_MAX, or half this socket's send buffer if that is less: the
+ * kernel refuses a message larger than the buffer (less a little), and
+ * half leaves ample room for the bookkeeping it charges to the buffer.
+ */
+static size_t set_msg_bound(struct nl_conn *c)
+{
+	int sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+	size_t bound = WGC_SET_MSG_MAX;
+
+	if (getsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_SNDBUF,
+		       &sndbuf, &len) < 0 || sndbuf <= 0)
+		return bound;
+	if ((size_t)sndbuf / 2 < bound)
+		bound = (size_t)sndbuf / 2;
+	if (bound < WGC_SET_MSG_MIN)
+		bound = WGC_SET_MSG_MIN;
+	return bound;
+}
+
+/*
+ * Send every message of the request in turn, each acknowledged before the
+ * next goes out, and stop at the first the kernel refuses: the messages
+ * before it have been applied (e->applied says how many).
+ */
+static int send_batch(struct nl_conn *c, struct wgc_set_batch *batch,
+		      struct wgc_nl_error *e)
+{
+	size_t i;
+
+	e->messages = batch->count;
+	for (i = 0; i < batch->count; i++) {
+		if (nl_request(c, batch->msgs[i], NULL, NULL, e) < 0)
+			return -1;
+		e->applied = i + 1;
+	}
+	return 0;
+}
+
 int wgc_set_device(const struct wgc_device_change *change,
 		   struct wgc_nl_error *e)
 {
-	char buf[NL_SEND_SIZE] = { 0 };
-	struct nlmsghdr *nlh;
+	struct wgc_set_batch batch;
 	struct nl_conn c;
 	int ret;
 
@@ -528,113 +508,15 @@ int wgc_set_device(const struct wgc_device_change *change,
 	if (genl_open(&c, e) < 0)
 		return -1;
 
-	nlh = genl_put_header(buf, wgc_family_id, NLM_F_REQUEST | NLM_F_ACK,
-			      WGC_CMD_SET_DEVICE, WGC_GENL_VERSION);
-	mnl_attr_put_strz(nlh, WGC_DEVICE_A_IFNAME, change->name);
-	if (change->set_private_key)
-		mnl_attr_put(nlh, WGC_DEVICE_A_PRIVATE_KEY, WGC_KEY_LEN,
-			     change->private_key);
-	if (change->set_listen_port)
-		mnl_attr_put_u16(nlh, WGC_DEVICE_A_LISTEN_PORT,
-				 change->listen_port);
-	if (change->set_fwmark)
-		mnl_attr_put_u32(nlh, WGC_DEVICE_A_FWMARK, change->fwmark);
-
-	ret = nl_request(&c, nlh, NULL, NULL, e);
-	sodium_memzero(buf, sizeof(buf));
+	ret = wgc_set_batch_build(change, wgc_family_id, set_msg_bound(&c),
+				  &batch);
+	if (ret < 0)
+		ret = fail(e, -ret);
+	else
+		ret = send_batch(&c, &batch, e);
+	wgc_set_batch_free(&batch);
 	nl_close(&c);
 	return ret;
-}
-
-/* ---- Listing wgc links over rtnetlink ---- */
-
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	/* Validate only what we read; the rest is not our concern. */
-	switch (type) {
-	case IFLA_IFNAME:
-		if (mnl_attr_validate(attr, MNL_TYPE_STRING) < 0)
-			goto bad;
-		break;
-	case IFLA_LINKINFO:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-			goto bad;
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-bad:
-	errno = EPROTO;
-	return MNL_CB_ERROR;
-}
-
-static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **kind = data;
-
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
-		*kind = attr;
-	return MNL_CB_OK;
-}
-
-static bool link_is_wgc(const struct nlattr *linkinfo)
-{
-	const struct nlattr *kind = NULL;
-
-	if (mnl_attr_parse_nested(linkinfo, linkinfo_attr_cb, &kind) < 0)
-		return false;
-	return kind && attr_str_equal(kind, WGC_GENL_NAME);
-}
-
-static int list_add(struct wgc_link_parse *p, const struct nlattr *name)
-{
-	struct wgc_iface_list *list = p->list;
-	char (*names)[IFNAMSIZ];
-	size_t capacity;
-
-	if (list->count == p->capacity) {
-		capacity = p->capacity ? p->capacity * 2 : 8;
-		names = realloc(list->names, capacity * sizeof(*names));
-		if (!names) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		list->names = names;
-		p->capacity = capacity;
-	}
-	attr_copy_str(name, list->names[list->count], IFNAMSIZ);
-	list->count++;
-	return MNL_CB_OK;
-}
-
-int wgc_parse_link(const struct nlmsghdr *nlh, void *arg)
-{
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb,
-			   tb) < 0)
-		return MNL_CB_ERROR;
-
-	if (!tb[IFLA_IFNAME] || !tb[IFLA_LINKINFO] ||
-	    !link_is_wgc(tb[IFLA_LINKINFO]))
-		return MNL_CB_OK;
-	return list_add(arg, tb[IFLA_IFNAME]);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
 }
 
 static int list_once(struct wgc_iface_list *list, struct wgc_nl_error *e)
@@ -662,36 +544,28 @@ static int list_once(struct wgc_iface_list *list, struct wgc_nl_error *e)
 	return ret;
 }
 
+static int list_once_cb(void *arg, struct wgc_nl_error *e)
+{
+	memset(arg, 0, sizeof(struct wgc_iface_list));
+	return list_once(arg, e);
+}
+
+static void list_discard(void *arg)
+{
+	wgc_iface_list_free(arg);
+}
+
 int wgc_list_interfaces(struct wgc_iface_list *list, struct wgc_nl_error *e)
 {
-	int ret, attempt;
+	static const struct wgc_dump_ops ops = {
+		.once = list_once_cb,
+		.discard = list_discard,
+		.what = "the list of interfaces",
+	};
+	int ret = wgc_nl_dump_retry(&ops, list, e);
 
-	for (attempt = 1;; attempt++) {
-		error_reset(e);
-		memset(list, 0, sizeof(*list));
-		ret = list_once(list, e);
-		if (!ret || e->err != EINTR || attempt == DUMP_ATTEMPTS)
-			break;
-		wgc_iface_list_free(list);
-	}
-	if (ret) {
-		wgc_iface_list_free(list);
-		return ret;
-	}
-	wgc_iface_list_sort(list);
-	return 0;
+	if (!ret)
+		wgc_iface_list_sort(list);
+	return ret;
 }
 
-void wgc_iface_list_sort(struct wgc_iface_list *list)
-{
-	if (list->count)
-		qsort(list->names, list->count, sizeof(*list->names),
-		      name_cmp);
-}
-
-void wgc_iface_list_free(struct wgc_iface_list *list)
-{
-	free(list->names);
-	list->names = NULL;
-	list->count = 0;
-}

@@ -13,29 +13,10 @@
 
 #include <linux/wgc.h>
 
+#include "device.h"
+
+struct nlattr;
 struct nlmsghdr;
-
-struct wgc_device_info {
-	char name[IFNAMSIZ];
-	uint32_t ifindex;
-	uint16_t listen_port;
-	uint32_t fwmark;
-	uint8_t public_key[WGC_KEY_LEN];
-	uint8_t private_key[WGC_KEY_LEN];
-	bool has_public_key;
-	bool has_private_key;
-};
-
-/* What "wgctl set" wants changed; only flagged fields are sent. */
-struct wgc_device_change {
-	const char *name;
-	bool set_private_key;
-	bool set_listen_port;
-	bool set_fwmark;
-	uint8_t private_key[WGC_KEY_LEN];	/* all zero: remove the key */
-	uint16_t listen_port;
-	uint32_t fwmark;
-};
 
 /*
  * Why a request failed. The kernel's extended ack message, when it sent
@@ -45,6 +26,12 @@ struct wgc_nl_error {
 	int err;		/* positive errno; 0 if no error */
 	bool no_family;		/* the "wgc" family is not registered */
 	char msg[256];		/* extended ack message, or "" */
+	/*
+	 * A set request split over several messages: how many there were,
+	 * and how many the kernel had applied before the one that failed.
+	 */
+	size_t messages;
+	size_t applied;
 };
 
 struct wgc_iface_list {
@@ -52,6 +39,7 @@ struct wgc_iface_list {
 	size_t count;
 };
 
+/* On success, free dev with wgc_device_info_free(). */
 int wgc_get_device(const char *name, struct wgc_device_info *dev,
 		   struct wgc_nl_error *e);
 int wgc_set_device(const struct wgc_device_change *change,
@@ -76,7 +64,29 @@ typedef int (*wgc_nl_parse_t)(const struct nlmsghdr *nlh, void *arg);
 int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e);
 
-/* arg of wgc_parse_device(): the device being filled in, and a count. */
+/*
+ * Running a dump until it is not interrupted: once() makes one attempt
+ * (returning 0, or -1 with *e set), discard() throws away what a failed
+ * attempt gathered, what names the thing dumped for the error message.
+ */
+#define WGC_DUMP_ATTEMPTS 8
+
+struct wgc_dump_ops {
+	int (*once)(void *arg, struct wgc_nl_error *e);
+	void (*discard)(void *arg);
+	const char *what;
+};
+
+int wgc_nl_dump_retry(const struct wgc_dump_ops *ops, void *arg,
+		      struct wgc_nl_error *e);
+
+void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size);
+
+/*
+ * arg of wgc_parse_device(): the device being filled in, and a count.
+ * A peer whose allowed IPs continue in the next message of the dump is
+ * merged back into one.
+ */
 struct wgc_device_parse {
 	struct wgc_device_info *dev;
 	uint16_t family;

@@ -6,16 +6,21 @@
 #define WGCTL_SET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "netlink.h"
+#include "device.h"
 
-/* Where the private key came from, for the permissions warning. */
-struct set_key_source {
-	const char *path;
-	bool exposed;
+/*
+ * Key files that group or others may read. Warned about only once the
+ * whole command line is known good, and then used anyway, as wg(8) does.
+ */
+struct set_warnings {
+	const char **exposed;	/* paths, pointing into argv */
+	size_t num_exposed;
 };
 
 int set_parse_args(int argc, char *argv[], struct wgc_device_change *change,
-		   struct set_key_source *key_source);
+		   struct set_warnings *warnings);
+void set_warnings_free(struct set_warnings *warnings);
 
 #endif /* WGCTL_SET_H */

@@ -3,22 +3,22 @@
  * wgctl show [ all | interfaces | <interface> ] [ <field> ]
  *
  * The output is byte for byte what wg(8) prints for the same state, so
- * that scripts written against wg work unchanged against wgctl.
+ * that scripts written against wg work unchanged against wgctl. This file
+ * has the script-friendly forms (one field, or "dump"), which list peers in
+ * the order the kernel sent them; pretty.c has the form for people.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "encoding.h"
+#include "netlink.h"
 #include "show.h"
 #include "wgctl.h"
-
-#define COLOR_RESET "\x1b[0m"
-#define COLOR_BOLD "\x1b[1m"
-#define COLOR_GREEN "\x1b[32m"
 
 static const struct {
 	const char *name;
@@ -28,13 +28,20 @@ static const struct {
 	{ "private-key", SHOW_PRIVATE_KEY },
 	{ "listen-port", SHOW_LISTEN_PORT },
 	{ "fwmark", SHOW_FWMARK },
+	{ "peers", SHOW_PEERS },
+	{ "preshared-keys", SHOW_PRESHARED_KEYS },
+	{ "endpoints", SHOW_ENDPOINTS },
+	{ "allowed-ips", SHOW_ALLOWED_IPS },
+	{ "latest-handshakes", SHOW_LATEST_HANDSHAKES },
+	{ "persistent-keepalive", SHOW_PERSISTENT_KEEPALIVE },
+	{ "transfer", SHOW_TRANSFER },
 	{ "dump", SHOW_DUMP },
 };
 
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | dump]\n",
+		"Usage: %s show { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | dump]\n",
 		PROG_NAME);
 }
 
@@ -90,55 +97,132 @@ static void print_fwmark(FILE *out, uint32_t fwmark)
 		fputs("off", out);
 }
 
-/* "  <name>: " with the name in bold when colouring. */
-static void pretty_label(FILE *out, const struct show_style *style,
-			 const char *label)
+static void print_endpoint(FILE *out, const union wgc_endpoint *ep)
 {
-	if (style->color)
-		fprintf(out, "  " COLOR_BOLD "%s" COLOR_RESET ": ", label);
-	else
-		fprintf(out, "  %s: ", label);
+	char buf[SHOW_BUF_SIZE];
+
+	if (ep->addr.sa_family != AF_INET && ep->addr.sa_family != AF_INET6) {
+		fputs("(none)", out);
+		return;
+	}
+	show_format_endpoint(buf, sizeof(buf), ep);
+	fputs(buf, out);
 }
 
-void show_pretty(FILE *out, const struct wgc_device_info *dev,
-		 const struct show_style *style)
+/* The list joined by sep, or "(none)". */
+static void print_allowedips(FILE *out, const struct wgc_peer *peer, char sep)
 {
-	if (style->color)
-		fprintf(out, COLOR_GREEN COLOR_BOLD "interface" COLOR_RESET
-			": " COLOR_GREEN "%s" COLOR_RESET "\n", dev->name);
-	else
-		fprintf(out, "interface: %s\n", dev->name);
+	char buf[SHOW_BUF_SIZE];
+	size_t i;
 
-	if (dev->has_public_key) {
-		pretty_label(out, style, "public key");
-		print_key(out, dev->public_key, true);
-		fputc('\n', out);
-	}
-	if (dev->has_private_key) {
-		pretty_label(out, style, "private key");
-		if (style->hide_keys)
-			fputs("(hidden)", out);
-		else
-			print_key(out, dev->private_key, true);
-		fputc('\n', out);
-	}
-	if (dev->listen_port) {
-		pretty_label(out, style, "listening port");
-		fprintf(out, "%u\n", dev->listen_port);
-	}
-	if (dev->fwmark) {
-		pretty_label(out, style, "fwmark");
-		fprintf(out, "0x%x\n", dev->fwmark);
+	if (!peer->num_allowedips)
+		fputs("(none)", out);
+	for (i = 0; i < peer->num_allowedips; i++) {
+		show_format_allowedip(buf, sizeof(buf), &peer->allowedips[i],
+				      false);
+		if (i)
+			fputc(sep, out);
+		fputs(buf, out);
 	}
 }
 
-/* One line for one field; with_name prefixes it as "show all" does. */
-void show_field(FILE *out, const struct wgc_device_info *dev,
-		enum show_field field, bool with_name)
+static void print_keepalive(FILE *out, uint16_t interval)
+{
+	if (interval)
+		fprintf(out, "%u", interval);
+	else
+		fputs("off", out);
+}
+
+/* The interface's own line of "dump". */
+static void print_dump_device(FILE *out, const struct wgc_device_info *dev)
+{
+	print_key(out, dev->private_key, dev->has_private_key);
+	fputc('\t', out);
+	print_key(out, dev->public_key, dev->has_public_key);
+	fprintf(out, "\t%u\t", dev->listen_port);
+	print_fwmark(out, dev->fwmark);
+}
+
+/* One line of "dump" per peer: every field, tab-separated. */
+static void print_dump_peer(FILE *out, const struct wgc_peer *peer)
+{
+	print_key(out, peer->public_key, true);
+	fputc('\t', out);
+	print_key(out, peer->preshared_key, peer->has_preshared_key);
+	fputc('\t', out);
+	print_endpoint(out, &peer->endpoint);
+	fputc('\t', out);
+	print_allowedips(out, peer, ',');
+	fprintf(out, "\t%llu\t%llu\t%llu\t",
+		(unsigned long long)peer->last_handshake_sec,
+		(unsigned long long)peer->rx_bytes,
+		(unsigned long long)peer->tx_bytes);
+	print_keepalive(out, peer->persistent_keepalive);
+}
+
+/* After the public key and a tab: what field says about one peer. */
+static void print_peer_field(FILE *out, const struct wgc_peer *peer,
+			     enum show_field field)
+{
+	switch (field) {
+	case SHOW_PRESHARED_KEYS:
+		print_key(out, peer->preshared_key, peer->has_preshared_key);
+		break;
+	case SHOW_ENDPOINTS:
+		print_endpoint(out, &peer->endpoint);
+		break;
+	case SHOW_ALLOWED_IPS:
+		print_allowedips(out, peer, ' ');
+		break;
+	case SHOW_LATEST_HANDSHAKES:
+		fprintf(out, "%llu",
+			(unsigned long long)peer->last_handshake_sec);
+		break;
+	case SHOW_PERSISTENT_KEEPALIVE:
+		print_keepalive(out, peer->persistent_keepalive);
+		break;
+	case SHOW_TRANSFER:
+		fprintf(out, "%llu\t%llu", (unsigned long long)peer->rx_bytes,
+			(unsigned long long)peer->tx_bytes);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * One line per peer, in the kernel's order: the public key, then (but for
+ * "peers") a tab and the field.
+ */
+static void show_peer_lines(FILE *out, const struct wgc_device_info *dev,
+			    enum show_field field, bool with_name)
+{
+	const struct wgc_peer *peer;
+	size_t i;
+
+	for (i = 0; i < dev->peers.count; i++) {
+		peer = &dev->peers.peers[i];
+		if (with_name)
+			fprintf(out, "%s\t", dev->name);
+		if (field == SHOW_DUMP) {
+			print_dump_peer(out, peer);
+		} else {
+			print_key(out, peer->public_key, true);
+			if (field != SHOW_PEERS)
+				fputc('\t', out);
+			print_peer_field(out, peer, field);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* The one line of an interface-wide field (and of the start of "dump"). */
+static void show_device_line(FILE *out, const struct wgc_device_info *dev,
+			     enum show_field field, bool with_name)
 {
 	if (with_name)
 		fprintf(out, "%s\t", dev->name);
-
 	switch (field) {
 	case SHOW_PUBLIC_KEY:
 		print_key(out, dev->public_key, dev->has_public_key);
@@ -152,17 +236,36 @@ void show_field(FILE *out, const struct wgc_device_info *dev,
 	case SHOW_FWMARK:
 		print_fwmark(out, dev->fwmark);
 		break;
-	case SHOW_DUMP:
-		print_key(out, dev->private_key, dev->has_private_key);
-		fputc('\t', out);
-		print_key(out, dev->public_key, dev->has_public_key);
-		fprintf(out, "\t%u\t", dev->listen_port);
-		print_fwmark(out, dev->fwmark);
-		break;
-	case SHOW_PRETTY:
+	default:
+		print_dump_device(out, dev);
 		break;
 	}
 	fputc('\n', out);
+}
+
+/*
+ * The script-friendly forms: tab-separated, one line per interface or
+ * per peer; with_name prefixes every line as "show all" does.
+ */
+void show_field(FILE *out, const struct wgc_device_info *dev,
+		enum show_field field, bool with_name)
+{
+	switch (field) {
+	case SHOW_PRETTY:
+		return;
+	case SHOW_PUBLIC_KEY:
+	case SHOW_PRIVATE_KEY:
+	case SHOW_LISTEN_PORT:
+	case SHOW_FWMARK:
+		show_device_line(out, dev, field, with_name);
+		return;
+	case SHOW_DUMP:
+		show_device_line(out, dev, field, with_name);
+		break;
+	default:
+		break;
+	}
+	show_peer_lines(out, dev, field, with_name);
 }
 
 static void show_device(const struct wgc_device_info *dev,
@@ -170,7 +273,7 @@ static void show_device(const struct wgc_device_info *dev,
 			const struct show_style *style)
 {
 	if (field == SHOW_PRETTY)
-		show_pretty(stdout, dev, style);
+		show_pretty(stdout, dev, style, time(NULL));
 	else
 		show_field(stdout, dev, field, with_name);
 }
@@ -202,7 +305,7 @@ static int show_one(const char *name, enum show_field field,
 		return 1;
 	}
 	show_device(&dev, field, false, style);
-	sodium_memzero(&dev, sizeof(dev));
+	wgc_device_info_free(&dev);
 	return 0;
 }
 
@@ -240,7 +343,7 @@ static int show_all(enum show_field field, const struct show_style *style)
 			putchar('\n');
 		first = false;
 		show_device(&dev, field, true, style);
-		sodium_memzero(&dev, sizeof(dev));
+		wgc_device_info_free(&dev);
 	}
 	wgc_iface_list_free(&list);
 	return ret;

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-memory form of a wgc device: what "show" reads back from the
+ * kernel and what "set" asks it to change. Peers and allowed IPs have the
+ * same shape in both directions; a few fields only mean something in one.
+ */
+#ifndef WGCTL_DEVICE_H
+#define WGCTL_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <linux/wgc.h>
+
+struct wgc_allowedip {
+	uint16_t family;		/* AF_INET or AF_INET6 */
+	uint8_t cidr;
+	union {
+		struct in_addr ip4;
+		struct in6_addr ip6;
+	};
+};
+
+/* An endpoint is either address family; AF_UNSPEC means none. */
+union wgc_endpoint {
+	struct sockaddr addr;
+	struct sockaddr_in addr4;
+	struct sockaddr_in6 addr6;
+};
+
+struct wgc_peer {
+	uint8_t public_key[WGC_KEY_LEN];
+	uint8_t preshared_key[WGC_KEY_LEN];
+	/*
+	 * Read back: the peer has a (non-zero) preshared key. To set: send
+	 * preshared_key, where all zeros removes it.
+	 */
+	bool has_preshared_key;
+	bool has_keepalive;		/* to set: send the interval */
+	uint32_t flags;			/* to set: WGC_PEER_F_* */
+	union wgc_endpoint endpoint;
+	uint16_t persistent_keepalive;	/* seconds; 0: off */
+	int64_t last_handshake_sec;	/* wall clock; 0: never */
+	int64_t last_handshake_nsec;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	struct wgc_allowedip *allowedips;
+	size_t num_allowedips;
+	size_t cap_allowedips;
+};
+
+struct wgc_peer_list {
+	struct wgc_peer *peers;
+	size_t count;
+	size_t capacity;
+};
+
+struct wgc_device_info {
+	char name[IFNAMSIZ];
+	uint32_t ifindex;
+	uint16_t listen_port;
+	uint32_t fwmark;
+	uint8_t public_key[WGC_KEY_LEN];
+	uint8_t private_key[WGC_KEY_LEN];
+	bool has_public_key;
+	bool has_private_key;
+	struct wgc_peer_list peers;	/* in the order the kernel sent them */
+};
+
+/* What "wgctl set" wants changed; only flagged fields are sent. */
+struct wgc_device_change {
+	const char *name;
+	bool set_private_key;
+	bool set_listen_port;
+	bool set_fwmark;
+	bool replace_peers;		/* WGC_DEVICE_F_REPLACE_PEERS */
+	uint8_t private_key[WGC_KEY_LEN];	/* all zero: remove the key */
+	uint16_t listen_port;
+	uint32_t fwmark;
+	struct wgc_peer_list peers;	/* applied in this order */
+};
+
+struct wgc_peer *wgc_peers_add(struct wgc_peer_list *list);
+struct wgc_allowedip *wgc_peer_add_allowedip(struct wgc_peer *peer);
+void wgc_peers_free(struct wgc_peer_list *list);
+void wgc_device_info_free(struct wgc_device_info *dev);
+void wgc_device_change_free(struct wgc_device_change *change);
+
+#endif /* WGCTL_DEVICE_H */

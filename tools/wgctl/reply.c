@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing what the kernel sends back: WGC_CMD_GET_DEVICE dumps (a device,
+ * its peers and their allowed IPs) and the rtnetlink link dump that says
+ * which links are wgc devices. Nothing here does I/O, so the unit tests can
+ * feed it hand-made messages.
+ *
+ * Replies are checked as strictly as requests are: a known attribute of
+ * the wrong size is a protocol error (EPROTO), never half-read. Attributes
+ * newer than this tool are skipped, so an old wgctl keeps working against
+ * a newer module.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/time_types.h>
+
+#include "encoding.h"
+#include "netlink.h"
+
+static int bad_reply(void)
+{
+	errno = EPROTO;
+	return MNL_CB_ERROR;
+}
+
+/*
+ * Copy a string attribute into a fixed buffer, whether or not the sender
+ * counted the terminating NUL, and keep it to one printable line.
+ */
+void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
+{
+	const char *src = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < size && src[i]; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[i] = (ch < ' ' || ch == 0x7f) ? ' ' : src[i];
+	}
+	dst[i] = '\0';
+}
+
+static bool attr_str_equal(const struct nlattr *attr, const char *s)
+{
+	const char *p = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (len && !p[len - 1])
+		len--;
+	return len == strlen(s) && !memcmp(p, s, len);
+}
+
+/* ---- WGC_CMD_GET_DEVICE ---- */
+
+/*
+ * What each attribute must look like: a libmnl type, and for binary ones
+ * the exact length (0: one of several, checked by the attribute's reader).
+ * The tables are sized by the uapi header, so an attribute added there
+ * and not here is simply not checked, never read past the end.
+ */
+struct attr_spec {
+	enum mnl_attr_data_type type;
+	size_t len;
+};
+
+#define KEY_SPEC { .type = MNL_TYPE_BINARY, .len = WGC_KEY_LEN }
+
+static const struct attr_spec device_attrs[WGC_DEVICE_A_MAX + 1] = {
+	[WGC_DEVICE_A_IFINDEX] = { .type = MNL_TYPE_U32 },
+	[WGC_DEVICE_A_IFNAME] = { .type = MNL_TYPE_STRING },
+	[WGC_DEVICE_A_PRIVATE_KEY] = KEY_SPEC,
+	[WGC_DEVICE_A_PUBLIC_KEY] = KEY_SPEC,
+	[WGC_DEVICE_A_LISTEN_PORT] = { .type = MNL_TYPE_U16 },
+	[WGC_DEVICE_A_FWMARK] = { .type = MNL_TYPE_U32 },
+	[WGC_DEVICE_A_FLAGS] = { .type = MNL_TYPE_U32 },
+	[WGC_DEVICE_A_PEERS] = { .type = MNL_TYPE_NESTED },
+};
+
+static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
+	[WGC_PEER_A_PUBLIC_KEY] = KEY_SPEC,
+	[WGC_PEER_A_PRESHARED_KEY] = KEY_SPEC,
+	[WGC_PEER_A_FLAGS] = { .type = MNL_TYPE_U32 },
+	/* Either sockaddr: checked by read_endpoint(). */
+	[WGC_PEER_A_ENDPOINT] = { .type = MNL_TYPE_BINARY },
+	[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL] = { .type = MNL_TYPE_U16 },
+	[WGC_PEER_A_LAST_HANDSHAKE_TIME] = {
+		.type = MNL_TYPE_BINARY,
+		.len = sizeof(struct __kernel_timespec),
+	},
+	[WGC_PEER_A_RX_BYTES] = { .type = MNL_TYPE_U64 },
+	[WGC_PEER_A_TX_BYTES] = { .type = MNL_TYPE_U64 },
+	[WGC_PEER_A_ALLOWEDIPS] = { .type = MNL_TYPE_NESTED },
+	[WGC_PEER_A_PROTOCOL_VERSION] = { .type = MNL_TYPE_U32 },
+};
+
+static const struct attr_spec allowedip_attrs[WGC_ALLOWEDIP_A_MAX + 1] = {
+	[WGC_ALLOWEDIP_A_FAMILY] = { .type = MNL_TYPE_U16 },
+	/* 4 or 16 bytes, as the family says: checked by allowedip_cb(). */
+	[WGC_ALLOWEDIP_A_IPADDR] = { .type = MNL_TYPE_BINARY },
+	[WGC_ALLOWEDIP_A_CIDR_MASK] = { .type = MNL_TYPE_U8 },
+};
+
+/* What one nest's attributes go into, and how they must look. */
+struct attr_table {
+	const struct nlattr **tb;
+	const struct attr_spec *specs;
+	uint16_t max;
+};
+
+static int table_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct attr_table *t = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	const struct attr_spec *spec;
+	int ret;
+
+	/*
+	 * Attributes newer than this tool are none of our business; type 0
+	 * is the kernel's padding before 64-bit values.
+	 */
+	if (type == 0 || type > t->max)
+		return MNL_CB_OK;
+
+	spec = &t->specs[type];
+	if (spec->len)
+		ret = mnl_attr_validate2(attr, spec->type, spec->len);
+	else
+		ret = mnl_attr_validate(attr, spec->type);
+	if (ret < 0)
+		return bad_reply();
+	t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int parse_table(const struct nlattr *nest,
+		       const struct attr_spec *specs, uint16_t max,
+		       const struct nlattr **tb)
+{
+	struct attr_table t = { .tb = tb, .specs = specs, .max = max };
+
+	return mnl_attr_parse_nested(nest, table_attr_cb, &t);
+}
+
+static int allowedip_cb(const struct nlattr *nest, void *data)
+{
+	const struct nlattr *tb[WGC_ALLOWEDIP_A_MAX + 1] = { 0 };
+	struct wgc_peer *peer = data;
+	struct wgc_allowedip aip = { 0 }, *slot;
+	size_t addr_len;
+
+	if (parse_table(nest, allowedip_attrs, WGC_ALLOWEDIP_A_MAX, tb) < 0)
+		return MNL_CB_ERROR;
+	if (!tb[WGC_ALLOWEDIP_A_FAMILY] || !tb[WGC_ALLOWEDIP_A_IPADDR] ||
+	    !tb[WGC_ALLOWEDIP_A_CIDR_MASK])
+		return bad_reply();
+
+	aip.family = mnl_attr_get_u16(tb[WGC_ALLOWEDIP_A_FAMILY]);
+	aip.cidr = mnl_attr_get_u8(tb[WGC_ALLOWEDIP_A_CIDR_MASK]);
+	addr_len = mnl_attr_get_payload_len(tb[WGC_ALLOWEDIP_A_IPADDR]);
+	if (!(aip.family == AF_INET && addr_len == 4 && aip.cidr <= 32) &&
+	    !(aip.family == AF_INET6 && addr_len == 16 && aip.cidr <= 128))
+		return bad_reply();
+	memcpy(&aip.ip6, mnl_attr_get_payload(tb[WGC_ALLOWEDIP_A_IPADDR]),
+	       addr_len);
+
+	slot = wgc_peer_add_allowedip(peer);
+	if (!slot)
+		return MNL_CB_ERROR;
+	*slot = aip;
+	return MNL_CB_OK;
+}
+
+static int read_endpoint(const struct nlattr *attr, union wgc_endpoint *ep)
+{
+	const struct sockaddr *sa = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (len == sizeof(ep->addr4) && sa->sa_family == AF_INET)
+		memcpy(&ep->addr4, sa, len);
+	else if (len == sizeof(ep->addr6) && sa->sa_family == AF_INET6)
+		memcpy(&ep->addr6, sa, len);
+	else
+		return bad_reply();
+	return MNL_CB_OK;
+}
+
+static void read_handshake(const struct nlattr *attr, struct wgc_peer *peer)
+{
+	struct __kernel_timespec ts;
+
+	memcpy(&ts, mnl_attr_get_payload(attr), sizeof(ts));
+	peer->last_handshake_sec = ts.tv_sec;
+	peer->last_handshake_nsec = ts.tv_nsec;
+}
+
+/*
+ * The peer a nest describes: the last one read if it has the same public
+ * key (its allowed IPs did not fit one message and continue here), else
+ * a new one. Two peers of one device never share a key, so a repeat can
+ * only be a continuation.
+ */
+static struct wgc_peer *peer_for(struct wgc_peer_list *list,
+				 const struct nlattr *key)
+{
+	struct wgc_peer *last = list->count ?
+				&list->peers[list->count - 1] : NULL;
+	struct wgc_peer *peer;
+
+	if (last && !memcmp(last->public_key, mnl_attr_get_payload(key),
+			    WGC_KEY_LEN))
+		return last;
+	peer = wgc_peers_add(list);
+	if (peer)
+		memcpy(peer->public_key, mnl_attr_get_payload(key),
+		       WGC_KEY_LEN);
+	return peer;
+}
+
+/* Only what the nest carries is set: a continuation may carry little. */
+static int fill_peer(struct wgc_peer *peer, const struct nlattr **tb)
+{
+	const struct nlattr *a;
+
+	if ((a = tb[WGC_PEER_A_PRESHARED_KEY])) {
+		memcpy(peer->preshared_key, mnl_attr_get_payload(a),
+		       WGC_KEY_LEN);
+		peer->has_preshared_key = !key_is_zero(peer->preshared_key);
+	}
+	if ((a = tb[WGC_PEER_A_ENDPOINT]) &&
+	    read_endpoint(a, &peer->endpoint) < 0)
+		return MNL_CB_ERROR;
+	if ((a = tb[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL]))
+		peer->persistent_keepalive = mnl_attr_get_u16(a);
+	if ((a = tb[WGC_PEER_A_LAST_HANDSHAKE_TIME]))
+		read_handshake(a, peer);
+	if ((a = tb[WGC_PEER_A_RX_BYTES]))
+		peer->rx_bytes = mnl_attr_get_u64(a);
+	if ((a = tb[WGC_PEER_A_TX_BYTES]))
+		peer->tx_bytes = mnl_attr_get_u64(a);
+	if ((a = tb[WGC_PEER_A_ALLOWEDIPS]))
+		return mnl_attr_parse_nested(a, allowedip_cb, peer);
+	return MNL_CB_OK;
+}
+
+static int peer_cb(const struct nlattr *nest, void *data)
+{
+	const struct nlattr *tb[WGC_PEER_A_MAX + 1] = { 0 };
+	struct wgc_device_info *dev = data;
+	struct wgc_peer *peer;
+
+	if (parse_table(nest, peer_attrs, WGC_PEER_A_MAX, tb) < 0)
+		return MNL_CB_ERROR;
+	if (!tb[WGC_PEER_A_PUBLIC_KEY])
+		return bad_reply();
+	peer = peer_for(&dev->peers, tb[WGC_PEER_A_PUBLIC_KEY]);
+	if (!peer)
+		return MNL_CB_ERROR;
+	return fill_peer(peer, tb);
+}
+
+static void fill_device(struct wgc_device_info *dev, const struct nlattr **tb)
+{
+	const struct nlattr *a;
+
+	if ((a = tb[WGC_DEVICE_A_IFINDEX]))
+		dev->ifindex = mnl_attr_get_u32(a);
+	if ((a = tb[WGC_DEVICE_A_IFNAME]))
+		wgc_attr_copy_str(a, dev->name, sizeof(dev->name));
+	if ((a = tb[WGC_DEVICE_A_LISTEN_PORT]))
+		dev->listen_port = mnl_attr_get_u16(a);
+	if ((a = tb[WGC_DEVICE_A_FWMARK]))
+		dev->fwmark = mnl_attr_get_u32(a);
+	if ((a = tb[WGC_DEVICE_A_PUBLIC_KEY])) {
+		memcpy(dev->public_key, mnl_attr_get_payload(a), WGC_KEY_LEN);
+		dev->has_public_key = true;
+	}
+	if ((a = tb[WGC_DEVICE_A_PRIVATE_KEY])) {
+		memcpy(dev->private_key, mnl_attr_get_payload(a), WGC_KEY_LEN);
+		dev->has_private_key = true;
+	}
+}
+
+/*
+ * One message of a dump. A device with many peers spans several; each
+ * repeats the device's name and index, and later values simply win.
+ */
+int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[WGC_DEVICE_A_MAX + 1] = { 0 };
+	struct attr_table t = {
+		.tb = tb,
+		.specs = device_attrs,
+		.max = WGC_DEVICE_A_MAX,
+	};
+	struct wgc_device_parse *p = arg;
+
+	if (nlh->nlmsg_type != p->family ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return bad_reply();
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_attr_cb,
+			   &t) < 0)
+		return MNL_CB_ERROR;
+
+	fill_device(p->dev, tb);
+	if (tb[WGC_DEVICE_A_PEERS] &&
+	    mnl_attr_parse_nested(tb[WGC_DEVICE_A_PEERS], peer_cb,
+				  p->dev) < 0)
+		return MNL_CB_ERROR;
+	p->messages++;
+	return MNL_CB_OK;
+}
+
+/* ---- Listing wgc links over rtnetlink ---- */
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Validate only what we read; the rest is not our concern. */
+	switch (type) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_STRING) < 0)
+			goto bad;
+		break;
+	case IFLA_LINKINFO:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			goto bad;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+bad:
+	return bad_reply();
+}
+
+static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **kind = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
+		*kind = attr;
+	return MNL_CB_OK;
+}
+
+static bool link_is_wgc(const struct nlattr *linkinfo)
+{
+	const struct nlattr *kind = NULL;
+
+	if (mnl_attr_parse_nested(linkinfo, linkinfo_attr_cb, &kind) < 0)
+		return false;
+	return kind && attr_str_equal(kind, WGC_GENL_NAME);
+}
+
+static int list_add(struct wgc_link_parse *p, const struct nlattr *name)
+{
+	struct wgc_iface_list *list = p->list;
+	char (*names)[IFNAMSIZ];
+	size_t capacity;
+
+	if (list->count == p->capacity) {
+		capacity = p->capacity ? p->capacity * 2 : 8;
+		names = realloc(list->names, capacity * sizeof(*names));
+		if (!names) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		list->names = names;
+		p->capacity = capacity;
+	}
+	wgc_attr_copy_str(name, list->names[list->count], IFNAMSIZ);
+	list->count++;
+	return MNL_CB_OK;
+}
+
+int wgc_parse_link(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return bad_reply();
+	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb,
+			   tb) < 0)
+		return MNL_CB_ERROR;
+
+	if (!tb[IFLA_IFNAME] || !tb[IFLA_LINKINFO] ||
+	    !link_is_wgc(tb[IFLA_LINKINFO]))
+		return MNL_CB_OK;
+	return list_add(arg, tb[IFLA_IFNAME]);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void wgc_iface_list_sort(struct wgc_iface_list *list)
+{
+	if (list->count)
+		qsort(list->names, list->count, sizeof(*list->names),
+		      name_cmp);
+}
+
+void wgc_iface_list_free(struct wgc_iface_list *list)
+{
+	free(list->names);
+	list->names = NULL;
+	list->count = 0;
+}
