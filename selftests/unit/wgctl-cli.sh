@@ -196,7 +196,7 @@ for port in 65536 -1 '' 12a 0x10 99999999999; do
 		"^wgctl: Invalid listen port: \`$port'"
 done
 
-for mark in -1 0x100000000 12a '' OFF 0x; do
+for mark in -1 0x100000000 12a '' 0X10 0x; do
 	run set "$NOSUCH" fwmark "$mark"
 	expect_early_error "set-bad-fwmark-\"$mark\"" \
 		"^wgctl: Invalid fwmark: \`$mark'"

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -50,24 +51,28 @@ bool config_parse_port(const char *s, uint16_t *port)
 }
 
 /*
- * "off", or a number in strtoul() base-0 syntax (decimal, 0x hex, 0
- * octal) that fits 32 bits. strtoul() itself skips leading spaces and
- * negates "-1" into a huge value, so insist on a leading digit.
+ * As wg(8) reads a mark: "off" in any case, "0x" and hex digits, or decimal
+ * digits (a leading 0 does not mean octal), fitting 32 bits. strtoul()
+ * itself skips leading spaces and negates "-1" into a huge value, so insist
+ * on a leading digit.
  */
 bool config_parse_fwmark(const char *s, uint32_t *fwmark)
 {
 	unsigned long v;
+	int base = 10;
 	char *end;
 
-	if (!strcmp(s, "off")) {
+	if (!strcasecmp(s, "off")) {
 		*fwmark = 0;
 		return true;
 	}
 	if (!is_digit(*s))
 		return false;
+	if (s[0] == '0' && s[1] == 'x' && s[2])
+		base = 16;
 
 	errno = 0;
-	v = strtoul(s, &end, 0);
+	v = strtoul(s, &end, base);
 	if (errno || *end || v > UINT32_MAX)
 		return false;
 	*fwmark = (uint32_t)v;
