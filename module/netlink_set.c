@@ -70,7 +70,7 @@ static int wgc_allowedip_len(u16 family)
 }
 
 static int wgc_check_allowedip(struct nlattr *nest, struct nlattr **attrs,
-			       struct netlink_ext_ack *extack)
+			       void *unused, struct netlink_ext_ack *extack)
 {
 	struct nlattr *family = attrs[WGC_ALLOWEDIP_A_FAMILY];
 	struct nlattr *addr = attrs[WGC_ALLOWEDIP_A_IPADDR];
@@ -101,8 +101,20 @@ static int wgc_check_allowedip(struct nlattr *nest, struct nlattr **attrs,
 	return 0;
 }
 
-static int wgc_check_allowedips(struct nlattr *list,
-				struct netlink_ext_ack *extack)
+/* What to do with each allowed IP of a peer: check it, or add it. */
+struct wgc_allowedip_action {
+	int (*fn)(struct nlattr *nest, struct nlattr **attrs, void *arg,
+		  struct netlink_ext_ack *extack);
+	void *arg;
+};
+
+/*
+ * Parses each allowed-IP nest of @list and hands it to @action, stopping at
+ * the first error: the checking pass and the applying pass walk alike.
+ */
+static int wgc_walk_allowedips(struct nlattr *list,
+			       const struct wgc_allowedip_action *action,
+			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *attrs[WGC_ALLOWEDIP_A_MAX + 1];
 	struct nlattr *nest;
@@ -114,11 +126,21 @@ static int wgc_check_allowedips(struct nlattr *list,
 		ret = nla_parse_nested(attrs, WGC_ALLOWEDIP_A_MAX, nest,
 				       wgc_allowedip_policy, extack);
 		if (!ret)
-			ret = wgc_check_allowedip(nest, attrs, extack);
+			ret = action->fn(nest, attrs, action->arg, extack);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static int wgc_check_allowedips(struct nlattr *list,
+				struct netlink_ext_ack *extack)
+{
+	const struct wgc_allowedip_action check = {
+		.fn = wgc_check_allowedip,
+	};
+
+	return wgc_walk_allowedips(list, &check, extack);
 }
 
 /*
@@ -286,8 +308,10 @@ static void wgc_commit_update(struct wgc_device *wgc,
 }
 
 /* Checked already: an AF_INET or AF_INET6 address of the right length. */
-static int wgc_add_allowedip(struct wgc_peer *peer, struct nlattr **attrs)
+static int wgc_add_allowedip(struct nlattr *nest, struct nlattr **attrs,
+			     void *arg, struct netlink_ext_ack *extack)
 {
+	struct wgc_peer *peer = arg;
 	struct wgc_device *wgc = peer->wgc;
 	void *addr = nla_data(attrs[WGC_ALLOWEDIP_A_IPADDR]);
 	u8 cidr = nla_get_u8(attrs[WGC_ALLOWEDIP_A_CIDR_MASK]);
@@ -302,21 +326,12 @@ static int wgc_add_allowedip(struct wgc_peer *peer, struct nlattr **attrs)
 
 static int wgc_add_allowedips(struct wgc_peer *peer, struct nlattr *list)
 {
-	struct nlattr *attrs[WGC_ALLOWEDIP_A_MAX + 1];
-	struct nlattr *nest;
-	int rem, ret;
+	const struct wgc_allowedip_action add = {
+		.fn = wgc_add_allowedip,
+		.arg = peer,
+	};
 
-	if (!list)
-		return 0;
-	nla_for_each_nested(nest, list, rem) {
-		ret = nla_parse_nested(attrs, WGC_ALLOWEDIP_A_MAX, nest,
-				       wgc_allowedip_policy, NULL);
-		if (!ret)
-			ret = wgc_add_allowedip(peer, attrs);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return wgc_walk_allowedips(list, &add, NULL);
 }
 
 static void wgc_set_endpoint(struct wgc_peer *peer, const struct nlattr *attr)

@@ -354,6 +354,18 @@ void wgc_noise_handshake_clear(struct wgc_handshake *handshake)
 
 /* ---- the messages ---- */
 
+/* e: a fresh ephemeral key pair, its public half into the transcript. */
+static bool __must_check
+wgc_new_ephemeral(struct wgc_handshake *handshake,
+		  u8 public[WGC_NOISE_PUBLIC_KEY_LEN])
+{
+	curve25519_generate_secret(handshake->ephemeral_private);
+	if (!curve25519_generate_public(public, handshake->ephemeral_private))
+		return false;
+	wgc_mix_ephemeral(handshake->chaining_key, handshake->hash, public);
+	return true;
+}
+
 bool wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiation *dst,
 					   struct wgc_handshake *handshake)
 {
@@ -373,12 +385,8 @@ bool wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiati
 			     handshake->remote_static);
 
 	/* e */
-	curve25519_generate_secret(handshake->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral,
-					handshake->ephemeral_private))
+	if (!wgc_new_ephemeral(handshake, dst->unencrypted_ephemeral))
 		goto out;
-	wgc_mix_ephemeral(handshake->chaining_key, handshake->hash,
-			  dst->unencrypted_ephemeral);
 
 	/* es, then s */
 	if (!wgc_mix_dh(handshake->chaining_key, key,
@@ -532,12 +540,8 @@ bool wgc_noise_handshake_create_response(struct wgc_message_handshake_response *
 	dst->receiver_index = handshake->remote_index;
 
 	/* e */
-	curve25519_generate_secret(handshake->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral,
-					handshake->ephemeral_private))
+	if (!wgc_new_ephemeral(handshake, dst->unencrypted_ephemeral))
 		goto out;
-	wgc_mix_ephemeral(handshake->chaining_key, handshake->hash,
-			  dst->unencrypted_ephemeral);
 
 	/* ee, se */
 	if (!wgc_mix_dh(handshake->chaining_key, NULL,
