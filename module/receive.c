@@ -308,6 +308,12 @@ void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
 {
 	if (unlikely(!wgc_packet_protocol_ok(skb) || wgc_prepare_message(skb)))
 		goto drop;
+	/*
+	 * The message waits in a queue beyond this softirq, where a route
+	 * the stack lent it without a reference would not stay valid; and
+	 * nothing here needs the route it came in on.
+	 */
+	skb_dst_drop(skb);
 
 	switch (wgc_message_type(skb)) {
 	case WGC_MESSAGE_HANDSHAKE_INITIATION:
@@ -360,10 +366,15 @@ static void wgc_keep_key_fresh_on_receive(struct wgc_peer *peer)
 	}
 }
 
-/* Forgets the outer packet's state: the skb now is the inner packet. */
+/*
+ * Forgets the outer packet's state: the skb now is the inner packet. The
+ * device it arrived on is not looked at (it may be gone by now); the mark
+ * and the rest of the outer namespace's state are cleared as on any
+ * crossing between namespaces.
+ */
 static void wgc_reset_to_inner(struct sk_buff *skb, struct net_device *dev)
 {
-	skb_scrub_packet(skb, !net_eq(dev_net(dev), dev_net(skb->dev)));
+	skb_scrub_packet(skb, true);
 	skb->dev = dev;
 	skb->queue_mapping = 0;
 	skb->mac_len = 0;
