@@ -3,7 +3,7 @@
 #
 # The scripted GDB test: boots the debug kernel paused under QEMU's GDB stub
 # with the gdb-target selftest, attaches GDB in batch mode, breaks in
-# wgc_xmit when the test's ping reaches it, checks that the backtrace names
+# wgc_packet_xmit when the test's ping reaches it, checks that the backtrace names
 # wgc's source file and line, and lets the VM finish its test. Prints one
 # PASS:/FAIL: line per check.
 set -uo pipefail
@@ -42,7 +42,7 @@ done
 
 timeout 900 "$REPO/qemu/gdb.sh" -batch \
 	-ex "wgc-symbols" \
-	-ex "break wgc_xmit" \
+	-ex "break wgc_packet_xmit" \
 	-ex "continue" \
 	-ex "bt" \
 	-ex "print dev->name" \
@@ -52,9 +52,9 @@ timeout 900 "$REPO/qemu/gdb.sh" -batch \
 wait "$vm"
 vm_status=$?
 
-grep -Eq '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, wgc_xmit ' "$gdb_log"
+grep -Eq '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, wgc_packet_xmit ' "$gdb_log"
 result breakpoint-hit $? "see $gdb_log"
-grep -Eq '^#0 +wgc_xmit \(.*\) at .*module/device\.c:[0-9]+' "$gdb_log"
+grep -Eq '^#0 +wgc_packet_xmit \(.*\) at .*module/send\.c:[0-9]+' "$gdb_log"
 result backtrace-source-line $? "see $gdb_log"
 grep -Eq '^\$1 = "wg0' "$gdb_log"
 result inspect-device $? "see $gdb_log"
