@@ -76,36 +76,67 @@ void wgc_serial_queue_init(struct wgc_serial_queue *queue)
 }
 
 /* Drops what is left, with the references each packet holds. */
+void wgc_packet_put_refs(struct wgc_peer *peer, struct sk_buff *skb)
+{
+	if (!WGC_CB(skb)->holds_refs)
+		return;
+	wgc_noise_keypair_put(WGC_CB(skb)->keypair, false);
+	wgc_peer_put(peer);
+}
+
 void wgc_serial_queue_purge(struct wgc_serial_queue *queue)
 {
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&queue->packets)) != NULL) {
-		struct wgc_peer *peer = WGC_CB(skb)->keypair ?
-					WGC_CB(skb)->keypair->entry.peer : NULL;
+		struct wgc_peer *peer = WGC_CB(skb)->keypair->entry.peer;
 
-		wgc_noise_keypair_put(WGC_CB(skb)->keypair, false);
+		wgc_packet_put_refs(peer, skb);
 		kfree_skb(skb);
-		wgc_peer_put(peer);
 	}
 }
 
-struct sk_buff *wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue)
+/*
+ * Spreading one peer's serial work over CPUs would only move its queue's
+ * cache lines around: peers are spread instead, by their number.
+ */
+int wgc_peer_serial_cpu(struct wgc_peer *peer)
+{
+	int cpu = READ_ONCE(peer->serial_work_cpu);
+	unsigned int n;
+
+	if (likely(cpu < nr_cpu_ids && cpu_online(cpu)))
+		return cpu;
+	n = peer->internal_id % num_online_cpus();
+	for_each_online_cpu(cpu) {
+		if (!n--)
+			break;
+	}
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(peer->serial_work_cpu, cpu);
+	return cpu;
+}
+
+unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
+					   struct sk_buff_head *done,
+					   unsigned int max)
 {
 	struct sk_buff_head *list = &queue->packets;
+	unsigned int n = 0;
 	struct sk_buff *skb;
-	unsigned long flags;
 
-	spin_lock_irqsave(&list->lock, flags);
-	skb = skb_peek(list);
+	spin_lock_bh(&list->lock);
 	/* Pairs with the release in wgc_queue_*_done(). */
-	if (skb && atomic_read_acquire(&WGC_CB(skb)->state) !=
-		   WGC_PACKET_UNCRYPTED)
+	while (n < max && (skb = skb_peek(list)) &&
+	       atomic_read_acquire(&WGC_CB(skb)->state) !=
+	       WGC_PACKET_UNCRYPTED) {
 		__skb_unlink(skb, list);
-	else
-		skb = NULL;
-	spin_unlock_irqrestore(&list->lock, flags);
-	return skb;
+		__skb_queue_tail(done, skb);
+		n++;
+	}
+	spin_unlock_bh(&list->lock);
+	return n;
 }
 
 static void wgc_queue_in_line(struct wgc_device *wgc, struct wgc_peer *peer,
@@ -156,8 +187,8 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	queue_work_on(cpu, wgc->packet_crypt_wq,
 		      &per_cpu_ptr(queue->workers, cpu)->work);
 	if (unlikely(overflow))
-		queue_work_on(wgc_cpumask_next_online(&peer->serial_work_cpu),
-			      wgc->packet_crypt_wq, &peer->transmit_packet_work);
+		queue_work_on(wgc_peer_serial_cpu(peer), wgc->packet_crypt_wq,
+			      &peer->transmit_packet_work);
 }
 
 void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
@@ -167,18 +198,11 @@ void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
 			  wgc_queue_rx_done);
 }
 
-/*
- * Peer-serial work runs on one CPU at a time, round robin: spreading it keeps
- * a busy peer from pinning a CPU, and the serial queue keeps the order.
- */
 void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
 		       enum wgc_packet_state state)
 {
-	int cpu;
-
 	atomic_set_release(&WGC_CB(skb)->state, state);
-	cpu = wgc_cpumask_next_online(&peer->serial_work_cpu);
-	queue_work_on(cpu, peer->wgc->packet_crypt_wq,
+	queue_work_on(wgc_peer_serial_cpu(peer), peer->wgc->packet_crypt_wq,
 		      &peer->transmit_packet_work);
 }
 

@@ -37,12 +37,19 @@ enum wgc_packet_state {
 
 /* Private data of an skb while wgc owns it. */
 struct wgc_skb_cb {
-	struct wgc_keypair *keypair;	/* holds a reference while queued */
+	struct wgc_keypair *keypair;
 	u64 nonce;
 	atomic_t state;			/* enum wgc_packet_state */
 	unsigned int mtu;
 	__be16 protocol;		/* the inner packet's */
 	u8 ds;				/* the inner packet's DS field */
+	/*
+	 * This packet holds a reference on its keypair and one on its peer.
+	 * A received packet always does. Of a batch sent together only the
+	 * last does, for all of them: the serial queue releases it last,
+	 * and nothing touches the batch's packets after that.
+	 */
+	bool holds_refs;
 };
 
 static inline struct wgc_skb_cb *WGC_CB(struct sk_buff *skb)
@@ -55,6 +62,9 @@ static inline struct wgc_skb_cb *WGC_CB(struct sk_buff *skb)
 struct wgc_serial_queue {
 	struct sk_buff_head packets;
 };
+
+/* How many packets a crypto worker takes off its ring at a time. */
+#define WGC_CRYPT_BATCH 16
 
 struct wgc_crypt_worker {
 	struct work_struct work;
@@ -77,18 +87,28 @@ bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
 			  struct workqueue_struct *wq);
 /* Picks the next online CPU, round robin, for spreading work. */
 int wgc_cpumask_next_online(int *last_cpu);
+/* The CPU that runs @peer's serial work: the same one while it is online. */
+int wgc_peer_serial_cpu(struct wgc_peer *peer);
+/* Drops the references @skb's cb holds, if it holds them. */
+void wgc_packet_put_refs(struct wgc_peer *peer, struct sk_buff *skb);
 
 void wgc_serial_queue_init(struct wgc_serial_queue *queue);
 /* Frees every packet left (with its references). */
 void wgc_serial_queue_purge(struct wgc_serial_queue *queue);
-/* The head packet once its crypto is done, removed; NULL if none yet. */
-struct sk_buff *wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue);
+/*
+ * Moves up to @max packets whose crypto is done from the head of @queue to
+ * @done, stopping at the first that is not; returns how many. One hold of
+ * the queue's lock for the lot.
+ */
+unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
+					   struct sk_buff_head *done,
+					   unsigned int max);
 
 /*
- * Puts packets (their cb filled, each holding a reference on its keypair
- * and on its peer) in line: the peer's serial queue, then the device's
- * crypto ring. A packet the full ring refuses dies in place and is dropped
- * in order. The list is left empty.
+ * Puts packets (their cb filled, the references they need held) in line:
+ * the peer's serial queue, then the device's crypto ring. A packet the full
+ * ring refuses dies in place and is dropped in order. The list is left
+ * empty.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);

@@ -260,15 +260,21 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 						       struct wgc_crypt_worker,
 						       work);
 	struct ptr_ring *ring = &worker->wgc->decrypt_queue.ring;
-	struct sk_buff *skb;
+	void *batch[WGC_CRYPT_BATCH];
+	int n, i;
 
-	while ((skb = ptr_ring_consume_bh(ring)) != NULL) {
-		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-		enum wgc_packet_state state = WGC_PACKET_CRYPTED;
+	while ((n = ptr_ring_consume_batched_bh(ring, batch,
+						ARRAY_SIZE(batch))) > 0) {
+		for (i = 0; i < n; i++) {
+			struct sk_buff *skb = batch[i];
+			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+			struct wgc_peer *peer = keypair->entry.peer;
+			enum wgc_packet_state state = WGC_PACKET_CRYPTED;
 
-		if (unlikely(!wgc_decrypt_packet(skb, keypair)))
-			state = WGC_PACKET_DEAD;
-		wgc_queue_rx_done(keypair->entry.peer, skb, state);
+			if (unlikely(!wgc_decrypt_packet(skb, keypair)))
+				state = WGC_PACKET_DEAD;
+			wgc_queue_rx_done(peer, skb, state);
+		}
 		cond_resched();
 	}
 }
@@ -298,6 +304,7 @@ static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
 
 	memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
 	WGC_CB(skb)->keypair = keypair;
+	WGC_CB(skb)->holds_refs = true;
 	WGC_CB(skb)->nonce = le64_to_cpu(message->counter);
 	WGC_CB(skb)->ds = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
 	/* The lookup's peer reference now belongs to the packet. */
@@ -485,41 +492,52 @@ static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
 	return wgc_deliver(peer, skb);
 }
 
+/* One packet off the peer's serial queue: deliver it or drop it. */
+static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
+{
+	struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+	struct net_device *dev = peer->wgc->dev;
+	bool consumed = false;
+
+	if (unlikely(atomic_read_acquire(&WGC_CB(skb)->state) !=
+		     WGC_PACKET_CRYPTED)) {
+		DEV_STATS_INC(dev, rx_errors);
+		DEV_STATS_INC(dev, rx_crc_errors);
+	} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
+							 WGC_CB(skb)->nonce,
+							 WGC_REJECT_AFTER_MESSAGES))) {
+		net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
+				    dev->name, WGC_CB(skb)->nonce,
+				    peer->internal_id);
+		DEV_STATS_INC(dev, rx_dropped);
+	} else {
+		consumed = wgc_consume_data(peer, skb, keypair);
+	}
+	if (!consumed)
+		kfree_skb(skb);
+	/* A received packet always holds both; not the peer's last one. */
+	wgc_noise_keypair_put(keypair, false);
+	wgc_peer_put(peer);
+}
+
 int wgc_packet_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct wgc_peer *peer = container_of(napi, struct wgc_peer, napi);
-	struct net_device *dev = peer->wgc->dev;
+	struct sk_buff_head packets;
 	struct sk_buff *skb;
 	int work_done = 0;
 
 	if (unlikely(budget <= 0))
 		return 0;
 
+	__skb_queue_head_init(&packets);
 	while (work_done < budget &&
-	       (skb = wgc_serial_queue_dequeue_done(&peer->rx_queue)) != NULL) {
-		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-		bool consumed = false;
-
-		if (unlikely(atomic_read_acquire(&WGC_CB(skb)->state) !=
-			     WGC_PACKET_CRYPTED)) {
-			DEV_STATS_INC(dev, rx_errors);
-			DEV_STATS_INC(dev, rx_crc_errors);
-		} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
-								 WGC_CB(skb)->nonce,
-								 WGC_REJECT_AFTER_MESSAGES))) {
-			net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
-					    dev->name, WGC_CB(skb)->nonce,
-					    peer->internal_id);
-			DEV_STATS_INC(dev, rx_dropped);
-		} else {
-			consumed = wgc_consume_data(peer, skb, keypair);
+	       wgc_serial_queue_dequeue_done(&peer->rx_queue, &packets,
+					     budget - work_done)) {
+		while ((skb = __skb_dequeue(&packets)) != NULL) {
+			wgc_receive_one(peer, skb);
+			++work_done;
 		}
-		if (!consumed)
-			kfree_skb(skb);
-		wgc_noise_keypair_put(keypair, false);
-		/* Not the last reference while the poll is enabled. */
-		wgc_peer_put(peer);
-		++work_done;
 	}
 
 	if (work_done < budget)

@@ -183,8 +183,6 @@ static bool wgc_encrypt_packet(struct sk_buff *skb,
 	struct sk_buff *trailer;
 	int num_frags;
 
-	/* The flow hash is of the inner packet, for fair queueing outside. */
-	skb_get_hash(skb);
 	if (unlikely(skb->ip_summed == CHECKSUM_PARTIAL &&
 		     skb_checksum_help(skb)))
 		return false;
@@ -221,61 +219,87 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 						       struct wgc_crypt_worker,
 						       work);
 	struct ptr_ring *ring = &worker->wgc->encrypt_queue.ring;
-	struct sk_buff *skb;
+	void *batch[WGC_CRYPT_BATCH];
+	int n, i;
 
-	while ((skb = ptr_ring_consume_bh(ring)) != NULL) {
-		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-		enum wgc_packet_state state = WGC_PACKET_CRYPTED;
+	while ((n = ptr_ring_consume_batched_bh(ring, batch,
+						ARRAY_SIZE(batch))) > 0) {
+		for (i = 0; i < n; i++) {
+			struct sk_buff *skb = batch[i];
+			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+			struct wgc_peer *peer = keypair->entry.peer;
+			enum wgc_packet_state state = WGC_PACKET_CRYPTED;
 
-		if (unlikely(!wgc_encrypt_packet(skb, keypair)))
-			state = WGC_PACKET_DEAD;
-		wgc_queue_tx_done(keypair->entry.peer, skb, state);
+			if (unlikely(!wgc_encrypt_packet(skb, keypair)))
+				state = WGC_PACKET_DEAD;
+			wgc_queue_tx_done(peer, skb, state);
+		}
 		cond_resched();
 	}
 }
 
-static void wgc_send_encrypted(struct wgc_peer *peer, struct sk_buff *skb)
+/* Sends what one pass took off the serial queue, timers updated once. */
+static void wgc_send_done_packets(struct wgc_peer *peer,
+				  struct sk_buff_head *packets)
 {
-	bool is_keepalive = skb->len == wgc_message_data_len(0);
+	bool data_sent = false, authenticated_sent = false;
+	struct sk_buff *skb;
 
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+		bool holds_refs = WGC_CB(skb)->holds_refs;
+		bool is_keepalive = skb->len == wgc_message_data_len(0);
+
+		if (likely(atomic_read_acquire(&WGC_CB(skb)->state) ==
+			   WGC_PACKET_CRYPTED)) {
+			authenticated_sent = true;
+			if (!wgc_socket_send_skb_to_peer(peer, skb,
+							 WGC_CB(skb)->ds) &&
+			    !is_keepalive)
+				data_sent = true;
+		} else {
+			DEV_STATS_INC(peer->wgc->dev, tx_errors);
+			kfree_skb(skb);
+		}
+		/*
+		 * Not the peer's last reference: the device's list holds one
+		 * until this work has been flushed (see peer.c).
+		 */
+		if (holds_refs) {
+			wgc_noise_keypair_put(keypair, false);
+			wgc_peer_put(peer);
+		}
+	}
+	if (!authenticated_sent)
+		return;
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
-	if (!wgc_socket_send_skb_to_peer(peer, skb, WGC_CB(skb)->ds) &&
-	    !is_keepalive)
+	if (data_sent)
 		wgc_timers_data_sent(peer);
 	wgc_keep_key_fresh(peer);
 }
+
+/* How many packets the transmit work takes off the queue at a time. */
+#define WGC_TX_BATCH 64
 
 /* The peer's serial side: sends what is encrypted, in order. */
 void wgc_packet_tx_worker(struct work_struct *work)
 {
 	struct wgc_peer *peer = container_of(work, struct wgc_peer,
 					     transmit_packet_work);
-	struct sk_buff *skb;
+	struct sk_buff_head packets;
 
-	while ((skb = wgc_serial_queue_dequeue_done(&peer->tx_queue)) != NULL) {
-		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-
-		if (likely(atomic_read_acquire(&WGC_CB(skb)->state) ==
-			   WGC_PACKET_CRYPTED)) {
-			wgc_send_encrypted(peer, skb);
-		} else {
-			DEV_STATS_INC(peer->wgc->dev, tx_errors);
-			kfree_skb(skb);
-		}
-		wgc_noise_keypair_put(keypair, false);
-		/*
-		 * Not the last reference: the device's list holds one until
-		 * this work has been flushed (see peer.c).
-		 */
-		wgc_peer_put(peer);
+	__skb_queue_head_init(&packets);
+	while (wgc_serial_queue_dequeue_done(&peer->tx_queue, &packets,
+					     WGC_TX_BATCH)) {
+		wgc_send_done_packets(peer, &packets);
 		cond_resched();
 	}
 }
 
 /*
- * Hands the staged packets to a session: a nonce each, a reference on the
- * keypair and on the peer each, and into line for encryption.
+ * Hands the staged packets to a session: a nonce each, references on the
+ * keypair and the peer for the batch, and into line for encryption.
  */
 static bool wgc_stage_into_session(struct wgc_peer *peer,
 				   struct sk_buff_head *packets,
@@ -295,10 +319,13 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 			goto invalid;
 	}
 	skb_queue_walk(packets, skb) {
-		kref_get(&keypair->refcount);
 		WGC_CB(skb)->keypair = keypair;
-		wgc_peer_get(peer);
+		WGC_CB(skb)->holds_refs = false;
 	}
+	/* The batch's references, held by its last packet (see queueing.h). */
+	kref_get(&keypair->refcount);
+	wgc_peer_get(peer);
+	WGC_CB(skb_peek_tail(packets))->holds_refs = true;
 	wgc_queue_encrypt_list(peer->wgc, peer, packets);
 	return true;
 
