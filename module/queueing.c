@@ -215,3 +215,33 @@ void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
 	napi_schedule(&peer->napi);
 	local_bh_enable();
 }
+
+/*
+ * The body of every crypto worker: packets come off @ring in batches, @crypt
+ * runs on each, and @done marks it and wakes its peer's serial side.
+ * Encryption and decryption differ only in those two.
+ */
+void wgc_crypt_queue_drain(struct ptr_ring *ring,
+			   bool (*crypt)(struct sk_buff *skb,
+					 struct wgc_keypair *keypair),
+			   void (*done)(struct wgc_peer *peer,
+					struct sk_buff *skb,
+					enum wgc_packet_state state))
+{
+	void *batch[WGC_CRYPT_BATCH];
+	int n, i;
+
+	while ((n = ptr_ring_consume_batched_bh(ring, batch,
+						ARRAY_SIZE(batch))) > 0) {
+		for (i = 0; i < n; i++) {
+			struct sk_buff *skb = batch[i];
+			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
+			/* Read now: once marked, the packet may be gone. */
+			struct wgc_peer *peer = keypair->entry.peer;
+
+			done(peer, skb, crypt(skb, keypair) ?
+					WGC_PACKET_CRYPTED : WGC_PACKET_DEAD);
+		}
+		cond_resched();
+	}
+}

@@ -115,6 +115,13 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 /* The same for one received packet, to be decrypted. */
 void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
 		       struct sk_buff *skb);
+/* Runs a crypto worker: see queueing.c. */
+void wgc_crypt_queue_drain(struct ptr_ring *ring,
+			   bool (*crypt)(struct sk_buff *skb,
+					 struct wgc_keypair *keypair),
+			   void (*done)(struct wgc_peer *peer,
+					struct sk_buff *skb,
+					enum wgc_packet_state state));
 /* Marks a packet's crypto done (or failed) and wakes its serial drainer. */
 void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
 		       enum wgc_packet_state state);

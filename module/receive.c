@@ -259,24 +259,9 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 	struct wgc_crypt_worker *worker = container_of(work,
 						       struct wgc_crypt_worker,
 						       work);
-	struct ptr_ring *ring = &worker->wgc->decrypt_queue.ring;
-	void *batch[WGC_CRYPT_BATCH];
-	int n, i;
 
-	while ((n = ptr_ring_consume_batched_bh(ring, batch,
-						ARRAY_SIZE(batch))) > 0) {
-		for (i = 0; i < n; i++) {
-			struct sk_buff *skb = batch[i];
-			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-			struct wgc_peer *peer = keypair->entry.peer;
-			enum wgc_packet_state state = WGC_PACKET_CRYPTED;
-
-			if (unlikely(!wgc_decrypt_packet(skb, keypair)))
-				state = WGC_PACKET_DEAD;
-			wgc_queue_rx_done(peer, skb, state);
-		}
-		cond_resched();
-	}
+	wgc_crypt_queue_drain(&worker->wgc->decrypt_queue.ring, wgc_decrypt_packet,
+			      wgc_queue_rx_done);
 }
 
 /* Softirq: finds the session by index and puts the message in line. */

@@ -218,24 +218,9 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 	struct wgc_crypt_worker *worker = container_of(work,
 						       struct wgc_crypt_worker,
 						       work);
-	struct ptr_ring *ring = &worker->wgc->encrypt_queue.ring;
-	void *batch[WGC_CRYPT_BATCH];
-	int n, i;
 
-	while ((n = ptr_ring_consume_batched_bh(ring, batch,
-						ARRAY_SIZE(batch))) > 0) {
-		for (i = 0; i < n; i++) {
-			struct sk_buff *skb = batch[i];
-			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-			struct wgc_peer *peer = keypair->entry.peer;
-			enum wgc_packet_state state = WGC_PACKET_CRYPTED;
-
-			if (unlikely(!wgc_encrypt_packet(skb, keypair)))
-				state = WGC_PACKET_DEAD;
-			wgc_queue_tx_done(peer, skb, state);
-		}
-		cond_resched();
-	}
+	wgc_crypt_queue_drain(&worker->wgc->encrypt_queue.ring, wgc_encrypt_packet,
+			      wgc_queue_tx_done);
 }
 
 /* Sends what one pass took off the serial queue, timers updated once. */
