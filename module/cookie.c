@@ -209,7 +209,7 @@ void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,
 }
 
 /* Stores the cookie a responder under load sent us. Process context. */
-void wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
+bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 				struct wgc_device *wgc)
 {
 	struct wgc_index_entry *entry;
@@ -224,7 +224,7 @@ void wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 				 src->receiver_index, &peer);
 	rcu_read_unlock_bh();
 	if (!entry)
-		return;
+		return false;
 	cookie = &peer->latest_cookie;
 
 	down_read(&cookie->lock);
@@ -250,4 +250,5 @@ void wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 	}
 	memzero_explicit(value, sizeof(value));
 	wgc_peer_put(peer);
+	return ok;
 }

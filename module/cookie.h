@@ -41,7 +41,6 @@ struct wgc_cookie {
 enum wgc_cookie_mac_state {
 	WGC_COOKIE_INVALID_MAC,
 	WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE,
-	WGC_COOKIE_VALID_MAC_WITH_COOKIE_BUT_RATELIMITED,
 	WGC_COOKIE_VALID_MAC_WITH_COOKIE,
 };
 
@@ -60,7 +59,8 @@ void wgc_cookie_add_mac_to_packet(void *message, size_t len,
 void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,
 			       struct sk_buff *skb, __le32 index,
 			       struct wgc_cookie_checker *checker);
-void wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
+/* Returns whether the cookie decrypted and was stored for MAC2. */
+bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 				struct wgc_device *wgc);
 
 #endif /* _WGC_COOKIE_H */

@@ -9,6 +9,7 @@
 #include "messages.h"
 #include "peer.h"
 #include "queueing.h"
+#include "ratelimiter.h"
 #include "receive.h"
 #include "send.h"
 #include "socket.h"
@@ -28,6 +29,8 @@ static unsigned int wgc_net_id __read_mostly;
 /* Per-namespace state: the wgc devices whose sockets live here. */
 struct wgc_net {
 	struct list_head devices;	/* protected by RTNL */
+	/* For the devices created here; see wgc_ratelimiter_get(). */
+	struct wgc_ratelimiter *ratelimiter;
 };
 
 static struct wgc_net *wgc_net(struct net *net)
@@ -122,6 +125,7 @@ static void wgc_free_state(struct wgc_device *wgc)
 	wgc_free_workqueues(wgc);
 	wgc_index_table_free(wgc->index_table);
 	wgc_peer_table_uninit(wgc);
+	wgc_ratelimiter_put(wgc->ratelimiter);
 	wgc_compat_free_tstats(wgc->dev);
 }
 
@@ -266,9 +270,15 @@ static int wgc_alloc_state(struct wgc_device *wgc)
 	ret = wgc_compat_alloc_tstats(wgc->dev);
 	if (ret)
 		return ret;
+	wgc->ratelimiter =
+		wgc_ratelimiter_get(&wgc_net(wgc->creating_net)->ratelimiter);
+	if (!wgc->ratelimiter) {
+		ret = -ENOMEM;
+		goto err_stats;
+	}
 	ret = wgc_peer_table_init(wgc);
 	if (ret)
-		goto err_stats;
+		goto err_ratelimiter;
 	wgc->index_table = wgc_index_table_alloc();
 	if (!wgc->index_table) {
 		ret = -ENOMEM;
@@ -288,6 +298,8 @@ err_index:
 	wgc_index_table_free(wgc->index_table);
 err_peer_table:
 	wgc_peer_table_uninit(wgc);
+err_ratelimiter:
+	wgc_ratelimiter_put(wgc->ratelimiter);
 err_stats:
 	wgc_compat_free_tstats(wgc->dev);
 	return ret;

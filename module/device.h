@@ -18,8 +18,24 @@
 #include <linux/workqueue.h>
 
 struct sock;
+struct wgc_ratelimiter;
 
 struct wgc_peer_hashtable;
+
+/*
+ * What the defences against handshake floods did: see the uapi header's
+ * WGC_HANDSHAKE_STATS_A_*. Counted where it happens, read by dumps.
+ */
+struct wgc_handshake_stats {
+	atomic64_t processed;
+	atomic64_t invalid;
+	atomic64_t ratelimited;
+	atomic64_t invalid_mac1;
+	atomic64_t missing_cookie;
+	atomic64_t cookie_replies_sent;
+	atomic64_t cookies_received;
+	atomic64_t queue_full;
+};
 
 /*
  * Locking:
@@ -73,12 +89,32 @@ struct wgc_device {
 	struct wgc_crypt_queue handshake_queue;
 	/* Handshake messages waiting in handshake_queue, for load checks. */
 	atomic_t handshake_queue_len;
+	/*
+	 * When the queue was last seen long enough to mean "under load", in
+	 * coarse boot time (ns); 0 if never. Racy by design: workers only
+	 * ever move it forward, and being off by one message is harmless.
+	 */
+	u64 last_under_load;
+	/* Shared with the other devices whose sockets live in creating_net. */
+	struct wgc_ratelimiter *ratelimiter;
+	struct wgc_handshake_stats handshake_stats;
 	struct workqueue_struct *packet_crypt_wq;
 	struct workqueue_struct *handshake_receive_wq;
 	struct workqueue_struct *handshake_send_wq;
 };
 
 bool wgc_device_is_wgc(const struct net_device *dev);
+
+/* Whether the device was under load at @now or within the second before. */
+static inline bool wgc_device_was_under_load(const struct wgc_device *wgc,
+					     u64 now)
+{
+	u64 last = READ_ONCE(wgc->last_under_load);
+
+	/* A clock read earlier on another CPU may trail the last mark. */
+	return last && (now < last || now - last < NSEC_PER_SEC);
+}
+
 /*
  * Makes @identity the device's (emptying @identity): removes a peer whose
  * public key is the new one's, rederives every peer's static-static secret

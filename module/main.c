@@ -7,6 +7,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "noise.h"
+#include "ratelimiter.h"
 #include "selftest.h"
 
 #include <linux/module.h>
@@ -22,12 +23,15 @@ static int __init wgc_mod_init(void)
 	ret = wgc_allowedips_slab_init();
 	if (ret)
 		return ret;
+	ret = wgc_ratelimiter_module_init();
+	if (ret)
+		goto err_allowedips;
 	ret = wgc_selftests_run();
 	if (ret)
-		goto err_allowedips;
+		goto err_ratelimiter;
 	ret = wgc_device_init();
 	if (ret)
-		goto err_allowedips;
+		goto err_ratelimiter;
 	ret = wgc_genetlink_init();
 	if (ret)
 		goto err_device;
@@ -36,6 +40,10 @@ static int __init wgc_mod_init(void)
 
 err_device:
 	wgc_device_uninit();
+err_ratelimiter:
+	/* The self-test's entries are freed after a grace period. */
+	rcu_barrier();
+	wgc_ratelimiter_module_exit();
 err_allowedips:
 	wgc_allowedips_slab_uninit();
 	return ret;
@@ -45,8 +53,9 @@ static void __exit wgc_mod_exit(void)
 {
 	wgc_genetlink_uninit();
 	wgc_device_uninit();
-	/* Nodes are freed after a grace period: let those finish. */
+	/* Nodes and entries are freed after a grace period: let those finish. */
 	rcu_barrier();
+	wgc_ratelimiter_module_exit();
 	wgc_allowedips_slab_uninit();
 }
 

@@ -68,6 +68,12 @@ enum wgc_queue_limits {
 	WGC_MAX_STAGED_PACKETS = 128,
 	WGC_MAX_QUEUED_PACKETS = 1024,
 	WGC_MAX_QUEUED_INCOMING_HANDSHAKES = 4096,
+	/*
+	 * This many handshake messages waiting means the device is under
+	 * load (and stays so for a second): only messages with a valid MAC2
+	 * are processed then.
+	 */
+	WGC_HANDSHAKES_UNDER_LOAD = WGC_MAX_QUEUED_INCOMING_HANDSHAKES / 8,
 };
 
 enum wgc_message_type {

@@ -158,6 +158,7 @@ static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FLAGS]		=
 		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_device_flags),
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
+	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
 };
 
 /*

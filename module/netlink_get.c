@@ -12,6 +12,7 @@
 #include "device.h"
 #include "noise.h"
 #include "peer.h"
+#include "ratelimiter.h"
 
 #include <linux/netdevice.h>
 #include <linux/time64.h>
@@ -107,6 +108,50 @@ static bool wgc_nest_end_or_cancel(struct sk_buff *skb, struct nlattr *nest)
 	return true;
 }
 
+static int wgc_put_counter(struct sk_buff *skb, int type, atomic64_t *counter)
+{
+	return nla_put_u64_64bit(skb, type, atomic64_read(counter),
+				 WGC_HANDSHAKE_STATS_A_UNSPEC);
+}
+
+/* The counters are read one by one: a snapshot of each, not of all. */
+static int wgc_fill_handshake_stats(struct sk_buff *skb,
+				    struct wgc_device *wgc)
+{
+	struct wgc_handshake_stats *stats = &wgc->handshake_stats;
+	bool under_load = wgc_device_was_under_load(wgc,
+						    ktime_get_coarse_boottime_ns());
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, WGC_DEVICE_A_HANDSHAKE_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_PROCESSED,
+			    &stats->processed) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_INVALID,
+			    &stats->invalid) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_RATELIMITED,
+			    &stats->ratelimited) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_INVALID_MAC1,
+			    &stats->invalid_mac1) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_MISSING_COOKIE,
+			    &stats->missing_cookie) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT,
+			    &stats->cookie_replies_sent) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED,
+			    &stats->cookies_received) ||
+	    wgc_put_counter(skb, WGC_HANDSHAKE_STATS_A_QUEUE_FULL,
+			    &stats->queue_full) ||
+	    nla_put_u8(skb, WGC_HANDSHAKE_STATS_A_UNDER_LOAD, under_load) ||
+	    nla_put_u32(skb, WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES,
+			wgc_ratelimiter_entries(wgc->ratelimiter))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * Caller holds wgc->device_update_lock. dev->name is read without RTNL: a
  * concurrent rename can at worst show a stale name in this one reply.
@@ -119,7 +164,8 @@ static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
 	lockdep_assert_held(&wgc->device_update_lock);
 
 	if (nla_put_u16(skb, WGC_DEVICE_A_LISTEN_PORT, wgc->listen_port) ||
-	    nla_put_u32(skb, WGC_DEVICE_A_FWMARK, wgc->fwmark))
+	    nla_put_u32(skb, WGC_DEVICE_A_FWMARK, wgc->fwmark) ||
+	    wgc_fill_handshake_stats(skb, wgc))
 		return -EMSGSIZE;
 	if (!identity->has_identity)
 		return 0;

@@ -235,6 +235,12 @@ static int wgc_prepare_update(struct wgc_device *wgc,
 				    "the public key follows from the private key and cannot be set");
 		return -EINVAL;
 	}
+	if (info->attrs[WGC_DEVICE_A_HANDSHAKE_STATS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[WGC_DEVICE_A_HANDSHAKE_STATS],
+				    "handshake statistics are read-only");
+		return -EINVAL;
+	}
 	update->flags = wgc_get_flags(info->attrs[WGC_DEVICE_A_FLAGS]);
 	replace_peers = update->flags & WGC_DEVICE_F_REPLACE_PEERS;
 	if (private_key) {

@@ -10,8 +10,17 @@
  * then checks the counter against replays, checks that the inner source is
  * allowed for that peer, and passes the packet to GRO, in order.
  *
- * Accounting: malformed or unknown messages, full queues and replayed or
- * stale data messages count as rx_dropped; data that fails authentication
+ * Handshake messages pass MAC1, then (under load) MAC2 or get a cookie
+ * reply, then their source's token bucket, before any Curve25519 work:
+ * see wgc_handshake_admitted(). Unlike WireGuard, which limits rates only
+ * under load, the token bucket applies always: one source must not keep
+ * the CPUs busy with handshakes just because it alone does not fill the
+ * queue. 20 per second is far above what honest peers behind one address
+ * send, and each device's handshake_stats count what happened.
+ *
+ * Accounting: malformed or unknown messages, full queues, handshake messages
+ * with an invalid MAC1 or above their source's rate, and replayed or stale
+ * data messages count as rx_dropped; data that fails authentication
  * as rx_errors and rx_crc_errors; an authenticated packet that is not a
  * valid IP packet, or whose source the peer may not use, as rx_errors and
  * rx_frame_errors (rx_length_errors for a bad length).
@@ -25,6 +34,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "queueing.h"
+#include "ratelimiter.h"
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
@@ -122,6 +132,7 @@ static void wgc_receive_initiation(struct wgc_device *wgc,
 
 	peer = wgc_noise_handshake_consume_initiation((void *)skb->data, wgc);
 	if (unlikely(!peer)) {
+		atomic64_inc(&wgc->handshake_stats.invalid);
 		net_dbg_ratelimited("%s: invalid handshake initiation\n",
 				    wgc->dev->name);
 		return;
@@ -143,6 +154,7 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 
 	peer = wgc_noise_handshake_consume_response((void *)skb->data, wgc);
 	if (unlikely(!peer)) {
+		atomic64_inc(&wgc->handshake_stats.invalid);
 		net_dbg_ratelimited("%s: invalid handshake response\n",
 				    wgc->dev->name);
 		return;
@@ -167,24 +179,84 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 	wgc_peer_put(peer);
 }
 
+/*
+ * Under load while enough handshake messages wait, and for a second after
+ * the queue last looked like that: a flood that comes in waves must not
+ * get a free pass between them.
+ */
+static bool wgc_handshakes_under_load(struct wgc_device *wgc)
+{
+	u64 now = ktime_get_coarse_boottime_ns();
+
+	if (atomic_read(&wgc->handshake_queue_len) >=
+	    WGC_HANDSHAKES_UNDER_LOAD) {
+		WRITE_ONCE(wgc->last_under_load, now);
+		return true;
+	}
+	return wgc_device_was_under_load(wgc, now);
+}
+
+static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	/* Both initiations and responses carry it right after the type. */
+	__le32 sender_index =
+		((struct wgc_message_handshake_initiation *)skb->data)->sender_index;
+
+	atomic64_inc(&wgc->handshake_stats.missing_cookie);
+	if (!wgc_packet_send_handshake_cookie(wgc, skb, sender_index))
+		atomic64_inc(&wgc->handshake_stats.cookie_replies_sent);
+}
+
+/*
+ * The defences come in order of cost, cheapest first: MAC1 proves the
+ * sender knows our public key; under load, MAC2 proves it receives at the
+ * address it sends from (or it gets a cookie to prove that next time);
+ * then its address must be within its rate. Only then the Curve25519 work.
+ */
+static bool wgc_handshake_admitted(struct wgc_device *wgc,
+				   struct sk_buff *skb)
+{
+	struct wgc_handshake_stats *stats = &wgc->handshake_stats;
+	bool under_load = wgc_handshakes_under_load(wgc);
+
+	switch (wgc_cookie_validate_packet(&wgc->cookie_checker, skb,
+					   under_load)) {
+	case WGC_COOKIE_INVALID_MAC:
+		atomic64_inc(&stats->invalid_mac1);
+		DEV_STATS_INC(wgc->dev, rx_dropped);
+		net_dbg_ratelimited("%s: handshake message with an invalid MAC1, dropped\n",
+				    wgc->dev->name);
+		return false;
+	case WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE:
+		if (!under_load)
+			break;
+		wgc_send_cookie(wgc, skb);
+		return false;
+	case WGC_COOKIE_VALID_MAC_WITH_COOKIE:
+		break;
+	}
+	if (!wgc_ratelimiter_allow(wgc->ratelimiter, skb)) {
+		atomic64_inc(&stats->ratelimited);
+		DEV_STATS_INC(wgc->dev, rx_dropped);
+		net_dbg_ratelimited("%s: handshake message above its source's rate, dropped\n",
+				    wgc->dev->name);
+		return false;
+	}
+	atomic64_inc(&stats->processed);
+	return true;
+}
+
 static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 {
-	enum wgc_cookie_mac_state mac_state;
 	u32 type = wgc_message_type(skb);
 
 	if (type == WGC_MESSAGE_HANDSHAKE_COOKIE) {
-		wgc_cookie_message_consume((void *)skb->data, wgc);
+		if (wgc_cookie_message_consume((void *)skb->data, wgc))
+			atomic64_inc(&wgc->handshake_stats.cookies_received);
 		return;
 	}
-	/* Cheap to check, and nothing expensive happens without it. */
-	mac_state = wgc_cookie_validate_packet(&wgc->cookie_checker, skb,
-					       false);
-	if (mac_state == WGC_COOKIE_INVALID_MAC) {
-		net_dbg_ratelimited("%s: handshake message with an invalid MAC1, dropped\n",
-				    wgc->dev->name);
-		DEV_STATS_INC(wgc->dev, rx_dropped);
+	if (!wgc_handshake_admitted(wgc, skb))
 		return;
-	}
 	if (type == WGC_MESSAGE_HANDSHAKE_INITIATION)
 		wgc_receive_initiation(wgc, skb);
 	else
@@ -316,6 +388,7 @@ void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
 		    !wgc_crypt_queue_push(&wgc->handshake_queue, skb,
 					  wgc->handshake_receive_wq)) {
 			atomic_dec(&wgc->handshake_queue_len);
+			atomic64_inc(&wgc->handshake_stats.queue_full);
 			net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
 					    wgc->dev->name);
 			goto drop;

@@ -7,6 +7,7 @@
 
 #include "allowedips.h"
 #include "index.h"
+#include "ratelimiter.h"
 #include "replay.h"
 #include "selftest.h"
 
@@ -28,6 +29,7 @@ static const struct wgc_selftest wgc_selftests[] __initconst = {
 	{ "allowedips", wgc_allowedips_selftest },
 	{ "replay", wgc_replay_selftest },
 	{ "index", wgc_index_selftest },
+	{ "ratelimiter", wgc_ratelimiter_selftest },
 };
 
 int __init wgc_selftests_run(void)

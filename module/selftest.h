@@ -10,7 +10,8 @@
 /*
  * Runs every self-test; prints "self-tests: pass", or names each test that
  * failed and returns -ENOTRECOVERABLE, which should fail the load. Needs
- * the allowed-IPs slab cache (wgc_allowedips_slab_init()).
+ * the allowed-IPs and ratelimiter caches (wgc_allowedips_slab_init(),
+ * wgc_ratelimiter_module_init()).
  */
 int wgc_selftests_run(void);
 #else

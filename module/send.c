@@ -111,9 +111,9 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	memzero_explicit(&packet, sizeof(packet));
 }
 
-void wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
-				      struct sk_buff *initiating_skb,
-				      __le32 sender_index)
+int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
+				     struct sk_buff *initiating_skb,
+				     __le32 sender_index)
 {
 	struct wgc_message_handshake_cookie packet;
 
@@ -121,8 +121,8 @@ void wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
 			    wgc->dev->name);
 	wgc_cookie_message_create(&packet, initiating_skb, sender_index,
 				  &wgc->cookie_checker);
-	wgc_socket_send_buffer_as_reply_to_skb(wgc, initiating_skb, &packet,
-					       sizeof(packet));
+	return wgc_socket_send_buffer_as_reply_to_skb(wgc, initiating_skb,
+						      &packet, sizeof(packet));
 }
 
 /*

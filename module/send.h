@@ -21,9 +21,10 @@ void wgc_packet_send_keepalive(struct wgc_peer *peer);
 void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
 						 bool is_retry);
 void wgc_packet_send_handshake_response(struct wgc_peer *peer);
-void wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
-				      struct sk_buff *initiating_skb,
-				      __le32 sender_index);
+/* Answers a handshake message with a cookie reply; 0 once it is sent. */
+int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
+				     struct sk_buff *initiating_skb,
+				     __le32 sender_index);
 
 void wgc_packet_handshake_send_worker(struct work_struct *work);
 void wgc_packet_encrypt_worker(struct work_struct *work);

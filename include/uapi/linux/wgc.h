@@ -53,6 +53,32 @@
  *   WGC_ALLOWEDIP_A_IPADDR       4 or 16 bytes, network byte order
  *   WGC_ALLOWEDIP_A_CIDR_MASK    u8; at most 32 or 128
  *
+ * Handshake statistics (a nest of WGC_HANDSHAKE_STATS_A_*, in
+ * WGC_DEVICE_A_HANDSHAKE_STATS): what the defences against handshake floods
+ * did since the device was created. Counters are u64 and only grow.
+ *   WGC_HANDSHAKE_STATS_A_PROCESSED        initiations and responses that got
+ *                                          the handshake's Curve25519 work
+ *   WGC_HANDSHAKE_STATS_A_INVALID          of those, the ones that failed
+ *                                          (unknown sender, bad encryption,
+ *                                          replayed or too frequent)
+ *   WGC_HANDSHAKE_STATS_A_RATELIMITED      dropped by the per-source token
+ *                                          bucket (20 per second, burst 5, per
+ *                                          IPv4 address or IPv6 /64)
+ *   WGC_HANDSHAKE_STATS_A_INVALID_MAC1     dropped for a wrong MAC1
+ *   WGC_HANDSHAKE_STATS_A_MISSING_COOKIE   arrived while under load without a
+ *                                          valid MAC2 (answered with a cookie
+ *                                          reply instead of being processed)
+ *   WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT
+ *   WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED cookie replies from peers that
+ *                                          decrypted, and are used for MAC2
+ *   WGC_HANDSHAKE_STATS_A_QUEUE_FULL       dropped because the queue of
+ *                                          handshake messages was full
+ *   WGC_HANDSHAKE_STATS_A_UNDER_LOAD       u8; 1 while the device is under
+ *                                          load (MAC2 required)
+ *   WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES  u32; sources the token buckets
+ *                                          of the device's socket namespace
+ *                                          track now (shared by its devices)
+ *
  * A dump sends the device's attributes and then its peers, spread over as
  * many messages as needed; every message carries WGC_DEVICE_A_IFINDEX and
  * WGC_DEVICE_A_IFNAME. A peer whose allowed IPs continue in the next message
@@ -89,6 +115,7 @@ enum wgc_device_attribute {
 	WGC_DEVICE_A_FWMARK,		/* u32 */
 	WGC_DEVICE_A_FLAGS,		/* u32, WGC_DEVICE_F_* */
 	WGC_DEVICE_A_PEERS,		/* nest of nests of WGC_PEER_A_* */
+	WGC_DEVICE_A_HANDSHAKE_STATS,	/* nest of WGC_HANDSHAKE_STATS_A_* */
 	__WGC_DEVICE_A_LAST
 };
 
@@ -137,5 +164,22 @@ enum wgc_allowedip_attribute {
 };
 
 #define WGC_ALLOWEDIP_A_MAX (__WGC_ALLOWEDIP_A_LAST - 1)
+
+enum wgc_handshake_stats_attribute {
+	WGC_HANDSHAKE_STATS_A_UNSPEC,	/* also the padding of u64s */
+	WGC_HANDSHAKE_STATS_A_PROCESSED,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_INVALID,			/* u64 */
+	WGC_HANDSHAKE_STATS_A_RATELIMITED,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_INVALID_MAC1,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_MISSING_COOKIE,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT,	/* u64 */
+	WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_QUEUE_FULL,		/* u64 */
+	WGC_HANDSHAKE_STATS_A_UNDER_LOAD,		/* u8 */
+	WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES,	/* u32 */
+	__WGC_HANDSHAKE_STATS_A_LAST
+};
+
+#define WGC_HANDSHAKE_STATS_A_MAX (__WGC_HANDSHAKE_STATS_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_WGC_H */

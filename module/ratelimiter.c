@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-source token buckets for handshake messages.
+ *
+ * Each handshake message costs the receiver Curve25519 work, so every
+ * source gets a bucket of tokens: 20 messages per second, in bursts of up
+ * to 5. A source is an IPv4 address or an IPv6 /64, the smallest block one
+ * user can be assumed to hold. Buckets are counted in nanoseconds of
+ * refill: a message costs 1/20 s, and a bucket holds at most 5 messages'
+ * worth, so a source that stays under the rate is never limited and one
+ * above it gets exactly the rate.
+ *
+ * The buckets live in a hash table read under RCU. Sources idle for a
+ * second are forgotten by a garbage collector that runs once a second
+ * while the table is not empty; their buckets would be full again by then
+ * anyway. The table holds a bounded number of sources (scaled to memory),
+ * and all tables together a hard maximum: a flood from more distinct
+ * sources than that is refused for the new sources rather than allowed to
+ * use more memory.
+ *
+ * One ratelimiter serves all devices whose sockets live in one namespace,
+ * so that a source cannot multiply its rate by the number of devices, and
+ * namespaces do not share hash chains.
+ */
+
+#include "ratelimiter.h"
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/siphash.h>
+#include <linux/sizes.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+enum {
+	WGC_RATELIMIT_PER_SECOND = 20,
+	WGC_RATELIMIT_BURST = 5,
+	WGC_RATELIMIT_COST_NS = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND,
+	WGC_RATELIMIT_FULL_NS = WGC_RATELIMIT_COST_NS * WGC_RATELIMIT_BURST,
+	/* A source silent this long has a full bucket: forget it. */
+	WGC_RATELIMIT_IDLE_NS = NSEC_PER_SEC,
+	WGC_RATELIMIT_MIN_BUCKETS = 16,
+	WGC_RATELIMIT_MAX_BUCKETS = 8192,
+	WGC_RATELIMIT_ENTRIES_PER_BUCKET = 8,
+	/* All namespaces together: about 8 MiB at most. */
+	WGC_RATELIMIT_MAX_TOTAL_ENTRIES = 2 * WGC_RATELIMIT_MAX_BUCKETS *
+					  WGC_RATELIMIT_ENTRIES_PER_BUCKET,
+};
+
+struct wgc_ratelimiter_entry {
+	struct hlist_node node;		/* in a bucket; see table_lock */
+	u64 addr;			/* IPv4 address, or IPv6 /64 prefix */
+	u16 family;
+	spinlock_t lock;		/* protects tokens_ns and last_ns */
+	u64 tokens_ns;
+	u64 last_ns;			/* when tokens_ns was last brought up */
+	struct rcu_head rcu;
+};
+
+/*
+ * Locking: lookups walk the buckets under RCU; table_lock serialises
+ * insertions and removals. refs and slot belong to wgc_ratelimiter_mutex.
+ */
+struct wgc_ratelimiter {
+	struct hlist_head *buckets;
+	unsigned int bucket_mask;
+	unsigned int max_entries;
+	atomic_t entries;
+	spinlock_t table_lock;		/* see "Locking" above */
+	siphash_key_t hash_key;
+	struct delayed_work gc_work;
+	/* Self-tests run the collector themselves, on their own clock. */
+	bool manual_gc;
+	unsigned int refs;
+	struct wgc_ratelimiter **slot;
+};
+
+static struct kmem_cache *wgc_ratelimiter_cache;
+static DEFINE_MUTEX(wgc_ratelimiter_mutex);
+/* Entries allocated in all tables, until their memory is freed. */
+static atomic_t wgc_ratelimiter_total = ATOMIC_INIT(0);
+
+static void wgc_ratelimiter_free_entry(struct rcu_head *rcu)
+{
+	kmem_cache_free(wgc_ratelimiter_cache,
+			container_of(rcu, struct wgc_ratelimiter_entry, rcu));
+	atomic_dec(&wgc_ratelimiter_total);
+}
+
+/* Caller holds table_lock. */
+static void wgc_ratelimiter_unlink(struct wgc_ratelimiter *rl,
+				   struct wgc_ratelimiter_entry *entry)
+{
+	lockdep_assert_held(&rl->table_lock);
+	hlist_del_rcu(&entry->node);
+	atomic_dec(&rl->entries);
+	call_rcu(&entry->rcu, wgc_ratelimiter_free_entry);
+}
+
+static bool wgc_ratelimiter_is_idle(struct wgc_ratelimiter_entry *entry,
+				    u64 now)
+{
+	u64 last = READ_ONCE(entry->last_ns);
+
+	return now > last && now - last > WGC_RATELIMIT_IDLE_NS;
+}
+
+/* Forgets idle sources, or all of them. Process context. */
+static void wgc_ratelimiter_collect(struct wgc_ratelimiter *rl, u64 now,
+				    bool all)
+{
+	struct wgc_ratelimiter_entry *entry;
+	struct hlist_node *next;
+	unsigned int i;
+
+	for (i = 0; i <= rl->bucket_mask; i++) {
+		spin_lock(&rl->table_lock);
+		hlist_for_each_entry_safe(entry, next, &rl->buckets[i], node) {
+			if (all || wgc_ratelimiter_is_idle(entry, now))
+				wgc_ratelimiter_unlink(rl, entry);
+		}
+		spin_unlock(&rl->table_lock);
+		if (!(i % 64))
+			cond_resched();
+	}
+}
+
+static void wgc_ratelimiter_schedule_gc(struct wgc_ratelimiter *rl)
+{
+	if (!rl->manual_gc)
+		queue_delayed_work(system_power_efficient_wq, &rl->gc_work, HZ);
+}
+
+static void wgc_ratelimiter_gc_worker(struct work_struct *work)
+{
+	struct wgc_ratelimiter *rl = container_of(to_delayed_work(work),
+						  struct wgc_ratelimiter,
+						  gc_work);
+
+	wgc_ratelimiter_collect(rl, ktime_get_coarse_boottime_ns(), false);
+	/* An empty table needs no collector until a source comes. */
+	if (atomic_read(&rl->entries))
+		wgc_ratelimiter_schedule_gc(rl);
+}
+
+/*
+ * Refills the bucket for the time since it was last seen and takes one
+ * message's worth if it is there. Clocks read on different CPUs may arrive
+ * out of order: time never runs backwards for a bucket.
+ */
+static bool wgc_ratelimiter_spend(struct wgc_ratelimiter_entry *entry,
+				  u64 now)
+{
+	u64 tokens;
+	bool allowed;
+
+	spin_lock(&entry->lock);
+	tokens = entry->tokens_ns;
+	if (now > entry->last_ns) {
+		tokens = min_t(u64, WGC_RATELIMIT_FULL_NS,
+			       tokens + (now - entry->last_ns));
+		WRITE_ONCE(entry->last_ns, now);
+	}
+	allowed = tokens >= WGC_RATELIMIT_COST_NS;
+	entry->tokens_ns = allowed ? tokens - WGC_RATELIMIT_COST_NS : tokens;
+	spin_unlock(&entry->lock);
+	return allowed;
+}
+
+static struct wgc_ratelimiter_entry *
+wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
+		     u64 addr, u16 family)
+{
+	struct wgc_ratelimiter_entry *entry;
+
+	hlist_for_each_entry_rcu(entry, bucket, node,
+				 lockdep_is_held(&rl->table_lock)) {
+		if (entry->addr == addr && entry->family == family)
+			return entry;
+	}
+	return NULL;
+}
+
+/* Counts one more entry, unless its table or all tables are full. */
+static bool wgc_ratelimiter_reserve(struct wgc_ratelimiter *rl)
+{
+	if (atomic_inc_return(&wgc_ratelimiter_total) >
+	    WGC_RATELIMIT_MAX_TOTAL_ENTRIES)
+		goto total_full;
+	if (atomic_inc_return(&rl->entries) > rl->max_entries)
+		goto table_full;
+	return true;
+
+table_full:
+	atomic_dec(&rl->entries);
+total_full:
+	atomic_dec(&wgc_ratelimiter_total);
+	return false;
+}
+
+static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl)
+{
+	atomic_dec(&rl->entries);
+	atomic_dec(&wgc_ratelimiter_total);
+}
+
+/*
+ * A source seen for the first time: its first message is allowed, from a
+ * full bucket. When the tables are full it is refused: better to make new
+ * sources wait for the collector than to let a flood of them use memory.
+ */
+static bool wgc_ratelimiter_add(struct wgc_ratelimiter *rl,
+				struct hlist_head *bucket, u64 addr,
+				u16 family, u64 now)
+{
+	struct wgc_ratelimiter_entry *entry, *fresh;
+	bool allowed;
+
+	if (!wgc_ratelimiter_reserve(rl))
+		return false;
+	fresh = kmem_cache_alloc(wgc_ratelimiter_cache, GFP_KERNEL);
+	if (unlikely(!fresh)) {
+		wgc_ratelimiter_unreserve(rl);
+		return false;
+	}
+	fresh->addr = addr;
+	fresh->family = family;
+	spin_lock_init(&fresh->lock);
+	fresh->tokens_ns = WGC_RATELIMIT_FULL_NS - WGC_RATELIMIT_COST_NS;
+	fresh->last_ns = now;
+
+	spin_lock(&rl->table_lock);
+	/* Another CPU may have added the same source since our lookup. */
+	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
+	if (entry) {
+		allowed = wgc_ratelimiter_spend(entry, now);
+		spin_unlock(&rl->table_lock);
+		kmem_cache_free(wgc_ratelimiter_cache, fresh);
+		wgc_ratelimiter_unreserve(rl);
+		return allowed;
+	}
+	hlist_add_head_rcu(&fresh->node, bucket);
+	spin_unlock(&rl->table_lock);
+	wgc_ratelimiter_schedule_gc(rl);
+	return true;
+}
+
+static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
+					 u64 addr, u16 family, u64 now)
+{
+	struct wgc_ratelimiter_entry *entry;
+	struct hlist_head *bucket;
+	bool allowed;
+
+	bucket = &rl->buckets[siphash_2u64(addr, family, &rl->hash_key) &
+			      rl->bucket_mask];
+	rcu_read_lock();
+	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
+	if (entry) {
+		allowed = wgc_ratelimiter_spend(entry, now);
+		rcu_read_unlock();
+		return allowed;
+	}
+	rcu_read_unlock();
+	return wgc_ratelimiter_add(rl, bucket, addr, family, now);
+}
+
+/* The source of @skb: an IPv4 address, or the /64 of an IPv6 address. */
+static bool wgc_ratelimiter_source_of(struct sk_buff *skb, u64 *addr,
+				      u16 *family)
+{
+	*addr = 0;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		*family = AF_INET;
+		memcpy(addr, &ip_hdr(skb)->saddr, sizeof(struct in_addr));
+		return true;
+	}
+	if (IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6)) {
+		*family = AF_INET6;
+		memcpy(addr, &ipv6_hdr(skb)->saddr, sizeof(*addr));
+		return true;
+	}
+	return false;
+}
+
+bool wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb)
+{
+	u16 family;
+	u64 addr;
+
+	if (unlikely(!wgc_ratelimiter_source_of(skb, &addr, &family)))
+		return false;
+	return wgc_ratelimiter_allow_source(rl, addr, family,
+					    ktime_get_coarse_boottime_ns());
+}
+
+unsigned int wgc_ratelimiter_entries(const struct wgc_ratelimiter *rl)
+{
+	return atomic_read(&rl->entries);
+}
+
+/* One bucket per 128 KiB of memory, a power of two within the limits. */
+static unsigned int wgc_ratelimiter_bucket_count(void)
+{
+	unsigned long pages_per_bucket = max_t(unsigned long, 1,
+					       SZ_128K / PAGE_SIZE);
+	unsigned long buckets = totalram_pages() / pages_per_bucket;
+
+	buckets = clamp_t(unsigned long, buckets, WGC_RATELIMIT_MIN_BUCKETS,
+			  WGC_RATELIMIT_MAX_BUCKETS);
+	return rounddown_pow_of_two(buckets);
+}
+
+static struct wgc_ratelimiter *wgc_ratelimiter_create(unsigned int buckets,
+						      unsigned int max_entries)
+{
+	struct wgc_ratelimiter *rl;
+
+	rl = kzalloc(sizeof(*rl), GFP_KERNEL);
+	if (!rl)
+		return NULL;
+	rl->buckets = kvcalloc(buckets, sizeof(*rl->buckets), GFP_KERNEL);
+	if (!rl->buckets) {
+		kfree(rl);
+		return NULL;
+	}
+	rl->bucket_mask = buckets - 1;
+	rl->max_entries = max_entries;
+	atomic_set(&rl->entries, 0);
+	spin_lock_init(&rl->table_lock);
+	get_random_bytes(&rl->hash_key, sizeof(rl->hash_key));
+	INIT_DELAYED_WORK(&rl->gc_work, wgc_ratelimiter_gc_worker);
+	return rl;
+}
+
+/* No lookups may run any more. */
+static void wgc_ratelimiter_destroy(struct wgc_ratelimiter *rl)
+{
+	cancel_delayed_work_sync(&rl->gc_work);
+	wgc_ratelimiter_collect(rl, 0, true);
+	kvfree(rl->buckets);
+	kfree(rl);
+}
+
+struct wgc_ratelimiter *wgc_ratelimiter_get(struct wgc_ratelimiter **slot)
+{
+	struct wgc_ratelimiter *rl;
+	unsigned int buckets;
+
+	mutex_lock(&wgc_ratelimiter_mutex);
+	rl = *slot;
+	if (!rl) {
+		buckets = wgc_ratelimiter_bucket_count();
+		rl = wgc_ratelimiter_create(buckets, buckets *
+					    WGC_RATELIMIT_ENTRIES_PER_BUCKET);
+		if (!rl)
+			goto out;
+		rl->slot = slot;
+		*slot = rl;
+	}
+	rl->refs++;
+out:
+	mutex_unlock(&wgc_ratelimiter_mutex);
+	return rl;
+}
+
+void wgc_ratelimiter_put(struct wgc_ratelimiter *rl)
+{
+	bool last;
+
+	mutex_lock(&wgc_ratelimiter_mutex);
+	last = !--rl->refs;
+	if (last)
+		*rl->slot = NULL;
+	mutex_unlock(&wgc_ratelimiter_mutex);
+	if (last)
+		wgc_ratelimiter_destroy(rl);
+}
+
+int __init wgc_ratelimiter_module_init(void)
+{
+	wgc_ratelimiter_cache = KMEM_CACHE(wgc_ratelimiter_entry, 0);
+	return wgc_ratelimiter_cache ? 0 : -ENOMEM;
+}
+
+/* After the last put, and after rcu_barrier(): every entry is freed. */
+void wgc_ratelimiter_module_exit(void)
+{
+	kmem_cache_destroy(wgc_ratelimiter_cache);
+}
+
+#ifdef WGC_DEBUG
+#include "tests/ratelimiter.c"
+#endif

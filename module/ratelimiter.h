@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-source token buckets for handshake messages.
+ */
+
+#ifndef _WGC_RATELIMITER_H
+#define _WGC_RATELIMITER_H
+
+#include <linux/types.h>
+
+struct sk_buff;
+struct wgc_ratelimiter;
+
+/*
+ * The ratelimiter of a namespace, shared by the devices whose sockets live
+ * there: @slot is that namespace's pointer to it. The first get creates it,
+ * the last put frees it. Returns it, or NULL when out of memory. Process
+ * context; may sleep.
+ */
+struct wgc_ratelimiter *wgc_ratelimiter_get(struct wgc_ratelimiter **slot);
+void wgc_ratelimiter_put(struct wgc_ratelimiter *rl);
+
+/*
+ * Whether the sender of @skb (an IPv4 address, or an IPv6 /64) may have
+ * one more handshake message processed now. Process context.
+ */
+bool wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb);
+
+/* How many sources @rl tracks now. */
+unsigned int wgc_ratelimiter_entries(const struct wgc_ratelimiter *rl);
+
+int wgc_ratelimiter_module_init(void);
+void wgc_ratelimiter_module_exit(void);
+
+#ifdef WGC_DEBUG
+bool wgc_ratelimiter_selftest(void);
+#endif
+
+#endif /* _WGC_RATELIMITER_H */
