@@ -19,6 +19,8 @@ PKGS=(
 	linux-source-6.12 bc flex bison libelf-dev gdb
 	# wgctl build
 	libmnl-dev libsodium-dev pkg-config
+	# selftests/tools: wgc-flood's BLAKE2s (OpenSSL 3's libcrypto)
+	libssl-dev
 	# VM and initramfs
 	qemu-system-x86 busybox-static bash cpio gzip coreutils grep sed findutils
 	util-linux procps libc-bin ncurses-base xz-utils binutils
