@@ -813,6 +813,286 @@ static void test_big_dump(void)
 	wgc_device_info_free(&dev);
 }
 
+/* ---- Handshake statistics ---- */
+
+static const uint64_t hs_values[] = {
+	[WGC_HANDSHAKE_STATS_A_PROCESSED] = 25,
+	[WGC_HANDSHAKE_STATS_A_INVALID] = 3,
+	[WGC_HANDSHAKE_STATS_A_RATELIMITED] = 975,
+	[WGC_HANDSHAKE_STATS_A_INVALID_MAC1] = 12,
+	[WGC_HANDSHAKE_STATS_A_MISSING_COOKIE] = 3001,
+	[WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT] = 3000,
+	[WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED] = 2,
+	[WGC_HANDSHAKE_STATS_A_QUEUE_FULL] = 1ULL << 40,
+	[WGC_HANDSHAKE_STATS_A_UNDER_LOAD] = 1,
+	[WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES] = 70000,
+};
+
+/*
+ * The stats nest as the kernel sends it, each u64 after a pad attribute
+ * (type 0) as nla_put_u64_64bit() may put one. bad_type gets a payload
+ * one byte too long (0: none does); extra adds attributes of a newer
+ * kernel.
+ */
+static void put_handshake_stats(struct nlmsghdr *nlh, uint16_t bad_type,
+				bool extra)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh,
+						  WGC_DEVICE_A_HANDSHAKE_STATS);
+	uint8_t raw[9] = { 0 };
+	uint16_t type;
+	size_t len;
+
+	if (extra)
+		mnl_attr_put(nlh, WGC_HANDSHAKE_STATS_A_MAX + 1, 3, "abc");
+	for (type = 1; type <= WGC_HANDSHAKE_STATS_A_MAX; type++) {
+		if (type == WGC_HANDSHAKE_STATS_A_UNDER_LOAD)
+			len = 1;
+		else if (type == WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES)
+			len = 4;
+		else {
+			len = 8;
+			mnl_attr_put(nlh, WGC_HANDSHAKE_STATS_A_UNSPEC, 0,
+				     NULL);
+		}
+		/* Little or big endian alike: a host-order value. */
+		if (len == 8) {
+			memcpy(raw, &hs_values[type], 8);
+		} else if (len == 4) {
+			uint32_t v = (uint32_t)hs_values[type];
+
+			memcpy(raw, &v, 4);
+		} else {
+			raw[0] = (uint8_t)hs_values[type];
+		}
+		mnl_attr_put(nlh, type, len + (type == bad_type), raw);
+	}
+	if (extra)
+		mnl_attr_put_u64(nlh, WGC_HANDSHAKE_STATS_A_MAX + 9, 7);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static bool stats_are_hs_values(const struct wgc_device_info *dev)
+{
+	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+
+	return dev->has_handshake_stats &&
+	       hs->processed == 25 && hs->invalid == 3 &&
+	       hs->ratelimited == 975 && hs->invalid_mac1 == 12 &&
+	       hs->missing_cookie == 3001 && hs->cookie_replies_sent == 3000 &&
+	       hs->cookies_received == 2 && hs->queue_full == 1ULL << 40 &&
+	       hs->under_load && hs->ratelimiter_entries == 70000;
+}
+
+static void test_handshake_stats(void)
+{
+	struct wgc_device_info dev = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct wgc_nl_error e;
+	int ret;
+
+	reset();
+	nlh = device_msg("wgc0", 51820, 0, true, NLM_F_MULTI);
+	put_handshake_stats(nlh, 0, false);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/handshake-stats-parsed",
+		   ret == 0 && stats_are_hs_values(&dev) &&
+		   dev.listen_port == 51820,
+		   "ret=%d err=%d has=%d processed=%llu queue_full=%llu "
+		   "entries=%u", ret, e.err, dev.has_handshake_stats,
+		   (unsigned long long)dev.handshake_stats.processed,
+		   (unsigned long long)dev.handshake_stats.queue_full,
+		   dev.handshake_stats.ratelimiter_entries);
+
+	/* An older kernel sends none: nothing to show, not zeros. */
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	msg_end(device_msg("wgc0", 51820, 0, true, NLM_F_MULTI));
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/handshake-stats-absent",
+		   ret == 0 && !dev.has_handshake_stats &&
+		   dev.listen_port == 51820,
+		   "ret=%d has=%d", ret, dev.has_handshake_stats);
+
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	nlh = device_msg("wgc0", 51820, 0, true, NLM_F_MULTI);
+	put_handshake_stats(nlh, 0, true);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/handshake-stats-unknown-attribute-ignored",
+		   ret == 0 && stats_are_hs_values(&dev),
+		   "ret=%d err=%d has=%d", ret, e.err,
+		   dev.has_handshake_stats);
+
+	/* A counter the kernel left out counts nothing. */
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	dev.handshake_stats.invalid = 99;
+	nlh = device_msg("wgc0", 1, 0, false, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, WGC_DEVICE_A_HANDSHAKE_STATS);
+	mnl_attr_put_u64(nlh, WGC_HANDSHAKE_STATS_A_PROCESSED, 4);
+	mnl_attr_nest_end(nlh, nest);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/handshake-stats-partial",
+		   ret == 0 && dev.has_handshake_stats &&
+		   dev.handshake_stats.processed == 4 &&
+		   !dev.handshake_stats.invalid &&
+		   !dev.handshake_stats.under_load &&
+		   !dev.handshake_stats.ratelimiter_entries,
+		   "ret=%d has=%d processed=%llu invalid=%llu load=%d", ret,
+		   dev.has_handshake_stats,
+		   (unsigned long long)dev.handshake_stats.processed,
+		   (unsigned long long)dev.handshake_stats.invalid,
+		   dev.handshake_stats.under_load);
+
+	/* Under load is 1; 0 is not. */
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	dev.handshake_stats.under_load = true;
+	nlh = device_msg("wgc0", 1, 0, false, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, WGC_DEVICE_A_HANDSHAKE_STATS);
+	mnl_attr_put_u8(nlh, WGC_HANDSHAKE_STATS_A_UNDER_LOAD, 0);
+	mnl_attr_put_u32(nlh, WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES, 9);
+	mnl_attr_nest_end(nlh, nest);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/handshake-stats-not-under-load",
+		   ret == 0 && dev.has_handshake_stats &&
+		   !dev.handshake_stats.under_load &&
+		   dev.handshake_stats.ratelimiter_entries == 9,
+		   "ret=%d has=%d load=%d entries=%u", ret,
+		   dev.has_handshake_stats, dev.handshake_stats.under_load,
+		   dev.handshake_stats.ratelimiter_entries);
+
+	/* The nest itself must be a nest. */
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	nlh = device_msg("wgc0", 1, 0, false, NLM_F_MULTI);
+	mnl_attr_put_u16(nlh, WGC_DEVICE_A_HANDSHAKE_STATS, 1);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/reject-handshake-stats-not-nested",
+		   ret == -1 && e.err == EPROTO && !dev.has_handshake_stats,
+		   "ret=%d err=%d", ret, e.err);
+}
+
+/* Each attribute of the nest one byte too long: the dump is refused. */
+static void test_handshake_stats_malformed(void)
+{
+	static const char *const names[] = {
+		[WGC_HANDSHAKE_STATS_A_PROCESSED] = "processed",
+		[WGC_HANDSHAKE_STATS_A_INVALID] = "invalid",
+		[WGC_HANDSHAKE_STATS_A_RATELIMITED] = "ratelimited",
+		[WGC_HANDSHAKE_STATS_A_INVALID_MAC1] = "invalid-mac1",
+		[WGC_HANDSHAKE_STATS_A_MISSING_COOKIE] = "missing-cookie",
+		[WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT] =
+			"cookie-replies-sent",
+		[WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED] = "cookies-received",
+		[WGC_HANDSHAKE_STATS_A_QUEUE_FULL] = "queue-full",
+		[WGC_HANDSHAKE_STATS_A_UNDER_LOAD] = "under-load",
+		[WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES] =
+			"ratelimiter-entries",
+	};
+	struct wgc_device_info dev;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct wgc_nl_error e;
+	char name[80];
+	uint16_t type;
+	int ret;
+
+	for (type = 1; type <= WGC_HANDSHAKE_STATS_A_MAX; type++) {
+		reset();
+		memset(&dev, 0, sizeof(dev));
+		nlh = device_msg("wgc0", 1, 0, false, NLM_F_MULTI);
+		put_handshake_stats(nlh, type, false);
+		msg_end(nlh);
+		done_msg(0, NULL);
+		ret = process(&dev, NULL, &e);
+		snprintf(name, sizeof(name),
+			 "netlink/reject-handshake-stats-%s-size",
+			 type < sizeof(names) / sizeof(names[0]) &&
+			 names[type] ? names[type] : "unnamed");
+		unit_check(name, ret == -1 && e.err == EPROTO &&
+			   !dev.has_handshake_stats, "ret=%d err=%d has=%d",
+			   ret, e.err, dev.has_handshake_stats);
+	}
+
+	/* Too short is as bad as too long. */
+	reset();
+	memset(&dev, 0, sizeof(dev));
+	nlh = device_msg("wgc0", 1, 0, false, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, WGC_DEVICE_A_HANDSHAKE_STATS);
+	mnl_attr_put_u32(nlh, WGC_HANDSHAKE_STATS_A_QUEUE_FULL, 1);
+	mnl_attr_nest_end(nlh, nest);
+	msg_end(nlh);
+	done_msg(0, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/reject-handshake-stats-short-counter",
+		   ret == -1 && e.err == EPROTO && !dev.has_handshake_stats,
+		   "ret=%d err=%d", ret, e.err);
+}
+
+/*
+ * The stats come in the first message of a dump only; the messages after
+ * it, each received on its own, must not lose them.
+ */
+static void test_handshake_stats_multipart(void)
+{
+	struct wgc_device_info dev = { 0 };
+	struct nlattr *peers, *p;
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	unsigned int n = 0;
+	int r1, r2, r3;
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, true);
+	put_handshake_stats(nlh, 0, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	put_aips(nlh, 0, 2);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	r1 = process(&dev, &n, &e);
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	put_aips(nlh, 2, 1);
+	mnl_attr_nest_end(nlh, p);
+	p = peer_begin(nlh, key_b);
+	mnl_attr_nest_end(nlh, p);
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	r2 = process(&dev, &n, &e);
+
+	reset();
+	done_msg(0, NULL);
+	r3 = process(&dev, &n, &e);
+
+	unit_check("netlink/handshake-stats-kept-across-messages",
+		   r1 == 1 && r2 == 1 && r3 == 0 && n == 2 &&
+		   dev.peers.count == 2 &&
+		   aips_are(&dev.peers.peers[0], 0, 3) &&
+		   stats_are_hs_values(&dev),
+		   "rets %d %d %d, %u messages, %zu peers, has=%d", r1, r2, r3,
+		   n, dev.peers.count, dev.has_handshake_stats);
+	wgc_device_info_free(&dev);
+}
+
 int main(void)
 {
 	unit_init();
@@ -828,5 +1108,8 @@ int main(void)
 	test_dump_intr_later();
 	test_dump_retry();
 	test_big_dump();
+	test_handshake_stats();
+	test_handshake_stats_malformed();
+	test_handshake_stats_multipart();
 	return unit_exit();
 }

@@ -166,6 +166,8 @@ static void test_parse_field(void)
 		"", "peer", "Public-key", "public-key ", "endpoint",
 		"handshakes", "dump2", "private_key", "allowed_ips", "Dump",
 		"latest-handshake", "preshared-key", "showconf",
+		"handshake_stats", "handshake-stat", "Handshake-stats",
+		"handshakes-stats", "stats",
 	};
 	enum show_field f;
 	size_t i;
@@ -416,6 +418,281 @@ static void test_peer_fields(void)
 	field("show/no-peers-allowed-ips", &bare, "allowed-ips", false, "");
 }
 
+/* ---- Handshake statistics ---- */
+
+/* A flood's aftermath: every counter set, under load. */
+static const struct wgc_handshake_stats flood = {
+	.processed = 25,
+	.invalid = 3,
+	.ratelimited = 975,
+	.invalid_mac1 = 12,
+	.missing_cookie = 2999,
+	.cookie_replies_sent = 3000,
+	.cookies_received = 2,
+	.queue_full = 40,
+	.ratelimiter_entries = 17,
+	.under_load = true,
+};
+
+static struct wgc_device_info with_stats(const struct wgc_device_info *base,
+					 const struct wgc_handshake_stats *hs)
+{
+	struct wgc_device_info dev = *base;
+
+	dev.has_handshake_stats = true;
+	dev.handshake_stats = *hs;
+	return dev;
+}
+
+static void pretty(const char *name, const struct wgc_device_info *dev,
+		   const struct show_style *style, const char *want)
+{
+	FILE *f = out_open();
+
+	show_pretty(f, dev, style, NOW);
+	expect(name, f, want);
+}
+
+#define IFACE_FULL \
+	"interface: wgc0\n" \
+	"  public key: " ALICE_PUB "\n" \
+	"  private key: (hidden)\n" \
+	"  listening port: 51820\n" \
+	"  fwmark: 0xca6c\n"
+
+static void test_stats_pretty(void)
+{
+	static const char *const triggers[] = {
+		"ratelimited", "invalid-mac1", "missing-cookie",
+		"cookie-replies-sent", "cookies-received", "queue-full",
+		"under-load",
+	};
+	struct show_style plain = { .color = false, .hide_keys = true };
+	struct show_style color = { .color = true, .hide_keys = true };
+	struct wgc_handshake_stats hs = { 0 };
+	struct wgc_device_info dev;
+	char name[80], want[SHOW_BUF_SIZE];
+	size_t i;
+
+	dev = with_stats(&full, &flood);
+	pretty("show/stats-pretty-under-load", &dev, &plain, IFACE_FULL
+	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
+	       "  handshake drops: 12 bad mac1, 40 queue full\n"
+	       "  cookies: 3000 replies sent, 2 received, under load\n");
+
+	hs = flood;
+	hs.under_load = false;
+	dev = with_stats(&full, &hs);
+	pretty("show/stats-pretty-not-under-load", &dev, &plain, IFACE_FULL
+	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
+	       "  handshake drops: 12 bad mac1, 40 queue full\n"
+	       "  cookies: 3000 replies sent, 2 received\n");
+
+	dev = with_stats(&full, &flood);
+	pretty("show/stats-pretty-color", &dev, &color,
+	       "\x1b[0m\x1b[32m\x1b[1minterface\x1b[0m: \x1b[32mwgc0\x1b[0m\n"
+	       "  \x1b[1mpublic key\x1b[0m: " ALICE_PUB "\n"
+	       "  \x1b[1mprivate key\x1b[0m: (hidden)\n"
+	       "  \x1b[1mlistening port\x1b[0m: 51820\n"
+	       "  \x1b[1mfwmark\x1b[0m: 0xca6c\n"
+	       "  \x1b[1mhandshakes\x1b[0m: 25 processed, 3 invalid, 975 rate-limited\n"
+	       "  \x1b[1mhandshake drops\x1b[0m: 12 bad mac1, 40 queue full\n"
+	       "  \x1b[1mcookies\x1b[0m: 3000 replies sent, 2 received, under load\n");
+
+	/* No port, no fwmark: straight after the name; zeros all shown. */
+	hs = (struct wgc_handshake_stats){
+		.queue_full = 18446744073709551615ULL,
+	};
+	dev = with_stats(&bare, &hs);
+	pretty("show/stats-pretty-bare-zeros-shown", &dev, &plain,
+	       "interface: wgc1\n"
+	       "  handshakes: 0 processed, 0 invalid, 0 rate-limited\n"
+	       "  handshake drops: 0 bad mac1, 18446744073709551615 queue full\n"
+	       "  cookies: 0 replies sent, 0 received\n");
+
+	/* An untroubled device looks exactly as under wg. */
+	hs = (struct wgc_handshake_stats){ 0 };
+	dev = with_stats(&full, &hs);
+	pretty("show/stats-pretty-all-zero-hidden", &dev, &plain, IFACE_FULL);
+
+	hs = (struct wgc_handshake_stats){
+		.processed = 1000000, .invalid = 999, .ratelimiter_entries = 5,
+	};
+	dev = with_stats(&full, &hs);
+	pretty("show/stats-pretty-only-processed-hidden", &dev, &plain,
+	       IFACE_FULL);
+
+	/* Without stats from the kernel, whatever the struct holds. */
+	dev = full;
+	dev.has_handshake_stats = false;
+	dev.handshake_stats = flood;
+	pretty("show/stats-pretty-absent-hidden", &dev, &plain, IFACE_FULL);
+
+	/* Any one of the defence counters, or the load, is enough. */
+	for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++) {
+		hs = (struct wgc_handshake_stats){ .processed = 7 };
+		switch (i) {
+		case 0: hs.ratelimited = 1; break;
+		case 1: hs.invalid_mac1 = 1; break;
+		case 2: hs.missing_cookie = 1; break;
+		case 3: hs.cookie_replies_sent = 1; break;
+		case 4: hs.cookies_received = 1; break;
+		case 5: hs.queue_full = 1; break;
+		default: hs.under_load = true; break;
+		}
+		dev = with_stats(&bare, &hs);
+		snprintf(name, sizeof(name), "show/stats-pretty-shown-by-%s",
+			 triggers[i]);
+		snprintf(want, sizeof(want),
+			 "interface: wgc1\n"
+			 "  handshakes: 7 processed, 0 invalid, %d rate-limited\n"
+			 "  handshake drops: %d bad mac1, %d queue full\n"
+			 "  cookies: %d replies sent, %d received%s\n",
+			 i == 0, i == 1, i == 5, i == 3, i == 4,
+			 i == 6 ? ", under load" : "");
+		pretty(name, &dev, &plain, want);
+	}
+}
+
+/* The interface block with the stats, then the peers as ever. */
+static void test_stats_pretty_peers(void)
+{
+	struct show_style plain = { .color = false, .hide_keys = true };
+	struct wgc_device_info dev;
+
+	build_peers(&dev);
+	dev.has_handshake_stats = true;
+	dev.handshake_stats = flood;
+	pretty("show/stats-pretty-before-peers", &dev, &plain, IFACE_FULL
+	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
+	       "  handshake drops: 12 bad mac1, 40 queue full\n"
+	       "  cookies: 3000 replies sent, 2 received, under load\n"
+	       "\n"
+	       "peer: " KEY_44 "\n"
+	       "  allowed ips: 0.0.0.0/0\n"
+	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
+	       "  transfer: 5.33 GiB received, 1 B sent\n"
+	       "\n"
+	       "peer: " KEY_22 "\n"
+	       "  endpoint: [2001:db8::1]:443\n"
+	       "  allowed ips: fd00::/64, ::/0\n"
+	       "  latest handshake: Now\n"
+	       "  transfer: 0 B received, 1024.00 KiB sent\n"
+	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
+	       "\n"
+	       "peer: " BOB_PUB "\n"
+	       "  preshared key: (hidden)\n"
+	       "  endpoint: 192.0.2.1:51820\n"
+	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
+	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
+	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
+	       "  persistent keepalive: every 25 seconds\n"
+	       "\n"
+	       "peer: " KEY_33 "\n"
+	       "  allowed ips: (none)\n");
+
+	/* Quiet stats leave the wg-identical output of show/peers-pretty. */
+	dev.handshake_stats = (struct wgc_handshake_stats){ .processed = 4 };
+	pretty("show/stats-pretty-quiet-with-peers", &dev, &plain, IFACE_FULL
+	       "\n"
+	       "peer: " KEY_44 "\n"
+	       "  allowed ips: 0.0.0.0/0\n"
+	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
+	       "  transfer: 5.33 GiB received, 1 B sent\n"
+	       "\n"
+	       "peer: " KEY_22 "\n"
+	       "  endpoint: [2001:db8::1]:443\n"
+	       "  allowed ips: fd00::/64, ::/0\n"
+	       "  latest handshake: Now\n"
+	       "  transfer: 0 B received, 1024.00 KiB sent\n"
+	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
+	       "\n"
+	       "peer: " BOB_PUB "\n"
+	       "  preshared key: (hidden)\n"
+	       "  endpoint: 192.0.2.1:51820\n"
+	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
+	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
+	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
+	       "  persistent keepalive: every 25 seconds\n"
+	       "\n"
+	       "peer: " KEY_33 "\n"
+	       "  allowed ips: (none)\n");
+
+	/* A per-peer field, and dump, know nothing of the stats. */
+	dev.handshake_stats = flood;
+	field("show/stats-dump-unchanged", &dev, "dump", false,
+	      ALICE_PRIV "\t" ALICE_PUB "\t51820\t0xca6c\n"
+	      KEY_33 "\t(none)\t(none)\t(none)\t0\t0\t0\toff\n"
+	      BOB_PUB "\t" KEY_11 "\t192.0.2.1:51820\t10.0.0.0/8,192.168.1.1/32\t1699996275\t1536\t1099511627776\t25\n"
+	      KEY_44 "\t(none)\t(none)\t0.0.0.0/0\t1700000010\t5726623061\t1\toff\n"
+	      KEY_22 "\t(none)\t[2001:db8::1]:443\tfd00::/64,::/0\t1700000000\t0\t1048575\t3661\n");
+	/* The field has no peer lines, however many peers there are. */
+	field("show/field-handshake-stats-with-peers", &dev,
+	      "handshake-stats", false,
+	      "processed\t25\ninvalid\t3\nrate-limited\t975\n"
+	      "invalid-mac1\t12\nmissing-cookie\t2999\n"
+	      "cookie-replies-sent\t3000\ncookies-received\t2\n"
+	      "queue-full\t40\nunder-load\t1\nratelimiter-entries\t17\n");
+	wgc_device_info_free(&dev);
+}
+
+static void test_stats_field(void)
+{
+	struct wgc_handshake_stats hs;
+	struct wgc_device_info dev;
+
+	dev = with_stats(&full, &flood);
+	field("show/field-handshake-stats", &dev, "handshake-stats", false,
+	      "processed\t25\n"
+	      "invalid\t3\n"
+	      "rate-limited\t975\n"
+	      "invalid-mac1\t12\n"
+	      "missing-cookie\t2999\n"
+	      "cookie-replies-sent\t3000\n"
+	      "cookies-received\t2\n"
+	      "queue-full\t40\n"
+	      "under-load\t1\n"
+	      "ratelimiter-entries\t17\n");
+	field("show/all-handshake-stats", &dev, "handshake-stats", true,
+	      "wgc0\tprocessed\t25\n"
+	      "wgc0\tinvalid\t3\n"
+	      "wgc0\trate-limited\t975\n"
+	      "wgc0\tinvalid-mac1\t12\n"
+	      "wgc0\tmissing-cookie\t2999\n"
+	      "wgc0\tcookie-replies-sent\t3000\n"
+	      "wgc0\tcookies-received\t2\n"
+	      "wgc0\tqueue-full\t40\n"
+	      "wgc0\tunder-load\t1\n"
+	      "wgc0\tratelimiter-entries\t17\n");
+
+	/* Present but quiet: every line, zeros and all, largest u64 too. */
+	hs = (struct wgc_handshake_stats){
+		.processed = 18446744073709551615ULL,
+		.ratelimiter_entries = 4294967295U,
+	};
+	dev = with_stats(&bare, &hs);
+	field("show/field-handshake-stats-quiet", &dev, "handshake-stats",
+	      false,
+	      "processed\t18446744073709551615\n"
+	      "invalid\t0\n"
+	      "rate-limited\t0\n"
+	      "invalid-mac1\t0\n"
+	      "missing-cookie\t0\n"
+	      "cookie-replies-sent\t0\n"
+	      "cookies-received\t0\n"
+	      "queue-full\t0\n"
+	      "under-load\t0\n"
+	      "ratelimiter-entries\t4294967295\n");
+
+	/* No stats from the kernel: nothing, with or without the name. */
+	dev = full;
+	dev.handshake_stats = flood;
+	field("show/field-handshake-stats-absent", &dev, "handshake-stats",
+	      false, "");
+	field("show/all-handshake-stats-absent", &dev, "handshake-stats",
+	      true, "");
+}
+
 static void test_duration(void)
 {
 	static const struct {
@@ -577,6 +854,9 @@ int main(void)
 	test_bytes();
 	test_endpoints();
 	test_sort();
+	test_stats_pretty();
+	test_stats_pretty_peers();
+	test_stats_field();
 	free(out_buf);
 	return unit_exit();
 }

@@ -365,6 +365,14 @@ else
 	fail show-interfaces-extra-argument "rc=$rc err=\"$err\""
 fi
 
+run show --help
+if ((rc == 0)) && [[ -z $err ]] &&
+   grep -q '^Usage: wgctl show .* | handshake-stats | dump\]$' <<<"$out"; then
+	pass show-usage-lists-handshake-stats
+else
+	fail show-usage-lists-handshake-stats "rc=$rc out=\"$out\" err=\"$err\""
+fi
+
 run show interfaces
 if ((rc == 0)) && [[ -z $err ]]; then
 	pass show-interfaces

@@ -59,6 +59,24 @@ struct wgc_peer_list {
 	size_t capacity;
 };
 
+/*
+ * What the device's defences against handshake floods did since it was
+ * created (WGC_DEVICE_A_HANDSHAKE_STATS; the uapi header says what each
+ * counter counts). Read back only.
+ */
+struct wgc_handshake_stats {
+	uint64_t processed;
+	uint64_t invalid;
+	uint64_t ratelimited;
+	uint64_t invalid_mac1;
+	uint64_t missing_cookie;
+	uint64_t cookie_replies_sent;
+	uint64_t cookies_received;
+	uint64_t queue_full;
+	uint32_t ratelimiter_entries;
+	bool under_load;
+};
+
 struct wgc_device_info {
 	char name[IFNAMSIZ];
 	uint32_t ifindex;
@@ -68,6 +86,9 @@ struct wgc_device_info {
 	uint8_t private_key[WGC_KEY_LEN];
 	bool has_public_key;
 	bool has_private_key;
+	/* Sent once per dump, in its first message, by kernels that have it. */
+	bool has_handshake_stats;
+	struct wgc_handshake_stats handshake_stats;
 	struct wgc_peer_list peers;	/* in the order the kernel sent them */
 };
 

@@ -2,7 +2,9 @@
 /*
  * The form of "wgctl show" meant for people: an interface block, then one
  * block per peer, most recent handshake first, with times and byte counts
- * spelled out. Byte for byte what wg(8) prints, colours included.
+ * spelled out. Byte for byte what wg(8) prints, colours included, but for
+ * the handshake statistics of a device whose defences against handshake
+ * floods have been at work (wg has none to show).
  *
  * The formatting helpers take the time "now" and a colour switch rather
  * than looking them up, so that tests can pin the output down exactly.
@@ -217,6 +219,45 @@ static void secret(FILE *out, const struct show_style *style,
 	sodium_memzero(b64, sizeof(b64));
 }
 
+/*
+ * Whether the handshake defences have had anything to do: then (and only
+ * then, so that an untroubled device looks just as it does under wg) the
+ * interface block says what they did.
+ */
+static bool handshakes_troubled(const struct wgc_device_info *dev)
+{
+	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+
+	return dev->has_handshake_stats &&
+	       (hs->ratelimited || hs->invalid_mac1 || hs->missing_cookie ||
+		hs->cookie_replies_sent || hs->cookies_received ||
+		hs->queue_full || hs->under_load);
+}
+
+static void pretty_handshake_stats(FILE *out,
+				   const struct wgc_device_info *dev,
+				   const struct show_style *style)
+{
+	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+
+	if (!handshakes_troubled(dev))
+		return;
+	label(out, style, "handshakes");
+	fprintf(out, "%llu processed, %llu invalid, %llu rate-limited\n",
+		(unsigned long long)hs->processed,
+		(unsigned long long)hs->invalid,
+		(unsigned long long)hs->ratelimited);
+	label(out, style, "handshake drops");
+	fprintf(out, "%llu bad mac1, %llu queue full\n",
+		(unsigned long long)hs->invalid_mac1,
+		(unsigned long long)hs->queue_full);
+	label(out, style, "cookies");
+	fprintf(out, "%llu replies sent, %llu received%s\n",
+		(unsigned long long)hs->cookie_replies_sent,
+		(unsigned long long)hs->cookies_received,
+		hs->under_load ? ", under load" : "");
+}
+
 static void pretty_interface(FILE *out, const struct wgc_device_info *dev,
 			     const struct show_style *style)
 {
@@ -244,6 +285,7 @@ static void pretty_interface(FILE *out, const struct wgc_device_info *dev,
 		label(out, style, "fwmark");
 		fprintf(out, "0x%x\n", dev->fwmark);
 	}
+	pretty_handshake_stats(out, dev, style);
 }
 
 static void pretty_allowedips(FILE *out, const struct wgc_peer *peer,

@@ -82,6 +82,7 @@ static const struct attr_spec device_attrs[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FWMARK] = { .type = MNL_TYPE_U32 },
 	[WGC_DEVICE_A_FLAGS] = { .type = MNL_TYPE_U32 },
 	[WGC_DEVICE_A_PEERS] = { .type = MNL_TYPE_NESTED },
+	[WGC_DEVICE_A_HANDSHAKE_STATS] = { .type = MNL_TYPE_NESTED },
 };
 
 static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
@@ -106,6 +107,20 @@ static const struct attr_spec allowedip_attrs[WGC_ALLOWEDIP_A_MAX + 1] = {
 	/* 4 or 16 bytes, as the family says: checked by allowedip_cb(). */
 	[WGC_ALLOWEDIP_A_IPADDR] = { .type = MNL_TYPE_BINARY },
 	[WGC_ALLOWEDIP_A_CIDR_MASK] = { .type = MNL_TYPE_U8 },
+};
+
+static const struct attr_spec
+handshake_stats_attrs[WGC_HANDSHAKE_STATS_A_MAX + 1] = {
+	[WGC_HANDSHAKE_STATS_A_PROCESSED] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_INVALID] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_RATELIMITED] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_INVALID_MAC1] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_MISSING_COOKIE] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_QUEUE_FULL] = { .type = MNL_TYPE_U64 },
+	[WGC_HANDSHAKE_STATS_A_UNDER_LOAD] = { .type = MNL_TYPE_U8 },
+	[WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES] = { .type = MNL_TYPE_U32 },
 };
 
 /* What one nest's attributes go into, and how they must look. */
@@ -288,9 +303,51 @@ static void fill_device(struct wgc_device_info *dev, const struct nlattr **tb)
 	}
 }
 
+static uint64_t u64_or_zero(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u64(attr) : 0;
+}
+
+/*
+ * WGC_DEVICE_A_HANDSHAKE_STATS. A counter the kernel left out counts
+ * nothing; the whole nest replaces whatever an earlier one said.
+ */
+static int read_handshake_stats(const struct nlattr *nest,
+				struct wgc_device_info *dev)
+{
+	const struct nlattr *tb[WGC_HANDSHAKE_STATS_A_MAX + 1] = { 0 };
+	struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct nlattr *a;
+
+	if (parse_table(nest, handshake_stats_attrs, WGC_HANDSHAKE_STATS_A_MAX,
+			tb) < 0)
+		return MNL_CB_ERROR;
+
+	hs->processed = u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_PROCESSED]);
+	hs->invalid = u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_INVALID]);
+	hs->ratelimited = u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_RATELIMITED]);
+	hs->invalid_mac1 = u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_INVALID_MAC1]);
+	hs->missing_cookie =
+		u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_MISSING_COOKIE]);
+	hs->cookie_replies_sent =
+		u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_COOKIE_REPLIES_SENT]);
+	hs->cookies_received =
+		u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_COOKIES_RECEIVED]);
+	hs->queue_full = u64_or_zero(tb[WGC_HANDSHAKE_STATS_A_QUEUE_FULL]);
+	hs->under_load = tb[WGC_HANDSHAKE_STATS_A_UNDER_LOAD] &&
+		mnl_attr_get_u8(tb[WGC_HANDSHAKE_STATS_A_UNDER_LOAD]);
+	if ((a = tb[WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES]))
+		hs->ratelimiter_entries = mnl_attr_get_u32(a);
+	else
+		hs->ratelimiter_entries = 0;
+	dev->has_handshake_stats = true;
+	return MNL_CB_OK;
+}
+
 /*
  * One message of a dump. A device with many peers spans several; each
- * repeats the device's name and index, and later values simply win.
+ * repeats the device's name and index, and later values simply win. The
+ * handshake statistics come once, in the first, and are kept.
  */
 int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
 {
@@ -310,6 +367,10 @@ int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
 		return MNL_CB_ERROR;
 
 	fill_device(p->dev, tb);
+	/* Only in the first message: the later ones leave it be. */
+	if (tb[WGC_DEVICE_A_HANDSHAKE_STATS] &&
+	    read_handshake_stats(tb[WGC_DEVICE_A_HANDSHAKE_STATS], p->dev) < 0)
+		return MNL_CB_ERROR;
 	if (tb[WGC_DEVICE_A_PEERS] &&
 	    mnl_attr_parse_nested(tb[WGC_DEVICE_A_PEERS], peer_cb,
 				  p->dev) < 0)

@@ -3,7 +3,8 @@
  * wgctl show [ all | interfaces | <interface> ] [ <field> ]
  *
  * The output is byte for byte what wg(8) prints for the same state, so
- * that scripts written against wg work unchanged against wgctl. This file
+ * that scripts written against wg work unchanged against wgctl; only the
+ * "handshake-stats" field, which wg does not have, is wgctl's own. This file
  * has the script-friendly forms (one field, or "dump"), which list peers in
  * the order the kernel sent them; pretty.c has the form for people.
  */
@@ -35,13 +36,14 @@ static const struct {
 	{ "latest-handshakes", SHOW_LATEST_HANDSHAKES },
 	{ "persistent-keepalive", SHOW_PERSISTENT_KEEPALIVE },
 	{ "transfer", SHOW_TRANSFER },
+	{ "handshake-stats", SHOW_HANDSHAKE_STATS },
 	{ "dump", SHOW_DUMP },
 };
 
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | dump]\n",
+		"Usage: %s show { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | dump]\n",
 		PROG_NAME);
 }
 
@@ -244,6 +246,42 @@ static void show_device_line(FILE *out, const struct wgc_device_info *dev,
 }
 
 /*
+ * "handshake-stats": a line per counter, its name, a tab and its value
+ * (wg has no such field, so the format is wgctl's own). Nothing if the
+ * kernel sent no statistics.
+ */
+static void show_handshake_stats(FILE *out, const struct wgc_device_info *dev,
+				 bool with_name)
+{
+	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} lines[] = {
+		{ "processed", hs->processed },
+		{ "invalid", hs->invalid },
+		{ "rate-limited", hs->ratelimited },
+		{ "invalid-mac1", hs->invalid_mac1 },
+		{ "missing-cookie", hs->missing_cookie },
+		{ "cookie-replies-sent", hs->cookie_replies_sent },
+		{ "cookies-received", hs->cookies_received },
+		{ "queue-full", hs->queue_full },
+		{ "under-load", hs->under_load },
+		{ "ratelimiter-entries", hs->ratelimiter_entries },
+	};
+	size_t i;
+
+	if (!dev->has_handshake_stats)
+		return;
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		if (with_name)
+			fprintf(out, "%s\t", dev->name);
+		fprintf(out, "%s\t%llu\n", lines[i].name,
+			(unsigned long long)lines[i].value);
+	}
+}
+
+/*
  * The script-friendly forms: tab-separated, one line per interface or
  * per peer; with_name prefixes every line as "show all" does.
  */
@@ -258,6 +296,9 @@ void show_field(FILE *out, const struct wgc_device_info *dev,
 	case SHOW_LISTEN_PORT:
 	case SHOW_FWMARK:
 		show_device_line(out, dev, field, with_name);
+		return;
+	case SHOW_HANDSHAKE_STATS:
+		show_handshake_stats(out, dev, with_name);
 		return;
 	case SHOW_DUMP:
 		show_device_line(out, dev, field, with_name);
