@@ -478,7 +478,7 @@ static void test_stats_pretty(void)
 	pretty("show/stats-pretty-under-load", &dev, &plain, IFACE_FULL
 	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
 	       "  handshake drops: 12 bad mac1, 40 queue full\n"
-	       "  cookies: 3000 replies sent, 2 received, under load\n");
+	       "  cookies: 2999 missing, 3000 replies sent, 2 received, under load\n");
 
 	hs = flood;
 	hs.under_load = false;
@@ -486,7 +486,7 @@ static void test_stats_pretty(void)
 	pretty("show/stats-pretty-not-under-load", &dev, &plain, IFACE_FULL
 	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
 	       "  handshake drops: 12 bad mac1, 40 queue full\n"
-	       "  cookies: 3000 replies sent, 2 received\n");
+	       "  cookies: 2999 missing, 3000 replies sent, 2 received\n");
 
 	dev = with_stats(&full, &flood);
 	pretty("show/stats-pretty-color", &dev, &color,
@@ -497,7 +497,7 @@ static void test_stats_pretty(void)
 	       "  \x1b[1mfwmark\x1b[0m: 0xca6c\n"
 	       "  \x1b[1mhandshakes\x1b[0m: 25 processed, 3 invalid, 975 rate-limited\n"
 	       "  \x1b[1mhandshake drops\x1b[0m: 12 bad mac1, 40 queue full\n"
-	       "  \x1b[1mcookies\x1b[0m: 3000 replies sent, 2 received, under load\n");
+	       "  \x1b[1mcookies\x1b[0m: 2999 missing, 3000 replies sent, 2 received, under load\n");
 
 	/* No port, no fwmark: straight after the name; zeros all shown. */
 	hs = (struct wgc_handshake_stats){
@@ -508,7 +508,7 @@ static void test_stats_pretty(void)
 	       "interface: wgc1\n"
 	       "  handshakes: 0 processed, 0 invalid, 0 rate-limited\n"
 	       "  handshake drops: 0 bad mac1, 18446744073709551615 queue full\n"
-	       "  cookies: 0 replies sent, 0 received\n");
+	       "  cookies: 0 missing, 0 replies sent, 0 received\n");
 
 	/* An untroubled device looks exactly as under wg. */
 	hs = (struct wgc_handshake_stats){ 0 };
@@ -547,8 +547,8 @@ static void test_stats_pretty(void)
 			 "interface: wgc1\n"
 			 "  handshakes: 7 processed, 0 invalid, %d rate-limited\n"
 			 "  handshake drops: %d bad mac1, %d queue full\n"
-			 "  cookies: %d replies sent, %d received%s\n",
-			 i == 0, i == 1, i == 5, i == 3, i == 4,
+			 "  cookies: %d missing, %d replies sent, %d received%s\n",
+			 i == 0, i == 1, i == 5, i == 2, i == 3, i == 4,
 			 i == 6 ? ", under load" : "");
 		pretty(name, &dev, &plain, want);
 	}
@@ -566,7 +566,7 @@ static void test_stats_pretty_peers(void)
 	pretty("show/stats-pretty-before-peers", &dev, &plain, IFACE_FULL
 	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
 	       "  handshake drops: 12 bad mac1, 40 queue full\n"
-	       "  cookies: 3000 replies sent, 2 received, under load\n"
+	       "  cookies: 2999 missing, 3000 replies sent, 2 received, under load\n"
 	       "\n"
 	       "peer: " KEY_44 "\n"
 	       "  allowed ips: 0.0.0.0/0\n"

@@ -252,7 +252,8 @@ static void pretty_handshake_stats(FILE *out,
 		(unsigned long long)hs->invalid_mac1,
 		(unsigned long long)hs->queue_full);
 	label(out, style, "cookies");
-	fprintf(out, "%llu replies sent, %llu received%s\n",
+	fprintf(out, "%llu missing, %llu replies sent, %llu received%s\n",
+		(unsigned long long)hs->missing_cookie,
 		(unsigned long long)hs->cookie_replies_sent,
 		(unsigned long long)hs->cookies_received,
 		hs->under_load ? ", under load" : "");

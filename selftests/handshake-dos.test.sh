@@ -1,0 +1,294 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Handshake floods. A responder (n2) is flooded with handshake initiations
+# that carry a valid MAC1 and random contents (selftests/tools/wgc-flood),
+# from an attacker namespace (na) that spoofs up to 1,000 source addresses:
+#
+#   n1 (legit peer) v1 192.0.2.1 ---- v2 192.0.2.2   n2 (responder)
+#   na (attacker)   va 198.51.100.1 -- vb 198.51.100.2  n2
+#                   spoofed sources 198.18.0.0/16, routed back to na
+#
+# - per-source-limit: 1,000 initiations in a second from one address get
+#   the burst plus 20 per second processed, every one of them is accounted
+#   for, and a second address is not held back by the first one's bucket.
+# - flood-legit-peer: under a 15 s flood (at least 20,000 initiations) from
+#   1,000 spoofed
+#   sources, n2 answers with cookie replies, n1 still completes its
+#   handshake within 10 s and traffic flows; the ratelimiter tracks at most
+#   the 1,000 sources and forgets them once the flood stops; wgc logs only
+#   a bounded number of lines.
+# - replayed-initiation-ignored: an initiation captured on the wire and sent
+#   again is processed but refused (its timestamp is not newer), and gets no
+#   response.
+# - cookie-interop-*: wgc against wireguard.ko, each in turn the flooded
+#   responder: the initiator gets a cookie reply, sends its next initiation
+#   with a MAC2 made from it, and the handshake completes.
+# - unload-after-flood: devices deleted and the module removed while a flood
+#   is still arriving; the harness fails the run on any leak or warning.
+# The counters are wgc's (`wgctl show wg0 handshake-stats`); with
+# WGC_TEST_IMPL=wireguard only what wireguard.ko shows is checked.
+# timeout: 420
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tunnel-lib.sh"
+
+command -v wgc-flood >/dev/null ||
+	fail "wgc-flood is missing from selftests/bin (make -C selftests/tools)"
+
+NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/16
+# Fast enough that the handshake queue fills up past the under-load mark
+# under emulation, slow enough that cookie replies keep it from overflowing.
+FLOOD_RATE=${WGC_TEST_FLOOD_RATE:-15000}
+
+# hs_stat NS NAME: one counter of `wgctl show wg0 handshake-stats` in NS
+hs_stat() {
+	local v
+	v=$(ip netns exec "$1" wgctl show wg0 handshake-stats |
+		awk -F '\t' -v n="$2" '$1 == n { print $2 }')
+	[[ $v =~ ^[0-9]+$ ]] ||
+		FAIL_DEPTH=2 fail "no handshake-stats counter '$2' for wg0 in $1 (got '$v')"
+	printf '%s\n' "$v"
+}
+
+hs_stats_log() {
+	log "$1 handshake-stats: $(ip netns exec "$1" wgctl show wg0 handshake-stats | tr '\t\n' '= ')"
+}
+
+# The two-node pair, plus the attacker and the route back to its sources.
+dos_setup() {
+	pair_setup "$@"
+	netns_add na
+	veth_pair na va n2 vb
+	ip -n na addr add "$NA_OUT4/24" dev va
+	ip -n n2 addr add "$N2_ATT4/24" dev vb
+	ip -n n2 route add "$SPOOFED" via "$NA_OUT4"
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
+}
+
+dos_teardown() { netns_del_quiet n1 n2 na; }
+
+# flood ARGS...: wgc-flood from na at n2, in the foreground; prints its
+# report. FLOOD_SENT is set to the number of packets it sent.
+flood() {
+	local out
+	out=$(nsexec na wgc-flood --target "$N2_ATT4" --port "$N2_PORT" \
+		--public-key "$(pubkey_of n2)" "$@") ||
+		FAIL_DEPTH=2 fail "wgc-flood $* failed: $out"
+	log "wgc-flood $*: ${out//$'\n'/; }"
+	FLOOD_SENT=$(sed -n 's/^sent \([0-9]*\) packets.*/\1/p' <<<"$out")
+	FLOOD_SECONDS=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")
+	[[ $FLOOD_SENT =~ ^[0-9]+$ ]] || FAIL_DEPTH=2 fail "cannot read wgc-flood's report: $out"
+}
+
+# flood_bg FILE ARGS...: the same in the background, its report in FILE;
+# sets FLOOD_PID.
+flood_bg() {
+	local file=$1
+	shift
+	nsexec na wgc-flood --target "$N2_ATT4" --port "$N2_PORT" \
+		--public-key "$(pubkey_of n2)" "$@" >"$file" 2>&1 &
+	FLOOD_PID=$!
+	defer kill_quiet "$FLOOD_PID"
+}
+
+# wait_under_load: until n2 (wgc) says it is under load; on a timeout, what
+# n2 saw instead.
+wait_under_load() {
+	local deadline=$((SECONDS + 20))
+	until [[ $(hs_stat n2 under-load) == 1 ]]; do
+		if ((SECONDS > deadline)); then
+			hs_stats_log n2
+			log "n2 rx_dropped $(counter n2 wg0 rx_dropped); $(ip netns exec n2 grep Udp: /proc/net/snmp | tr '\n' ' ')"
+			FAIL_DEPTH=2 fail "n2 was not under load after 20 s of flood"
+		fi
+		sleep 0.2
+	done
+}
+
+# Sum of the counters every handshake message ends up in.
+accounted() {
+	echo $(($(hs_stat n2 processed) + $(hs_stat n2 rate-limited) +
+		$(hs_stat n2 missing-cookie) + $(hs_stat n2 queue-full) +
+		$(hs_stat n2 invalid-mac1)))
+}
+
+per_source_limit() {
+	local p0 p1 r0 r1 a0 a1 i0 i1 limit
+	defer dos_teardown
+	dos_setup
+	ip -n na addr add 198.51.100.3/24 dev va
+	p0=$(hs_stat n2 processed) r0=$(hs_stat n2 rate-limited)
+	a0=$(accounted) i0=$(hs_stat n2 invalid)
+
+	flood --from "$NA_OUT4" --count 1000 --rate 1000 --seconds 5
+	assert_eq "$FLOOD_SENT" 1000 "initiations sent"
+	wait_for -t 10 test "$(accounted)" -ge $((a0 + 1000))
+	p1=$(hs_stat n2 processed) r1=$(hs_stat n2 rate-limited)
+	a1=$(accounted) i1=$(hs_stat n2 invalid)
+	hs_stats_log n2
+	assert_eq $((a1 - a0)) 1000 "initiations accounted for in n2's handshake-stats"
+	# 5 from the full bucket, then one per 50 ms the flood lasted.
+	limit=$(awk -v s="$FLOOD_SECONDS" 'BEGIN { printf "%d", 5 + 20 * s + 1 }')
+	log "processed $((p1 - p0)) of 1000 in ${FLOOD_SECONDS}s (at most $limit allowed), rate-limited $((r1 - r0))"
+	(((p1 - p0) <= limit)) || fail "n2 processed $((p1 - p0)) initiations from one source in ${FLOOD_SECONDS}s; at most $limit allowed"
+	(((r1 - r0) >= 1000 - limit)) || fail "n2 rate-limited only $((r1 - r0)) of 1000 initiations from one source"
+	# Random contents: every processed one fails to decrypt.
+	assert_eq $((i1 - i0)) $((p1 - p0)) "processed initiations counted invalid"
+
+	# A second source, right after: its whole burst goes through.
+	p0=$p1 r0=$r1 a0=$a1
+	flood --from 198.51.100.3 --count 5 --seconds 5
+	wait_for -t 10 test "$(accounted)" -ge $((a0 + 5))
+	assert_eq $(($(hs_stat n2 processed) - p0)) 5 "initiations processed from a second source"
+	assert_eq $(($(hs_stat n2 rate-limited) - r0)) 0 "initiations rate-limited from a second source"
+}
+
+flood_legit_peer() {
+	local report=$TMPDIR/flood.report start took entries max_entries=0 log0 lines
+	defer dos_teardown
+	dos_setup
+	log0=$(dmesg | grep -c 'wgc' || true)
+
+	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
+		--count $((FLOOD_RATE * 15)) --rate "$FLOOD_RATE" --seconds 15
+	if [[ $TUN_IMPL == wgc ]]; then
+		wait_under_load
+		hs_stats_log n2
+	else
+		sleep 3
+	fi
+
+	start=$SECONDS
+	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
+	wait_handshake -t 10 n1 n2
+	took=$((SECONDS - start))
+	log "n1's handshake with the flooded n2 took ${took}s"
+	ping_ok -w 10 n1 "$N2_IN4"
+	if [[ $TUN_IMPL == wgc ]]; then
+		kill -0 "$FLOOD_PID" 2>/dev/null ||
+			fail "the flood ended before the handshake was checked: $(<"$report")"
+		log "n1 received $(hs_stat n1 cookies-received) cookie replies"
+	fi
+
+	while kill -0 "$FLOOD_PID" 2>/dev/null; do
+		if [[ $TUN_IMPL == wgc ]]; then
+			entries=$(hs_stat n2 ratelimiter-entries)
+			((entries > max_entries)) && max_entries=$entries
+		fi
+		sleep 0.5
+	done
+	wait "$FLOOD_PID" || fail "wgc-flood failed: $(<"$report")"
+	log "wgc-flood: $(tr '\n' ' ' <"$report")"
+	FLOOD_SENT=$(sed -n 's/^sent \([0-9]*\) packets.*/\1/p' "$report")
+	((FLOOD_SENT >= 20000)) || fail "the flood sent only $FLOOD_SENT initiations"
+	ping_ok n1 "$N2_IN4"
+	[[ $TUN_IMPL == wgc ]] || return 0
+
+	hs_stats_log n2
+	((max_entries <= 1001)) ||
+		fail "the ratelimiter tracked $max_entries sources; the flood had 1000 and n1 is one more"
+	(($(hs_stat n2 cookie-replies-sent) >= 1000)) ||
+		fail "n2 sent only $(hs_stat n2 cookie-replies-sent) cookie replies under the flood"
+	(($(hs_stat n2 processed) < FLOOD_SENT / 2)) ||
+		fail "n2 did the handshake work for $(hs_stat n2 processed) of $FLOOD_SENT flooding initiations"
+	# Idle sources are forgotten within about a second.
+	wait_for -t 5 test "$(hs_stat n2 ratelimiter-entries)" = 0
+	lines=$(($(dmesg | grep -c 'wgc' || true) - log0))
+	log "wgc kernel log lines during the flood: $lines (max ratelimiter entries seen: $max_entries)"
+	((lines <= 100)) || fail "wgc logged $lines lines during the flood: not rate-limited"
+}
+
+# Initiation type 1, from n1 to n2.
+INIT_FROM_N1="udp and src host $N1_OUT4 and udp[8] = 1"
+
+replayed_initiation_ignored() {
+	local p0 i0 out
+	defer dos_teardown
+	dos_setup
+	capture_start init n2 v2 "$INIT_FROM_N1"
+	ping_ok -c 1 n1 "$N2_IN4"
+	wait_handshake n1 n2
+	capture_stop init
+	assert_eq "$(capture_count init)" 1 "initiations captured"
+	ping_ok n1 "$N2_IN4"
+
+	p0=$(hs_stat n2 processed) i0=$(hs_stat n2 invalid)
+	capture_start resp n2 v2 "udp and src host $N2_OUT4 and udp[8] = 2"
+	out=$(n1 pcap-replay -u 1 "$TMPDIR/init.pcap")
+	log "$out"
+	wait_for -t 5 test "$(hs_stat n2 processed)" -gt "$p0"
+	sleep 1
+	capture_stop resp
+	assert_eq $(($(hs_stat n2 invalid) - i0)) 1 "replayed initiation refused"
+	assert_eq "$(capture_count resp)" 0 "responses to the replayed initiation"
+	ping_ok n1 "$N2_IN4"
+}
+
+# cookie_interop RESPONDER_IMPL INITIATOR_IMPL: the responder n2 is flooded
+# until it is under load; the initiator n1 must get a cookie reply, then
+# send an initiation with a non-zero MAC2, and complete the handshake.
+cookie_interop() {
+	local report=$TMPDIR/flood.report try
+	defer dos_teardown
+	dos_setup "$2" "$1"
+	# Cookie replies to n1 (type 3), and initiations from n1 whose MAC2
+	# (the last 16 bytes of the 148) is not all zeros.
+	capture_start cookie n1 v1 "udp and src host $N2_OUT4 and udp[8] = 3"
+	capture_start mac2 n2 v2 "$INIT_FROM_N1 and (udp[140:4] != 0 or udp[144:4] != 0 or udp[148:4] != 0 or udp[152:4] != 0)"
+	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
+		--count $((FLOOD_RATE * 60)) --rate "$FLOOD_RATE" --seconds 60
+	if [[ $1 == wgc ]]; then
+		wait_under_load
+	else
+		sleep 3
+	fi
+	# An initiation that arrives in a lull of the flood is answered
+	# without a cookie: try again with a fresh peer until one is not.
+	for try in 1 2 3; do
+		ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
+		wait_handshake -t 20 n1 n2
+		capture_has cookie 1 && break
+		log "try $try: the handshake completed without a cookie reply"
+		wgx n1 set wg0 peer "$(pubkey_of n2)" remove
+		peer_set n1 n2 allowed-ips "$N2_IN4/32,$N2_IN6/128" endpoint "$N2_OUT4:$N2_PORT"
+	done
+	ping_ok -w 10 n1 "$N2_IN4"
+	kill_quiet "$FLOOD_PID"
+	capture_stop cookie
+	capture_stop mac2
+	log "cookie replies to n1: $(capture_count cookie); initiations from n1 with a MAC2: $(capture_count mac2)"
+	capture_has cookie 1 || fail "n2 ($1) never answered n1 ($2) with a cookie reply"
+	capture_has mac2 1 || fail "n1 ($2) never sent an initiation with a MAC2 from its cookie"
+	if [[ $2 == wgc ]]; then
+		(($(hs_stat n1 cookies-received) >= 1)) || fail "n1 counts no cookie received"
+	fi
+	if [[ $1 == wgc ]]; then
+		hs_stats_log n2
+	fi
+}
+
+unload_after_flood() {
+	local report=$TMPDIR/flood.report
+	dos_setup
+	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
+		--count $((FLOOD_RATE * 30)) --rate "$FLOOD_RATE" --seconds 30
+	sleep 3
+	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
+	sleep 1
+	ip -n n2 link del wg0
+	ip -n n1 link del wg0
+	unload_wgc
+	kill_quiet "$FLOOD_PID"
+	dos_teardown
+	load_wgc
+}
+
+subtest per-source-limit per_source_limit
+subtest flood-legit-peer flood_legit_peer
+subtest replayed-initiation-ignored replayed_initiation_ignored
+if [[ $TUN_IMPL == wgc ]]; then
+	subtest cookie-interop-wgc-flooded cookie_interop wgc wireguard
+	subtest cookie-interop-wireguard-flooded cookie_interop wireguard wgc
+	subtest unload-after-flood unload_after_flood
+else
+	log "per-source-limit, replayed-initiation-ignored: their wgc counters are skipped on wireguard.ko"
+fi
