@@ -40,6 +40,7 @@ demo: deps
 # the module as `make` builds it (no debug options), on Debian's kernel
 bench: deps
 	$(MAKE) all
+	$(MAKE) -C selftests/tools
 	WGC_SKIP_DEPS=1 qemu/run.sh --mode bench
 
 clean:

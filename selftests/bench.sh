@@ -11,17 +11,66 @@
 # path carries packets of the same size to the applications.
 #
 # Per path and round: iperf3 TCP with 1 stream and with 4 streams, then a
-# ping run (WGC_BENCH_PINGS pings, 10 ms apart). Rounds go through the paths
-# in turn, so that a slow moment of the machine hits them all alike; the
-# table shows the median throughput of the rounds and the average and 99th
-# percentile of all the pings. A path that cannot be set up or carry
-# traffic gets a row saying so, and the others are still measured.
+# ping run (WGC_BENCH_PINGS pings, 10 ms apart), then (tunnels only) TCP
+# with 1 stream under a handshake flood. Rounds go through the paths in
+# turn, so that a slow moment of the machine hits them all alike; the table
+# shows the median throughput of the rounds and the average and 99th
+# percentile of all the pings. After the rounds, with the second CPU taken
+# offline, the handshakes per second each tunnel's responder completes, in
+# as many rounds. A path that cannot be set up or carry traffic gets a row
+# saying so, and the others are still measured.
+#
+# The two handshake figures, for the tunnels (selftests/tools/wgc-flood, from
+# an attacker namespace PATH-x joined to the server PATH-b by a second veth,
+# with spoofed sources in 198.18.0.0/16 that PATH-b routes back to it):
+#
+# - "handshakes/s, 1 CPU": PATH-b's wg0 gets WGC_BENCH_PEERS more peers, and
+#   wgc-flood --valid-from sends it real initiations from them (Noise_IKpsk2,
+#   the peers in turn, each from its own spoofed address, the replies taken
+#   in on PATH-x through a "local" route for the prefix); the figure is the
+#   handshake responses per second that came back while it sent, for
+#   WGC_BENCH_SECONDS. With CPU1 offline, the VM has one CPU, and the
+#   generator, the responder and the rest of the kernel share it: the
+#   generator's own CPU time (logged) is the same work for both tunnels and
+#   small next to the responder's four X25519 operations per handshake. If
+#   CPU1 cannot be taken offline, the table says the figure is for all CPUs.
+#   The flood is closed-loop, not open: at most 128 initiations unanswered
+#   at a time. A responder that has 512 or more handshake messages queued
+#   is "under load" (both wireguard.ko and wgc) and then answers initiations
+#   without a MAC2 with a cookie reply instead of a response; an open flood
+#   above its capacity would measure that (and, in the generator, cookie
+#   handling with XChaCha20-Poly1305, which OpenSSL lacks). A standing
+#   queue of about 128 keeps the responder busy all the time and below
+#   that threshold, so the figure is its full-handshake capacity, the same
+#   on every run and without a rate to guess. Every response is matched to
+#   its initiation by index; a cookie reply or an unanswered initiation is
+#   logged. Each peer sends at most 10 initiations a second (a responder
+#   takes at most 50 per peer), each source address as many (the per-source
+#   ratelimiter allows 20), so 1,000 peers cap the generator at 10,000/s:
+#   a figure near that is the generator's limit, and is logged as such.
+# - "TCP 1 flood" and "kept": iperf3 TCP with 1 stream (WGC_BENCH_SECONDS)
+#   while wgc-flood sends initiations with random contents and a valid MAC1
+#   (which cannot complete) from 1,000 spoofed sources at
+#   WGC_BENCH_FLOOD_RATE per second, started 2 s before; on both CPUs. "kept"
+#   is that throughput as a fraction of the same path's TCP 1 stream
+#   without the flood (the median of the same rounds). The generator runs in
+#   the same VM, so part of what is lost is its own CPU time; the flood is
+#   the same for both tunnels.
 #
 # Environment (qemu/run.sh passes WGC_BENCH_* on from the host):
-#   WGC_BENCH_ROUNDS   rounds (default 3)
-#   WGC_BENCH_SECONDS  seconds per iperf3 run (default 5)
-#   WGC_BENCH_PINGS    pings per round (default 100)
-#   WGC_BENCH_PATHS    the paths to measure (default veth,wireguard,wgc)
+#   WGC_BENCH_ROUNDS      rounds (default 3)
+#   WGC_BENCH_SECONDS     seconds per iperf3 run and per handshake run
+#                         (default 5)
+#   WGC_BENCH_PINGS       pings per round (default 100)
+#   WGC_BENCH_PATHS       the paths to measure (default veth,wireguard,wgc)
+#   WGC_BENCH_TESTS       what to measure (default tcp,ping,flood,handshake):
+#                         tcp (1 and 4 streams), ping, flood (TCP 1 stream
+#                         under a flood; without tcp it also measures TCP 1
+#                         stream without), handshake (handshakes/s, 1 CPU).
+#                         E.g. WGC_BENCH_TESTS=handshake,flood
+#                         WGC_BENCH_PATHS=wireguard,wgc: only the new figures
+#   WGC_BENCH_PEERS       peers for the handshake figure (default 1000)
+#   WGC_BENCH_FLOOD_RATE  initiations per second of the flood (default 4000)
 # Exit status: 0 if every path was measured, 1 otherwise.
 set -uo pipefail
 export LC_ALL=C
@@ -31,13 +80,23 @@ SECS=${WGC_BENCH_SECONDS:-5}
 PINGS=${WGC_BENCH_PINGS:-100}
 PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc}
 PATHS=${PATHS//,/ }
+TESTS=" ${WGC_BENCH_TESTS:-tcp,ping,flood,handshake} "
+TESTS=${TESTS//,/ }
+HS_PEERS=${WGC_BENCH_PEERS:-1000}
+FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-4000}
+FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
+# PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
+X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/16 HS_PORT=40000
 WGC_IMPL=${WGC_TEST_IMPL:-wgc}
 MTU=1420
 TMP=$(mktemp -d)
 
 log() { printf '# %s\n' "$*"; }
+want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
 
 declare -A FAILED=() # path -> why it has no figures
+declare -A TOOL=()   # path -> wg or wgctl
+declare -A HS_FAILED=() # path -> why it has no handshake figure
 declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc)
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
@@ -82,6 +141,7 @@ setup() {
 		esac
 		;;
 	esac
+	TOOL[$path]=$tool
 	if [[ $kind == wgc ]]; then
 		step "$path" modprobe wgc || return 1
 		# a debug build (WGC_DEBUG=y) carries its self-tests
@@ -106,6 +166,24 @@ setup() {
 	ip -n "$b" addr add 10.0.0.2/24 dev wg0
 	ip -n "$a" link set wg0 up
 	ip -n "$b" link set wg0 up
+	if want flood || want handshake; then
+		setup_attacker "$path" || return 1
+	fi
+}
+
+# setup_attacker PATH: namespace PATH-x joined to PATH-b, which routes the
+# spoofed sources back to it
+setup_attacker() {
+	local path=$1 x=$1-x b=$1-b
+	[[ -x $FLOOD ]] || { FAILED[$path]="$FLOOD is missing (make -C selftests/tools)"; return 1; }
+	step "$path" ip netns add "$x" || return 1
+	ip -n "$x" link set lo up
+	step "$path" ip link add vx netns "$x" type veth peer name vx netns "$b" || return 1
+	ip -n "$x" addr add "$X_ADDR/24" dev vx
+	ip -n "$b" addr add "$B_XADDR/24" dev vx
+	ip -n "$x" link set vx up
+	ip -n "$b" link set vx up
+	step "$path" ip -n "$b" route add "$SPOOFED" via "$X_ADDR"
 }
 
 # start_server PATH: an iperf3 server in PATH-b, and a first ping through
@@ -128,7 +206,8 @@ tcp() {
 	timeout -k 5 $((SECS + 30)) ip netns exec "$path-a" iperf3 -c 10.0.0.2 -t "$SECS" -P "$p" \
 		--connect-timeout 3000 -J >"$json" 2>/dev/null || rc=$?
 	if ((rc)); then
-		log "${LABEL[$path]}: iperf3 -P $p failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)"
+		# on stderr: stdout is the figure
+		log "${LABEL[$path]}: iperf3 -P $p failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)" >&2
 		return 0
 	fi
 	jq -r '.end.sum_received.bits_per_second / 1e6' "$json"
@@ -141,6 +220,76 @@ pings() {
 	sed -nE 's/.* time=([0-9.]+) ms$/\1/p' <<<"$out" >>"$TMP/$path.rtt"
 	grep -q ' 0% packet loss' <<<"$out" ||
 		log "${LABEL[$path]}: ping: $(grep transmitted <<<"$out")"
+}
+
+# flood_tcp PATH: TCP 1 stream while PATH-b is flooded from PATH-x with
+# random initiations; appends the Mbit/s to TF[PATH]
+flood_tcp() {
+	local path=$1 report=$TMP/flood.report pid mbit rate tx0
+	tx0=$(tx_packets "$path")
+	ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
+		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources 1000 \
+		--count 10000000 --rate "$FLOOD_RATE" --seconds $((SECS + 3)) >"$report" 2>&1 &
+	pid=$!
+	sleep 2
+	mbit=$(tcp "$path" 1)
+	wait "$pid" || log "${LABEL[$path]}: wgc-flood failed: $(tr '\n' ' ' <"$report")"
+	TF[$path]+="$mbit "
+	rate=$(awk '/^sent/ && $8 > 0 { printf "%.0f", $2 / $8 }' "$report")
+	FR[$path]+="$rate "
+	[[ -n $mbit ]] && mbit=$(printf '%.0f' "$mbit")
+	log "${LABEL[$path]}: TCP 1 stream ${mbit:-failed} Mbit/s under a flood of ${rate:-?} initiations/s" \
+		"($(head -n1 "$report"); the responder sent $(($(tx_packets "$path") - tx0)) packets back)"
+}
+
+# tx_packets PATH: packets PATH-b sent towards PATH-x: the replies to the
+# floods, counted on the responder's side (UDP's OutDatagrams in
+# /proc/net/snmp would not do: neither tunnel's sends count there)
+tx_packets() {
+	ip netns exec "$1-b" cat /sys/class/net/vx/statistics/tx_packets
+}
+
+# hs_setup PATH: PATH-b's wg0 gets the peers of $TMP/hs.keys, and PATH-x
+# takes the spoofed sources as local addresses, to receive the replies
+hs_setup() {
+	local path=$1 key err args=()
+	while read -r _ key; do args+=(peer "$key"); done <"$TMP/hs.keys"
+	if ! err=$(ip netns exec "$path-b" "${TOOL[$path]}" set wg0 "${args[@]}" 2>&1) ||
+		! err=$(ip -n "$path-x" route add local "$SPOOFED" dev lo 2>&1); then
+		HS_FAILED[$path]="setting up the handshake runs failed: ${err//$'\n'/ }"
+		HS_FAILED[$path]=${HS_FAILED[$path]:0:200}
+		return 1
+	fi
+}
+
+# hs_run PATH: a closed-loop run of valid initiations at PATH-b (see the
+# top); appends the responses per second to HS[PATH]
+hs_run() {
+	local path=$1 out rate tx0 cookies lost
+	tx0=$(tx_packets "$path")
+	if ! out=$(ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
+		--public-key "$(<"$TMP/$path-b.pub")" --valid-from "$TMP/hs.keys" \
+		--sources "$SPOOFED" --num-sources "$HS_PEERS" --source-port "$HS_PORT" \
+		--count 10000000 --seconds "$SECS" 2>&1); then
+		log "${LABEL[$path]}: wgc-flood --valid-from failed: ${out//$'\n'/ }"
+		return 0
+	fi
+	log "${LABEL[$path]}: ${out//$'\n'/; }; the responder sent $(($(tx_packets "$path") - tx0)) packets back"
+	rate=$(sed -nE 's/^answered [0-9]+ in [0-9.]+ s: ([0-9.]+) per second.*/\1/p' <<<"$out")
+	read -r _ cookies _ _ _ < <(grep '^received' <<<"$out")
+	lost=$(sed -nE 's/.*; ([0-9]+) unanswered;.*/\1/p' <<<"$out")
+	((${cookies:-0} == 0)) || log "${LABEL[$path]}: $cookies cookie replies: the responder was under load"
+	((${lost:-0} == 0)) || log "${LABEL[$path]}: $lost initiations never answered"
+	awk -v r="${rate:-0}" 'BEGIN { exit !(r > 0) }' || return 0
+	HS[$path]+="$rate "
+	awk -v r="$rate" -v cap=$((HS_PEERS * 10)) 'BEGIN { exit !(r > 0.9 * cap) }' &&
+		log "${LABEL[$path]}: $rate/s is near the generator's limit of $((HS_PEERS * 10))/s: raise WGC_BENCH_PEERS"
+	return 0
+}
+
+cpu1_online() { # 0|1: takes CPU1 offline or back; fails if it cannot
+	[[ -w /sys/devices/system/cpu/cpu1/online ]] &&
+		echo "$1" 2>/dev/null >/sys/devices/system/cpu/cpu1/online
 }
 
 median() { # numbers on stdin -> median, or nothing
@@ -163,15 +312,20 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 	echo "=== wgc.ko sha256 ${sum:0:16}, $(stat -c %s "/lib/modules/$KREL/extra/wgc.ko") bytes (the plain \`make\` build)"
 fi
 echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere"
+echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_RATE initiations/s from 1000 sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== WGC_TEST_IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
+for t in $TESTS; do
+	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
+done
 
-declare -A T1=() T4=()
-LIVE=()
+declare -A T1=() T4=() TF=() FR=() HS=()
+LIVE=() TUNNELS=()
 for path in $PATHS; do
 	case $path in veth | wireguard | wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
+		[[ $path == veth ]] || TUNNELS+=("$path")
 	else
 		log "${LABEL[$path]}: ${FAILED[$path]}"
 	fi
@@ -180,26 +334,37 @@ done
 for ((r = 1; r <= ROUNDS; r++)); do
 	for path in "${LIVE[@]}"; do
 		log "round $r/$ROUNDS: ${LABEL[$path]}"
-		T1[$path]+="$(tcp "$path" 1) "
-		T4[$path]+="$(tcp "$path" 4) "
-		pings "$path"
+		if want tcp || { want flood && [[ $path != veth ]]; }; then
+			T1[$path]+="$(tcp "$path" 1) "
+		fi
+		want tcp && T4[$path]+="$(tcp "$path" 4) "
+		want ping && pings "$path"
+		want flood && [[ $path != veth ]] && flood_tcp "$path"
 	done
 done
 
-# ---- the table
-declare -A M1=() M4=() AVG=() P99=()
-for path in $PATHS; do
-	[[ -z ${FAILED[$path]:-} ]] || continue
-	M1[$path]=$(tr ' ' '\n' <<<"${T1[$path]:-}" | grep . | median)
-	M4[$path]=$(tr ' ' '\n' <<<"${T4[$path]:-}" | grep . | median)
-	read -r "AVG[$path]" "P99[$path]" _ < <(rtt_stats "$TMP/$path.rtt"; echo)
-	if [[ -z ${M1[$path]} && -z ${M4[$path]} && -z ${AVG[$path]} ]]; then
-		FAILED[$path]="every transfer and ping through it failed"
-	elif [[ -z ${M1[$path]} || -z ${M4[$path]} || -z ${AVG[$path]} ]]; then
-		FAILED[$path]="some measurements failed (see the notes above)"
+# Handshakes per second, on one CPU: see the top.
+HS_CPUS="$NCPU CPUs"
+if want handshake && ((${#TUNNELS[@]})); then
+	"$FLOOD" --make-keys "$HS_PEERS" >"$TMP/hs.keys" || { echo "bench: wgc-flood --make-keys failed" >&2; exit 1; }
+	for path in "${TUNNELS[@]}"; do hs_setup "$path" || log "${LABEL[$path]}: ${HS_FAILED[$path]}"; done
+	if ((NCPU == 1)) || cpu1_online 0; then
+		HS_CPUS="1 CPU"
+	else
+		log "CPU1 cannot be taken offline: the handshake figures are for $NCPU CPUs"
 	fi
-done
+	log "handshakes: $(nproc) CPU(s) online"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for path in "${TUNNELS[@]}"; do
+			[[ -z ${HS_FAILED[$path]:-} ]] || continue
+			log "handshake round $r/$ROUNDS: ${LABEL[$path]}"
+			hs_run "$path"
+		done
+	done
+	[[ $HS_CPUS == "1 CPU" ]] && ((NCPU > 1)) && { cpu1_online 1 || log "CPU1 did not come back online"; }
+fi
 
+# ---- the table
 row() { printf '%-20s %12s %12s %12s %12s\n' "$@"; }
 ratio() { # A B -> A/B with 2 decimals, or "-"
 	if [[ -n $1 && -n $2 ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
@@ -208,6 +373,36 @@ ratio() { # A B -> A/B with 2 decimals, or "-"
 		echo -
 	fi
 }
+declare -A M1=() M4=() AVG=() P99=() MF=() MFR=() MHS=() KEPT=()
+missing() { # PATH WHAT...: notes a failed measurement of PATH
+	local path=$1
+	shift
+	FAILED[$path]+="${FAILED[$path]:+; }$*"
+}
+for path in $PATHS; do
+	[[ -z ${FAILED[$path]:-} ]] || continue
+	M1[$path]=$(tr ' ' '\n' <<<"${T1[$path]:-}" | grep . | median)
+	M4[$path]=$(tr ' ' '\n' <<<"${T4[$path]:-}" | grep . | median)
+	MF[$path]=$(tr ' ' '\n' <<<"${TF[$path]:-}" | grep . | median)
+	MFR[$path]=$(tr ' ' '\n' <<<"${FR[$path]:-}" | grep . | median)
+	MHS[$path]=$(tr ' ' '\n' <<<"${HS[$path]:-}" | grep . | median)
+	read -r "AVG[$path]" "P99[$path]" _ < <(rtt_stats "$TMP/$path.rtt"; echo)
+	if want tcp && want ping && [[ -z ${M1[$path]} && -z ${M4[$path]} && -z ${AVG[$path]} ]]; then
+		FAILED[$path]="every transfer and ping through it failed"
+		continue
+	fi
+	if want tcp && [[ -z ${M1[$path]} || -z ${M4[$path]} ]]; then
+		missing "$path" "some TCP transfers failed (see the notes above)"
+	fi
+	want ping && [[ -z ${AVG[$path]} ]] && missing "$path" "every ping failed"
+	[[ $path == veth ]] && continue
+	if want flood && [[ -z ${MF[$path]} || -z ${M1[$path]} ]]; then
+		missing "$path" "TCP with or without the flood failed (see the notes above)"
+	fi
+	want handshake && [[ -z ${MHS[$path]} ]] &&
+		missing "$path" "${HS_FAILED[$path]:-no handshake responses to valid initiations (see the notes above)}"
+	KEPT[$path]=$(ratio "${MF[$path]}" "${M1[$path]}")
+done
 
 echo
 row "path" "TCP 1 stream" "TCP 4 strm" "ping avg" "ping p99"
@@ -227,12 +422,34 @@ for pair in "wgc wireguard" "wgc veth" "wireguard veth"; do
 done
 echo "(throughput: median of $ROUNDS round(s), higher is better; latency: all pings of all rounds, lower is better)"
 
+if ((${#TUNNELS[@]})) && { want handshake || want flood; }; then
+	echo
+	row "tunnel" "handshakes/s" "TCP 1 stream" "TCP 1 flood" "kept"
+	row "" "$HS_CPUS" "Mbit/s" "Mbit/s" "under flood"
+	for path in $PATHS; do
+		[[ $path == veth ]] && continue
+		row "${LABEL[$path]}" "${MHS[$path]:--}" "${M1[$path]:--}" "${MF[$path]:--}" "${KEPT[$path]:--}"
+	done
+	if [[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]]; then
+		row "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")" \
+			"$(ratio "${M1[wgc]:-}" "${M1[wireguard]:-}")" "$(ratio "${MF[wgc]:-}" "${MF[wireguard]:-}")" \
+			"$(ratio "${KEPT[wgc]:-}" "${KEPT[wireguard]:-}")"
+	fi
+	echo "(handshakes/s: handshake responses per second to valid initiations from $HS_PEERS peers, closed loop, median of $ROUNDS run(s) of ${SECS} s;"
+	rates=""
+	for path in "${TUNNELS[@]}"; do rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"; done
+	echo " TCP 1 flood: during random initiations from 1000 spoofed sources, $FLOOD_RATE/s asked, sent: ${rates:-none}; median of $ROUNDS round(s);"
+	echo " kept: TCP 1 flood / TCP 1 stream. Higher is better everywhere)"
+fi
+
 # ---- cleanup
 for path in $PATHS; do
 	ip netns pids "$path-a" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns pids "$path-b" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids "$path-x" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$path-a" 2>/dev/null
 	ip netns del "$path-b" 2>/dev/null
+	ip netns del "$path-x" 2>/dev/null
 done
 rm -rf "$TMP"
 

@@ -7,6 +7,8 @@
  *   wgc-flood --target ADDR --port PORT --public-key BASE64 --count N
  *             [--sources CIDR [--num-sources M]] [--source-port P]
  *             [--from ADDR] [--rate PPS] [--seconds S] [--bad-mac1]
+ *             [--valid-from KEYFILE [--window W]]
+ *   wgc-flood --make-keys N
  *   wgc-flood --self-test
  *
  * Every packet is a 148-byte initiation (type 1) whose sender index,
@@ -15,6 +17,27 @@
  * --bad-mac1), mac2 is zero. The responder can never complete such a
  * handshake, but it has to check mac1 and, when under load, answer with a
  * cookie reply.
+ *
+ * With --valid-from the initiations are real ones instead (Noise_IKpsk2, no
+ * preshared key), from the peers whose private keys KEYFILE holds (base64,
+ * the first field of each line, as --make-keys writes them), in turn: a
+ * responder that has them as peers answers each with a handshake response.
+ * So that the generator stays cheap next to the responder, each peer's
+ * ephemeral key and everything up to the encrypted timestamp are computed
+ * once (a responder does not refuse a reused ephemeral key); a packet costs
+ * one ChaCha20-Poly1305 of the timestamp and the mac1. The timestamp is the
+ * wall clock, strictly increasing per peer, and a peer sends at most one
+ * initiation per 100 ms, well below the 50 per second a responder accepts
+ * per peer. Sending is closed-loop: at most --window W (default 128)
+ * initiations are unanswered at a time (one unanswered for 2 s is given
+ * up on), so a responder slower than the offered rate gets a standing queue
+ * of W, which keeps it busy but below the 512 queued handshakes at which
+ * it would be "under load" and answer with cookie replies instead. Replies
+ * are matched to initiations by index. Peer i sends from source i modulo
+ * the number of sources; with --sources the replies go to the spoofed
+ * addresses, so the sender's namespace must take them as local (a "local"
+ * route for the prefix) and --source-port is required: they are received
+ * on a UDP socket bound to that port.
  *
  * With --sources the packets go out through a raw socket (root or
  * CAP_NET_RAW) with spoofed source addresses: prefix base + 1 .. + M,
@@ -25,13 +48,18 @@
  * stopped for 250 ms (at most 2 s more).
  *
  * Output, on standard output, one line (and the second only without
- * --sources):
+ * --sources, or with --valid-from; the third only with --valid-from):
  *   sent N packets from M sources in S.SSS s
  *   received C cookie replies, R responses
+ *   answered A in S.SSS s: X.X per second; U unanswered; own CPU T.TTT s
  * S is the time spent sending. Sending stops after --count packets or
- * --seconds (default 30), whichever comes first. Full send queues
+ * --seconds (default 30), whichever comes first. A counts the responses
+ * that arrived while sending, U the initiations never answered, T is the
+ * generator's user and system time over the run. Full send queues
  * (ENOBUFS, EAGAIN) are waited out and retried; how often is said on
  * standard error. Exit status: 0 done, 1 error, 2 usage or a refused target.
+ *
+ * --make-keys N writes N new key pairs, one a line: private public (base64).
  *
  * Safety: this tool only ever targets test addresses. It refuses any target
  * (and any --sources prefix) outside the private and documentation ranges
@@ -40,10 +68,12 @@
  * 2001:db8::/32, and caps --count at 10,000,000 and --seconds at 120. It is
  * meant for the network namespaces of the selftest VM.
  *
- * The BLAKE2s code is OpenSSL 3's; --self-test checks it against published
- * and independently computed answers.
+ * All cryptography is OpenSSL 3's libcrypto (X25519, BLAKE2s, HMAC,
+ * ChaCha20-Poly1305); --self-test checks it, and the initiation built from
+ * it, against published and independently computed answers.
  */
 
+#define _GNU_SOURCE	/* ppoll() */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -64,6 +94,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,10 +109,16 @@
 
 /* WireGuard's message layout */
 #define MSG_INIT_LEN		148
+#define SENDER_OFF		4
+#define EPHEMERAL_OFF		8
+#define STATIC_OFF		40	/* the encrypted static key */
+#define TIMESTAMP_OFF		88	/* the encrypted timestamp */
 #define MAC1_OFF		116	/* mac1 covers the bytes before it */
 #define MAC2_OFF		132
 #define MAC_LEN			16
 #define KEY_LEN			32
+#define AEAD_TAG_LEN		16
+#define TAI64N_LEN		12
 #define MSG_INIT		1
 #define MSG_RESPONSE		2
 #define MSG_COOKIE		3
@@ -99,6 +136,12 @@
 #define RETRY_SLEEP_NS		100000ULL
 #define LINGER_QUIET_MS		250
 #define LINGER_MAX_MS		2000
+#define MAX_PEERS		100000
+#define DEF_WINDOW		128
+#define MAX_WINDOW		4096
+#define PEER_GAP_NS		(NSEC / 10)	/* per peer: 10/s of the 50/s allowed */
+#define ANSWER_TIMEOUT_NS	(2 * NSEC)
+#define RING			65536	/* send times of the initiations in flight */
 
 struct addr {
 	int family;		/* AF_INET or AF_INET6 */
@@ -121,11 +164,30 @@ struct source {
 	uint16_t port;
 };
 
+/* A peer of --valid-from: its initiation, all but the timestamp, made once. */
+struct vpeer {
+	uint8_t msg[MAC1_OFF];		/* type, ephemeral, encrypted static */
+	uint8_t key[KEY_LEN];		/* encrypts the timestamp */
+	uint8_t hash[KEY_LEN];		/* the transcript so far: its associated data */
+	uint64_t last_ts;		/* of its last timestamp, ns since the epoch */
+	uint64_t last_sent;		/* CLOCK_MONOTONIC */
+};
+
+/* --valid-from: the peers, and the initiations in flight */
+struct valid {
+	struct vpeer *peers;
+	unsigned int npeers, next, window, inflight;
+	uint64_t *sent_at;		/* by sequence number % RING; 0: settled */
+	unsigned long long oldest;	/* everything before it is settled */
+	unsigned long long answered;
+	EVP_CIPHER_CTX *aead;
+};
+
 struct flood {
 	/* what the command line asks for */
 	struct addr target, from, prefix;
 	int plen;
-	bool spoof, have_from, bad_mac1;
+	bool spoof, have_from, bad_mac1, valid;
 	uint16_t port;
 	int source_port;		/* -1: random per source */
 	unsigned long long count, rate;
@@ -134,12 +196,15 @@ struct flood {
 
 	/* while it runs */
 	EVP_MAC_CTX *mac1;
+	struct valid v;
 	struct source *src;
-	int fd;
+	int fd, rxfd;			/* rxfd: where replies are counted, or -1 */
 	union sockaddr_any dst;
 	socklen_t dstlen;
 	uint64_t start, deadline, elapsed;
 	unsigned long long sent, retries, cookies, responses;
+	unsigned long long responses_sending;	/* those while sending */
+	double cpu;				/* own user + system seconds */
 };
 
 /* --------------------------------------------------------------- errors */
@@ -148,6 +213,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: wgc-flood --target ADDR --port PORT --public-key BASE64 --count N [OPTION...]\n"
+		"       wgc-flood --make-keys N\n"
 		"       wgc-flood --self-test\n"
 		"Floods the WireGuard responder at ADDR:PORT (private or test addresses only)\n"
 		"with handshake initiations carrying a valid mac1 for its public key.\n"
@@ -160,8 +226,12 @@ static void usage(FILE *out)
 		"  --rate PPS         packets per second (default 0: as fast as possible)\n"
 		"  --seconds S        stop after S seconds (default %d, at most %d)\n"
 		"  --bad-mac1         spoil mac1 in every packet\n"
-		"  --self-test        check the BLAKE2s code against known answers\n",
-		MAX_COUNT, DEF_SECONDS, MAX_SECONDS);
+		"  --valid-from FILE  real initiations from the peers whose private keys\n"
+		"                     FILE holds, replies matched and counted\n"
+		"  --window W         with --valid-from: at most W unanswered (default %d)\n"
+		"  --make-keys N      print N key pairs: private public (base64)\n"
+		"  --self-test        check the cryptography against known answers\n",
+		MAX_COUNT, DEF_SECONDS, MAX_SECONDS, DEF_WINDOW);
 }
 
 static void __printf(1, 2) __noreturn usage_error(const char *fmt, ...)
@@ -320,6 +390,176 @@ static EVP_MAC_CTX *mac1_ctx(const uint8_t pubkey[KEY_LEN])
 	return mac_new(k1, sizeof(k1), MAC_LEN);
 }
 
+/* --------------------------------------------------------------- Noise */
+
+static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
+static const char identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
+
+/* HMAC-BLAKE2s, which WireGuard's HKDF is made of */
+static void hmac_blake2s(uint8_t out[KEY_LEN], const uint8_t *key, size_t keylen,
+			 const uint8_t *msg, size_t len)
+{
+	static EVP_MAC_CTX *ctx;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "BLAKE2S-256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	size_t n = 0;
+
+	if (!ctx) {
+		EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+		if (!mac)
+			crypto_fail("fetching HMAC");
+		ctx = EVP_MAC_CTX_new(mac);
+		EVP_MAC_free(mac);
+		if (!ctx)
+			crypto_fail("setting up HMAC");
+	}
+	if (!EVP_MAC_init(ctx, key, keylen, params) || !EVP_MAC_update(ctx, msg, len) ||
+	    !EVP_MAC_final(ctx, out, &n, KEY_LEN) || n != KEY_LEN)
+		crypto_fail("HMAC-BLAKE2s");
+}
+
+/*
+ * WireGuard's KDF: HKDF over HMAC-BLAKE2s with the chaining key as salt,
+ * two outputs (the chaining key in place, and key unless NULL).
+ */
+static void kdf(uint8_t ck[KEY_LEN], uint8_t *key, const uint8_t *in, size_t len)
+{
+	uint8_t prk[KEY_LEN], t[KEY_LEN + 1];
+
+	hmac_blake2s(prk, ck, KEY_LEN, in, len);
+	t[0] = 1;
+	hmac_blake2s(t, prk, KEY_LEN, t, 1);
+	if (key) {
+		t[KEY_LEN] = 2;
+		hmac_blake2s(key, prk, KEY_LEN, t, KEY_LEN + 1);
+	}
+	memcpy(ck, t, KEY_LEN);
+}
+
+/* h = BLAKE2s-256(h || data) */
+static void mix_hash(uint8_t h[KEY_LEN], const uint8_t *data, size_t len)
+{
+	uint8_t buf[KEY_LEN + 64];
+
+	if (len > sizeof(buf) - KEY_LEN)
+		abort();
+	memcpy(buf, h, KEY_LEN);
+	memcpy(buf + KEY_LEN, data, len);
+	blake2s256(h, buf, KEY_LEN + len);
+}
+
+/* ChaCha20-Poly1305 with nonce 0 (each handshake key seals one message) */
+static void seal(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size_t len,
+		 const uint8_t key[KEY_LEN], const uint8_t ad[KEY_LEN])
+{
+	static const uint8_t nonce[12];
+	int n;
+
+	if (!EVP_EncryptInit_ex(ctx, EVP_chacha20_poly1305(), NULL, key, nonce) ||
+	    !EVP_EncryptUpdate(ctx, NULL, &n, ad, KEY_LEN) ||
+	    !EVP_EncryptUpdate(ctx, out, &n, in, len) || n != (int)len ||
+	    !EVP_EncryptFinal_ex(ctx, out + len, &n) ||
+	    !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, AEAD_TAG_LEN, out + len))
+		crypto_fail("ChaCha20-Poly1305");
+}
+
+static EVP_PKEY *x25519_private(const uint8_t priv[KEY_LEN])
+{
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, KEY_LEN);
+
+	if (!k)
+		crypto_fail("loading an X25519 private key");
+	return k;
+}
+
+static void x25519_public(EVP_PKEY *k, uint8_t pub[KEY_LEN])
+{
+	size_t len = KEY_LEN;
+
+	if (!EVP_PKEY_get_raw_public_key(k, pub, &len) || len != KEY_LEN)
+		crypto_fail("X25519 public key");
+}
+
+static void x25519(uint8_t out[KEY_LEN], EVP_PKEY *priv, const uint8_t pub[KEY_LEN])
+{
+	EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, pub, KEY_LEN);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(priv, NULL);
+	size_t len = KEY_LEN;
+
+	if (!peer || !ctx || EVP_PKEY_derive_init(ctx) <= 0 ||
+	    EVP_PKEY_derive_set_peer(ctx, peer) <= 0 ||
+	    EVP_PKEY_derive(ctx, out, &len) <= 0 || len != KEY_LEN)
+		crypto_fail("X25519");
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(peer);
+}
+
+/*
+ * Everything of peer s's initiation to the responder with public key rpub
+ * that does not depend on the timestamp, with ephemeral key e: the message
+ * up to the encrypted static key, and the key and hash that seal the
+ * timestamp. The psk step comes after the timestamp, so needs no key here.
+ */
+static void vpeer_init(struct vpeer *p, EVP_CIPHER_CTX *aead, EVP_PKEY *s, EVP_PKEY *e,
+		       const uint8_t rpub[KEY_LEN])
+{
+	uint8_t ck[KEY_LEN], h[KEY_LEN], key[KEY_LEN], dh[KEY_LEN], spub[KEY_LEN];
+	uint8_t *epub = p->msg + EPHEMERAL_OFF, *sealed = p->msg + STATIC_OFF;
+
+	memset(p, 0, sizeof(*p));
+	p->msg[0] = MSG_INIT;
+	blake2s256(ck, construction, strlen(construction));
+	memcpy(h, ck, KEY_LEN);
+	mix_hash(h, (const uint8_t *)identifier, strlen(identifier));
+	mix_hash(h, rpub, KEY_LEN);
+	/* e */
+	x25519_public(e, epub);
+	mix_hash(h, epub, KEY_LEN);
+	kdf(ck, NULL, epub, KEY_LEN);
+	/* es, then s */
+	x25519(dh, e, rpub);
+	kdf(ck, key, dh, KEY_LEN);
+	x25519_public(s, spub);
+	seal(aead, sealed, spub, KEY_LEN, key, h);
+	mix_hash(h, sealed, KEY_LEN + AEAD_TAG_LEN);
+	/* ss: its key seals the timestamp, under the hash as it is now */
+	x25519(dh, s, rpub);
+	kdf(ck, p->key, dh, KEY_LEN);
+	memcpy(p->hash, h, KEY_LEN);
+}
+
+/* TAI64N: 2^62 + 10 + the Unix seconds, then nanoseconds, big endian */
+static void tai64n(uint8_t out[TAI64N_LEN], uint64_t unix_ns)
+{
+	uint64_t sec = 0x400000000000000aULL + unix_ns / NSEC;
+	uint32_t ns = unix_ns % NSEC;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = sec >> (56 - 8 * i);
+	for (i = 0; i < 4; i++)
+		out[8 + i] = ns >> (24 - 8 * i);
+}
+
+/* The initiation of peer p with sender index idx and timestamp unix_ns. */
+static void vpeer_build(const struct flood *f, const struct vpeer *p, uint32_t idx,
+			uint64_t unix_ns, uint8_t *msg)
+{
+	uint8_t ts[TAI64N_LEN];
+	int i;
+
+	memcpy(msg, p->msg, MAC1_OFF);
+	for (i = 0; i < 4; i++)
+		msg[SENDER_OFF + i] = idx >> (8 * i);
+	tai64n(ts, unix_ns);
+	seal(f->v.aead, msg + TIMESTAMP_OFF, ts, sizeof(ts), p->key, p->hash);
+	mac_tag(f->mac1, msg, MAC1_OFF, msg + MAC1_OFF, MAC_LEN);
+	memset(msg + MAC2_OFF, 0, MAC_LEN);
+}
+
 /* ------------------------------------------------------------- parsing */
 
 static unsigned long long parse_num(const char *opt, const char *s,
@@ -447,6 +687,90 @@ static int base64_decode(const char *in, uint8_t *out, size_t max)
 	return n;
 }
 
+/* ------------------------------------------------------------ key files */
+
+static EVP_PKEY *x25519_generate(void)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+
+	if (!k)
+		crypto_fail("generating an X25519 key");
+	return k;
+}
+
+static void print_base64(const uint8_t key[KEY_LEN], char end)
+{
+	char b64[4 * ((KEY_LEN + 2) / 3) + 1];
+
+	EVP_EncodeBlock((unsigned char *)b64, key, KEY_LEN);
+	printf("%s%c", b64, end);
+}
+
+/* --make-keys: N lines "private public", base64 */
+static void make_keys(unsigned long long n)
+{
+	uint8_t priv[KEY_LEN], pub[KEY_LEN];
+	size_t len;
+
+	while (n--) {
+		EVP_PKEY *k = x25519_generate();
+
+		len = sizeof(priv);
+		if (!EVP_PKEY_get_raw_private_key(k, priv, &len) || len != KEY_LEN)
+			crypto_fail("X25519 private key");
+		x25519_public(k, pub);
+		print_base64(priv, ' ');
+		print_base64(pub, '\n');
+		EVP_PKEY_free(k);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		die("writing the keys: %s", strerror(errno));
+}
+
+/* One peer per line of the key file: its private key, the first field. */
+static void load_peers(struct flood *f, const char *file)
+{
+	char line[256], *field;
+	uint8_t priv[KEY_LEN];
+	unsigned int lineno = 0, room = 0;
+	FILE *in = fopen(file, "r");
+
+	if (!in)
+		die("%s: %s", file, strerror(errno));
+	f->v.aead = EVP_CIPHER_CTX_new();
+	if (!f->v.aead)
+		crypto_fail("EVP_CIPHER_CTX_new");
+	while (fgets(line, sizeof(line), in)) {
+		EVP_PKEY *s, *e;
+
+		lineno++;
+		field = strtok(line, " \t\r\n");
+		if (!field)
+			continue;
+		if (base64_decode(field, priv, sizeof(priv)) != KEY_LEN)
+			die("%s:%u: not a private key in base64", file, lineno);
+		if (f->v.npeers == MAX_PEERS)
+			die("%s: more than %u keys", file, MAX_PEERS);
+		if (f->v.npeers == room) {
+			room = room ? 2 * room : 256;
+			f->v.peers = realloc(f->v.peers, room * sizeof(*f->v.peers));
+			if (!f->v.peers)
+				die("out of memory for %u peers", room);
+		}
+		s = x25519_private(priv);
+		e = x25519_generate();
+		vpeer_init(&f->v.peers[f->v.npeers++], f->v.aead, s, e, f->pubkey);
+		EVP_PKEY_free(e);
+		EVP_PKEY_free(s);
+	}
+	fclose(in);
+	if (!f->v.npeers)
+		die("%s: no keys", file);
+	f->v.sent_at = calloc(RING, sizeof(*f->v.sent_at));
+	if (!f->v.sent_at)
+		die("out of memory");
+}
+
 /* ------------------------------------------------------ address ranges */
 
 static const struct {
@@ -526,7 +850,7 @@ static uint64_t prefix_sources(const struct addr *prefix, int plen)
 enum {
 	OPT_TARGET = 256, OPT_PORT, OPT_PUBKEY, OPT_COUNT, OPT_SOURCES,
 	OPT_NUM_SOURCES, OPT_SOURCE_PORT, OPT_FROM, OPT_RATE, OPT_SECONDS,
-	OPT_BAD_MAC1, OPT_SELF_TEST,
+	OPT_BAD_MAC1, OPT_SELF_TEST, OPT_VALID_FROM, OPT_WINDOW, OPT_MAKE_KEYS,
 };
 
 static const struct option long_opts[] = {
@@ -542,6 +866,9 @@ static const struct option long_opts[] = {
 	{ "seconds", required_argument, NULL, OPT_SECONDS },
 	{ "bad-mac1", no_argument, NULL, OPT_BAD_MAC1 },
 	{ "self-test", no_argument, NULL, OPT_SELF_TEST },
+	{ "valid-from", required_argument, NULL, OPT_VALID_FROM },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "make-keys", required_argument, NULL, OPT_MAKE_KEYS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -558,8 +885,9 @@ static void __noreturn refuse(const char *what, const char *s)
 }
 
 struct args {
-	const char *target, *pubkey, *sources, *from;
-	bool have_port, have_count, have_nsrc, self_test;
+	const char *target, *pubkey, *sources, *from, *keyfile;
+	unsigned long long make_keys;
+	bool have_port, have_count, have_nsrc, have_window, self_test;
 };
 
 static void read_options(struct flood *f, struct args *a, int argc, char **argv)
@@ -607,6 +935,16 @@ static void read_options(struct flood *f, struct args *a, int argc, char **argv)
 		case OPT_SELF_TEST:
 			a->self_test = true;
 			break;
+		case OPT_VALID_FROM:
+			a->keyfile = optarg;
+			break;
+		case OPT_WINDOW:
+			f->v.window = parse_num("--window", optarg, 1, MAX_WINDOW);
+			a->have_window = true;
+			break;
+		case OPT_MAKE_KEYS:
+			a->make_keys = parse_num("--make-keys", optarg, 1, MAX_PEERS);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -637,7 +975,21 @@ static void check_sources(struct flood *f, const struct args *a)
 	f->spoof = true;
 }
 
-/* Returns true for --self-test; exits on a usage error. */
+static void check_valid(struct flood *f, const struct args *a)
+{
+	if (f->bad_mac1)
+		usage_error("--valid-from and --bad-mac1 exclude each other");
+	/* the replies go to the spoofed addresses: received on that port */
+	if (f->spoof && f->source_port < 0)
+		usage_error("--valid-from with --sources needs --source-port");
+	f->valid = true;
+	load_peers(f, a->keyfile);
+}
+
+/*
+ * Returns true for --self-test; exits on a usage error, and after doing
+ * --make-keys.
+ */
 static bool parse_args(struct flood *f, int argc, char **argv)
 {
 	struct args a = { 0 };
@@ -645,6 +997,10 @@ static bool parse_args(struct flood *f, int argc, char **argv)
 	read_options(f, &a, argc, argv);
 	if (a.self_test)
 		return true;
+	if (a.make_keys) {
+		make_keys(a.make_keys);
+		exit(0);
+	}
 	if (!a.target || !a.have_port || !a.pubkey || !a.have_count)
 		usage_error("--target, --port, --public-key and --count are required");
 	if (!parse_addr(a.target, &f->target))
@@ -664,6 +1020,10 @@ static bool parse_args(struct flood *f, int argc, char **argv)
 			usage_error("--from: '%s' is not of the family of --target", a.from);
 		f->have_from = true;
 	}
+	if (a.keyfile)
+		check_valid(f, &a);
+	else if (a.have_window)
+		usage_error("--window needs --valid-from");
 	return false;
 }
 
@@ -710,13 +1070,14 @@ static void build_init(const struct flood *f, uint8_t *msg)
 	memset(msg + MAC2_OFF, 0, MAC_LEN);
 }
 
-/* UDP header and initiation at udp; returns the UDP length. */
-static size_t build_udp(const struct flood *f, const struct source *s, struct udphdr *udp)
+/* UDP header and the initiation msg at udp; returns the UDP length. */
+static size_t build_udp(const struct flood *f, const struct source *s, const uint8_t *msg,
+			struct udphdr *udp)
 {
 	size_t len = sizeof(*udp) + MSG_INIT_LEN;
 	uint16_t sum;
 
-	build_init(f, (uint8_t *)(udp + 1));
+	memcpy(udp + 1, msg, MSG_INIT_LEN);
 	udp->source = htons(s->port);
 	udp->dest = htons(f->port);
 	udp->len = htons(len);
@@ -727,10 +1088,11 @@ static size_t build_udp(const struct flood *f, const struct source *s, struct ud
 	return len;
 }
 
-static size_t build_ipv4(const struct flood *f, const struct source *s, uint8_t *pkt)
+static size_t build_ipv4(const struct flood *f, const struct source *s, const uint8_t *msg,
+			 uint8_t *pkt)
 {
 	struct iphdr *ip = (struct iphdr *)pkt;
-	size_t len = sizeof(*ip) + build_udp(f, s, (struct udphdr *)(ip + 1));
+	size_t len = sizeof(*ip) + build_udp(f, s, msg, (struct udphdr *)(ip + 1));
 	uint16_t id;
 
 	rand_bytes(&id, sizeof(id));
@@ -747,10 +1109,11 @@ static size_t build_ipv4(const struct flood *f, const struct source *s, uint8_t 
 	return len;
 }
 
-static size_t build_ipv6(const struct flood *f, const struct source *s, uint8_t *pkt)
+static size_t build_ipv6(const struct flood *f, const struct source *s, const uint8_t *msg,
+			 uint8_t *pkt)
 {
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)pkt;
-	size_t udplen = build_udp(f, s, (struct udphdr *)(ip6 + 1));
+	size_t udplen = build_udp(f, s, msg, (struct udphdr *)(ip6 + 1));
 
 	memset(ip6, 0, sizeof(*ip6));
 	ip6->ip6_flow = htonl(6U << 28);
@@ -845,6 +1208,25 @@ static void open_udp(struct flood *f)
 	}
 	/* not connect()ed: ICMP errors then do not fail the sends */
 	f->dstlen = make_sockaddr(&f->dst, &f->target, f->port);
+	f->rxfd = f->fd;
+}
+
+/*
+ * --valid-from with --sources: the replies to the spoofed addresses, which
+ * the namespace takes as local, arrive at --source-port.
+ */
+static void open_reply_socket(struct flood *f)
+{
+	struct addr any = { .family = f->target.family };
+	union sockaddr_any local;
+	socklen_t len = make_sockaddr(&local, &any, f->source_port);
+
+	f->rxfd = socket(f->target.family, SOCK_DGRAM, IPPROTO_UDP);
+	if (f->rxfd < 0)
+		die("UDP socket: %s", strerror(errno));
+	grow_rcvbuf(f->rxfd);
+	if (bind(f->rxfd, &local.sa, len) < 0)
+		die("bind to port %d for the replies: %s", f->source_port, strerror(errno));
 }
 
 /* ------------------------------------------------------------- sending */
@@ -873,25 +1255,72 @@ static bool send_packet(struct flood *f, const void *buf, size_t len)
 	}
 }
 
-static bool send_one(struct flood *f)
+/* The initiation msg, from source s if spoofing. */
+static bool send_msg(struct flood *f, const struct source *s, const uint8_t *msg)
 {
 	union {
 		uint8_t b[PKT_MAX];
 		uint64_t align;
 	} pkt;
-	const struct source *s;
 	size_t len;
 
-	if (!f->spoof) {
-		build_init(f, pkt.b);
-		return send_packet(f, pkt.b, MSG_INIT_LEN);
-	}
-	s = &f->src[f->sent % f->nsrc];
+	if (!f->spoof)
+		return send_packet(f, msg, MSG_INIT_LEN);
 	if (f->target.family == AF_INET)
-		len = build_ipv4(f, s, pkt.b);
+		len = build_ipv4(f, s, msg, pkt.b);
 	else
-		len = build_ipv6(f, s, pkt.b);
+		len = build_ipv6(f, s, msg, pkt.b);
 	return send_packet(f, pkt.b, len);
+}
+
+static bool send_one(struct flood *f)
+{
+	uint8_t msg[MSG_INIT_LEN];
+
+	build_init(f, msg);
+	return send_msg(f, f->spoof ? &f->src[f->sent % f->nsrc] : NULL, msg);
+}
+
+/* ------------------------------------------------- initiations in flight */
+
+/*
+ * A reply names the initiation by our sender index, the sequence number + 1
+ * (mod 2^32); those in flight are never more than RING apart. Returns
+ * whether it settled one still in flight.
+ */
+static bool valid_reply(struct flood *f, uint32_t idx)
+{
+	struct valid *v = &f->v;
+	unsigned long long seq = v->oldest + (uint32_t)(idx - 1 - (uint32_t)v->oldest);
+	uint64_t *at;
+
+	if (seq >= f->sent)
+		return false;
+	at = &v->sent_at[seq % RING];
+	if (!*at)
+		return false;	/* answered before, or given up */
+	*at = 0;
+	v->inflight--;
+	v->answered++;
+	return true;
+}
+
+/* Gives up on initiations unanswered too long, and moves oldest past the settled. */
+static void expire(struct flood *f, uint64_t now)
+{
+	struct valid *v = &f->v;
+
+	for (; v->oldest < f->sent; v->oldest++) {
+		uint64_t *at = &v->sent_at[v->oldest % RING];
+
+		if (!*at)
+			continue;
+		/* the ring must keep room for the next one */
+		if (now - *at < ANSWER_TIMEOUT_NS && f->sent - v->oldest < RING)
+			return;
+		*at = 0;
+		v->inflight--;
+	}
 }
 
 /* ------------------------------------------------------------- replies */
@@ -919,7 +1348,7 @@ static void drain_replies(struct flood *f)
 
 	for (;;) {
 		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(f->fd, buf, sizeof(buf), MSG_DONTWAIT, &from.sa, &flen);
+		ssize_t n = recvfrom(f->rxfd, buf, sizeof(buf), MSG_DONTWAIT, &from.sa, &flen);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -930,10 +1359,15 @@ static void drain_replies(struct flood *f)
 		}
 		if (n < 4 || !from_target(f, &from))
 			continue;
-		if (n == COOKIE_REPLY_LEN && le32(buf) == MSG_COOKIE)
+		if (n == COOKIE_REPLY_LEN && le32(buf) == MSG_COOKIE) {
 			f->cookies++;
-		else if (n == RESPONSE_LEN && le32(buf) == MSG_RESPONSE)
+			if (f->valid)
+				valid_reply(f, le32(buf + 4));
+		} else if (n == RESPONSE_LEN && le32(buf) == MSG_RESPONSE) {
 			f->responses++;
+			if (f->valid)
+				valid_reply(f, le32(buf + 8));
+		}
 	}
 }
 
@@ -941,7 +1375,7 @@ static void drain_replies(struct flood *f)
 static void linger_replies(struct flood *f)
 {
 	uint64_t end = now_ns() + LINGER_MAX_MS * 1000000ULL;
-	struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = f->rxfd, .events = POLLIN };
 
 	for (;;) {
 		uint64_t now = now_ns();
@@ -1001,11 +1435,122 @@ static void run(struct flood *f)
 			f->sent++;
 		}
 		/* the receive queue would overflow if left until the end */
-		if (!f->spoof)
+		if (f->rxfd >= 0)
 			drain_replies(f);
 	}
 out:
 	f->elapsed = now_ns() - f->start;
+}
+
+/* ------------------------------------------------------ valid initiations */
+
+static uint64_t unix_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* The next peer's initiation, with a timestamp newer than its last one. */
+static bool send_valid(struct flood *f)
+{
+	struct valid *v = &f->v;
+	unsigned int i = v->next;
+	struct vpeer *p = &v->peers[i];
+	uint8_t msg[MSG_INIT_LEN];
+	uint64_t ts = unix_ns();
+
+	if (ts <= p->last_ts)
+		ts = p->last_ts + 1;
+	p->last_ts = ts;
+	vpeer_build(f, p, f->sent + 1, ts, msg);
+	if (!send_msg(f, f->spoof ? &f->src[i % f->nsrc] : NULL, msg))
+		return false;
+	p->last_sent = now_ns();
+	v->sent_at[f->sent % RING] = p->last_sent;
+	v->inflight++;
+	v->next = (i + 1) % v->npeers;
+	f->sent++;
+	return true;
+}
+
+/* When the next initiation may go: --rate, and the next peer's pace. */
+static uint64_t next_due(const struct flood *f)
+{
+	const struct vpeer *p = &f->v.peers[f->v.next];
+	uint64_t due = p->last_sent ? p->last_sent + PEER_GAP_NS : 0;
+
+	if (f->rate && f->start + f->sent * NSEC / f->rate > due)
+		due = f->start + f->sent * NSEC / f->rate;
+	return due;
+}
+
+/*
+ * Sends what the window, the rate and the peers' pace allow. Returns when
+ * to look again (at the latest, when the oldest in flight times out), or
+ * 0 if the deadline came while sending.
+ */
+static uint64_t send_allowed(struct flood *f)
+{
+	struct valid *v = &f->v;
+	uint64_t wake = f->deadline, due, timeout;
+
+	while (f->sent < f->count && v->inflight < v->window && f->sent - v->oldest < RING) {
+		due = next_due(f);
+		if (due > now_ns())
+			return due < wake ? due : wake;
+		if (!send_valid(f))
+			return 0;
+	}
+	if (v->inflight) {
+		timeout = v->sent_at[v->oldest % RING] + ANSWER_TIMEOUT_NS;
+		if (timeout < wake)
+			wake = timeout;
+	}
+	return wake;
+}
+
+/* Until a reply arrives or the time comes; then takes in what arrived. */
+static void wait_replies(struct flood *f, uint64_t until)
+{
+	struct pollfd pfd = { .fd = f->rxfd, .events = POLLIN };
+	uint64_t now = now_ns(), left = until > now ? until - now : 0;
+	struct timespec ts = { .tv_sec = left / NSEC, .tv_nsec = left % NSEC };
+
+	if (ppoll(&pfd, 1, &ts, NULL) < 0 && errno != EINTR)
+		die("ppoll: %s", strerror(errno));
+	drain_replies(f);
+}
+
+/* Closed loop: keeps up to --window initiations unanswered (see the top). */
+static void run_valid(struct flood *f)
+{
+	double cpu0 = cpu_seconds();
+	uint64_t wake;
+
+	f->start = now_ns();
+	f->deadline = f->start + f->seconds * NSEC;
+	while (f->sent < f->count && now_ns() < f->deadline) {
+		expire(f, now_ns());
+		wake = send_allowed(f);
+		/* the deadline, or all sent: linger_replies() takes the rest */
+		if (!wake || f->sent >= f->count)
+			break;
+		wait_replies(f, wake);
+	}
+	f->elapsed = now_ns() - f->start;
+	f->responses_sending = f->responses;
+	f->cpu = cpu_seconds() - cpu0;
 }
 
 static void report(const struct flood *f)
@@ -1014,9 +1559,14 @@ static void report(const struct flood *f)
 
 	printf("sent %llu packets from %llu sources in %.3f s\n", f->sent, used,
 	       f->elapsed / 1e9);
-	if (!f->spoof)
+	if (f->rxfd >= 0)
 		printf("received %llu cookie replies, %llu responses\n", f->cookies,
 		       f->responses);
+	if (f->valid)
+		printf("answered %llu in %.3f s: %.1f per second; %llu unanswered; own CPU %.3f s\n",
+		       f->responses_sending, f->elapsed / 1e9,
+		       f->elapsed ? f->responses_sending * 1e9 / f->elapsed : 0.0,
+		       f->sent - f->v.answered, f->cpu);
 	if (f->retries)
 		fprintf(stderr, "wgc-flood: %llu sends retried after ENOBUFS/EAGAIN\n",
 			f->retries);
@@ -1119,6 +1669,55 @@ static bool check_mac1(void)
 	return ok;
 }
 
+/*
+ * HMAC-BLAKE2s, and a whole initiation from fixed keys: initiator static
+ * 01 02 .. 20, ephemeral 41 42 .. 60, responder static 81 82 .. a0, sender
+ * index 0x01020304, timestamp 1700000000.123456789 (Unix). The answers are
+ * from an independent Python implementation (hashlib, hmac and the
+ * "cryptography" package's X25519 and ChaCha20-Poly1305).
+ */
+static bool check_initiation(void)
+{
+	uint8_t key[KEY_LEN], priv[KEY_LEN], msg[MSG_INIT_LEN], out[KEY_LEN];
+	struct flood f = { .v.aead = EVP_CIPHER_CTX_new() };
+	EVP_PKEY *s, *e, *r;
+	struct vpeer p;
+	bool ok;
+	int i;
+
+	for (i = 0; i < KEY_LEN; i++)
+		key[i] = i;
+	hmac_blake2s(out, key, sizeof(key), (const uint8_t *)"abc", 3);
+	ok = check("HMAC-BLAKE2s, key 00 01 .. 1f, \"abc\"", out, KEY_LEN,
+		   "82623be5bc0a391b24dce53e67d028eff92d586de0485ac37822e597d049c74f");
+	for (i = 0; i < KEY_LEN; i++)
+		priv[i] = 0x81 + i;
+	r = x25519_private(priv);
+	x25519_public(r, f.pubkey);
+	for (i = 0; i < KEY_LEN; i++)
+		priv[i] = 0x01 + i;
+	s = x25519_private(priv);
+	for (i = 0; i < KEY_LEN; i++)
+		priv[i] = 0x41 + i;
+	e = x25519_private(priv);
+	if (!f.v.aead)
+		crypto_fail("EVP_CIPHER_CTX_new");
+	f.mac1 = mac1_ctx(f.pubkey);
+	vpeer_init(&p, f.v.aead, s, e, f.pubkey);
+	vpeer_build(&f, &p, 0x01020304, 1700000000 * NSEC + 123456789, msg);
+	ok &= check("initiation: its mac1", msg + MAC1_OFF, MAC_LEN,
+		    "82da1b70aa8f47fb860ccdf6420c437d");
+	blake2s256(out, msg, sizeof(msg));
+	ok &= check("initiation: BLAKE2s-256 of all of it", out, KEY_LEN,
+		    "8d387ebd45e9cda5503644313bca8d0226271d213a7ea7fb924c9c7e66b14ecc");
+	EVP_PKEY_free(r);
+	EVP_PKEY_free(s);
+	EVP_PKEY_free(e);
+	EVP_MAC_CTX_free(f.mac1);
+	EVP_CIPHER_CTX_free(f.v.aead);
+	return ok;
+}
+
 static bool self_test(void)
 {
 	bool ok = true;
@@ -1127,6 +1726,7 @@ static bool self_test(void)
 	for (i = 0; i < ARRAY_SIZE(kats); i++)
 		ok &= check_kat(&kats[i]);
 	ok &= check_mac1();
+	ok &= check_initiation();
 	printf("self-test %s\n", ok ? "passed" : "FAILED");
 	return ok;
 }
@@ -1138,6 +1738,8 @@ int main(int argc, char **argv)
 		.seconds = DEF_SECONDS,
 		.nsrc = 1,
 		.fd = -1,
+		.rxfd = -1,
+		.v.window = DEF_WINDOW,
 	};
 
 	if (parse_args(&f, argc, argv))
@@ -1146,11 +1748,16 @@ int main(int argc, char **argv)
 	if (f.spoof) {
 		make_sources(&f);
 		open_raw(&f);
+		if (f.valid)
+			open_reply_socket(&f);
 	} else {
 		open_udp(&f);
 	}
-	run(&f);
-	if (!f.spoof)
+	if (f.valid)
+		run_valid(&f);
+	else
+		run(&f);
+	if (f.rxfd >= 0)
 		linger_replies(&f);
 	report(&f);
 	return 0;

@@ -294,6 +294,32 @@ static void build_peers(struct wgc_device_info *dev)
 	"  listening port: 51820\n" \
 	"  fwmark: 0xca6c\n"
 
+/* The peers of build_peers(), as show_pretty() prints them (keys hidden). */
+#define PEERS_PRETTY_HIDDEN \
+	"\n" \
+	"peer: " KEY_44 "\n" \
+	"  allowed ips: 0.0.0.0/0\n" \
+	"  latest handshake: (System clock wound backward; connection problems may ensue.)\n" \
+	"  transfer: 5.33 GiB received, 1 B sent\n" \
+	"\n" \
+	"peer: " KEY_22 "\n" \
+	"  endpoint: [2001:db8::1]:443\n" \
+	"  allowed ips: fd00::/64, ::/0\n" \
+	"  latest handshake: Now\n" \
+	"  transfer: 0 B received, 1024.00 KiB sent\n" \
+	"  persistent keepalive: every 1 hour, 1 minute, 1 second\n" \
+	"\n" \
+	"peer: " BOB_PUB "\n" \
+	"  preshared key: (hidden)\n" \
+	"  endpoint: 192.0.2.1:51820\n" \
+	"  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n" \
+	"  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n" \
+	"  transfer: 1.50 KiB received, 1.00 TiB sent\n" \
+	"  persistent keepalive: every 25 seconds\n" \
+	"\n" \
+	"peer: " KEY_33 "\n" \
+	"  allowed ips: (none)\n"
+
 static void test_peers_pretty(void)
 {
 	struct show_style plain = { .color = false, .hide_keys = true };
@@ -305,29 +331,7 @@ static void test_peers_pretty(void)
 	f = out_open();
 	show_pretty(f, &dev, &plain, NOW);
 	expect("show/peers-pretty", f, IFACE_PLAIN
-	       "\n"
-	       "peer: " KEY_44 "\n"
-	       "  allowed ips: 0.0.0.0/0\n"
-	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
-	       "  transfer: 5.33 GiB received, 1 B sent\n"
-	       "\n"
-	       "peer: " KEY_22 "\n"
-	       "  endpoint: [2001:db8::1]:443\n"
-	       "  allowed ips: fd00::/64, ::/0\n"
-	       "  latest handshake: Now\n"
-	       "  transfer: 0 B received, 1024.00 KiB sent\n"
-	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
-	       "\n"
-	       "peer: " BOB_PUB "\n"
-	       "  preshared key: (hidden)\n"
-	       "  endpoint: 192.0.2.1:51820\n"
-	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
-	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
-	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
-	       "  persistent keepalive: every 25 seconds\n"
-	       "\n"
-	       "peer: " KEY_33 "\n"
-	       "  allowed ips: (none)\n");
+	       PEERS_PRETTY_HIDDEN);
 
 	f = out_open();
 	show_pretty(f, &dev, &color, NOW);
@@ -567,56 +571,12 @@ static void test_stats_pretty_peers(void)
 	       "  handshakes: 25 processed, 3 invalid, 975 rate-limited\n"
 	       "  handshake drops: 12 bad mac1, 40 queue full\n"
 	       "  cookies: 2999 missing, 3000 replies sent, 2 received, under load\n"
-	       "\n"
-	       "peer: " KEY_44 "\n"
-	       "  allowed ips: 0.0.0.0/0\n"
-	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
-	       "  transfer: 5.33 GiB received, 1 B sent\n"
-	       "\n"
-	       "peer: " KEY_22 "\n"
-	       "  endpoint: [2001:db8::1]:443\n"
-	       "  allowed ips: fd00::/64, ::/0\n"
-	       "  latest handshake: Now\n"
-	       "  transfer: 0 B received, 1024.00 KiB sent\n"
-	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
-	       "\n"
-	       "peer: " BOB_PUB "\n"
-	       "  preshared key: (hidden)\n"
-	       "  endpoint: 192.0.2.1:51820\n"
-	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
-	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
-	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
-	       "  persistent keepalive: every 25 seconds\n"
-	       "\n"
-	       "peer: " KEY_33 "\n"
-	       "  allowed ips: (none)\n");
+	       PEERS_PRETTY_HIDDEN);
 
 	/* Quiet stats leave the wg-identical output of show/peers-pretty. */
 	dev.handshake_stats = (struct wgc_handshake_stats){ .processed = 4 };
 	pretty("show/stats-pretty-quiet-with-peers", &dev, &plain, IFACE_FULL
-	       "\n"
-	       "peer: " KEY_44 "\n"
-	       "  allowed ips: 0.0.0.0/0\n"
-	       "  latest handshake: (System clock wound backward; connection problems may ensue.)\n"
-	       "  transfer: 5.33 GiB received, 1 B sent\n"
-	       "\n"
-	       "peer: " KEY_22 "\n"
-	       "  endpoint: [2001:db8::1]:443\n"
-	       "  allowed ips: fd00::/64, ::/0\n"
-	       "  latest handshake: Now\n"
-	       "  transfer: 0 B received, 1024.00 KiB sent\n"
-	       "  persistent keepalive: every 1 hour, 1 minute, 1 second\n"
-	       "\n"
-	       "peer: " BOB_PUB "\n"
-	       "  preshared key: (hidden)\n"
-	       "  endpoint: 192.0.2.1:51820\n"
-	       "  allowed ips: 10.0.0.0/8, 192.168.1.1/32\n"
-	       "  latest handshake: 1 hour, 2 minutes, 5 seconds ago\n"
-	       "  transfer: 1.50 KiB received, 1.00 TiB sent\n"
-	       "  persistent keepalive: every 25 seconds\n"
-	       "\n"
-	       "peer: " KEY_33 "\n"
-	       "  allowed ips: (none)\n");
+	       PEERS_PRETTY_HIDDEN);
 
 	/* A per-peer field, and dump, know nothing of the stats. */
 	dev.handshake_stats = flood;
