@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+# For wait_for, which must read the counter again each time.
+stat_at_least() { (($(stat_of "$1" "$2") >= $3)); }
 
 load_and_unload() {
 	load_wgc
@@ -69,7 +71,7 @@ receive_drops_and_counts() {
 		echo "hello $i" | ncat -u --send-only 127.0.0.1 40001
 		echo "hello $i" | ncat -u --send-only ::1 40001
 	done
-	wait_for -t 5 test "$(stat_of wg0 rx_dropped)" -ge 6
+	wait_for -t 5 stat_at_least wg0 rx_dropped 6
 	ip link del wg0
 }
 

@@ -10,7 +10,9 @@
 #
 # - per-source-limit: 1,000 initiations in a second from one address get
 #   the burst plus 20 per second processed, every one of them is accounted
-#   for, and a second address is not held back by the first one's bucket.
+#   for, and a second address is not held back by the first one's bucket;
+#   one address flooding two devices of the namespace at once shares one
+#   bucket between them.
 # - flood-legit-peer: under a flood of at least 20,000 initiations from
 #   1,000 spoofed
 #   sources, n2 answers with cookie replies, n1 still completes its
@@ -42,12 +44,13 @@ NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/16
 FLOOD_RATE=${WGC_TEST_FLOOD_RATE:-15000}
 
 # hs_stat NS NAME: one counter of `wgctl show wg0 handshake-stats` in NS
+# (of DEV, default wg0)
 hs_stat() {
-	local v
-	v=$(ip netns exec "$1" wgctl show wg0 handshake-stats |
+	local v dev=${3:-wg0}
+	v=$(ip netns exec "$1" wgctl show "$dev" handshake-stats |
 		awk -F '\t' -v n="$2" '$1 == n { print $2 }')
 	[[ $v =~ ^[0-9]+$ ]] ||
-		FAIL_DEPTH=2 fail "no handshake-stats counter '$2' for wg0 in $1 (got '$v')"
+		FAIL_DEPTH=2 fail "no handshake-stats counter '$2' for $dev in $1 (got '$v')"
 	printf '%s\n' "$v"
 }
 
@@ -137,6 +140,7 @@ put_under_load() {
 }
 
 accounted_at_least() { (($(accounted) >= $1)); }
+accounted_both_at_least() { (($(accounted) + $(accounted wg1) >= $1)); }
 
 # wait_for_quiet SECONDS CMD...: like wait_for, but returns 1 on a timeout.
 wait_for_quiet() {
@@ -149,10 +153,12 @@ wait_for_quiet() {
 }
 
 # Sum of the counters every handshake message ends up in.
+# (of n2's DEV, default wg0)
 accounted() {
-	echo $(($(hs_stat n2 processed) + $(hs_stat n2 rate-limited) +
-		$(hs_stat n2 missing-cookie) + $(hs_stat n2 queue-full) +
-		$(hs_stat n2 invalid-mac1)))
+	local dev=${1:-wg0}
+	echo $(($(hs_stat n2 processed "$dev") + $(hs_stat n2 rate-limited "$dev") +
+		$(hs_stat n2 missing-cookie "$dev") + $(hs_stat n2 queue-full "$dev") +
+		$(hs_stat n2 invalid-mac1 "$dev")))
 }
 
 per_source_limit() {
@@ -184,6 +190,39 @@ per_source_limit() {
 	wait_for -t 10 accounted_at_least $((a0 + 5))
 	assert_eq $(($(hs_stat n2 processed) - p0)) 5 "initiations processed from a second source"
 	assert_eq $(($(hs_stat n2 rate-limited) - r0)) 0 "initiations rate-limited from a second source"
+	[[ $TUN_IMPL == wgc ]] || return 0
+	shared_by_devices
+}
+
+# processed_both: initiations processed by n2's wg0 and wg1 together
+processed_both() { echo $(($(hs_stat n2 processed) + $(hs_stat n2 processed wg1))); }
+
+# One bucket per source for all devices whose sockets are in a namespace:
+# one address flooding two of them at once gets the rate once, not twice.
+shared_by_devices() {
+	local key=$TMPDIR/wg1.key p0 p1 a0 secs limit out1 out2 pid
+	(umask 077 && wgctl genkey >"$key")
+	ip -n n2 link add wg1 type wgc
+	ip netns exec n2 wgctl set wg1 private-key "$key" listen-port $((N2_PORT + 1))
+	ip -n n2 link set wg1 up
+	sleep 1 # the source's bucket is full again
+	p0=$(processed_both) a0=$(($(accounted) + $(accounted wg1)))
+	ip netns exec na wgc-flood --target "$N2_ATT4" --port $((N2_PORT + 1)) \
+		--public-key "$(wgctl pubkey <"$key")" --from "$NA_OUT4" \
+		--count 1000 --rate 1000 --seconds 5 >"$TMPDIR/wg1.report" 2>&1 &
+	pid=$!
+	flood --from "$NA_OUT4" --count 1000 --rate 1000 --seconds 5
+	wait "$pid" || fail "wgc-flood at wg1 failed: $(<"$TMPDIR/wg1.report")"
+	out1=$FLOOD_SECONDS
+	out2=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' "$TMPDIR/wg1.report")
+	wait_for -t 10 accounted_both_at_least $((a0 + 2000))
+	p1=$(processed_both)
+	secs=$(awk -v a="$out1" -v b="$out2" 'BEGIN { print (a > b ? a : b) }')
+	limit=$(awk -v s="$secs" 'BEGIN { printf "%d", 5 + 20 * s + 1 }')
+	log "one source at two devices at once: $((p1 - p0)) of 2000 processed in ${secs}s (at most $limit allowed; separate buckets would allow about twice that)"
+	(((p1 - p0) <= limit)) ||
+		fail "n2's two devices processed $((p1 - p0)) initiations from one source in ${secs}s; one shared bucket allows $limit"
+	(($(hs_stat n2 rate-limited wg1) > 0)) || fail "wg1 rate-limited nothing"
 }
 
 flood_legit_peer() {

@@ -28,7 +28,10 @@
 #              expect_ok CMD...     CMD must succeed; sets OUT, ERR, RC=0 and
 #                                   shows stderr when it fails
 #              wait_for [-t SECONDS] [-i INTERVAL] CMD...   poll until CMD
-#                                   succeeds (default 10 s, every 0.1 s)
+#                                   succeeds (default 10 s, every 0.1 s); a
+#                                   $(...) in CMD's arguments is expanded
+#                                   once, before the first try: poll a
+#                                   function that reads the value itself
 # Modules:     load_wgc [PARAM=VALUE...]   modprobe wgc, fail clearly if not
 #              unload_wgc                  rmmod wgc (retries while busy)
 #              need_modules NAME...        modprobe each (autoload is not

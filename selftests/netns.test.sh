@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 load_wgc
 
 udp_ports() { ip netns exec "$1" ss -Huln | awk '{print $4}' | sort; }
+no_udp_ports() { [[ -z $(udp_ports "$1") ]]; }
 
 move_keeps_sockets_home() {
 	netns_add n0 n1
@@ -44,7 +45,7 @@ delete_device_namespace() {
 	n0 ip link set wg0 netns n1
 	n1 ip link set wg0 up
 	ip netns del n1
-	wait_for -t 5 test -z "$(udp_ports n0)"
+	wait_for -t 5 no_udp_ports n0
 	assert_eq "$(udp_ports n0)" "" "sockets left in n0"
 	ip netns del n0
 }
