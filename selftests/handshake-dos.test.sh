@@ -176,8 +176,11 @@ per_source_limit() {
 	a1=$(accounted) i1=$(hs_stat n2 invalid)
 	hs_stats_log n2
 	assert_eq $((a1 - a0)) 1000 "initiations accounted for in n2's handshake-stats"
-	# 5 from the full bucket, then one per 50 ms the flood lasted.
-	limit=$(awk -v s="$FLOOD_SECONDS" 'BEGIN { printf "%d", 5 + 20 * s + 1 }')
+	# 5 from the full bucket, then one per 50 ms the flood lasted. The
+	# bucket is read when a worker gets to a message, which on a slow
+	# kernel lags the sender by up to half a second more.
+	limit=$(awk -v s="$FLOOD_SECONDS" -v lag=$((TUN_SLOW ? 5 : 0)) \
+		'BEGIN { printf "%d", 5 + 20 * (s + lag / 10) + 1 }')
 	log "processed $((p1 - p0)) of 1000 in ${FLOOD_SECONDS}s (at most $limit allowed), rate-limited $((r1 - r0))"
 	(((p1 - p0) <= limit)) || fail "n2 processed $((p1 - p0)) initiations from one source in ${FLOOD_SECONDS}s; at most $limit allowed"
 	(((r1 - r0) >= 1000 - limit)) || fail "n2 rate-limited only $((r1 - r0)) of 1000 initiations from one source"
