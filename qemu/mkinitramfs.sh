@@ -282,8 +282,10 @@ build_base() {
 		base64 cksum shuf split
 		# grep, sed, findutils, procps, libc-bin
 		grep sed find xargs ps pgrep pkill sysctl free getent
+		# JSON: iperf3 -J, wgctl show --json (selftests/wgctl-json.test.sh)
+		jq
 	)
-	local OPT_BINS=(ethtool strace jq tracepath ping6 mountpoint)
+	local OPT_BINS=(ethtool strace tracepath ping6 mountpoint)
 	local paths=()
 	for b in "${BINS[@]}"; do
 		find_bin p "$b" || die "binary '$b' not found on the build machine (run scripts/deps.sh)"

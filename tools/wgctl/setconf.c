@@ -3,7 +3,7 @@
  * wgctl setconf  <interface> <configuration file>
  * wgctl addconf  <interface> <configuration file>
  * wgctl syncconf <interface> <configuration file>
- * wgctl showconf <interface>
+ * wgctl showconf [--json] <interface>
  *
  * The file is read and checked whole, host names looked up included,
  * before the kernel hears of it: a bad file changes nothing. Messages name
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "json.h"
 #include "netlink.h"
 #include "set.h"
 #include "wgctl.h"
@@ -23,7 +24,8 @@
 static int usage(FILE *out, const char *cmd)
 {
 	if (!strcmp(cmd, "showconf"))
-		fprintf(out, "Usage: %s %s <interface>\n", PROG_NAME, cmd);
+		fprintf(out, "Usage: %s %s [--json] <interface>\n", PROG_NAME,
+			cmd);
 	else
 		fprintf(out, "Usage: %s %s <interface> <configuration filename>\n",
 			PROG_NAME, cmd);
@@ -159,22 +161,37 @@ int syncconf_main(int argc, char *argv[])
 	return conf_command(argc, argv, CONF_REPLACE, true);
 }
 
+/* --json may come before or after the interface, as for show. */
 int showconf_main(int argc, char *argv[])
 {
 	struct wgc_device_info dev;
+	const char *name = NULL;
 	struct wgc_nl_error e;
+	bool json = false;
+	int i;
 
 	if (argc == 2 && is_help_arg(argv[1]))
 		return usage(stdout, argv[0]);
-	if (argc != 2)
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && !json)
+			json = true;
+		else if (!name)
+			name = argv[i];
+		else
+			return usage(stderr, argv[0]);
+	}
+	if (!name)
 		return usage(stderr, argv[0]);
-	if (!valid_ifname(argv[1]))
+	if (!valid_ifname(name))
 		return 1;
-	if (wgc_get_device(argv[1], &dev, &e) < 0) {
+	if (wgc_get_device(name, &dev, &e) < 0) {
 		wgc_nl_perror("Unable to access interface", &e);
 		return 1;
 	}
-	conf_print(stdout, &dev);
+	if (json)
+		json_print_config(stdout, &dev);
+	else
+		conf_print(stdout, &dev);
 	wgc_device_info_free(&dev);
 	return 0;
 }

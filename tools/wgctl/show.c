@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wgctl show [ all | interfaces | <interface> ] [ <field> ]
+ * wgctl show [--json] [ all | interfaces | <interface> ] [ <field> ]
  *
  * The output is byte for byte what wg(8) prints for the same state, so
  * that scripts written against wg work unchanged against wgctl; only the
  * "handshake-stats" field, which wg does not have, is wgctl's own. This file
  * has the script-friendly forms (one field, or "dump"), which list peers in
- * the order the kernel sent them; pretty.c has the form for people.
+ * the order the kernel sent them; pretty.c has the form for people, and
+ * json.c the one JSON document of --json.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sodium.h>
 
 #include "encoding.h"
+#include "json.h"
 #include "netlink.h"
 #include "show.h"
 #include "wgctl.h"
@@ -43,7 +45,7 @@ static const struct {
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | dump]\n",
+		"Usage: %s show [--json] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | dump]\n",
 		PROG_NAME);
 }
 
@@ -309,14 +311,37 @@ void show_field(FILE *out, const struct wgc_device_info *dev,
 	show_peer_lines(out, dev, field, with_name);
 }
 
-static void show_device(const struct wgc_device_info *dev,
-			enum show_field field, bool with_name,
-			const struct show_style *style)
+/* What one invocation of show prints, and where a JSON document stands. */
+struct show_output {
+	enum show_field field;
+	struct show_style style;
+	bool json;
+	struct json_writer jw;
+};
+
+/*
+ * The wall clock now, read precisely: time() reads a copy updated once a
+ * tick, which can lag the clock the kernel stamped a handshake with, and
+ * so make a handshake of this very second look a second in the future.
+ */
+static time_t wall_now(void)
 {
-	if (field == SHOW_PRETTY)
-		show_pretty(stdout, dev, style, time(NULL));
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		return time(NULL);
+	return ts.tv_sec;
+}
+
+static void show_device(struct show_output *o,
+			const struct wgc_device_info *dev, bool with_name)
+{
+	if (o->json)
+		json_show_device(&o->jw, dev, wall_now());
+	else if (o->field == SHOW_PRETTY)
+		show_pretty(stdout, dev, &o->style, time(NULL));
 	else
-		show_field(stdout, dev, field, with_name);
+		show_field(stdout, dev, o->field, with_name);
 }
 
 static int show_interfaces(void)
@@ -335,8 +360,8 @@ static int show_interfaces(void)
 	return 0;
 }
 
-static int show_one(const char *name, enum show_field field,
-		    const struct show_style *style)
+/* An interface that cannot be read prints nothing, not even JSON. */
+static int show_one(const char *name, struct show_output *o)
 {
 	struct wgc_device_info dev;
 	struct wgc_nl_error e;
@@ -345,7 +370,11 @@ static int show_one(const char *name, enum show_field field,
 		wgc_nl_perror("Unable to access interface", &e);
 		return 1;
 	}
-	show_device(&dev, field, false, style);
+	if (o->json)
+		json_show_begin(&o->jw, stdout);
+	show_device(o, &dev, false);
+	if (o->json)
+		json_show_end(&o->jw);
 	wgc_device_info_free(&dev);
 	return 0;
 }
@@ -353,8 +382,10 @@ static int show_one(const char *name, enum show_field field,
 /*
  * Every wgc link in turn. One that vanishes between the listing and its
  * own query (ENODEV) is skipped quietly: it is no longer there to show.
+ * With --json, the document is complete whatever happens once the list
+ * is read: an interface that cannot be read is left out of it.
  */
-static int show_all(enum show_field field, const struct show_style *style)
+static int show_all(struct show_output *o)
 {
 	struct wgc_iface_list list;
 	struct wgc_device_info dev;
@@ -367,6 +398,8 @@ static int show_all(enum show_field field, const struct show_style *style)
 		wgc_nl_perror("Unable to list interfaces", &e);
 		return 1;
 	}
+	if (o->json)
+		json_show_begin(&o->jw, stdout);
 	for (i = 0; i < list.count; i++) {
 		if (wgc_get_device(list.names[i], &dev, &e) < 0) {
 			if (e.err == ENODEV)
@@ -380,35 +413,76 @@ static int show_all(enum show_field field, const struct show_style *style)
 				list.names[i], wgc_nl_strerror(&e));
 			continue;
 		}
-		if (field == SHOW_PRETTY && !first)
+		if (!o->json && o->field == SHOW_PRETTY && !first)
 			putchar('\n');
 		first = false;
-		show_device(&dev, field, true, style);
+		show_device(o, &dev, true);
 		wgc_device_info_free(&dev);
 	}
+	if (o->json)
+		json_show_end(&o->jw);
 	wgc_iface_list_free(&list);
 	return ret;
 }
 
+/*
+ * --json may come anywhere among the arguments; the rest are positional,
+ * as for wg(8). Returns the exit status on an error, else -1.
+ */
+static int show_parse_args(int argc, char *argv[], struct show_output *o,
+			   const char **args, int *nargs)
+{
+	int i;
+
+	*nargs = 0;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			o->json = true;
+		} else if (*nargs == 2) {
+			show_usage(stderr);
+			return 1;
+		} else {
+			args[(*nargs)++] = argv[i];
+		}
+	}
+	if (o->json && *nargs == 2) {
+		fprintf(stderr,
+			"%s: --json shows every field; it cannot be combined with `%s'\n",
+			PROG_NAME, args[1]);
+		return 1;
+	}
+	if (o->json && *nargs == 1 && !strcmp(args[0], "interfaces")) {
+		fprintf(stderr,
+			"%s: --json cannot be combined with `interfaces': the names are in \"wgctl show --json\", under .interfaces[].name\n",
+			PROG_NAME);
+		return 1;
+	}
+	if (*nargs == 2 && (!show_parse_field(args[1], &o->field) ||
+			    !strcmp(args[0], "interfaces"))) {
+		show_usage(stderr);
+		return 1;
+	}
+	return -1;
+}
+
 int show_main(int argc, char *argv[])
 {
-	enum show_field field = SHOW_PRETTY;
-	struct show_style style;
+	struct show_output o = { .field = SHOW_PRETTY };
+	const char *args[2];
+	int nargs, ret;
 
 	if (argc == 2 && is_help_arg(argv[1])) {
 		show_usage(stdout);
 		return 0;
 	}
-	if (argc > 3 || (argc == 3 && !show_parse_field(argv[2], &field)) ||
-	    (argc == 3 && !strcmp(argv[1], "interfaces"))) {
-		show_usage(stderr);
-		return 1;
-	}
+	ret = show_parse_args(argc, argv, &o, args, &nargs);
+	if (ret >= 0)
+		return ret;
 
-	style = show_style_from_env();
-	if (argc == 1 || !strcmp(argv[1], "all"))
-		return show_all(field, &style);
-	if (!strcmp(argv[1], "interfaces"))
+	o.style = show_style_from_env();
+	if (!nargs || !strcmp(args[0], "all"))
+		return show_all(&o);
+	if (!strcmp(args[0], "interfaces"))
 		return show_interfaces();
-	return show_one(argv[1], field, &style);
+	return show_one(args[0], &o);
 }
