@@ -392,7 +392,7 @@ fi
 run --help
 if ((rc == 0)) && [[ -z $err ]]; then
 	missing=
-	for cmd in show set genkey genpsk pubkey; do
+	for cmd in show showconf set setconf addconf syncconf genkey genpsk pubkey; do
 		grep -q "^  $cmd: " <<<"$out" || missing+=" $cmd"
 	done
 	if [[ -z $missing ]]; then
@@ -409,6 +409,60 @@ if ((rc == 0)) && [[ $out =~ ^wgctl\ [0-9] ]]; then
 	pass version
 else
 	fail version "rc=$rc out=\"$out\""
+fi
+
+# ---- setconf, addconf, syncconf, showconf: checked before the kernel ----
+
+for cmd in setconf addconf syncconf; do
+	run "$cmd" "$NOSUCH"
+	expect_error "$cmd-usage" "^Usage: wgctl $cmd <interface> <configuration filename>$"
+	run "$cmd" "$NOSUCH" "$tmp/missing.conf"
+	expect_early_error "$cmd-missing-file" \
+		"^wgctl: Unable to read configuration file \`$tmp/missing.conf': No such file or directory$"
+done
+run showconf
+expect_error showconf-usage '^Usage: wgctl showconf <interface>$'
+run showconf "$NOSUCH" extra
+expect_error showconf-usage-extra '^Usage: wgctl showconf <interface>$'
+run setconf 0123456789abcdefghij "$tmp/missing.conf"
+expect_early_error setconf-long-name "^wgctl: Invalid interface name: \`0123456789abcdefghij'$"
+
+printf '[Interface]\nListenPort = 51820\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/8\nEndpoint = 192.0.2.1:70000\n' \
+	"$BOB_PUB" >"$tmp/bad-port.conf"
+for cmd in setconf addconf syncconf; do
+	run "$cmd" "$NOSUCH" "$tmp/bad-port.conf"
+	expect_early_error "$cmd-bad-line-named" \
+		"^wgctl: $tmp/bad-port.conf:7: Endpoint \`192.0.2.1:70000': port \`70000' is not a number from 0 to 65535$"
+done
+printf '[Interface]\nListenPort = 65536\n' >"$tmp/wrap.conf"
+run setconf "$NOSUCH" "$tmp/wrap.conf"
+expect_early_error setconf-port-does-not-wrap \
+	"^wgctl: $tmp/wrap.conf:2: ListenPort \`65536' is not a number from 0 to 65535$"
+out=$(WGCTL_CONFIG_NAME=/etc/wgc/wg0.conf "$WGCTL" setconf "$NOSUCH" /dev/stdin \
+	<"$tmp/wrap.conf" 2>"$tmp/stderr")
+rc=$? err=$(<"$tmp/stderr")
+expect_early_error setconf-config-name-from-env \
+	"^wgctl: /etc/wgc/wg0.conf:2: ListenPort \`65536' is not a number from 0 to 65535$"
+
+# A good file reaches the kernel (and fails there, on a host without the
+# module): the warnings come first, once the whole file was read.
+printf '[Interface]\nPrivateKey = %s\nListenPort = 1\nListenPort = 2\n' \
+	"$ALICE_PRIV" >"$tmp/exposed.conf"
+chmod 644 "$tmp/exposed.conf"
+run setconf "$NOSUCH" "$tmp/exposed.conf"
+if ((rc == 1)) && grep -q "^Warning: $tmp/exposed.conf:4: ListenPort given again (first on line 3); the last value counts$" <<<"$err" &&
+	grep -q "^Warning: \`$tmp/exposed.conf' holds keys and is readable by group or others$" <<<"$err" &&
+	! grep -q "$ALICE_PRIV" <<<"$err"; then
+	pass setconf-warnings
+else
+	fail setconf-warnings "rc=$rc err=\"$err\""
+fi
+chmod 600 "$tmp/exposed.conf"
+run setconf "$NOSUCH" "$tmp/exposed.conf"
+if grep -q "readable by group" <<<"$err"; then
+	fail setconf-private-file-no-warning "err=\"$err\""
+else
+	pass setconf-private-file-no-warning
 fi
 
 if "$WGCTL" genkey >/dev/full 2>"$tmp/stderr"; then

@@ -346,6 +346,23 @@ void config_resolver_init(struct config_resolver *r)
 }
 
 /*
+ * The resolver for real use, with WG_ENDPOINT_RESOLUTION_RETRIES from the
+ * environment. Returns 0, or -1 after saying what is wrong with it.
+ */
+int config_resolver_from_env(struct config_resolver *r)
+{
+	const char *env = getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
+
+	config_resolver_init(r);
+	if (config_parse_retries(env, &r->retries))
+		return 0;
+	fprintf(stderr,
+		"%s: Invalid WG_ENDPOINT_RESOLUTION_RETRIES: `%s' (expected a number or `infinity')\n",
+		PROG_NAME, env);
+	return -1;
+}
+
+/*
  * WG_ENDPOINT_RESOLUTION_RETRIES, as wg(8) reads it: a count, or
  * "infinity" (-1). Unset means the default.
  */
@@ -465,6 +482,42 @@ static bool take_address(const struct addrinfo *ai, union wgc_endpoint *ep,
 	return why_not(why, why_size, "neither an IPv4 nor an IPv6 address");
 }
 
+/* Split copy (value, ours to cut up) and check all but the host's lookup. */
+static bool check_endpoint(char *copy, char **host, char **port, char *why,
+			   size_t why_size)
+{
+	uint16_t num;
+
+	if (!*copy)
+		return why_not(why, why_size, "empty endpoint");
+	if (!split_endpoint(copy, host, port, why, why_size))
+		return false;
+	if (!config_parse_port(*port, &num))
+		return why_not(why, why_size,
+			       "port `%s' is not a number from 0 to 65535",
+			       *port);
+	if (strchr(*host, '%'))
+		return why_not(why, why_size,
+			       "IPv6 zone ids are not supported");
+	return true;
+}
+
+/*
+ * Whether value is well-formed as an endpoint, without looking its host
+ * up: a configuration file is checked whole before any (slow) lookup.
+ */
+bool config_endpoint_syntax(const char *value, char *why, size_t why_size)
+{
+	char *copy = strdup(value), *host, *port;
+	bool ok;
+
+	if (!copy)
+		return why_not(why, why_size, "out of memory");
+	ok = check_endpoint(copy, &host, &port, why, why_size);
+	free(copy);
+	return ok;
+}
+
 /* Everything but the copying: copy is value, ours to cut up. */
 static enum config_endpoint_result
 parse_endpoint(const char *value, char *copy, union wgc_endpoint *ep,
@@ -472,25 +525,11 @@ parse_endpoint(const char *value, char *copy, union wgc_endpoint *ep,
 {
 	struct addrinfo *res;
 	char *host = NULL, *port = NULL;
-	uint16_t num;
 	bool ok;
 	int ret;
 
-	if (!*copy) {
-		why_not(why, why_size, "empty endpoint");
+	if (!check_endpoint(copy, &host, &port, why, why_size))
 		return ENDPOINT_INVALID;
-	}
-	if (!split_endpoint(copy, &host, &port, why, why_size))
-		return ENDPOINT_INVALID;
-	if (!config_parse_port(port, &num)) {
-		why_not(why, why_size,
-			"port `%s' is not a number from 0 to 65535", port);
-		return ENDPOINT_INVALID;
-	}
-	if (strchr(host, '%')) {
-		why_not(why, why_size, "IPv6 zone ids are not supported");
-		return ENDPOINT_INVALID;
-	}
 	ret = lookup(value, host, port, r, &res);
 	if (ret) {
 		why_not(why, why_size, "%s", lookup_error(ret));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parsing of the values given to "wgctl set". Nothing here talks to the
- * kernel, so every argument can be checked before anything is changed.
+ * Parsing of the values given to "wgctl set" and found in configuration
+ * files. Nothing here talks to the kernel, so every value can be checked
+ * before anything is changed.
  */
 #ifndef WGCTL_CONFIG_H
 #define WGCTL_CONFIG_H
@@ -55,6 +56,8 @@ enum config_endpoint_result {
 
 void config_resolver_init(struct config_resolver *r);
 bool config_parse_retries(const char *s, int *retries);
+int config_resolver_from_env(struct config_resolver *r);
+bool config_endpoint_syntax(const char *value, char *why, size_t why_size);
 enum config_endpoint_result
 config_parse_endpoint(const char *value, union wgc_endpoint *ep,
 		      const struct config_resolver *r, char *why,

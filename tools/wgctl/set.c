@@ -185,17 +185,10 @@ static int opt_preshared_key(struct set_parser *p, const char *value)
 /* WG_ENDPOINT_RESOLUTION_RETRIES is read once, and only if needed. */
 static int resolver_ready(struct set_parser *p)
 {
-	const char *env = getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
-
 	if (p->resolver_ready)
 		return 0;
-	config_resolver_init(&p->resolver);
-	if (!config_parse_retries(env, &p->resolver.retries)) {
-		fprintf(stderr,
-			"%s: Invalid WG_ENDPOINT_RESOLUTION_RETRIES: `%s' (expected a number or `infinity')\n",
-			PROG_NAME, env);
+	if (config_resolver_from_env(&p->resolver) < 0)
 		return -1;
-	}
 	p->resolver_ready = true;
 	return 0;
 }
@@ -390,7 +383,7 @@ static void print_warnings(const struct wgc_device_change *change,
 	warn_host_bits(&change->peers);
 }
 
-static void print_set_error(const struct wgc_nl_error *e)
+void set_print_error(const struct wgc_nl_error *e)
 {
 	if (e->applied && e->messages > 1 && !e->no_family)
 		fprintf(stderr,
@@ -416,7 +409,7 @@ int set_main(int argc, char *argv[])
 	if (!ret) {
 		print_warnings(&change, &warnings);
 		if (wgc_set_device(&change, &e) < 0) {
-			print_set_error(&e);
+			set_print_error(&e);
 			ret = 1;
 		}
 	}

@@ -23,4 +23,9 @@ int set_parse_args(int argc, char *argv[], struct wgc_device_change *change,
 		   struct set_warnings *warnings);
 void set_warnings_free(struct set_warnings *warnings);
 
+struct wgc_nl_error;
+/* "Unable to modify interface: ...", saying how much of a split request
+ * was applied. */
+void set_print_error(const struct wgc_nl_error *e);
+
 #endif /* WGCTL_SET_H */

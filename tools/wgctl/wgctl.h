@@ -31,6 +31,10 @@ static inline bool is_help_arg(const char *arg)
 
 int show_main(int argc, char *argv[]);
 int set_main(int argc, char *argv[]);
+int showconf_main(int argc, char *argv[]);
+int setconf_main(int argc, char *argv[]);
+int addconf_main(int argc, char *argv[]);
+int syncconf_main(int argc, char *argv[]);
 int genkey_main(int argc, char *argv[]);
 int genpsk_main(int argc, char *argv[]);
 int pubkey_main(int argc, char *argv[]);
