@@ -108,8 +108,10 @@ same_as() { # same_as BEFORE WHAT
 	local now d
 	now=$(snapshot)
 	[[ $now == "$1" ]] && return 0
-	d=$(diff <(printf '%s\n' "$1") <(printf '%s\n' "$now") | grep '^[<>]' | head -n 12 | tr '\n' ';' || true)
-	FAIL_DEPTH=2 fail "$2: c's rules/routes/nftables/links differ from before (< before, > now): $d"
+	# (busybox's diff, in the VM, writes only the unified format)
+	d=$(diff -U0 <(printf '%s\n' "$1") <(printf '%s\n' "$now") | grep -v -e '^---' -e '^+++' -e '^@@' |
+		head -n 12 | tr '\n' ';' || true)
+	FAIL_DEPTH=2 fail "$2: c's rules/routes/nftables/links differ from before (-before, +now): $d"
 }
 
 no_wg0() { ! ip -n c link show dev wg0 >/dev/null 2>&1; }
