@@ -11,6 +11,7 @@
 #   WGC_MODROOT        root holding lib/modules/KVER (default /)
 #   WGC_KO             wgc.ko                    (default <repo>/wgc.ko)
 #   WGC_WGCTL          wgctl binary              (default <repo>/tools/wgctl/wgctl)
+#   WGC_WGCTL_QUICK    wgctl-quick script        (default: wgctl-quick next to wgctl)
 #   WGC_SELFTESTS      selftests directory       (default <repo>/selftests)
 #   WGC_ALLOW_MISSING  1: build even if wgc.ko or wgctl do not exist (yet)
 #   WGC_EXTRA_MODULES  more kernel modules to include (space separated)
@@ -18,7 +19,8 @@
 # The image is two gzip'd cpio archives, concatenated (the kernel unpacks them
 # in turn): a base (busybox, real tools and their libraries, kernel modules,
 # /etc), rebuilt only when the installed packages or this script change, and
-# an overlay (/init, wgc.ko with the depmod output, wgctl, the selftests),
+# an overlay (/init, wgc.ko with the depmod output, wgctl and wgctl-quick,
+# the selftests),
 # rebuilt when one of those changes. Each is checked with a cheap stamp of
 # names, sizes and mtimes; when nothing changed this just prints the path.
 set -euo pipefail
@@ -32,6 +34,7 @@ KVER=${WGC_KVER:-}
 MODROOT=${WGC_MODROOT:-/}
 KO=${WGC_KO:-$REPO/wgc.ko}
 WGCTL=${WGC_WGCTL:-$REPO/tools/wgctl/wgctl}
+WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
 ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
 FORCE=0
@@ -56,6 +59,7 @@ while (($#)); do
 done
 
 [[ -n $KVER ]] || KVER=$("$REPO/scripts/kernel-version.sh")
+[[ -n $WGCTL_QUICK ]] || WGCTL_QUICK=$(dirname "$WGCTL")/wgctl-quick
 MODDIR=${MODROOT%/}/lib/modules/$KVER
 [[ -d $MODDIR ]] || die "kernel modules directory $MODDIR does not exist"
 [[ -f $MODDIR/modules.dep ]] || die "$MODDIR/modules.dep is missing (run depmod $KVER)"
@@ -103,7 +107,7 @@ stamp_of() { # stamp_of LABEL FILE...: names, sizes, mtimes (missing ones too)
 BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
-OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$SELFTESTS"/*.sh)
+OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SELFTESTS"/*.sh)
 [[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
 shopt -u nullglob
 ALL_NEW=$(
@@ -311,6 +315,7 @@ build_base() {
 		BINNAME[$name]=1
 	done
 	BINNAME[wgctl]=1
+	BINNAME[wgctl-quick]=1
 
 	# ---- busybox for everything else
 	find_bin p busybox || die "busybox not found (apt-get install busybox-static)"
@@ -367,7 +372,7 @@ build_base() {
 		crc32c_generic libcrc32c)
 	local OPT_MODS=(bridge ipip sit ip6_tunnel ip_gre ip6_gre vxlan macvlan ifb tun
 		sch_netem sch_tbf sch_htb sch_fq sch_ingress cls_u32 cls_matchall act_mirred
-		nft_ct nft_reject_inet nft_fib_inet nft_limit nft_log nft_redir nft_quota
+		nft_ct nft_reject_inet nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_limit nft_log nft_redir nft_quota
 		nf_conntrack_netlink chacha20poly1305 chacha_generic poly1305_generic
 		curve25519_generic crypto_user)
 	local extra_mods=()
@@ -446,6 +451,10 @@ build_overlay() {
 	if [[ -f $WGCTL ]]; then
 		cp --preserve=mode "$WGCTL" "$ROOT/usr/bin/wgctl"
 		elfs+=("$WGCTL")
+	fi
+	# wgctl-quick is a bash script: every tool it runs is in the base
+	if [[ -f $WGCTL_QUICK ]]; then
+		cp --preserve=mode "$WGCTL_QUICK" "$ROOT/usr/bin/wgctl-quick"
 	fi
 	if ((${#elfs[@]})); then
 		SKIP_IN=$BASE
