@@ -349,6 +349,8 @@ static void test_links(void)
 	link_msg("wg0", "wireguard", true);
 	link_msg("aa-wgc", "wgc", false);
 	link_msg("short", "wg", true);
+	/* Control bytes are allowed in names: kept, or it cannot be found. */
+	link_msg("c\x01\x7f", "wgc", true);
 	for (i = 0; i < 20; i++) {
 		snprintf(name, sizeof(name), "m%02d", (int)(19 - i));
 		link_msg(name, "wgc", true);
@@ -359,12 +361,13 @@ static void test_links(void)
 	wgc_iface_list_sort(&list);
 	for (i = 1; i < list.count; i++)
 		sorted &= strcmp(list.names[i - 1], list.names[i]) < 0;
-	unit_check("netlink/links-kind-filter", ret == 0 && list.count == 22,
+	unit_check("netlink/links-kind-filter", ret == 0 && list.count == 23,
 		   "ret=%d count=%zu", ret, list.count);
-	unit_check("netlink/links-sorted", sorted && list.count == 22 &&
+	unit_check("netlink/links-sorted", sorted && list.count == 23 &&
 		   !strcmp(list.names[0], "aa-wgc") &&
-		   !strcmp(list.names[1], "m00") &&
-		   !strcmp(list.names[21], "zz-wgc"), "wrong order");
+		   !strcmp(list.names[1], "c\x01\x7f") &&
+		   !strcmp(list.names[2], "m00") &&
+		   !strcmp(list.names[22], "zz-wgc"), "wrong order");
 	wgc_iface_list_free(&list);
 }
 

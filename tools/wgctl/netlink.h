@@ -81,6 +81,7 @@ int wgc_nl_dump_retry(const struct wgc_dump_ops *ops, void *arg,
 		      struct wgc_nl_error *e);
 
 void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size);
+void wgc_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ]);
 
 /*
  * arg of wgc_parse_device(): the device being filled in, and a count.

@@ -48,6 +48,21 @@ void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
 	dst[i] = '\0';
 }
 
+/*
+ * An interface name, copied as it is: the kernel allows any byte in one
+ * but NUL, '/', ':' and whitespace, and a name altered here would not be
+ * found again when wgctl asks for that interface.
+ */
+void wgc_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ])
+{
+	const char *src = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	len = strnlen(src, len < IFNAMSIZ - 1 ? len : IFNAMSIZ - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static bool attr_str_equal(const struct nlattr *attr, const char *s)
 {
 	const char *p = mnl_attr_get_payload(attr);
@@ -288,7 +303,7 @@ static void fill_device(struct wgc_device_info *dev, const struct nlattr **tb)
 	if ((a = tb[WGC_DEVICE_A_IFINDEX]))
 		dev->ifindex = mnl_attr_get_u32(a);
 	if ((a = tb[WGC_DEVICE_A_IFNAME]))
-		wgc_attr_copy_str(a, dev->name, sizeof(dev->name));
+		wgc_attr_copy_name(a, dev->name);
 	if ((a = tb[WGC_DEVICE_A_LISTEN_PORT]))
 		dev->listen_port = mnl_attr_get_u16(a);
 	if ((a = tb[WGC_DEVICE_A_FWMARK]))
@@ -439,7 +454,7 @@ static int list_add(struct wgc_link_parse *p, const struct nlattr *name)
 		list->names = names;
 		p->capacity = capacity;
 	}
-	wgc_attr_copy_str(name, list->names[list->count], IFNAMSIZ);
+	wgc_attr_copy_name(name, list->names[list->count]);
 	list->count++;
 	return MNL_CB_OK;
 }
