@@ -97,6 +97,29 @@ check_wgc_module() {
 	modinfo wgc | grep -q '^vermagic:.*'"$(uname -r)" || fail "wgc.ko vermagic does not match $(uname -r)"
 }
 
+# lib.sh itself: a failure inside $(...) fails its sub-case (and a test
+# without sub-cases), though the command around it succeeds.
+check_lib_substitution_guard() {
+	local script=$TEST_TMPDIR/guard.test.sh out rc
+	cat >"$script" <<-'EOF'
+		source "$SELFTESTS_DIR/lib.sh"
+		swallowed() { assert_eq "$(fail "inside a substitution")" ""; }
+		fine() { assert_eq "$(echo fine)" fine; }
+		subtest swallowed swallowed
+		subtest fine fine
+	EOF
+	rc=0
+	out=$(env -u WGC_FAIL_REASON_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
+	((rc != 0)) || fail "a test whose sub-case failed inside \$(...) exited 0: $out"
+	assert_line "$out" '^not ok: guard/swallowed$' "sub-case with the failure"
+	assert_line "$out" '^ok: guard/fine$' "sub-case without one"
+
+	printf '%s\n' 'source "$SELFTESTS_DIR/lib.sh"' 'assert_eq "$(false)" ""' >"$script"
+	rc=0
+	out=$(env -u WGC_FAIL_REASON_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
+	((rc != 0)) || fail "a test with a failed command inside \$(...) exited 0: $out"
+}
+
 subtest shell check_shell
 subtest tools check_tools
 subtest users check_users
@@ -105,3 +128,4 @@ subtest nft-masquerade check_nft_masquerade
 subtest wireguard check_wireguard
 subtest cleanup check_background_cleanup
 subtest wgc-module check_wgc_module
+subtest lib-substitution-guard check_lib_substitution_guard

@@ -69,12 +69,24 @@ _lib_reason() {
 
 log() { printf '# %s\n' "$*"; }
 
+# A failure inside $(...) only ends that subshell, and the command around
+# it may still succeed (assert_eq "$(cmd)" "" passes when cmd fails early
+# with no output). So every failure also writes its sub-case's name here,
+# and a sub-case (or test) with its name here fails, whatever its status.
+if [[ -z ${_LIB_FAILMARK:-} ]]; then
+	_LIB_FAILMARK=${TMPDIR:-/tmp}/.lib-failed.$$
+	: >"$_LIB_FAILMARK"
+fi
+_lib_mark_failed() { printf '%s\n' "$(_lib_id)" >>"$_LIB_FAILMARK" 2>/dev/null || true; }
+_lib_failed_here() { grep -qxF -- "$1" "$_LIB_FAILMARK" 2>/dev/null; }
+
 # fail MSG: the caller's location is reported (or FAIL_DEPTH frames up).
 fail() {
 	local d=${FAIL_DEPTH:-1}
 	local where="${BASH_SOURCE[$d]##*/}:${BASH_LINENO[$((d - 1))]}"
 	printf 'not ok: %s: %s (%s)\n' "$(_lib_id)" "$*" "$where" >&"$_LIB_OUT"
 	_lib_reason "$(_lib_id): $*"
+	_lib_mark_failed
 	exit 1
 }
 
@@ -82,6 +94,7 @@ _lib_on_err() {
 	local rc=$1 cmd=$2 where="${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}"
 	printf 'not ok: %s: command failed with status %s: %s (%s)\n' "$(_lib_id)" "$rc" "$cmd" "$where" >&"$_LIB_OUT"
 	_lib_reason "$(_lib_id): '$cmd' failed with status $rc ($where)"
+	_lib_mark_failed
 }
 trap '_lib_on_err "$?" "$BASH_COMMAND"' ERR
 
@@ -92,6 +105,10 @@ _lib_on_exit() {
 	for ((i = ${#_LIB_DEFERRED[@]} - 1; i >= 0; i--)); do
 		eval "${_LIB_DEFERRED[i]}"
 	done
+	if ((rc == 0)) && [[ -z $_LIB_SUB ]] && _lib_failed_here "$TEST_NAME"; then
+		printf 'not ok: %s: a failure inside $(...), reported above\n' "$TEST_NAME"
+		rc=1
+	fi
 	if ((rc == 0 && ${#_LIB_SUBFAILED[@]})); then
 		printf 'not ok: %s: %d sub-case(s) failed: %s\n' "$TEST_NAME" "${#_LIB_SUBFAILED[@]}" "${_LIB_SUBFAILED[*]}"
 		_lib_reason "sub-case(s) failed: ${_LIB_SUBFAILED[*]}"
@@ -121,6 +138,10 @@ subtest() {
 		"$@"
 	) &
 	wait $! || rc=$?
+	if ((rc == 0)) && _lib_failed_here "$TEST_NAME/$sub"; then
+		printf 'not ok: %s/%s: a failure inside $(...), reported above\n' "$TEST_NAME" "$sub"
+		rc=1
+	fi
 	if ((rc == 0)); then
 		printf 'ok: %s/%s\n' "$TEST_NAME" "$sub"
 	else
