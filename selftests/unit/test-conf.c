@@ -326,6 +326,8 @@ static void test_errors(void)
 		  "wgctl: t.conf:2: unknown section `[Peers]' (expected [Interface] or [Peer])\n" },
 		{ "conf/error-key-before-section", "\nListenPort=1\n",
 		  "wgctl: t.conf:2: `ListenPort' comes before any [Interface] or [Peer] section\n" },
+		{ "conf/error-key-before-section-not-echoed", ALICE_PRIV "\n[Interface]\n",
+		  "wgctl: t.conf:1: a line before any [Interface] or [Peer] section (not shown, in case it is a key)\n" },
 		{ "conf/error-unknown-interface-key", "[Interface]\nListenPorts=1\n",
 		  "wgctl: t.conf:2: unknown key `ListenPorts' in an [Interface] section\n" },
 		{ "conf/error-unknown-peer-key", "[Peer]\nPublicKey=" BOB_PUB "\nAddress=10.0.0.1\n",

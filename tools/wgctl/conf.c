@@ -362,6 +362,9 @@ static int parse_key(struct conf_parser *p, const char *name,
 			break;
 		}
 	}
+	if (p->section == SECTION_NONE && strlen(name) > UNKNOWN_KEY_SHOWN)
+		return fail(p, p->line,
+			    "a line before any [Interface] or [Peer] section (not shown, in case it is a key)");
 	if (p->section == SECTION_NONE)
 		return fail(p, p->line,
 			    "`%s' comes before any [Interface] or [Peer] section",
