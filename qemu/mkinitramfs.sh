@@ -447,6 +447,12 @@ build_overlay() {
 		done
 	fi
 
+	# the site-to-site example configurations, which a selftest runs as they are
+	if [[ -d $REPO/Documentation/site-to-site ]]; then
+		mkdir -p "$ROOT/selftests/site-to-site"
+		cp -- "$REPO"/Documentation/site-to-site/*.conf "$ROOT/selftests/site-to-site/"
+	fi
+
 	# wgctl, and the libraries (of it and of selftests/bin) the base lacks
 	if [[ -f $WGCTL ]]; then
 		cp --preserve=mode "$WGCTL" "$ROOT/usr/bin/wgctl"
