@@ -36,6 +36,14 @@ ip -n c route add default via "$S_OUT4"
 ip -n c -6 route add default via "$S_OUT6"
 for a in "$S_EP4/32" "$FAR4/32"; do ip -n s addr add "$a" dev lo; done
 for a in "$S_EP6/128" "$FAR6/128"; do ip -n s addr add "$a" dev lo; done
+# v1's IPv6 link-local address, and its route in table local, appear only
+# once duplicate address detection is done: a snapshot taken before that
+# would differ from every one taken after.
+v1_link_local_ready() {
+	[[ -n $(ip -n c -6 addr show dev v1 scope link) ]] &&
+		[[ -z $(ip -n c -6 addr show dev v1 tentative) ]]
+}
+wait_for -t 20 v1_link_local_ready
 
 node_add s
 wgx s set wg0 listen-port "$S_PORT"
