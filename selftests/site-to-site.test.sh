@@ -77,15 +77,23 @@ only_ciphertext_on_the_internet() {
 }
 
 # Idle for longer than the NATs keep a mapping: the keepalives keep them,
-# so d answers b without either side sending first.
+# so d answers b without either side sending first. The control: worker f
+# has its keepalive turned off for the wait, and z can no longer reach it.
+# A node's last packet may be a passive keepalive up to 10 s after the last
+# data it received, hence the wait of the timeout and 12 s.
 keepalive_holds_nat() {
+	local idle=$((S2S_NAT_UDP_TIMEOUT + 12))
 	if ((TUN_SLOW)); then
 		log "slow (debug) kernel: the idle wait is left to the Debian kernel's run"
 		return 0
 	fi
-	log "idle for $((S2S_NAT_UDP_TIMEOUT + 8)) s, longer than the NATs' UDP timeout of $S2S_NAT_UDP_TIMEOUT s"
-	sleep $((S2S_NAT_UDP_TIMEOUT + 8))
+	ip netns exec f "$S2S_TOOL" set wg0 peer "$(s2s_pubkey z)" persistent-keepalive off
+	log "idle for $idle s, longer than the NATs' UDP timeout of $S2S_NAT_UDP_TIMEOUT s"
+	sleep "$idle"
 	ping_ok -c 1 -w 3 b "$D"
+	ping_none -c 1 z "${S2S_TUN[f]}" >/dev/null
+	ip netns exec f "$S2S_TOOL" set wg0 peer "$(s2s_pubkey z)" persistent-keepalive 25
+	ping_until z "${S2S_TUN[f]}" 10
 }
 
 # r1 gets a new public address: its NAT mappings go with the old one,
