@@ -5,13 +5,14 @@
 #   make check [T=name] [KERNEL="debian debug"]
 #                        every test: build checks, unit tests, VM selftests on
 #                        Debian's kernel and/or the debug (sanitizer) kernel
-#   make demo            the main job: a wgc demo in the VM
+#   make demo            the main job: two NATed LANs and two workers joined
+#                        through a relay, narrated, in the VM
 #   make bench           throughput and latency: veth, wireguard.ko, wgc (VM)
 #   make -C qemu shell   an interactive shell in the VM
 #
 # IMPL=wireguard (or WGC_TEST_IMPL=wireguard) runs the tunnel tests, the
-# demo's tunnel and the bench's wgc row on the kernel's wireguard.ko and wg(8)
-# instead of wgc and wgctl: `make check T=tunnel IMPL=wireguard`.
+# demo's network and the bench's wgc row on the kernel's wireguard.ko and
+# wg(8) instead of wgc and wgctl: `make check T=tunnel IMPL=wireguard`.
 
 KVER ?= $(shell scripts/kernel-version.sh)
 KDIR ?= /lib/modules/$(KVER)/build

@@ -33,7 +33,7 @@
 #                   1234; like -s -S), kernel
 #                   gets nokaslr; no whole-run timeout unless --timeout
 #   --impl          what the tunnel tests (tunnel, interop, allowedips,
-#                   roaming, replay, keepalive), the demo's tunnel and the
+#                   roaming, replay, keepalive), the demo's network and the
 #                   bench's "wgc" row run on: wgc (default: link kind wgc,
 #                   wgctl) or wireguard (the kernel's wireguard.ko and wg(8),
 #                   to prove a test right before wgc can pass it). Same as

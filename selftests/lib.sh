@@ -13,7 +13,8 @@
 #
 # Output conventions (run.sh alone prints the counted PASS:/FAIL: lines):
 #   log MSG...              "# MSG"
-#   subtest SUB CMD...      runs CMD in a subshell, prints "ok: NAME/SUB" or
+#   subtest SUB CMD...      runs CMD in a subshell, prints "# SUB: N ms" (its
+#                           time), then "ok: NAME/SUB" or
 #                           "not ok: NAME/SUB"; the test fails at exit if any
 #                           sub-case failed, but continues with the next one
 #   fail MSG                "not ok: NAME[/SUB]: MSG (file:line)", exit 1
@@ -125,7 +126,7 @@ defer() {
 }
 
 subtest() {
-	local sub=$1 rc=0
+	local sub=$1 rc=0 start=${EPOCHREALTIME/./}
 	shift
 	# Run as an async job and wait for it: a subshell whose status is tested
 	# directly (if, ||) would run with `set -e` silently disabled.
@@ -142,6 +143,8 @@ subtest() {
 		printf 'not ok: %s/%s: a failure inside $(...), reported above\n' "$TEST_NAME" "$sub"
 		rc=1
 	fi
+	# the time each sub-case takes, to see where a run's minutes go
+	log "$sub: $(((${EPOCHREALTIME/./} - start) / 1000)) ms"
 	if ((rc == 0)); then
 		printf 'ok: %s/%s\n' "$TEST_NAME" "$sub"
 	else
