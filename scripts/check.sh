@@ -41,6 +41,15 @@ count_from_log() {
 	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
 
+# timed NAME CMD...: runs CMD in this shell (it may count), then prints how
+# long it took, to see where the minutes of a run go.
+timed() {
+	local name=$1 start=$SECONDS
+	shift
+	"$@"
+	echo "--- $name: $((SECONDS - start)) s"
+}
+
 # A build passes when it succeeds with no compiler warning.
 build_step() {
 	local name=$1 log=$logs/$1.log
@@ -70,11 +79,11 @@ debug_kernel() {
 	count build/debug-kernel $?
 	[ -n "$dir" ] || return 0
 	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
-	selftest_module module-debug "$dir/build" build/kmod-debug
-	vm_suite debug --kernel debug
+	timed module-debug selftest_module module-debug "$dir/build" build/kmod-debug
+	timed vm-debug vm_suite debug --kernel debug
 	if [ -z "$tests" ]; then
-		checks_step gdb-test qemu/gdb-test.sh
-		checks_step splat-test qemu/splat-test.sh
+		timed gdb-test checks_step gdb-test qemu/gdb-test.sh
+		timed splat-test checks_step splat-test qemu/splat-test.sh
 	fi
 }
 
@@ -103,27 +112,34 @@ tests="$*"
 scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$logs"
 
-build_step module make --no-print-directory module W=1
+timed build-module build_step module make --no-print-directory module W=1
 build_step wgctl make --no-print-directory wgctl
 build_step selftest-tools make --no-print-directory -C selftests/tools
 
-if [ -z "$tests" ]; then
+checkpatch() {
 	scripts/checkpatch.sh
 	count style/checkpatch $?
+}
 
+unit() {
 	make --no-print-directory -C tools/wgctl unit 2>&1 | tee $logs/unit.log
 	count_from_log unit $logs/unit.log
+}
+
+if [ -z "$tests" ]; then
+	timed checkpatch checkpatch
+	timed unit unit
 fi
 
 for kernel in $kernels; do
 	case $kernel in
 	debian)
-		selftest_module module-debian \
+		timed module-debian selftest_module module-debian \
 			"/lib/modules/$(scripts/kernel-version.sh)/build" build/kmod-debian
-		WGC_KO=$PWD/build/kmod-debian/wgc.ko vm_suite debian
+		WGC_KO=$PWD/build/kmod-debian/wgc.ko timed vm-debian vm_suite debian
 		;;
 	debug)
-		debug_kernel
+		timed debug debug_kernel
 		;;
 	*)
 		echo "unknown KERNEL '$kernel' (expected debian and/or debug)"
@@ -132,5 +148,6 @@ for kernel in $kernels; do
 	esac
 done
 
+echo "make check took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

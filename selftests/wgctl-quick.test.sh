@@ -607,16 +607,16 @@ refusals() {
 
 subtest_c basic basic
 subtest_c full-tunnel full_tunnel
-subtest_c failed-up-undone failed_up_undone
-subtest_c bad-peer-key bad_peer_key
 # The rest is the script's own logic, which does not depend on the kernel;
 # the debug kernel, many times slower here, is for the module's memory and
 # locking, which the cases above already take through creation, traffic,
-# failure and deletion.
+# policy routing and deletion.
 if ((TUN_SLOW)); then
 	log "slow (debug) kernel: the cases of the script's own logic are left to the Debian kernel's run"
 	exit 0
 fi
+subtest_c failed-up-undone failed_up_undone
+subtest_c bad-peer-key bad_peer_key
 subtest_c auto-mtu auto_mtu
 subtest_c table tables
 subtest_c hooks hooks
