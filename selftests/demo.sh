@@ -156,10 +156,11 @@ ping_pair f "$S2S_B" "worker f -> b (LAN1):"
 ping_pair e "${S2S_TUN[f]}" "worker e -> worker f (${S2S_TUN[f]}):"
 
 # capture NAME NS IF: tcpdump's text (-A: payloads too) into $WORK/NAME.txt.
+declare -A CAPTURE_PID=()
 capture() {
 	ip netns exec "$2" tcpdump -Z root -i "$3" -n -t -l -A -U udp or icmp \
 		>"$WORK/$1.txt" 2>"$WORK/$1.err" &
-	eval "${1}_pid=$!"
+	CAPTURE_PID[$1]=$!
 	for _ in $(seq 100); do
 		! grep -q 'listening on' "$WORK/$1.err" || return 0
 		sleep 0.1
@@ -175,9 +176,8 @@ capture wan z wan0
 hex=$(printf '%s' "$MARKER" | od -An -tx1 | tr -d ' \n')
 in_ns b ping -n -q -c 2 -i 0.2 -p "$hex" -s 64 "$S2S_D" >/dev/null
 sleep 0.5
-# shellcheck disable=SC2154 # set by capture's eval
-kill -INT "$lan1_pid" "$wan_pid"
-wait "$lan1_pid" "$wan_pid" 2>/dev/null || true
+kill -INT "${CAPTURE_PID[@]}"
+wait "${CAPTURE_PID[@]}" 2>/dev/null || true
 on_lan=$(grep -c -F -- "$MARKER" "$WORK/lan1.txt" || true)
 on_wan=$(grep -c -F -- "$MARKER" "$WORK/wan.txt" || true)
 echo
