@@ -72,7 +72,7 @@ only_ciphertext_on_the_internet() {
 	(($(lines_with pub UDP) > 0)) || fail "no UDP on z's public side"
 	(($(lines_with pub "$marker16" -A) == 0)) ||
 		fail "the marker crossed the internet in cleartext"
-	(($(capture_read pub 'ip and not udp port 51820' | wc -l) == 0)) ||
+	(($(capture_count pub 'ip and not udp port 51820') == 0)) ||
 		fail "not only tunnel traffic on z's public side: $(capture_read pub 'ip and not udp port 51820' | head -n 3)"
 }
 
