@@ -9,6 +9,7 @@
 #include "messages.h"
 #include "peer.h"
 #include "queueing.h"
+#include "race.h"
 #include "ratelimiter.h"
 #include "receive.h"
 #include "send.h"
@@ -145,6 +146,7 @@ static void wgc_destruct(struct net_device *dev)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
 
+	wgc_race_delay(WGC_RACE_DESTRUCT);
 	mutex_lock(&wgc->device_update_lock);
 	wgc_peer_remove_all(wgc);
 	mutex_unlock(&wgc->device_update_lock);

@@ -19,6 +19,7 @@
 #include "compat.h"
 #include "device.h"
 #include "peer.h"
+#include "race.h"
 #include "timers.h"
 
 #include <crypto/algapi.h>
@@ -512,6 +513,7 @@ wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *
 		goto out;
 	if (!wgc_initiation_is_fresh(&peer->handshake, r->timestamp))
 		goto out;
+	wgc_race_delay(WGC_RACE_CONSUME_INITIATION);
 
 	wgc_store_initiation(&peer->handshake, r, src->sender_index);
 	ret_peer = peer;

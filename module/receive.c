@@ -34,6 +34,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "queueing.h"
+#include "race.h"
 #include "ratelimiter.h"
 #include "send.h"
 #include "socket.h"
@@ -355,6 +356,7 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 						       struct wgc_crypt_worker,
 						       work);
 
+	wgc_race_delay(WGC_RACE_DECRYPT_WORKER);
 	wgc_crypt_queue_drain(&worker->wgc->decrypt_queue.ring, wgc_decrypt_packet,
 			      wgc_queue_rx_done);
 }

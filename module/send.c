@@ -19,6 +19,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "queueing.h"
+#include "race.h"
 #include "socket.h"
 #include "timers.h"
 
@@ -219,6 +220,7 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 						       struct wgc_crypt_worker,
 						       work);
 
+	wgc_race_delay(WGC_RACE_ENCRYPT_WORKER);
 	wgc_crypt_queue_drain(&worker->wgc->encrypt_queue.ring, wgc_encrypt_packet,
 			      wgc_queue_tx_done);
 }
@@ -311,6 +313,7 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 	kref_get(&keypair->refcount);
 	wgc_peer_get(peer);
 	WGC_CB(skb_peek_tail(packets))->holds_refs = true;
+	wgc_race_delay(WGC_RACE_STAGE_INTO_SESSION);
 	wgc_queue_encrypt_list(peer->wgc, peer, packets);
 	return true;
 

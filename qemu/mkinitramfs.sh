@@ -107,7 +107,7 @@ stamp_of() { # stamp_of LABEL FILE...: names, sizes, mtimes (missing ones too)
 BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
-OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SELFTESTS"/*.sh)
+OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
 [[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
 shopt -u nullglob
 ALL_NEW=$(
@@ -430,10 +430,11 @@ build_overlay() {
 	cp "$QEMU_DIR/init" "$ROOT/init"
 	chmod 755 "$ROOT/init"
 
-	# selftests: *.sh and the helper binaries in selftests/bin/
+	# selftests: *.sh, the kernel splat pattern and the helper binaries in
+	# selftests/bin/
 	local st=() elfs=()
 	shopt -s nullglob
-	st=("$SELFTESTS"/*.sh)
+	st=("$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
 	shopt -u nullglob
 	((${#st[@]} == 0)) || cp -- "${st[@]}" "$ROOT/selftests/"
 	if [[ -d $SELFTESTS/bin ]]; then

@@ -37,6 +37,13 @@
 #              unload_wgc                  rmmod wgc (retries while busy)
 #              need_modules NAME...        modprobe each (autoload is not
 #                                          reliable in the VM: load explicitly)
+# Kernel log:  kmsg_mark                the kernel log's length now, to judge
+#                                       what is logged from here on
+#              kmsg_since MARK          the kernel log's lines after MARK
+#              assert_kmsg_clean MARK   no oops, WARN, KASAN, lockdep, leak...
+#                                       report (kernel-splat.ere, the pattern
+#                                       qemu/run.sh judges a whole run by)
+#                                       logged since MARK
 # Namespaces:  netns_add NAME...        ip netns add NAME + lo up
 #              nsexec NAME CMD...       ip netns exec NAME CMD...
 #              n0 CMD... .. n9 CMD...   nsexec n0 CMD... .. nsexec n9 CMD...
@@ -172,6 +179,20 @@ assert_line() { # some line of GOT matches ERE (^ and $ anchor lines here)
 		[[ $l =~ $2 ]] && return 0
 	done <<<"$1"
 	FAIL_DEPTH=2 fail "${3:-value}: no line of '$1' matches /$2/"
+}
+
+kmsg_mark() {
+	local lines
+	lines=$(dmesg)
+	printf '%s\n' "$lines" | wc -l
+}
+kmsg_since() {
+	dmesg | tail -n "+$(($1 + 1))"
+}
+assert_kmsg_clean() {
+	local splats
+	splats=$(kmsg_since "$1" | grep -a -E -f "$SELFTESTS_DIR/kernel-splat.ere" | head -n 5 || true)
+	[[ -z $splats ]] || FAIL_DEPTH=2 fail "kernel log reports: ${splats//$'\n'/ | }"
 }
 
 _lib_capture() { # runs "$@", sets OUT ERR RC

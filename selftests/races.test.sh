@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Lifetime races, each window held open on purpose and shown closed.
+#
+# A window a few instructions wide is not opened reliably by stress under
+# emulation, so the debug build marks each with a race point (module/race.h)
+# that this test arms: the code waits there while the test does what the
+# race needs (removes the peer, deletes the device or its namespace, floods
+# a queue). The failure each sub-case looks for is what the race did before
+# its fix: a kernel report (WARN, KASAN, a leak) in the sub-case's own
+# kernel log, a packet on the wire for a peer that was removed, a queue
+# that grew past its bound.
+#   handshake-outlives-peer: an initiation is being consumed when its peer
+#     is removed; its handshake's index entry must not outlive the peer
+#     (was: a freed entry left in the index table, WARN at device deletion)
+#   late-enqueue-after-removal: packets taken into a session just before
+#     their peer is removed must not be queued after the removal (was: sent
+#     on the wire afterwards, by a peer that no longer exists)
+#   device-delete-with-late-work: the same while the device is deleted, with
+#     the encryption work that follows still running (was: the rings and
+#     per-CPU workers freed under it, WARN and use-after-free)
+#   ratelimiter-outlives-namespace: a device's destructor runs after the
+#     namespace that created it is gone (was: a write to that namespace's
+#     freed per-net data: KASAN on the debug kernel, silent on Debian's)
+#   receive-queue-bound, transmit-queue-bound: while the crypto workers are
+#     held, a flood for one peer is cut at 1024 packets per queue and the
+#     rest counted as dropped at once (was: queued without bound)
+# wgc only, and only its WGC_DEBUG build, which the harness tests.
+# timeout: 300
+source "$(dirname "$0")/lib.sh"
+WGC_TEST_IMPL=wgc
+source "$(dirname "$0")/tunnel-lib.sh"
+
+PARAMS=/sys/module/wgc/parameters
+# One datagram the receive workers are held for, and the flood behind it.
+FLOOD=3000
+QUEUE_BOUND=1024
+
+command -v pcap-replay >/dev/null ||
+	fail "pcap-replay is missing from selftests/bin (make -C selftests/tools)"
+load_wgc dyndbg=+p
+[[ -e $PARAMS/race_points ]] ||
+	fail "wgc.ko has no race points: not a WGC_DEBUG build"
+# The debug kernel needs longer holds for the same steps.
+HOLD_MS=$((TUN_SLOW ? 6000 : 2500))
+
+race_arm() { # POINTS HITS: hold POINTS open HOLD_MS each, HITS times in all
+	echo "$HOLD_MS" >"$PARAMS/race_delay_ms"
+	echo "$2" >"$PARAMS/race_hits"
+	echo "$1" >"$PARAMS/race_points"
+}
+race_disarm() {
+	echo 0 >"$PARAMS/race_hits"
+	echo none >"$PARAMS/race_points"
+}
+defer race_disarm
+race_held() { # POINT MARK: POINT has held since the kernel log's MARK
+	kmsg_since "$2" | grep -q "race point $1: holding"
+}
+hold_seconds() { # a hold, and a little more, in seconds
+	echo "$(((HOLD_MS + 1500) / 1000))"
+}
+
+# Two nodes with a path between them; no session yet.
+fresh_pair() {
+	netns_del_quiet n1 n2
+	pair_setup wgc wgc
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
+	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
+}
+
+# A ping that only starts something: its answer does not matter.
+ping_bg() { # NS DST
+	ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 &
+}
+
+handshake_outlives_peer() {
+	local mark
+	fresh_pair
+	mark=$(kmsg_mark)
+	race_arm consume_initiation 1
+	ping_bg n1 "$N2_IN4"
+	wait_for -t 15 race_held consume_initiation "$mark"
+	# The initiation's worker holds a reference; the peer goes meanwhile.
+	wgx n2 set wg0 peer "$(pubkey_of n1)" remove
+	sleep "$(hold_seconds)"
+	ip -n n2 link del wg0
+	ip -n n1 link del wg0
+	assert_kmsg_clean "$mark"
+}
+
+# n2 starts the handshake, so that what it staged is sent from the worker
+# that takes n1's response: that worker holds at the race point.
+late_enqueue_after_removal() {
+	local mark
+	fresh_pair
+	mark=$(kmsg_mark)
+	capture_start late n2 v2 "udp and src port $N2_PORT and udp[8] = 4"
+	race_arm stage_into_session 1
+	ping_bg n2 "$N1_IN4"
+	wait_for -t 15 race_held stage_into_session "$mark"
+	wgx n2 set wg0 peer "$(pubkey_of n1)" remove
+	sleep "$(hold_seconds)"
+	capture_stop late
+	assert_eq "$(capture_count late)" 0 "data messages n2 sent after removing its peer"
+	ip -n n2 link del wg0
+	assert_kmsg_clean "$mark"
+}
+
+device_delete_with_late_work() {
+	local mark
+	fresh_pair
+	mark=$(kmsg_mark)
+	race_arm stage_into_session,encrypt_worker 2
+	ping_bg n2 "$N1_IN4"
+	wait_for -t 15 race_held stage_into_session "$mark"
+	# The destructor waits for the held worker, whatever it queues then.
+	timeout 120 ip -n n2 link del wg0
+	sleep "$(hold_seconds)"
+	assert_kmsg_clean "$mark"
+}
+
+ratelimiter_outlives_namespace() {
+	local mark pid
+	netns_del_quiet c d w
+	netns_add w
+	# Created in c, moved to d: its ratelimiter is c's.
+	node_add d wgc c
+	# When w's end of this pair goes, c's devices are gone.
+	veth_pair c vc w vw
+	mark=$(kmsg_mark)
+	race_arm destruct 1
+	ip -n d link del wg0 &
+	pid=$!
+	wait_for -t 15 race_held destruct "$mark"
+	ip netns del c
+	wait_for -t 30 bash -c '! ip -n w link show vw >/dev/null 2>&1'
+	wait "$pid"
+	assert_kmsg_clean "$mark"
+}
+
+# n1's data messages to n2 carrying a packet (a keepalive's is 32 bytes)
+DATA_FROM_N1="udp and src host $N1_OUT4 and dst port $N2_PORT and udp[8] = 4 and udp[4:2] > 40"
+
+# Raw sockets are charged for what they send until it is freed: let the
+# flood's packets wait in wgc's queues without blocking their sender.
+big_send_buffers() {
+	local old
+	old=$(</proc/sys/net/core/wmem_default)
+	defer eval "echo $old >/proc/sys/net/core/wmem_default"
+	echo $((64 << 20)) >/proc/sys/net/core/wmem_default
+}
+
+receive_queue_bound() {
+	local mark before after
+	fresh_pair
+	big_send_buffers
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_start orig n2 v2 "$DATA_FROM_N1"
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_stop orig
+	mark=$(kmsg_mark)
+	before=$(counter n2 wg0 rx_dropped)
+	# Both CPUs' decrypt workers hold; the flood waits behind them.
+	race_arm decrypt_worker 2
+	n1 pcap-replay -u 4 "$TMPDIR/orig.pcap" >/dev/null
+	wait_for -t 15 race_held decrypt_worker "$mark"
+	n1 pcap-replay -u 4 -c "$FLOOD" "$TMPDIR/orig.pcap" >/dev/null
+	after=$(counter n2 wg0 rx_dropped)
+	log "rx_dropped while the workers hold: $((after - before)) of $FLOOD"
+	(((after - before) >= FLOOD - QUEUE_BOUND)) ||
+		fail "only $((after - before)) of $FLOOD dropped: the peer's receive queue grew past $QUEUE_BOUND"
+	race_disarm
+	sleep "$(hold_seconds)"
+	ping_ok n1 "$N2_IN4"
+	assert_kmsg_clean "$mark"
+}
+
+transmit_queue_bound() {
+	local mark before after
+	fresh_pair
+	big_send_buffers
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_start inner n1 wg0 icmp
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_stop inner
+	mark=$(kmsg_mark)
+	before=$(counter n1 wg0 tx_dropped)
+	race_arm encrypt_worker 2
+	n1 pcap-replay "$TMPDIR/inner.pcap" >/dev/null
+	wait_for -t 15 race_held encrypt_worker "$mark"
+	n1 pcap-replay -c "$FLOOD" "$TMPDIR/inner.pcap" >/dev/null
+	after=$(counter n1 wg0 tx_dropped)
+	log "tx_dropped while the workers hold: $((after - before)) of $FLOOD"
+	(((after - before) >= FLOOD - QUEUE_BOUND)) ||
+		fail "only $((after - before)) of $FLOOD dropped: the peer's transmit queue grew past $QUEUE_BOUND"
+	race_disarm
+	sleep "$(hold_seconds)"
+	ping_ok n1 "$N2_IN4"
+	assert_kmsg_clean "$mark"
+}
+
+subtest handshake-outlives-peer handshake_outlives_peer
+subtest late-enqueue-after-removal late_enqueue_after_removal
+subtest ratelimiter-outlives-namespace ratelimiter_outlives_namespace
+subtest receive-queue-bound receive_queue_bound
+subtest transmit-queue-bound transmit_queue_bound
+subtest device-delete-with-late-work device_delete_with_late_work
