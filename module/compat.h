@@ -10,6 +10,7 @@
 #include <linux/version.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
+#include <linux/skbuff.h>
 #include <net/genetlink.h>
 
 /* 6.5 moved the GSO helpers into a header of their own. */
@@ -80,6 +81,25 @@ static inline void wgc_compat_free_tstats(struct net_device *dev)
 #if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
 	free_percpu(dev->tstats);
 	dev->tstats = NULL;
+#endif
+}
+
+/* 6.11 widened the skb's one-bit mono_delivery_time into tstamp_type. */
+static inline u8 wgc_compat_tstamp_type(const struct sk_buff *skb)
+{
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+	return skb->tstamp_type;
+#else
+	return skb->mono_delivery_time;
+#endif
+}
+
+static inline void wgc_compat_set_tstamp_type(struct sk_buff *skb, u8 type)
+{
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+	skb->tstamp_type = type;
+#else
+	skb->mono_delivery_time = type;
 #endif
 }
 

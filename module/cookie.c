@@ -49,12 +49,19 @@ static void wgc_mac(u8 out[WGC_COOKIE_LEN], const void *message, size_t len,
 	blake2s(out, message, key, WGC_COOKIE_LEN, len, key_len);
 }
 
+/*
+ * The secret is random from the start: one that is known (all zeros, say,
+ * until the first rotation) would let anyone compute the cookie of any
+ * address, and so send MAC2 for addresses it cannot receive at.
+ */
 void wgc_cookie_checker_init(struct wgc_cookie_checker *checker,
 			     struct wgc_device *wgc)
 {
 	memset(checker, 0, sizeof(*checker));
 	init_rwsem(&checker->secret_lock);
 	checker->wgc = wgc;
+	get_random_bytes(checker->secret, WGC_NOISE_HASH_LEN);
+	checker->secret_birthdate = ktime_get_boottime_ns();
 }
 
 void wgc_cookie_checker_precompute_device_keys(struct wgc_cookie_checker *checker)
@@ -252,3 +259,7 @@ bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 	wgc_peer_put(peer);
 	return ok;
 }
+
+#ifdef WGC_DEBUG
+#include "tests/cookie.c"
+#endif

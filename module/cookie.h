@@ -63,4 +63,8 @@ void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,
 bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 				struct wgc_device *wgc);
 
+#ifdef WGC_DEBUG
+bool wgc_cookie_selftest(void);
+#endif
+
 #endif /* _WGC_COOKIE_H */

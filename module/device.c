@@ -30,8 +30,6 @@ static unsigned int wgc_net_id __read_mostly;
 /* Per-namespace state: the wgc devices whose sockets live here. */
 struct wgc_net {
 	struct list_head devices;	/* protected by RTNL */
-	/* For the devices created here; see wgc_ratelimiter_get(). */
-	struct wgc_ratelimiter *ratelimiter;
 };
 
 static struct wgc_net *wgc_net(struct net *net)
@@ -105,31 +103,6 @@ static const struct device_type wgc_device_type = {
 	.name = KBUILD_MODNAME,
 };
 
-static void wgc_free_queues(struct wgc_device *wgc)
-{
-	wgc_crypt_queue_uninit(&wgc->handshake_queue);
-	wgc_crypt_queue_uninit(&wgc->decrypt_queue);
-	wgc_crypt_queue_uninit(&wgc->encrypt_queue);
-}
-
-static void wgc_free_workqueues(struct wgc_device *wgc)
-{
-	destroy_workqueue(wgc->handshake_send_wq);
-	destroy_workqueue(wgc->handshake_receive_wq);
-	destroy_workqueue(wgc->packet_crypt_wq);
-}
-
-/* Frees what wgc_alloc_state() allocated, in reverse order. */
-static void wgc_free_state(struct wgc_device *wgc)
-{
-	wgc_free_queues(wgc);
-	wgc_free_workqueues(wgc);
-	wgc_index_table_free(wgc->index_table);
-	wgc_peer_table_uninit(wgc);
-	wgc_ratelimiter_put(wgc->ratelimiter);
-	wgc_compat_free_tstats(wgc->dev);
-}
-
 /* Handshake messages still queued hold nothing but their memory. */
 static void wgc_drain_handshakes(struct wgc_device *wgc)
 {
@@ -141,7 +114,46 @@ static void wgc_drain_handshakes(struct wgc_device *wgc)
 	}
 }
 
-/* Runs after unregistration, once the last reference is gone. */
+/* The works that used the queues are gone (wgc_free_workqueues()). */
+static void wgc_free_queues(struct wgc_device *wgc)
+{
+	wgc_drain_handshakes(wgc);
+	wgc_crypt_queue_uninit(&wgc->handshake_queue);
+	wgc_crypt_queue_uninit(&wgc->decrypt_queue);
+	wgc_crypt_queue_uninit(&wgc->encrypt_queue);
+}
+
+/*
+ * Each work still queued runs to its end first, dropping the references it
+ * holds. Handshake receive works go first, as they queue the others; the
+ * crypto workqueue goes last, as its works queue only onto it.
+ */
+static void wgc_free_workqueues(struct wgc_device *wgc)
+{
+	destroy_workqueue(wgc->handshake_receive_wq);
+	destroy_workqueue(wgc->handshake_send_wq);
+	destroy_workqueue(wgc->packet_crypt_wq);
+}
+
+/*
+ * Frees what wgc_alloc_state() allocated, in reverse order: the works go
+ * before the queues and per-CPU workers they use, and before the index
+ * table their last references to peers and keypairs remove entries from.
+ */
+static void wgc_free_state(struct wgc_device *wgc)
+{
+	wgc_free_workqueues(wgc);
+	wgc_free_queues(wgc);
+	wgc_index_table_free(wgc->index_table);
+	wgc_peer_table_uninit(wgc);
+	wgc_ratelimiter_put(wgc->ratelimiter);
+	wgc_compat_free_tstats(wgc->dev);
+}
+
+/*
+ * Runs after unregistration, once the last reference is gone. The device
+ * went down on the way, which closed its sockets: nothing new arrives.
+ */
 static void wgc_destruct(struct net_device *dev)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
@@ -149,16 +161,11 @@ static void wgc_destruct(struct net_device *dev)
 	wgc_race_delay(WGC_RACE_DESTRUCT);
 	mutex_lock(&wgc->device_update_lock);
 	wgc_peer_remove_all(wgc);
-	mutex_unlock(&wgc->device_update_lock);
-	/* Works still queued finish here, dropping their last references. */
-	flush_workqueue(wgc->handshake_receive_wq);
-	wgc_drain_handshakes(wgc);
-	/* The peers are freed after a grace period: wait for that too. */
-	rcu_barrier();
-	mutex_lock(&wgc->device_update_lock);
 	wgc_allowedips_free(&wgc->peer_allowedips, &wgc->device_update_lock);
 	mutex_unlock(&wgc->device_update_lock);
 	wgc_free_state(wgc);
+	/* The peers are freed after a grace period: wait for that too. */
+	rcu_barrier();
 	memzero_explicit(&wgc->static_identity, sizeof(wgc->static_identity));
 	memzero_explicit(&wgc->cookie_checker, sizeof(wgc->cookie_checker));
 	mutex_destroy(&wgc->device_update_lock);
@@ -216,20 +223,20 @@ static int wgc_alloc_workqueues(struct wgc_device *wgc)
 					       0, name);
 	if (!wgc->packet_crypt_wq)
 		goto err;
-	wgc->handshake_receive_wq = alloc_workqueue("wgc-hs-rx-%s",
-						    WQ_CPU_INTENSIVE |
-						    WQ_FREEZABLE, 0, name);
-	if (!wgc->handshake_receive_wq)
-		goto err_crypt;
 	wgc->handshake_send_wq = alloc_workqueue("wgc-hs-tx-%s",
 						 WQ_UNBOUND | WQ_FREEZABLE, 0,
 						 name);
 	if (!wgc->handshake_send_wq)
-		goto err_receive;
+		goto err_crypt;
+	wgc->handshake_receive_wq = alloc_workqueue("wgc-hs-rx-%s",
+						    WQ_CPU_INTENSIVE |
+						    WQ_FREEZABLE, 0, name);
+	if (!wgc->handshake_receive_wq)
+		goto err_send;
 	return 0;
 
-err_receive:
-	destroy_workqueue(wgc->handshake_receive_wq);
+err_send:
+	destroy_workqueue(wgc->handshake_send_wq);
 err_crypt:
 	destroy_workqueue(wgc->packet_crypt_wq);
 err:
@@ -272,8 +279,7 @@ static int wgc_alloc_state(struct wgc_device *wgc)
 	ret = wgc_compat_alloc_tstats(wgc->dev);
 	if (ret)
 		return ret;
-	wgc->ratelimiter =
-		wgc_ratelimiter_get(&wgc_net(wgc->creating_net)->ratelimiter);
+	wgc->ratelimiter = wgc_ratelimiter_get(wgc->creating_net);
 	if (!wgc->ratelimiter) {
 		ret = -ENOMEM;
 		goto err_stats;
@@ -286,16 +292,16 @@ static int wgc_alloc_state(struct wgc_device *wgc)
 		ret = -ENOMEM;
 		goto err_peer_table;
 	}
-	ret = wgc_alloc_workqueues(wgc);
-	if (ret)
-		goto err_index;
 	ret = wgc_alloc_queues(wgc);
 	if (ret)
-		goto err_workqueues;
+		goto err_index;
+	ret = wgc_alloc_workqueues(wgc);
+	if (ret)
+		goto err_queues;
 	return 0;
 
-err_workqueues:
-	wgc_free_workqueues(wgc);
+err_queues:
+	wgc_free_queues(wgc);
 err_index:
 	wgc_index_table_free(wgc->index_table);
 err_peer_table:

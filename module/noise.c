@@ -284,6 +284,17 @@ static struct wgc_device *wgc_handshake_device(struct wgc_handshake *handshake)
 	return handshake->entry.peer->wgc;
 }
 
+/*
+ * Removal marks the peer dead before it clears the handshake under its
+ * lock: whoever takes the lock after that sees the mark, so a handshake
+ * cleared for removal never enters the index table again.
+ */
+static bool wgc_handshake_peer_is_dead(struct wgc_handshake *handshake)
+{
+	lockdep_assert_held(&handshake->lock);
+	return READ_ONCE(handshake->entry.peer->is_dead);
+}
+
 /* Forgets the transcript in progress. Caller holds handshake->lock. */
 static void wgc_handshake_zero(struct wgc_handshake *handshake)
 {
@@ -378,7 +389,8 @@ bool wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiati
 
 	down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
-	if (unlikely(!identity->has_identity))
+	if (unlikely(!identity->has_identity ||
+		     wgc_handshake_peer_is_dead(handshake)))
 		goto out;
 
 	dst->header.type = cpu_to_le32(WGC_MESSAGE_HANDSHAKE_INITIATION);
@@ -420,22 +432,21 @@ out:
 /*
  * Whether an initiation that decrypted should be acted on: its timestamp
  * must be newer than any accepted before (else it is a replay), and
- * initiations are taken at a bounded rate per peer.
+ * initiations are taken at a bounded rate per peer. Caller holds
+ * handshake->lock, for reading or writing.
  */
 static bool wgc_initiation_is_fresh(struct wgc_handshake *handshake,
 				    const u8 timestamp[WGC_NOISE_TIMESTAMP_LEN])
 {
-	u64 earliest_next;
+	u64 earliest_next = handshake->last_initiation_consumption +
+			    NSEC_PER_SEC / WGC_INITIATIONS_PER_SECOND;
 	bool replay, flood;
 
-	down_read(&handshake->lock);
-	earliest_next = handshake->last_initiation_consumption +
-			NSEC_PER_SEC / WGC_INITIATIONS_PER_SECOND;
+	lockdep_assert_held(&handshake->lock);
 	replay = memcmp(timestamp, handshake->latest_timestamp,
 			WGC_NOISE_TIMESTAMP_LEN) <= 0;
 	flood = handshake->last_initiation_consumption &&
 		time_before64(ktime_get_boottime_ns(), earliest_next);
-	up_read(&handshake->lock);
 	return !replay && !flood;
 }
 
@@ -449,23 +460,31 @@ struct wgc_initiation_result {
 	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
 };
 
-static void wgc_store_initiation(struct wgc_handshake *handshake,
+/*
+ * Freshness is checked again under the write lock: two workers may have
+ * decrypted the same initiation (a replay racing the original), and only
+ * one of them may store it.
+ */
+static bool wgc_store_initiation(struct wgc_handshake *handshake,
 				 const struct wgc_initiation_result *r,
 				 __le32 sender_index)
 {
 	down_write(&handshake->lock);
+	if (!wgc_initiation_is_fresh(handshake, r->timestamp)) {
+		up_write(&handshake->lock);
+		return false;
+	}
 	memcpy(handshake->remote_ephemeral, r->ephemeral,
 	       WGC_NOISE_PUBLIC_KEY_LEN);
-	if (memcmp(r->timestamp, handshake->latest_timestamp,
-		   WGC_NOISE_TIMESTAMP_LEN) > 0)
-		memcpy(handshake->latest_timestamp, r->timestamp,
-		       WGC_NOISE_TIMESTAMP_LEN);
+	memcpy(handshake->latest_timestamp, r->timestamp,
+	       WGC_NOISE_TIMESTAMP_LEN);
 	memcpy(handshake->hash, r->hash, WGC_NOISE_HASH_LEN);
 	memcpy(handshake->chaining_key, r->chaining_key, WGC_NOISE_HASH_LEN);
 	handshake->remote_index = sender_index;
 	handshake->last_initiation_consumption = ktime_get_boottime_ns();
 	handshake->state = WGC_HANDSHAKE_CONSUMED_INITIATION;
 	up_write(&handshake->lock);
+	return true;
 }
 
 struct wgc_peer *
@@ -475,6 +494,7 @@ wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *
 	const struct wgc_static_identity *identity = &wgc->static_identity;
 	struct wgc_peer *peer = NULL, *ret_peer = NULL;
 	struct wgc_initiation_result *r;
+	bool fresh;
 
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	if (unlikely(!r))
@@ -511,11 +531,16 @@ wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *
 				  sizeof(src->encrypted_timestamp), r->key,
 				  r->hash))
 		goto out;
-	if (!wgc_initiation_is_fresh(&peer->handshake, r->timestamp))
+	/* A cheap early look; wgc_store_initiation() decides. */
+	down_read(&peer->handshake.lock);
+	fresh = wgc_initiation_is_fresh(&peer->handshake, r->timestamp);
+	up_read(&peer->handshake.lock);
+	if (!fresh)
 		goto out;
 	wgc_race_delay(WGC_RACE_CONSUME_INITIATION);
 
-	wgc_store_initiation(&peer->handshake, r, src->sender_index);
+	if (!wgc_store_initiation(&peer->handshake, r, src->sender_index))
+		goto out;
 	ret_peer = peer;
 
 out:
@@ -535,7 +560,8 @@ bool wgc_noise_handshake_create_response(struct wgc_message_handshake_response *
 
 	down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
-	if (handshake->state != WGC_HANDSHAKE_CONSUMED_INITIATION)
+	if (handshake->state != WGC_HANDSHAKE_CONSUMED_INITIATION ||
+	    unlikely(wgc_handshake_peer_is_dead(handshake)))
 		goto out;
 
 	dst->header.type = cpu_to_le32(WGC_MESSAGE_HANDSHAKE_RESPONSE);

@@ -6,6 +6,7 @@
 #include "peer.h"
 #include "allowedips.h"
 #include "device.h"
+#include "index.h"
 #include "send.h"
 #include "receive.h"
 #include "timers.h"
@@ -167,11 +168,18 @@ static void wgc_peer_free_rcu(struct rcu_head *rcu)
 	kfree_sensitive(peer);
 }
 
+/*
+ * The last reference is gone. Whoever inserts the handshake's index entry
+ * holds one, so nothing can put it back now; a reader that found it in the
+ * table a moment ago gets no reference (the count is zero) and lets go
+ * within its RCU read section, before the memory is freed.
+ */
 static void wgc_peer_release(struct kref *kref)
 {
 	struct wgc_peer *peer = container_of(kref, struct wgc_peer, refcount);
 
 	netdev_dbg(peer->wgc->dev, "peer %llu destroyed\n", peer->internal_id);
+	wgc_index_remove(peer->wgc->index_table, &peer->handshake.entry);
 	/* Staged packets hold no reference; drop them with the peer. */
 	skb_queue_purge(&peer->staged_queue);
 	call_rcu(&peer->rcu, wgc_peer_free_rcu);

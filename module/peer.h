@@ -44,10 +44,14 @@ struct wgc_endpoint {
 
 /*
  * Lifetime: a peer is created by configuration and held by the device's
- * peer list; every other user (packet path, timers, works, dumps) takes a
- * reference. wgc_peer_remove() unlinks it, stops everything that could take
- * new references, and drops the list's; it is freed after an RCU grace
- * period once the last reference goes.
+ * peer list; every other user (packet path, timers, works) takes a
+ * reference. wgc_peer_remove() unlinks it and marks it dead, waits a grace
+ * period, stops everything that could take new references, flushes what is
+ * in flight, and drops the list's reference. Whatever queues packets or
+ * work for the peer checks is_dead in the same RCU read section, so nothing
+ * is queued after that grace period. The last reference takes the
+ * handshake's index entry out of the table; the peer is freed after an RCU
+ * grace period.
  *
  * Locking:
  *  - peer_list, pubkey_node, allowedips_list, is_dead: the device's

@@ -5,6 +5,7 @@
 
 #include "queueing.h"
 #include "device.h"
+#include "messages.h"
 #include "noise.h"
 #include "peer.h"
 
@@ -58,15 +59,20 @@ int wgc_cpumask_next_online(int *last_cpu)
 	return cpu;
 }
 
+void wgc_crypt_queue_kick(struct wgc_crypt_queue *queue,
+			  struct workqueue_struct *wq)
+{
+	int cpu = wgc_cpumask_next_online(&queue->last_cpu);
+
+	queue_work_on(cpu, wq, &per_cpu_ptr(queue->workers, cpu)->work);
+}
+
 bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
 			  struct workqueue_struct *wq)
 {
-	int cpu;
-
 	if (unlikely(ptr_ring_produce_bh(&queue->ring, ptr)))
 		return false;
-	cpu = wgc_cpumask_next_online(&queue->last_cpu);
-	queue_work_on(cpu, wq, &per_cpu_ptr(queue->workers, cpu)->work);
+	wgc_crypt_queue_kick(queue, wq);
 	return true;
 }
 
@@ -139,37 +145,86 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 	return n;
 }
 
-static void wgc_queue_in_line(struct wgc_device *wgc, struct wgc_peer *peer,
-			      struct sk_buff *skb,
-			      struct wgc_serial_queue *serial,
-			      struct wgc_crypt_queue *crypt,
-			      void (*done)(struct wgc_peer *, struct sk_buff *,
-					   enum wgc_packet_state))
+bool wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
+		       struct sk_buff *skb)
 {
+	struct sk_buff_head *serial = &peer->rx_queue.packets;
+
 	atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
 	/* In line first, so that order is fixed before any CPU finishes. */
-	skb_queue_tail(&serial->packets, skb);
-	if (unlikely(!wgc_crypt_queue_push(crypt, skb, wgc->packet_crypt_wq)))
-		done(peer, skb, WGC_PACKET_DEAD);
+	spin_lock_bh(&serial->lock);
+	if (unlikely(skb_queue_len(serial) >= WGC_MAX_QUEUED_PACKETS)) {
+		spin_unlock_bh(&serial->lock);
+		return false;
+	}
+	__skb_queue_tail(serial, skb);
+	spin_unlock_bh(&serial->lock);
+	if (unlikely(!wgc_crypt_queue_push(&wgc->decrypt_queue, skb,
+					   wgc->packet_crypt_wq)))
+		wgc_queue_rx_done(peer, skb, WGC_PACKET_DEAD);
+	return true;
+}
+
+/*
+ * Moves the newest packets of @packets to @excess until at most @room are
+ * left. The batch's references go with its last packet (see queueing.h):
+ * they move to the new last one, or into @excess with the whole batch.
+ */
+static void wgc_trim_to_room(struct sk_buff_head *packets,
+			     struct sk_buff_head *excess, unsigned int room)
+{
+	struct sk_buff *skb;
+
+	while (skb_queue_len(packets) > room) {
+		skb = __skb_dequeue_tail(packets);
+		__skb_queue_head(excess, skb);
+		if (WGC_CB(skb)->holds_refs && !skb_queue_empty(packets)) {
+			WGC_CB(skb)->holds_refs = false;
+			WGC_CB(skb_peek_tail(packets))->holds_refs = true;
+		}
+	}
+}
+
+/* What did not fit in the peer's queue: counted, and freed here. */
+static void wgc_drop_excess(struct wgc_peer *peer, struct sk_buff_head *excess)
+{
+	struct sk_buff *skb;
+
+	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(excess));
+	while ((skb = __skb_dequeue(excess)) != NULL) {
+		wgc_packet_put_refs(peer, skb);
+		kfree_skb(skb);
+	}
 }
 
 /*
  * A batch (a GSO packet's segments, say) goes in line under one hold of the
  * ring's producer lock and the serial queue's lock, which nest in that
  * order only here, and one worker is woken for it: its packets are
- * encrypted on one CPU while the next batch goes to the next CPU.
+ * encrypted on one CPU while the next batch goes to the next CPU. What
+ * does not fit in the peer's queue is dropped, newest first.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets)
 {
 	struct wgc_crypt_queue *queue = &wgc->encrypt_queue;
 	struct sk_buff_head *serial = &peer->tx_queue.packets;
+	struct sk_buff_head excess;
 	bool overflow = false;
 	struct sk_buff *skb;
-	int cpu;
 
+	__skb_queue_head_init(&excess);
 	spin_lock_bh(&queue->ring.producer_lock);
 	spin_lock(&serial->lock);
+	wgc_trim_to_room(packets, &excess, WGC_MAX_QUEUED_PACKETS -
+			 min_t(u32, skb_queue_len(serial),
+			       WGC_MAX_QUEUED_PACKETS));
+	if (skb_queue_empty(packets)) {
+		spin_unlock(&serial->lock);
+		spin_unlock_bh(&queue->ring.producer_lock);
+		wgc_drop_excess(peer, &excess);
+		return;
+	}
 	while ((skb = __skb_dequeue(packets)) != NULL) {
 		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
 		__skb_queue_tail(serial, skb);
@@ -182,20 +237,13 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	}
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
+	if (unlikely(!skb_queue_empty(&excess)))
+		wgc_drop_excess(peer, &excess);
 
-	cpu = wgc_cpumask_next_online(&queue->last_cpu);
-	queue_work_on(cpu, wgc->packet_crypt_wq,
-		      &per_cpu_ptr(queue->workers, cpu)->work);
+	wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
 	if (unlikely(overflow))
 		queue_work_on(wgc_peer_serial_cpu(peer), wgc->packet_crypt_wq,
 			      &peer->transmit_packet_work);
-}
-
-void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
-		       struct sk_buff *skb)
-{
-	wgc_queue_in_line(wgc, peer, skb, &peer->rx_queue, &wgc->decrypt_queue,
-			  wgc_queue_rx_done);
 }
 
 void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,

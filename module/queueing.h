@@ -13,6 +13,8 @@
 #ifndef _WGC_QUEUEING_H
 #define _WGC_QUEUEING_H
 
+#include "compat.h"
+
 #include <linux/ipv6.h>
 #include <linux/ptr_ring.h>
 #include <linux/udp.h>
@@ -58,6 +60,42 @@ static inline struct wgc_skb_cb *WGC_CB(struct sk_buff *skb)
 	return (struct wgc_skb_cb *)skb->cb;
 }
 
+/*
+ * Crossing the tunnel makes a new packet of the old one's memory: the
+ * outer packet once encrypted, the inner one once decrypted. Nothing the
+ * stack noted about the old packet applies (priority, mark, traffic
+ * control and checksum state, header offsets, the flow hash the receive
+ * side computed over the outer headers), so all of it is cleared. On the
+ * way out two things are kept: the flow hash, which the transmit side took
+ * over the inner packet before encrypting it, so that queues and steering
+ * keep one tunnel's flows apart; and the clock of its departure time, which
+ * pacing set for the inner flow. Leaves the headers at skb->data.
+ */
+static inline void wgc_packet_reset(struct sk_buff *skb, bool outer)
+{
+	u8 tstamp_type = wgc_compat_tstamp_type(skb);
+	bool l4_hash = skb->l4_hash;
+	bool sw_hash = skb->sw_hash;
+	u32 hash = skb->hash;
+
+	skb_scrub_packet(skb, true);
+	memset(&skb->headers, 0, sizeof(skb->headers));
+	if (outer) {
+		__skb_set_hash(skb, hash, sw_hash, l4_hash);
+		wgc_compat_set_tstamp_type(skb, tstamp_type);
+	}
+	skb->queue_mapping = 0;
+	skb->nohdr = 0;
+	skb->peeked = 0;
+	skb->mac_len = 0;
+	skb->dev = NULL;
+	skb->hdr_len = skb_headroom(skb);
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb_reset_transport_header(skb);
+	skb_reset_inner_headers(skb);
+}
+
 /* A peer's packets in submission order. */
 struct wgc_serial_queue {
 	struct sk_buff_head packets;
@@ -82,6 +120,9 @@ int wgc_crypt_queue_init(struct wgc_crypt_queue *queue, struct wgc_device *wgc,
 			 work_func_t function, unsigned int len);
 /* Frees the ring; it must be empty (callers drain it first). */
 void wgc_crypt_queue_uninit(struct wgc_crypt_queue *queue);
+/* Wakes the worker on the next CPU, round robin. */
+void wgc_crypt_queue_kick(struct wgc_crypt_queue *queue,
+			  struct workqueue_struct *wq);
 /* Queues @ptr and kicks a worker on the next CPU; false if full. */
 bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
 			  struct workqueue_struct *wq);
@@ -106,15 +147,20 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 
 /*
  * Puts packets (their cb filled, the references they need held) in line:
- * the peer's serial queue, then the device's crypto ring. A packet the full
- * ring refuses dies in place and is dropped in order. The list is left
- * empty.
+ * the peer's serial queue, then the device's crypto ring. A peer's queue
+ * holds at most WGC_MAX_QUEUED_PACKETS: what does not fit is dropped (and
+ * counted) at once. A packet the full ring refuses dies in place and is
+ * dropped in order. The list is left empty.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);
-/* The same for one received packet, to be decrypted. */
-void wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
-		       struct sk_buff *skb);
+/*
+ * The same for one received packet, to be decrypted. Returns false, the
+ * packet untouched, if the peer's queue is full.
+ */
+bool __must_check wgc_queue_decrypt(struct wgc_device *wgc,
+				    struct wgc_peer *peer,
+				    struct sk_buff *skb);
 /* Runs a crypto worker: see queueing.c. */
 void wgc_crypt_queue_drain(struct ptr_ring *ring,
 			   bool (*crypt)(struct sk_buff *skb,

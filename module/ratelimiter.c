@@ -37,6 +37,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 enum {
 	WGC_RATELIMIT_PER_SECOND = 20,
@@ -66,6 +68,10 @@ struct wgc_ratelimiter_entry {
 /*
  * Locking: lookups walk the buckets under RCU; table_lock serialises
  * insertions and removals. refs and slot belong to wgc_ratelimiter_mutex.
+ * slot is the namespace's pointer to the ratelimiter, for as long as the
+ * namespace lives: its exit empties the slot and clears it here, so that a
+ * device destroyed later (its destructor may run after the namespace that
+ * created it is gone) does not write into the freed per-namespace data.
  */
 struct wgc_ratelimiter {
 	struct hlist_head *buckets;
@@ -348,8 +354,17 @@ static void wgc_ratelimiter_destroy(struct wgc_ratelimiter *rl)
 	kfree(rl);
 }
 
-struct wgc_ratelimiter *wgc_ratelimiter_get(struct wgc_ratelimiter **slot)
+static unsigned int wgc_ratelimiter_net_id __read_mostly;
+
+/* The namespace's ratelimiter, if one of its devices holds it. */
+struct wgc_ratelimiter_net {
+	struct wgc_ratelimiter *rl;	/* protected by wgc_ratelimiter_mutex */
+};
+
+struct wgc_ratelimiter *wgc_ratelimiter_get(struct net *net)
 {
+	struct wgc_ratelimiter_net *rn = net_generic(net, wgc_ratelimiter_net_id);
+	struct wgc_ratelimiter **slot = &rn->rl;
 	struct wgc_ratelimiter *rl;
 	unsigned int buckets;
 
@@ -376,22 +391,52 @@ void wgc_ratelimiter_put(struct wgc_ratelimiter *rl)
 
 	mutex_lock(&wgc_ratelimiter_mutex);
 	last = !--rl->refs;
-	if (last)
+	if (last && rl->slot)
 		*rl->slot = NULL;
 	mutex_unlock(&wgc_ratelimiter_mutex);
 	if (last)
 		wgc_ratelimiter_destroy(rl);
 }
 
+/*
+ * The namespace goes; devices it created may be destroyed later still,
+ * holding the ratelimiter until then. Unlink it from the slot about to be
+ * freed.
+ */
+static void __net_exit wgc_ratelimiter_net_exit(struct net *net)
+{
+	struct wgc_ratelimiter_net *rn = net_generic(net, wgc_ratelimiter_net_id);
+
+	mutex_lock(&wgc_ratelimiter_mutex);
+	if (rn->rl)
+		rn->rl->slot = NULL;
+	rn->rl = NULL;
+	mutex_unlock(&wgc_ratelimiter_mutex);
+}
+
+static struct pernet_operations wgc_ratelimiter_net_ops = {
+	.exit	= wgc_ratelimiter_net_exit,
+	.id	= &wgc_ratelimiter_net_id,
+	.size	= sizeof(struct wgc_ratelimiter_net),
+};
+
 int __init wgc_ratelimiter_module_init(void)
 {
+	int ret;
+
 	wgc_ratelimiter_cache = KMEM_CACHE(wgc_ratelimiter_entry, 0);
-	return wgc_ratelimiter_cache ? 0 : -ENOMEM;
+	if (!wgc_ratelimiter_cache)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&wgc_ratelimiter_net_ops);
+	if (ret)
+		kmem_cache_destroy(wgc_ratelimiter_cache);
+	return ret;
 }
 
 /* After the last put, and after rcu_barrier(): every entry is freed. */
 void wgc_ratelimiter_module_exit(void)
 {
+	unregister_pernet_subsys(&wgc_ratelimiter_net_ops);
 	kmem_cache_destroy(wgc_ratelimiter_cache);
 }
 

@@ -8,16 +8,17 @@
 
 #include <linux/types.h>
 
+struct net;
 struct sk_buff;
 struct wgc_ratelimiter;
 
 /*
- * The ratelimiter of a namespace, shared by the devices whose sockets live
- * there: @slot is that namespace's pointer to it. The first get creates it,
- * the last put frees it. Returns it, or NULL when out of memory. Process
- * context; may sleep.
+ * The ratelimiter of @net, shared by the devices whose sockets live there.
+ * The first get creates it, the last put frees it, which may come after
+ * @net is gone. Returns it, or NULL when out of memory. Process context;
+ * may sleep.
  */
-struct wgc_ratelimiter *wgc_ratelimiter_get(struct wgc_ratelimiter **slot);
+struct wgc_ratelimiter *wgc_ratelimiter_get(struct net *net);
 void wgc_ratelimiter_put(struct wgc_ratelimiter *rl);
 
 /*

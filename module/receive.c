@@ -44,6 +44,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/udp.h>
 #include <net/inet_ecn.h>
@@ -361,7 +362,12 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 			      wgc_queue_rx_done);
 }
 
-/* Softirq: finds the session by index and puts the message in line. */
+/*
+ * Softirq: finds the session by index and puts the message in line. The
+ * peer's dead mark is checked and the message queued in one RCU read
+ * section, which peer removal waits out before it flushes the queues (see
+ * send.c's wgc_queue_batch()).
+ */
 static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
 {
 	struct wgc_message_data *message = (void *)skb->data;
@@ -376,21 +382,56 @@ static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
 		keypair = wgc_noise_keypair_get(container_of(entry,
 							     struct wgc_keypair,
 							     entry));
-	rcu_read_unlock_bh();
-	if (unlikely(!keypair)) {
-		wgc_peer_put(peer);
-		DEV_STATS_INC(wgc->dev, rx_dropped);
-		kfree_skb(skb);
-		return;
-	}
+	if (unlikely(!keypair || READ_ONCE(peer->is_dead)))
+		goto drop;
 
 	memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
 	WGC_CB(skb)->keypair = keypair;
 	WGC_CB(skb)->holds_refs = true;
 	WGC_CB(skb)->nonce = le64_to_cpu(message->counter);
 	WGC_CB(skb)->ds = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
-	/* The lookup's peer reference now belongs to the packet. */
-	wgc_queue_decrypt(wgc, peer, skb);
+	/* The lookup's references now belong to the packet. */
+	if (unlikely(!wgc_queue_decrypt(wgc, peer, skb)))
+		goto drop;
+	rcu_read_unlock_bh();
+	return;
+
+drop:
+	rcu_read_unlock_bh();
+	wgc_noise_keypair_put(keypair, false);
+	wgc_peer_put(peer);
+	DEV_STATS_INC(wgc->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/*
+ * Every CPU receiving a flood would contend for the ring's producer lock;
+ * once the queue is half full, a CPU that finds the lock taken drops its
+ * message instead of waiting in softirq for a queue that is being filled.
+ */
+static bool wgc_queue_handshake(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	int len = atomic_inc_return(&wgc->handshake_queue_len);
+	struct wgc_crypt_queue *queue = &wgc->handshake_queue;
+	bool queued = false;
+
+	if (len <= WGC_MAX_QUEUED_INCOMING_HANDSHAKES / 2) {
+		queued = wgc_crypt_queue_push(queue, skb,
+					      wgc->handshake_receive_wq);
+	} else if (len <= WGC_MAX_QUEUED_INCOMING_HANDSHAKES &&
+		   spin_trylock_bh(&queue->ring.producer_lock)) {
+		queued = !__ptr_ring_produce(&queue->ring, skb);
+		spin_unlock_bh(&queue->ring.producer_lock);
+		if (queued)
+			wgc_crypt_queue_kick(queue, wgc->handshake_receive_wq);
+	}
+	if (likely(queued))
+		return true;
+	atomic_dec(&wgc->handshake_queue_len);
+	atomic64_inc(&wgc->handshake_stats.queue_full);
+	net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
+			    wgc->dev->name);
+	return false;
 }
 
 void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
@@ -408,16 +449,11 @@ void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
 	case WGC_MESSAGE_HANDSHAKE_INITIATION:
 	case WGC_MESSAGE_HANDSHAKE_RESPONSE:
 	case WGC_MESSAGE_HANDSHAKE_COOKIE:
-		if (atomic_inc_return(&wgc->handshake_queue_len) >
-		    WGC_MAX_QUEUED_INCOMING_HANDSHAKES ||
-		    !wgc_crypt_queue_push(&wgc->handshake_queue, skb,
-					  wgc->handshake_receive_wq)) {
-			atomic_dec(&wgc->handshake_queue_len);
-			atomic64_inc(&wgc->handshake_stats.queue_full);
-			net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
-					    wgc->dev->name);
+		/* Ephemeral keys and cookie nonces need a seeded RNG. */
+		if (unlikely(!rng_is_initialized()))
 			goto drop;
-		}
+		if (!wgc_queue_handshake(wgc, skb))
+			goto drop;
 		return;
 	case WGC_MESSAGE_DATA:
 		wgc_receive_data(wgc, skb);
@@ -457,23 +493,15 @@ static void wgc_keep_key_fresh_on_receive(struct wgc_peer *peer)
 }
 
 /*
- * Forgets the outer packet's state: the skb now is the inner packet. The
- * device it arrived on is not looked at (it may be gone by now); the mark
- * and the rest of the outer namespace's state are cleared as on any
- * crossing between namespaces.
+ * Forgets the outer packet's state: the skb now is the inner packet, which
+ * arrives on our device. The device the outer one arrived on is not looked
+ * at (it may be gone by now).
  */
 static void wgc_reset_to_inner(struct sk_buff *skb, struct net_device *dev)
 {
-	skb_scrub_packet(skb, true);
+	wgc_packet_reset(skb, false);
 	skb->dev = dev;
-	skb->queue_mapping = 0;
-	skb->mac_len = 0;
 	skb->pkt_type = PACKET_HOST;
-	skb->encapsulation = 0;
-	skb_reset_mac_header(skb);
-	skb_reset_network_header(skb);
-	skb_reset_transport_header(skb);
-	skb_reset_inner_headers(skb);
 }
 
 /* The inner packet's length from its IP header, or 0 if it is not IP. */

@@ -6,6 +6,7 @@
  */
 
 #include "allowedips.h"
+#include "cookie.h"
 #include "index.h"
 #include "ratelimiter.h"
 #include "replay.h"
@@ -30,6 +31,7 @@ static const struct wgc_selftest wgc_selftests[] __initconst = {
 	{ "replay", wgc_replay_selftest },
 	{ "index", wgc_index_selftest },
 	{ "ratelimiter", wgc_ratelimiter_selftest },
+	{ "cookie", wgc_cookie_selftest },
 };
 
 int __init wgc_selftests_run(void)

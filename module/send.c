@@ -184,6 +184,8 @@ static bool wgc_encrypt_packet(struct sk_buff *skb,
 	struct sk_buff *trailer;
 	int num_frags;
 
+	/* The inner flow's hash, while its headers can still be read. */
+	skb_get_hash(skb);
 	if (unlikely(skb->ip_summed == CHECKSUM_PARTIAL &&
 		     skb_checksum_help(skb)))
 		return false;
@@ -209,9 +211,12 @@ static bool wgc_encrypt_packet(struct sk_buff *skb,
 	if (skb_to_sgvec(skb, sg, sizeof(*header),
 			 wgc_noise_encrypted_len(plaintext_len)) <= 0)
 		return false;
-	return chacha20poly1305_encrypt_sg_inplace(sg, plaintext_len, NULL, 0,
-						   WGC_CB(skb)->nonce,
-						   keypair->sending.key);
+	if (!chacha20poly1305_encrypt_sg_inplace(sg, plaintext_len, NULL, 0,
+						 WGC_CB(skb)->nonce,
+						 keypair->sending.key))
+		return false;
+	wgc_packet_reset(skb, true);
+	return true;
 }
 
 void wgc_packet_encrypt_worker(struct work_struct *work)
@@ -285,8 +290,32 @@ void wgc_packet_tx_worker(struct work_struct *work)
 }
 
 /*
+ * The batch's packets go in line for encryption, unless the peer is being
+ * removed: removal marks it dead, then waits a grace period before it
+ * flushes the crypto workers and frees what is left in its queues, so a
+ * packet queued in the same RCU read section as a negative check is one
+ * that removal waits for, and none is queued after.
+ */
+static void wgc_queue_batch(struct wgc_peer *peer, struct wgc_keypair *keypair,
+			    struct sk_buff_head *packets)
+{
+	rcu_read_lock_bh();
+	if (likely(!READ_ONCE(peer->is_dead))) {
+		wgc_queue_encrypt_list(peer->wgc, peer, packets);
+		rcu_read_unlock_bh();
+		return;
+	}
+	rcu_read_unlock_bh();
+	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(packets));
+	__skb_queue_purge(packets);
+	wgc_noise_keypair_put(keypair, false);
+	wgc_peer_put(peer);
+}
+
+/*
  * Hands the staged packets to a session: a nonce each, references on the
- * keypair and the peer for the batch, and into line for encryption.
+ * keypair and the peer for the batch, and into line for encryption. Returns
+ * false, leaving the packets to the caller, if the session cannot take them.
  */
 static bool wgc_stage_into_session(struct wgc_peer *peer,
 				   struct sk_buff_head *packets,
@@ -314,7 +343,7 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 	wgc_peer_get(peer);
 	WGC_CB(skb_peek_tail(packets))->holds_refs = true;
 	wgc_race_delay(WGC_RACE_STAGE_INTO_SESSION);
-	wgc_queue_encrypt_list(peer->wgc, peer, packets);
+	wgc_queue_batch(peer, keypair, packets);
 	return true;
 
 invalid:
@@ -326,6 +355,7 @@ void wgc_packet_send_staged_packets(struct wgc_peer *peer)
 {
 	struct wgc_keypair *keypair;
 	struct sk_buff_head packets;
+	struct sk_buff *skb;
 	bool sent = false;
 
 	__skb_queue_head_init(&packets);
@@ -345,7 +375,13 @@ void wgc_packet_send_staged_packets(struct wgc_peer *peer)
 	if (sent)
 		return;
 
-	/* No usable session: back in front of anything staged since. */
+	/*
+	 * No usable session: back in front of anything staged since. A
+	 * handshake may take seconds, or never complete: the packets must not
+	 * hold their sockets' send buffers meanwhile.
+	 */
+	skb_queue_walk(&packets, skb)
+		skb_orphan(skb);
 	spin_lock_bh(&peer->staged_queue.lock);
 	skb_queue_splice(&packets, &peer->staged_queue);
 	spin_unlock_bh(&peer->staged_queue.lock);
@@ -430,17 +466,23 @@ static int wgc_segment_into(struct sk_buff *skb, struct sk_buff_head *out,
 	return 0;
 }
 
-/* Staging is bounded: the oldest packets give way. */
+/*
+ * Staging is bounded: the oldest packets give way, but only those already
+ * waiting, so that a GSO packet cut into more segments than the bound
+ * keeps all of its own.
+ */
 static void wgc_stage(struct wgc_peer *peer, struct sk_buff_head *packets)
 {
 	struct sk_buff_head *staged = &peer->staged_queue;
 
 	spin_lock_bh(&staged->lock);
-	skb_queue_splice_tail(packets, staged);
-	while (skb_queue_len(staged) > WGC_MAX_STAGED_PACKETS) {
+	while (skb_queue_len(staged) &&
+	       skb_queue_len(staged) + skb_queue_len(packets) >
+	       WGC_MAX_STAGED_PACKETS) {
 		dev_kfree_skb(__skb_dequeue(staged));
 		DEV_STATS_INC(peer->wgc->dev, tx_dropped);
 	}
+	skb_queue_splice_tail(packets, staged);
 	spin_unlock_bh(&staged->lock);
 }
 

@@ -78,6 +78,14 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 		return ret;
 	/* Sends happen from softirq and workqueues that must not sleep. */
 	sock->sk->sk_allocation = GFP_ATOMIC;
+	/*
+	 * Every peer's packets leave through this one socket: its send
+	 * buffer must not be what limits them (each peer's queue is bounded
+	 * already), and under memory pressure the tunnel may be what carries
+	 * the traffic that frees memory (swap over a network filesystem).
+	 */
+	sock->sk->sk_sndbuf = INT_MAX;
+	sk_set_memalloc(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
 	*skp = sock->sk;
 	return 0;
