@@ -242,6 +242,36 @@ static void test_malformed(void)
 		   ret == -1 && e.err == EPROTO, "ret=%d err=%d", ret, e.err);
 }
 
+/*
+ * A message claiming more bytes than were received. At 2 GiB and more,
+ * libmnl 1.0.4 took the length for negative and read past the buffer
+ * (found by selftests/fuzz/fuzz-reply).
+ */
+static void test_overlong(void)
+{
+	static const uint32_t lengths[] = { 0xe1000038, 0x80000000, 21, 15 };
+	struct wgc_device_info dev = { 0 };
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	char name[64];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < MNL_ARRAY_SIZE(lengths); i++) {
+		reset();
+		msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+		nlh = msg_begin(NLMSG_NOOP, 0);
+		msg_end(nlh);
+		nlh->nlmsg_len = lengths[i];
+		ret = process(&dev, NULL, &e);
+		snprintf(name, sizeof(name), "netlink/reject-length-%#x",
+			 lengths[i]);
+		unit_check(name, ret == -1 && e.err == EPROTO,
+			   "ret=%d err=%d", ret, e.err);
+		wgc_device_info_free(&dev);
+	}
+}
+
 static void test_errors(void)
 {
 	struct wgc_device_info dev = { 0 };
@@ -1103,6 +1133,7 @@ int main(void)
 	test_multipart();
 	test_unknown_attribute();
 	test_malformed();
+	test_overlong();
 	test_errors();
 	test_links();
 	test_peer_attributes();

@@ -189,12 +189,38 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = cb_overrun,
 };
 
+/*
+ * Whether buf holds whole messages: none shorter than its header or
+ * running past the end. libmnl 1.0.4 compares a message's length with
+ * what is left as an int, so one of 2 GiB or more (the kernel sends none,
+ * but any local process may send to our port) would send mnl_cb_run2()
+ * reading far beyond the buffer.
+ */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	size_t step;
+
+	while (len >= sizeof(*nlh)) {
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			return false;
+		step = MNL_ALIGN(nlh->nlmsg_len);
+		if (step >= len)
+			break;
+		len -= step;
+		nlh = (const struct nlmsghdr *)((const char *)nlh + step);
+	}
+	return true;
+}
+
 int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e)
 {
 	struct nl_txn t = { .parse = parse, .arg = arg, .e = e };
 	int ret;
 
+	if (!whole_messages(buf, len))
+		return fail(e, EPROTO);
 	ret = mnl_cb_run2(buf, len, seq, portid, cb_data, &t, ctl_cbs,
 			  MNL_ARRAY_SIZE(ctl_cbs));
 	if (ret < 0)
