@@ -7,6 +7,7 @@
  * dumps and their retries, and the rtnetlink link filter.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -321,6 +322,20 @@ static void test_errors(void)
 		   e.err == EMSGSIZE &&
 		   !strcmp(e.msg, "device too big for one message"),
 		   "ret=%d err=%d msg=\"%s\"", ret, e.err, e.msg);
+
+	/* INT_MIN cannot be negated (found by selftests/fuzz/fuzz-reply). */
+	reset();
+	error_msg(INT_MIN, NULL, true);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/error-int-min", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
+
+	reset();
+	msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+	done_msg(INT_MIN, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/dump-done-int-min", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
 
 	reset();
 	msg_end(device_msg("wgc0", 1, 1, false,

@@ -10,6 +10,7 @@
  * to never mistake those leftovers for the answer to the next request.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,23 @@ static void parse_extack(const struct nlmsghdr *nlh, size_t offset,
 	mnl_attr_parse(nlh, (unsigned int)offset, extack_attr_cb, e);
 }
 
+/*
+ * The positive errno of an error code from the kernel, which sends them
+ * negative. INT_MIN cannot be negated, nor is any errno that large: a
+ * protocol error, then.
+ */
+static int errno_of(int code)
+{
+	if (code == INT_MIN)
+		return EPROTO;
+	return code < 0 ? -code : code;
+}
+
 static int cb_error(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_txn *t = data;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t offset = sizeof(*err);
-	int code;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
 		errno = EBADMSG;
@@ -133,8 +145,7 @@ static int cb_error(const struct nlmsghdr *nlh, void *data)
 		offset += err->msg.nlmsg_len - sizeof(err->msg);
 	parse_extack(nlh, offset, t->e);
 
-	code = err->error < 0 ? -err->error : err->error;
-	errno = code;
+	errno = errno_of(err->error);
 	return MNL_CB_ERROR;
 }
 
@@ -151,7 +162,7 @@ static int cb_done(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_STOP;
 
 	parse_extack(nlh, sizeof(code), t->e);
-	errno = -code;
+	errno = errno_of(code);
 	return MNL_CB_ERROR;
 }
 
