@@ -246,7 +246,7 @@ static void test_malformed(void)
 /*
  * A message claiming more bytes than were received. At 2 GiB and more,
  * libmnl 1.0.4 took the length for negative and read past the buffer
- * (found by selftests/fuzz/fuzz-reply).
+ * (found by selftests/fuzz/fuzz-reply, as was the missing padding).
  */
 static void test_overlong(void)
 {
@@ -271,6 +271,17 @@ static void test_overlong(void)
 			   "ret=%d err=%d", ret, e.err);
 		wgc_device_info_free(&dev);
 	}
+
+	/* libmnl reads up to the padded end, here past the buffer. */
+	reset();
+	msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+	nlh = msg_begin(NLMSG_NOOP, 0);
+	nlh->nlmsg_len = sizeof(*nlh) + 1;
+	used += nlh->nlmsg_len;
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/reject-unpadded-last", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
+	wgc_device_info_free(&dev);
 }
 
 static void test_errors(void)

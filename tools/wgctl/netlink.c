@@ -202,10 +202,13 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 
 /*
  * Whether buf holds whole messages: none shorter than its header or
- * running past the end. libmnl 1.0.4 compares a message's length with
- * what is left as an int, so one of 2 GiB or more (the kernel sends none,
- * but any local process may send to our port) would send mnl_cb_run2()
- * reading far beyond the buffer.
+ * running past the end, its padding to 4 bytes included (the kernel
+ * always sends it). libmnl 1.0.4 compares a message's length with what
+ * is left as an int, so one of 2 GiB or more (the kernel sends none, but
+ * any local process may send to our port) would send mnl_cb_run2()
+ * reading far beyond the buffer; and it reads attributes up to the
+ * padded end, so a last message without its padding would be read up to
+ * 3 bytes past the buffer.
  */
 static bool whole_messages(const void *buf, size_t len)
 {
@@ -213,10 +216,11 @@ static bool whole_messages(const void *buf, size_t len)
 	size_t step;
 
 	while (len >= sizeof(*nlh)) {
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+		/* size_t: MNL_ALIGN() of a 32-bit length could wrap to 0. */
+		step = MNL_ALIGN((size_t)nlh->nlmsg_len);
+		if (nlh->nlmsg_len < sizeof(*nlh) || step > len)
 			return false;
-		step = MNL_ALIGN(nlh->nlmsg_len);
-		if (step >= len)
+		if (step == len)
 			break;
 		len -= step;
 		nlh = (const struct nlmsghdr *)((const char *)nlh + step);
