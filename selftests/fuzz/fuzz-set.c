@@ -24,6 +24,7 @@
 
 #include "fuzz.h"
 #include "set.h"
+#include "wgctl.h"
 
 static const struct {
 	const char *name;
@@ -36,7 +37,6 @@ static const struct {
 	{ "bad.key", "not a key\n", 0600 },
 };
 
-static char scratch[] = "fuzz-set.XXXXXX";
 static char scratch_path[4096];
 static int scratch_fd = -1, home_fd = -1;
 
@@ -44,7 +44,7 @@ static void remove_scratch(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(key_files) / sizeof(key_files[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(key_files); i++)
 		unlinkat(scratch_fd, key_files[i].name, 0);
 	rmdir(scratch_path);
 }
@@ -70,14 +70,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(scratch_path, sizeof(scratch_path), "%s/%s",
-		 tmp && *tmp ? tmp : "/tmp", scratch);
+	snprintf(scratch_path, sizeof(scratch_path), "%s/fuzz-set.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	FUZZ_CHECK(mkdtemp(scratch_path));
 	scratch_fd = open(scratch_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	home_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	FUZZ_CHECK(scratch_fd >= 0 && home_fd >= 0);
 	atexit(remove_scratch);
-	for (i = 0; i < sizeof(key_files) / sizeof(key_files[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(key_files); i++)
 		write_key_file(key_files[i].name, key_files[i].text,
 			       key_files[i].mode);
 	return 0;

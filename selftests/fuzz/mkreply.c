@@ -22,6 +22,7 @@
 #include <linux/time_types.h>
 
 #include "fuzz.h"
+#include "wgctl.h"
 
 static uint32_t words[1024];
 static char *const buf = (char *)words;
@@ -283,7 +284,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "Usage: %s DIRECTORY\n", argv[0]);
 		return 2;
 	}
-	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(seeds); i++) {
 		memset(words, 0, sizeof(words));
 		used = 0;
 		seeds[i].make();

@@ -66,7 +66,8 @@ run_one() {
 report() {
 	local dir=$1 name=$2 input
 
-	awk '/^==[0-9]+==|runtime error:|^fuzz: |Deadly signal|^ALARM:|out-of-memory|^ERROR: libFuzzer/ { on = 1 }
+	awk '/^==[0-9]+==|runtime error:|^fuzz: |Deadly signal/ { on = 1 }
+	     /^ALARM:|out-of-memory|^ERROR: libFuzzer/ { on = 1 }
 	     /^Shadow bytes around/ { shadow = 1 }
 	     /==ABORTING/ { shadow = 0 }
 	     on && !shadow && n++ < 60 { print "  " $0 }
