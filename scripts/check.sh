@@ -126,9 +126,16 @@ unit() {
 	count_from_log unit $logs/unit.log
 }
 
+# wgctl's parsers under libFuzzer, 20 s each (selftests/fuzz/run.sh).
+fuzz() {
+	selftests/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
+	count_from_log fuzz $logs/fuzz.log
+}
+
 if [ -z "$tests" ]; then
 	timed checkpatch checkpatch
 	timed unit unit
+	timed fuzz fuzz
 fi
 
 for kernel in $kernels; do

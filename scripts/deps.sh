@@ -21,6 +21,9 @@ PKGS=(
 	libmnl-dev libsodium-dev pkg-config
 	# selftests/tools: wgc-flood's BLAKE2s (OpenSSL 3's libcrypto)
 	libssl-dev
+	# selftests/fuzz: clang, and libFuzzer's runtime (libclang_rt.fuzzer,
+	# with the sanitizers', is in libclang-rt-14-dev, not libfuzzer-14-dev)
+	clang-14 libclang-rt-14-dev
 	# VM and initramfs
 	qemu-system-x86 busybox-static bash cpio gzip coreutils grep sed findutils
 	util-linux procps libc-bin ncurses-base xz-utils binutils

@@ -718,6 +718,10 @@ static void test_huge(void)
 	p->tx_bytes = 9007199254740993ULL;	/* 2^53 + 1 */
 	p->persistent_keepalive = 65535;
 	set_endpoint(p, "255.255.255.255", 65535);
+	/* Its age overflowed a signed 64 bits (found by fuzz-reply). */
+	p = wgc_peers_add(&dev.peers);
+	memcpy(p->public_key, alice_pub, WGC_KEY_LEN);
+	p->last_handshake_sec = INT64_MIN;
 	show_one("json/show-huge-counters", &dev, DOC_HEAD
 		 IFACE_WGC0
 		 "      \"handshake_stats\": {\n"
@@ -743,6 +747,17 @@ static void test_huge(void)
 		 "          \"transfer_rx\": 18446744073709551615,\n"
 		 "          \"transfer_tx\": 9007199254740993,\n"
 		 "          \"persistent_keepalive\": 65535\n"
+		 "        },\n"
+		 "        {\n"
+		 "          \"public_key\": \"" ALICE_PUB "\",\n"
+		 "          \"preshared_key\": null,\n"
+		 "          \"endpoint\": null,\n"
+		 "          \"allowed_ips\": [],\n"
+		 "          \"latest_handshake\": -9223372036854775808,\n"
+		 "          \"latest_handshake_age\": 9223372036854775807,\n"
+		 "          \"transfer_rx\": 0,\n"
+		 "          \"transfer_tx\": 0,\n"
+		 "          \"persistent_keepalive\": 0\n"
 		 "        }\n"
 		 "      ]\n"
 		 "    }\n"

@@ -7,6 +7,7 @@
  * dumps and their retries, and the rtnetlink link filter.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -242,6 +243,47 @@ static void test_malformed(void)
 		   ret == -1 && e.err == EPROTO, "ret=%d err=%d", ret, e.err);
 }
 
+/*
+ * A message claiming more bytes than were received. At 2 GiB and more,
+ * libmnl 1.0.4 took the length for negative and read past the buffer
+ * (found by selftests/fuzz/fuzz-reply, as was the missing padding).
+ */
+static void test_overlong(void)
+{
+	static const uint32_t lengths[] = { 0xe1000038, 0x80000000, 21, 15 };
+	struct wgc_device_info dev = { 0 };
+	struct nlmsghdr *nlh;
+	struct wgc_nl_error e;
+	char name[64];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < MNL_ARRAY_SIZE(lengths); i++) {
+		reset();
+		msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+		nlh = msg_begin(NLMSG_NOOP, 0);
+		msg_end(nlh);
+		nlh->nlmsg_len = lengths[i];
+		ret = process(&dev, NULL, &e);
+		snprintf(name, sizeof(name), "netlink/reject-length-%#x",
+			 lengths[i]);
+		unit_check(name, ret == -1 && e.err == EPROTO,
+			   "ret=%d err=%d", ret, e.err);
+		wgc_device_info_free(&dev);
+	}
+
+	/* libmnl reads up to the padded end, here past the buffer. */
+	reset();
+	msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+	nlh = msg_begin(NLMSG_NOOP, 0);
+	nlh->nlmsg_len = sizeof(*nlh) + 1;
+	used += nlh->nlmsg_len;
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/reject-unpadded-last", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
+	wgc_device_info_free(&dev);
+}
+
 static void test_errors(void)
 {
 	struct wgc_device_info dev = { 0 };
@@ -291,6 +333,20 @@ static void test_errors(void)
 		   e.err == EMSGSIZE &&
 		   !strcmp(e.msg, "device too big for one message"),
 		   "ret=%d err=%d msg=\"%s\"", ret, e.err, e.msg);
+
+	/* INT_MIN cannot be negated (found by selftests/fuzz/fuzz-reply). */
+	reset();
+	error_msg(INT_MIN, NULL, true);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/error-int-min", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
+
+	reset();
+	msg_end(device_msg("wgc0", 1, 1, false, NLM_F_MULTI));
+	done_msg(INT_MIN, NULL);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/dump-done-int-min", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
 
 	reset();
 	msg_end(device_msg("wgc0", 1, 1, false,
@@ -1103,6 +1159,7 @@ int main(void)
 	test_multipart();
 	test_unknown_attribute();
 	test_malformed();
+	test_overlong();
 	test_errors();
 	test_links();
 	test_peer_attributes();

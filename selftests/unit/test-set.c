@@ -66,7 +66,7 @@ static int parse(const char *const args[])
 	saved = dup(STDERR_FILENO);
 	fd = open_scratch();
 	dup2(fd, STDERR_FILENO);
-	ret = set_parse_args(argc, argv, &change, &warnings);
+	ret = set_parse_args(argc, argv, NULL, &change, &warnings);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);

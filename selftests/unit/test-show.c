@@ -710,6 +710,11 @@ static void test_ago(void)
 	unit_check("show/ago-future", !strcmp(buf,
 		   "(System clock wound backward; connection problems may ensue.)"),
 		   "got \"%s\"", buf);
+	/* now - then overflowed a signed 64 bits (found by fuzz-reply). */
+	show_format_ago(buf, sizeof(buf), INT64_MIN, NOW, false);
+	unit_check("show/ago-far-past", !strcmp(buf,
+		   "292471208731 years, 161 days, 13 hours, 43 minutes, 28 seconds ago"),
+		   "got \"%s\"", buf);
 }
 
 static void test_bytes(void)

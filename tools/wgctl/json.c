@@ -248,6 +248,19 @@ static void put_handshake_stats(struct json_writer *w,
 }
 
 /*
+ * now - then, saturated: the kernel's handshake time is any 64-bit
+ * value to us, and one far enough from now would overflow.
+ */
+static int64_t age_of(int64_t then, time_t now)
+{
+	int64_t age;
+
+	if (__builtin_sub_overflow((int64_t)now, then, &age))
+		return then < 0 ? INT64_MAX : INT64_MIN;
+	return age;
+}
+
+/*
  * The members of show come in the order of dump's columns; the
  * configuration's are a subset of them, in the same order.
  */
@@ -265,7 +278,7 @@ static void put_peer(struct json_writer *w, const struct wgc_peer *peer,
 		/* Negative if the clock was wound back past the handshake. */
 		if (peer->last_handshake_sec)
 			put_i64(w, "latest_handshake_age",
-				(int64_t)now - peer->last_handshake_sec);
+				age_of(peer->last_handshake_sec, now));
 		else
 			put_null(w, "latest_handshake_age");
 		put_u64(w, "transfer_rx", peer->rx_bytes);

@@ -10,6 +10,7 @@
  * to never mistake those leftovers for the answer to the next request.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,23 @@ static void parse_extack(const struct nlmsghdr *nlh, size_t offset,
 	mnl_attr_parse(nlh, (unsigned int)offset, extack_attr_cb, e);
 }
 
+/*
+ * The positive errno of an error code from the kernel, which sends them
+ * negative. INT_MIN cannot be negated, nor is any errno that large: a
+ * protocol error, then.
+ */
+static int errno_of(int code)
+{
+	if (code == INT_MIN)
+		return EPROTO;
+	return code < 0 ? -code : code;
+}
+
 static int cb_error(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_txn *t = data;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t offset = sizeof(*err);
-	int code;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
 		errno = EBADMSG;
@@ -133,8 +145,7 @@ static int cb_error(const struct nlmsghdr *nlh, void *data)
 		offset += err->msg.nlmsg_len - sizeof(err->msg);
 	parse_extack(nlh, offset, t->e);
 
-	code = err->error < 0 ? -err->error : err->error;
-	errno = code;
+	errno = errno_of(err->error);
 	return MNL_CB_ERROR;
 }
 
@@ -151,7 +162,7 @@ static int cb_done(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_STOP;
 
 	parse_extack(nlh, sizeof(code), t->e);
-	errno = -code;
+	errno = errno_of(code);
 	return MNL_CB_ERROR;
 }
 
@@ -189,12 +200,42 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = cb_overrun,
 };
 
+/*
+ * Whether buf holds whole messages: none shorter than its header or
+ * running past the end, its padding to 4 bytes included (the kernel
+ * always sends it). libmnl 1.0.4 compares a message's length with what
+ * is left as an int, so one of 2 GiB or more (the kernel sends none, but
+ * any local process may send to our port) would send mnl_cb_run2()
+ * reading far beyond the buffer; and it reads attributes up to the
+ * padded end, so a last message without its padding would be read up to
+ * 3 bytes past the buffer.
+ */
+static bool whole_messages(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	size_t step;
+
+	while (len >= sizeof(*nlh)) {
+		/* size_t: MNL_ALIGN() of a 32-bit length could wrap to 0. */
+		step = MNL_ALIGN((size_t)nlh->nlmsg_len);
+		if (nlh->nlmsg_len < sizeof(*nlh) || step > len)
+			return false;
+		if (step == len)
+			break;
+		len -= step;
+		nlh = (const struct nlmsghdr *)((const char *)nlh + step);
+	}
+	return true;
+}
+
 int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e)
 {
 	struct nl_txn t = { .parse = parse, .arg = arg, .e = e };
 	int ret;
 
+	if (!whole_messages(buf, len))
+		return fail(e, EPROTO);
 	ret = mnl_cb_run2(buf, len, seq, portid, cb_data, &t, ctl_cbs,
 			  MNL_ARRAY_SIZE(ctl_cbs));
 	if (ret < 0)

@@ -87,8 +87,10 @@ void show_format_ago(char *buf, size_t size, int64_t then, time_t now,
 			 "(%sSystem clock wound backward; connection problems may ensue.%s)",
 			 paint(color, COLOR_RED), paint(color, COLOR_RESET));
 	} else {
+		/* In 64 bits unsigned: then may be too far back for signed. */
 		len = show_format_duration(buf, size,
-					   (uint64_t)(now - then), color);
+					   (uint64_t)now - (uint64_t)then,
+					   color);
 		snprintf(buf + len, size - len, " ago");
 	}
 }

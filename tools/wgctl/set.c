@@ -35,8 +35,9 @@
 struct set_parser {
 	struct wgc_device_change *change;
 	struct set_warnings *warnings;
-	struct config_resolver resolver;
-	bool resolver_ready;
+	/* The caller's, or env_resolver once an endpoint needs one. */
+	const struct config_resolver *resolver;
+	struct config_resolver env_resolver;
 };
 
 enum option_scope {
@@ -182,14 +183,17 @@ static int opt_preshared_key(struct set_parser *p, const char *value)
 	return 0;
 }
 
-/* WG_ENDPOINT_RESOLUTION_RETRIES is read once, and only if needed. */
+/*
+ * Without a resolver from the caller, WG_ENDPOINT_RESOLUTION_RETRIES is
+ * read once, and only if an endpoint needs it.
+ */
 static int resolver_ready(struct set_parser *p)
 {
-	if (p->resolver_ready)
+	if (p->resolver)
 		return 0;
-	if (config_resolver_from_env(&p->resolver) < 0)
+	if (config_resolver_from_env(&p->env_resolver) < 0)
 		return -1;
-	p->resolver_ready = true;
+	p->resolver = &p->env_resolver;
 	return 0;
 }
 
@@ -200,7 +204,7 @@ static int opt_endpoint(struct set_parser *p, const char *value)
 	if (resolver_ready(p) < 0)
 		return -1;
 	switch (config_parse_endpoint(value, &current_peer(p)->endpoint,
-				      &p->resolver, why, sizeof(why))) {
+				      p->resolver, why, sizeof(why))) {
 	case ENDPOINT_OK:
 		return 0;
 	case ENDPOINT_UNRESOLVED:
@@ -312,15 +316,22 @@ static int parse_one(struct set_parser *p, int n, char *args[])
 }
 
 /*
- * Fill change from argv (argv[0] is "set"). Returns 0, or 1 after
- * printing why not. Either way the caller frees change with
- * wgc_device_change_free() (it may hold keys) and warnings with
- * set_warnings_free().
+ * Fill change from argv (argv[0] is "set"), looking endpoint host names up
+ * with resolver (NULL: getaddrinfo(), retried as the environment says).
+ * Returns 0, or 1 after printing why not. Either way the caller frees
+ * change with wgc_device_change_free() (it may hold keys) and warnings
+ * with set_warnings_free().
  */
-int set_parse_args(int argc, char *argv[], struct wgc_device_change *change,
+int set_parse_args(int argc, char *argv[],
+		   const struct config_resolver *resolver,
+		   struct wgc_device_change *change,
 		   struct set_warnings *warnings)
 {
-	struct set_parser p = { .change = change, .warnings = warnings };
+	struct set_parser p = {
+		.change = change,
+		.warnings = warnings,
+		.resolver = resolver,
+	};
 	int i, used;
 
 	memset(change, 0, sizeof(*change));
@@ -405,7 +416,7 @@ int set_main(int argc, char *argv[])
 		return 0;
 	}
 
-	ret = set_parse_args(argc, argv, &change, &warnings);
+	ret = set_parse_args(argc, argv, NULL, &change, &warnings);
 	if (!ret) {
 		print_warnings(&change, &warnings);
 		if (wgc_set_device(&change, &e) < 0) {

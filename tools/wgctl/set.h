@@ -19,7 +19,15 @@ struct set_warnings {
 	size_t num_exposed;
 };
 
-int set_parse_args(int argc, char *argv[], struct wgc_device_change *change,
+struct config_resolver;
+/*
+ * The command line into change. resolver looks endpoint host names up;
+ * NULL is getaddrinfo() with WG_ENDPOINT_RESOLUTION_RETRIES, which the
+ * fuzzer (selftests/fuzz) replaces to stay off the network.
+ */
+int set_parse_args(int argc, char *argv[],
+		   const struct config_resolver *resolver,
+		   struct wgc_device_change *change,
 		   struct set_warnings *warnings);
 void set_warnings_free(struct set_warnings *warnings);
 

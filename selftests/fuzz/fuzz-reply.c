@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzzing what wgctl makes of the kernel's netlink replies
+ * (tools/wgctl/netlink.c, reply.c). The input is one receive buffer of
+ * netlink messages, run through wgc_nl_process() as wgctl runs what it
+ * recv()s: twice, once as a WGC_CMD_GET_DEVICE dump (wgc_parse_device(),
+ * which merges a peer continued from one message into the next) and once
+ * as an rtnetlink link dump (wgc_parse_link()). The family id, sequence
+ * number and port id expected are those of fuzz.h;
+ * selftests/fuzz/mkreply.c makes the seeds.
+ *
+ * A dump that parses must give a device that holds together (no two
+ * consecutive peers with one key: that is a continuation, merged; allowed
+ * IPs within their family's prefix length; a terminated name), that
+ * every form of "show", "showconf" and the JSON output can print, and
+ * that, sent back as a set request split into the smallest messages and
+ * read back, is the same configuration. An error must leave a message fit
+ * for one line of a terminal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "conf.h"
+#include "fuzz.h"
+#include "json.h"
+#include "netlink.h"
+#include "show.h"
+
+/* "now" for the printers: a fixed time, so a crash can be replayed. */
+#define FUZZ_NOW 1700000000
+
+static void check_error(const struct wgc_nl_error *e)
+{
+	size_t i, len = strnlen(e->msg, sizeof(e->msg));
+
+	FUZZ_CHECK(len < sizeof(e->msg));
+	for (i = 0; i < len; i++)
+		FUZZ_CHECK((unsigned char)e->msg[i] >= ' ' &&
+			   e->msg[i] != 0x7f);
+	FUZZ_CHECK(wgc_nl_strerror(e));
+}
+
+static void check_shape(const struct wgc_device_info *dev)
+{
+	const struct wgc_peer *peer;
+	const struct wgc_allowedip *aip;
+	size_t i, j;
+
+	FUZZ_CHECK(strnlen(dev->name, IFNAMSIZ) < IFNAMSIZ);
+	for (i = 0; i < dev->peers.count; i++) {
+		peer = &dev->peers.peers[i];
+		FUZZ_CHECK(!i || memcmp(peer[-1].public_key, peer->public_key,
+					WGC_KEY_LEN));
+		for (j = 0; j < peer->num_allowedips; j++) {
+			aip = &peer->allowedips[j];
+			FUZZ_CHECK((aip->family == AF_INET && aip->cidr <= 32) ||
+				   (aip->family == AF_INET6 &&
+				    aip->cidr <= 128));
+		}
+	}
+}
+
+static void print_all(const struct wgc_device_info *dev)
+{
+	const struct show_style plain = { .hide_keys = true };
+	const struct show_style color = { .color = true };
+	FILE *out = fuzz_null_stream();
+	struct json_writer w;
+	int field;
+
+	show_pretty(out, dev, &plain, FUZZ_NOW);
+	show_pretty(out, dev, &color, FUZZ_NOW);
+	for (field = SHOW_PRETTY; field <= SHOW_DUMP; field++)
+		show_field(out, dev, field, field & 1);
+	json_show_begin(&w, out);
+	json_show_device(&w, dev, FUZZ_NOW);
+	json_show_end(&w);
+	json_print_config(out, dev);
+	conf_print(out, dev);
+}
+
+/*
+ * A set request of dev's configuration reads back the same. The change
+ * borrows dev's peers, which a set sends only the keepalive of when
+ * has_keepalive says so; a device read back never uses that flag.
+ */
+static void check_request(struct wgc_device_info *dev)
+{
+	struct wgc_device_change change = {
+		.name = dev->name,
+		.set_private_key = dev->has_private_key,
+		.set_listen_port = true,
+		.set_fwmark = true,
+		.listen_port = dev->listen_port,
+		.fwmark = dev->fwmark,
+		.peers = dev->peers,
+	};
+	struct wgc_device_info back;
+	size_t i;
+
+	memcpy(change.private_key, dev->private_key, WGC_KEY_LEN);
+	for (i = 0; i < dev->peers.count; i++)
+		dev->peers.peers[i].has_keepalive = true;
+	fuzz_request_roundtrip(&change, &back);
+	FUZZ_CHECK(!strcmp(back.name, dev->name));
+	FUZZ_CHECK(fuzz_same_config(dev, &back));
+	wgc_device_info_free(&back);
+	sodium_memzero(&change, sizeof(change));
+}
+
+static void parse_device(const void *buf, size_t len)
+{
+	struct wgc_device_info dev = { 0 };
+	struct wgc_device_parse p = { .dev = &dev, .family = FUZZ_FAMILY };
+	struct wgc_nl_error e = { 0 };
+
+	if (wgc_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID, wgc_parse_device,
+			   &p, &e) < 0) {
+		check_error(&e);
+	} else if (p.messages) {
+		check_shape(&dev);
+		print_all(&dev);
+		check_request(&dev);
+	}
+	wgc_device_info_free(&dev);
+}
+
+static void parse_links(const void *buf, size_t len)
+{
+	struct wgc_iface_list list = { 0 };
+	struct wgc_link_parse p = { .list = &list };
+	struct wgc_nl_error e = { 0 };
+	size_t i;
+
+	if (wgc_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID, wgc_parse_link,
+			   &p, &e) < 0)
+		check_error(&e);
+	wgc_iface_list_sort(&list);
+	for (i = 0; i < list.count; i++)
+		FUZZ_CHECK(strnlen(list.names[i], IFNAMSIZ) < IFNAMSIZ);
+	wgc_iface_list_free(&list);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* A copy of just the right size, so that reading past it shows. */
+	void *buf = malloc(size ? size : 1);
+
+	FUZZ_CHECK(buf);
+	memcpy(buf, data, size);
+	parse_device(buf, size);
+	parse_links(buf, size);
+	/* A dump may carry the private key. */
+	sodium_memzero(buf, size);
+	free(buf);
+	return 0;
+}
