@@ -194,11 +194,18 @@ struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
 	return netdev_priv(dev);
 }
 
+/*
+ * Both commands need CAP_NET_ADMIN over the namespace of the requesting
+ * socket, which is where the device is looked up: reading shows the keys,
+ * and also where each peer is, what it may send and when it was last
+ * heard from, as in WireGuard.
+ */
 static const struct genl_ops wgc_genl_ops[] = {
 	{
 		.cmd	= WGC_CMD_GET_DEVICE,
 		.dumpit	= wgc_get_device_dump,
 		.done	= wgc_get_device_done,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd	= WGC_CMD_SET_DEVICE,
 		.doit	= wgc_set_device,

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * WGC_CMD_GET_DEVICE: a device's configuration, its peers and their allowed
- * IPs.
+ * IPs. Only for callers with CAP_NET_ADMIN over the device's namespace
+ * (GENL_UNS_ADMIN_PERM, checked by genetlink before the dump starts): the
+ * keys, but also the endpoints, allowed IPs and handshake times, are
+ * nobody else's business.
  *
  * A dump sends the device and its peers over as many messages as it takes;
  * see struct wgc_dump_state for how it resumes.
@@ -156,8 +159,7 @@ static int wgc_fill_handshake_stats(struct sk_buff *skb,
  * Caller holds wgc->device_update_lock. dev->name is read without RTNL: a
  * concurrent rename can at worst show a stale name in this one reply.
  */
-static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
-			   bool with_private_key)
+static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc)
 {
 	const struct wgc_static_identity *identity = &wgc->static_identity;
 
@@ -172,8 +174,7 @@ static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
 	if (nla_put(skb, WGC_DEVICE_A_PUBLIC_KEY, WGC_KEY_LEN,
 		    identity->public_key))
 		return -EMSGSIZE;
-	if (with_private_key &&
-	    nla_put(skb, WGC_DEVICE_A_PRIVATE_KEY, WGC_KEY_LEN,
+	if (nla_put(skb, WGC_DEVICE_A_PRIVATE_KEY, WGC_KEY_LEN,
 		    identity->private_key))
 		return -EMSGSIZE;
 	return 0;
@@ -265,8 +266,7 @@ static int wgc_put_endpoint(struct sk_buff *skb, struct wgc_peer *peer)
 }
 
 /* Everything about a peer but its key and allowed IPs. */
-static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer,
-			       bool with_preshared_key)
+static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer)
 {
 	struct timespec64 ts =
 		ns_to_timespec64(atomic64_read(&peer->walltime_last_handshake));
@@ -275,9 +275,8 @@ static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer,
 		.tv_nsec = ts.tv_nsec,
 	};
 
-	if (with_preshared_key && wgc_put_preshared_key(skb, peer))
-		return -EMSGSIZE;
-	if (wgc_put_endpoint(skb, peer) ||
+	if (wgc_put_preshared_key(skb, peer) ||
+	    wgc_put_endpoint(skb, peer) ||
 	    nla_put(skb, WGC_PEER_A_LAST_HANDSHAKE_TIME,
 		    sizeof(last_handshake), &last_handshake) ||
 	    nla_put_u64_64bit(skb, WGC_PEER_A_RX_BYTES,
@@ -301,7 +300,7 @@ static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer,
  * full; the peer's nest stays if it made progress, and @state says how far.
  */
 static int wgc_fill_peer(struct sk_buff *skb, struct wgc_peer *peer,
-			 struct wgc_dump_state *state, bool with_preshared_key)
+			 struct wgc_dump_state *state)
 {
 	unsigned int sent = state->allowedips_sent;
 	struct nlattr *nest;
@@ -314,8 +313,7 @@ static int wgc_fill_peer(struct sk_buff *skb, struct wgc_peer *peer,
 	if (nla_put(skb, WGC_PEER_A_PUBLIC_KEY, WGC_KEY_LEN,
 		    peer->handshake.remote_static))
 		goto cancel;
-	if (!state->peer_started &&
-	    wgc_fill_peer_attrs(skb, peer, with_preshared_key))
+	if (!state->peer_started && wgc_fill_peer_attrs(skb, peer))
 		goto cancel;
 	ret = wgc_fill_allowedips(skb, peer, &sent);
 	if (ret && state->peer_started && sent == state->allowedips_sent)
@@ -348,8 +346,7 @@ static void wgc_dump_move_to(struct wgc_dump_state *state,
  * left, 1 when the message filled up, -EMSGSIZE when not even part of one
  * peer fitted. Caller holds device_update_lock.
  */
-static int wgc_fill_peers(struct sk_buff *skb, struct wgc_dump_state *state,
-			  bool with_preshared_key)
+static int wgc_fill_peers(struct sk_buff *skb, struct wgc_dump_state *state)
 {
 	struct wgc_device *wgc = state->wgc;
 	struct wgc_peer *peer = state->next_peer;
@@ -371,7 +368,7 @@ static int wgc_fill_peers(struct sk_buff *skb, struct wgc_dump_state *state,
 		return -EMSGSIZE;
 	list_for_each_entry_from(peer, &wgc->peer_list, peer_list) {
 		wgc_dump_move_to(state, peer);
-		ret = wgc_fill_peer(skb, peer, state, with_preshared_key);
+		ret = wgc_fill_peer(skb, peer, state);
 		if (ret)
 			break;
 	}
@@ -394,7 +391,6 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	struct wgc_dump_state *state = wgc_dump_state(cb);
 	struct wgc_device *wgc = state->wgc;
 	bool first = !state->device_sent;
-	bool with_keys;
 	int ret;
 
 	lockdep_assert_held(&wgc->device_update_lock);
@@ -403,16 +399,13 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		state->config_seq = wgc->config_seq;
 	wgc_dump_check_consistent(cb, hdr);
 
-	/* Only those who could set the keys may read them back. */
-	with_keys = netlink_ns_capable(cb->skb, dev_net(wgc->dev)->user_ns,
-				       CAP_NET_ADMIN);
 	if (nla_put_u32(skb, WGC_DEVICE_A_IFINDEX, wgc->dev->ifindex) ||
 	    nla_put_string(skb, WGC_DEVICE_A_IFNAME, wgc->dev->name))
 		return -EMSGSIZE;
-	if (first && wgc_fill_device(skb, wgc, with_keys))
+	if (first && wgc_fill_device(skb, wgc))
 		return -EMSGSIZE;
 	state->device_sent = true;
-	ret = wgc_fill_peers(skb, state, with_keys);
+	ret = wgc_fill_peers(skb, state);
 	return ret == -EMSGSIZE && first ? 1 : ret;
 }
 

@@ -78,13 +78,6 @@ fd00::/64" "allowed IPs added"
 	assert_eq "$(allowed_ips "$ALICE_PUB")" "192.168.0.0/16" "allowed IPs replaced"
 	nl_set peer public-key="$ALICE_PUB" flags=2
 	assert_eq "$(allowed_ips "$ALICE_PUB")" "" "allowed IPs replaced by none"
-
-	# The preshared key is as secret as the private key.
-	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
-	nl_set peer public-key="$ALICE_PUB" preshared-key="$PSK"
-	expect_ok "${nobody[@]}" wgc-nl get ifname=wg0
-	assert_nomatch "$OUT" $'\npeer [0-9a-f]+ 2:' "preshared key in an unprivileged dump"
-	assert_match "$OUT" $'\npeer '"$ALICE_PUB"' 10:01000000' "the rest of an unprivileged dump"
 }
 
 flags() {

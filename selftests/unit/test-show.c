@@ -69,7 +69,7 @@ static void test_pretty(void)
 	struct show_style plain = { .color = false, .hide_keys = true };
 	struct show_style shown = { .color = false, .hide_keys = false };
 	struct show_style color = { .color = true, .hide_keys = true };
-	struct wgc_device_info unpriv = full;
+	struct wgc_device_info no_priv = full;
 	FILE *f;
 
 	f = out_open();
@@ -90,12 +90,15 @@ static void test_pretty(void)
 	       "  listening port: 51820\n"
 	       "  fwmark: 0xca6c\n");
 
-	/* What a caller without CAP_NET_ADMIN gets: no private key. */
-	unpriv.has_private_key = false;
-	memset(unpriv.private_key, 0, sizeof(unpriv.private_key));
+	/*
+	 * A reply without the private key (wgc's kernels send it to every
+	 * caller they answer, but the printer must not invent one).
+	 */
+	no_priv.has_private_key = false;
+	memset(no_priv.private_key, 0, sizeof(no_priv.private_key));
 	f = out_open();
-	show_pretty(f, &unpriv, &plain, NOW);
-	expect("show/pretty-unprivileged", f,
+	show_pretty(f, &no_priv, &plain, NOW);
+	expect("show/pretty-no-private-key", f,
 	       "interface: wgc0\n"
 	       "  public key: " ALICE_PUB "\n"
 	       "  listening port: 51820\n"
