@@ -27,6 +27,9 @@
 
 static unsigned int wgc_net_id __read_mostly;
 
+/* The last wgc_device.id given out. */
+static atomic64_t wgc_device_ids = ATOMIC64_INIT(0);
+
 /* Per-namespace state: the wgc devices whose sockets live here. */
 struct wgc_net {
 	struct list_head devices;	/* protected by RTNL */
@@ -324,6 +327,7 @@ static int wgc_newlink(struct net *src_net, struct net_device *dev,
 	struct wgc_device *wgc = netdev_priv(dev);
 	int ret;
 
+	wgc->id = atomic64_inc_return(&wgc_device_ids);
 	wgc->creating_net = src_net;
 	mutex_init(&wgc->device_update_lock);
 	init_rwsem(&wgc->identity_lock);

@@ -53,6 +53,13 @@ struct wgc_handshake_stats {
  */
 struct wgc_device {
 	struct net_device *dev;
+	/*
+	 * Names the device while the module is loaded: never given to another
+	 * one, unlike its ifindex and its memory. A dump keeps it between
+	 * passes to know the device it finds again is the same, as it holds
+	 * no reference.
+	 */
+	u64 id;
 
 	/*
 	 * Where the UDP sockets live. Not refcounted: the device is deleted
@@ -81,7 +88,10 @@ struct wgc_device {
 	struct wgc_peer_hashtable *peer_hashtable;
 	struct wgc_index_table *index_table;
 	struct wgc_allowedips peer_allowedips;
-	/* Bumped by every configuration change; dumps use it to detect races. */
+	/*
+	 * Bumped by every configuration change, before anything is freed: a
+	 * dump that finds it unchanged can trust the peer it stopped at.
+	 */
 	u64 config_seq;
 
 	struct wgc_crypt_queue encrypt_queue;

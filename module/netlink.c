@@ -204,7 +204,6 @@ static const struct genl_ops wgc_genl_ops[] = {
 	{
 		.cmd	= WGC_CMD_GET_DEVICE,
 		.dumpit	= wgc_get_device_dump,
-		.done	= wgc_get_device_done,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd	= WGC_CMD_SET_DEVICE,

@@ -6,8 +6,10 @@
  * keys, but also the endpoints, allowed IPs and handshake times, are
  * nobody else's business.
  *
- * A dump sends the device and its peers over as many messages as it takes;
- * see struct wgc_dump_state for how it resumes.
+ * A dump sends the device and its peers over as many messages as it takes,
+ * one per pass, and holds nothing between passes: a reader that stops half
+ * way must not keep the device from being deleted, nor a removed peer from
+ * being freed. See struct wgc_dump_state for how a pass finds its place.
  */
 
 #include "netlink_priv.h"
@@ -26,19 +28,29 @@
 /*
  * State of one WGC_CMD_GET_DEVICE dump, kept in the callback's scratch.
  *
- * Each pass fills one message under device_update_lock and drops the lock
- * before the next, so the configuration may change in between. The place
- * to resume is a peer, held by a reference so that it cannot be freed,
- * and a count of its allowed IPs already sent (a count rather than a node:
- * nodes are not reference counted and may be freed in between). If the
- * peer was removed meanwhile, or anything else changed, the counts no
- * longer mean the same thing; config_seq tells, and the rest of the dump
- * is marked NLM_F_DUMP_INTR so that userspace starts again.
+ * Each pass looks the device up again by ifindex in the reader's namespace,
+ * holds it only while it fills one message under device_update_lock, and
+ * keeps no reference on the device or on a peer once done. Between passes
+ * the device may be deleted or leave the namespace, and another may take
+ * its ifindex or even its memory, so the device found must also have the
+ * id of the first one, which no other device is ever given. If none does,
+ * the dump ends with -ENODEV.
+ *
+ * The place to resume is a peer and a count of its allowed IPs already
+ * sent (a count rather than a node, as nodes may be freed meanwhile). The
+ * peer pointer holds no reference either: it is good only while the
+ * configuration is the one the dump started from, which config_seq tells.
+ * Every change, a peer's removal included, bumps config_seq under
+ * device_update_lock before anything is freed; so the value the dump
+ * started with means the peer is still on the list, with the allowed IPs
+ * that were counted. Any other means the dump cannot go on: it ends with a
+ * message marked NLM_F_DUMP_INTR, and userspace starts again.
  */
 struct wgc_dump_state {
-	struct wgc_device *wgc;		/* holds a reference on wgc->dev */
-	struct wgc_peer *next_peer;	/* referenced; NULL: the first peer */
+	struct wgc_peer *next_peer;	/* NULL: the first peer; see above */
+	u64 device_id;			/* wgc->id; 0: not looked up yet */
 	u64 config_seq;			/* wgc->config_seq at the start */
+	int ifindex;
 	unsigned int allowedips_sent;	/* of next_peer */
 	bool peer_started;		/* next_peer's attributes are out */
 	bool device_sent;
@@ -51,53 +63,40 @@ static struct wgc_dump_state *wgc_dump_state(struct netlink_callback *cb)
 }
 
 /*
- * The device is looked up on the first pass of the dump rather than in a
- * .start callback: before 6.2 .start has no extended ack to explain a
+ * Finds the device for this pass and returns it with a reference held on
+ * its net_device, for the pass only.
+ *
+ * The first pass looks it up as the request names it. That is not done in
+ * a .start callback: before 6.2 .start has no extended ack to explain a
  * failed lookup with, while an error from a dump pass reaches userspace in
- * NLMSG_DONE together with its message.
+ * NLMSG_DONE together with its message. Later passes look up the ifindex
+ * the first one found, and accept only the device it found.
  */
-static int wgc_dump_lookup(struct netlink_callback *cb)
+static struct wgc_device *wgc_dump_lookup(struct netlink_callback *cb)
 {
 	struct wgc_dump_state *state = wgc_dump_state(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	struct net_device *dev;
 	struct wgc_device *wgc;
 
-	if (state->wgc)
-		return 0;
-	wgc = wgc_lookup(sock_net(cb->skb->sk), wgc_compat_dump_attrs(cb),
-			 cb->extack);
-	if (IS_ERR(wgc))
-		return PTR_ERR(wgc);
-	state->wgc = wgc;
-	return 0;
-}
-
-int wgc_get_device_done(struct netlink_callback *cb)
-{
-	struct wgc_dump_state *state = wgc_dump_state(cb);
-
-	if (state->next_peer)
-		wgc_peer_put(state->next_peer);
-	if (state->wgc)
-		dev_put(state->wgc->dev);
-	return 0;
-}
-
-/*
- * nl_dump_check_consistent() flags a message whose cb->seq differs from the
- * previous message's, and takes 0 to mean there was none. config_seq may
- * well be 0 and is wider than cb->seq, so it is not used directly: 1 says
- * the configuration is the one the dump started from, 2 that it changed.
- * Removing a peer bumps config_seq already; testing the resume peer too
- * makes sure a dump cut short by its removal can never pass as complete.
- */
-static void wgc_dump_check_consistent(struct netlink_callback *cb, void *hdr)
-{
-	struct wgc_dump_state *state = wgc_dump_state(cb);
-	bool changed = state->wgc->config_seq != state->config_seq ||
-		       (state->next_peer && state->next_peer->is_dead);
-
-	cb->seq = changed ? 2 : 1;
-	genl_dump_check_consistent(cb, hdr);
+	if (!state->device_id) {
+		wgc = wgc_lookup(net, wgc_compat_dump_attrs(cb), cb->extack);
+		if (IS_ERR(wgc))
+			return wgc;
+		state->device_id = wgc->id;
+		state->ifindex = wgc->dev->ifindex;
+		return wgc;
+	}
+	dev = dev_get_by_index(net, state->ifindex);
+	if (dev && wgc_device_is_wgc(dev)) {
+		wgc = netdev_priv(dev);
+		if (wgc->id == state->device_id)
+			return wgc;
+	}
+	dev_put(dev);
+	NL_SET_ERR_MSG(cb->extack,
+		       "device was deleted or moved to another namespace during the dump");
+	return ERR_PTR(-ENODEV);
 }
 
 /* Ends @nest, or takes it out again if nothing went into it. */
@@ -334,9 +333,7 @@ static void wgc_dump_move_to(struct wgc_dump_state *state,
 {
 	if (state->next_peer == peer)
 		return;
-	if (state->next_peer)
-		wgc_peer_put(state->next_peer);
-	state->next_peer = peer ? wgc_peer_get(peer) : NULL;
+	state->next_peer = peer;
 	state->peer_started = false;
 	state->allowedips_sent = 0;
 }
@@ -344,20 +341,19 @@ static void wgc_dump_move_to(struct wgc_dump_state *state,
 /*
  * Sends peers from where the last message stopped. Returns 0 when none are
  * left, 1 when the message filled up, -EMSGSIZE when not even part of one
- * peer fitted. Caller holds device_update_lock.
+ * peer fitted. Caller holds device_update_lock, and has checked that the
+ * configuration is still the one the dump started from: the resume peer is
+ * on the list.
  */
-static int wgc_fill_peers(struct sk_buff *skb, struct wgc_dump_state *state)
+static int wgc_fill_peers(struct sk_buff *skb, struct wgc_device *wgc,
+			  struct wgc_dump_state *state)
 {
-	struct wgc_device *wgc = state->wgc;
 	struct wgc_peer *peer = state->next_peer;
 	struct nlattr *nest;
 	int ret = 0;
 
 	lockdep_assert_held(&wgc->device_update_lock);
 
-	/* A removed peer ends the dump, which is flagged as interrupted. */
-	if (peer && peer->is_dead)
-		return 0;
 	if (!peer)
 		peer = list_first_entry_or_null(&wgc->peer_list,
 						struct wgc_peer, peer_list);
@@ -381,15 +377,34 @@ static int wgc_fill_peers(struct sk_buff *skb, struct wgc_dump_state *state)
 }
 
 /*
- * Fills one message: the device's name, its attributes in the first
- * message only, then peers. Returns as wgc_fill_peers() does; a first
- * message that holds the device but no peer yet is progress too.
+ * Whether the configuration is still the one the dump started from, and
+ * says so in the message's header: nl_dump_check_consistent() marks a
+ * message NLM_F_DUMP_INTR when its cb->seq differs from the previous
+ * message's, 0 meaning there was none. config_seq itself is wider than
+ * cb->seq (and could be 0), so 1 stands for unchanged and 2 for changed.
  */
-static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			 void *hdr)
+static bool wgc_dump_unchanged(struct netlink_callback *cb,
+			       struct wgc_device *wgc, void *hdr)
 {
 	struct wgc_dump_state *state = wgc_dump_state(cb);
-	struct wgc_device *wgc = state->wgc;
+	bool unchanged = wgc->config_seq == state->config_seq;
+
+	cb->seq = unchanged ? 1 : 2;
+	genl_dump_check_consistent(cb, hdr);
+	return unchanged;
+}
+
+/*
+ * Fills one message: the device's name, its attributes in the first
+ * message only, then peers. Returns as wgc_fill_peers() does; a first
+ * message that holds the device but no peer yet is progress too. If the
+ * configuration changed since the first message, the message names the
+ * device and ends the dump, marked as interrupted.
+ */
+static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct wgc_device *wgc, void *hdr)
+{
+	struct wgc_dump_state *state = wgc_dump_state(cb);
 	bool first = !state->device_sent;
 	int ret;
 
@@ -397,15 +412,15 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 
 	if (first)
 		state->config_seq = wgc->config_seq;
-	wgc_dump_check_consistent(cb, hdr);
-
 	if (nla_put_u32(skb, WGC_DEVICE_A_IFINDEX, wgc->dev->ifindex) ||
 	    nla_put_string(skb, WGC_DEVICE_A_IFNAME, wgc->dev->name))
 		return -EMSGSIZE;
+	if (!wgc_dump_unchanged(cb, wgc, hdr))
+		return 0;
 	if (first && wgc_fill_device(skb, wgc))
 		return -EMSGSIZE;
 	state->device_sent = true;
-	ret = wgc_fill_peers(skb, state);
+	ret = wgc_fill_peers(skb, wgc, state);
 	return ret == -EMSGSIZE && first ? 1 : ret;
 }
 
@@ -415,27 +430,30 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
  */
 int wgc_get_device_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct wgc_dump_state *state = wgc_dump_state(cb);
 	struct wgc_device *wgc;
 	void *hdr;
 	int ret;
 
-	ret = wgc_dump_lookup(cb);
-	if (ret)
-		return ret;
-	wgc = state->wgc;
+	wgc = wgc_dump_lookup(cb);
+	if (IS_ERR(wgc))
+		return PTR_ERR(wgc);
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &wgc_genl_family, NLM_F_MULTI, WGC_CMD_GET_DEVICE);
-	if (!hdr)
-		return -EMSGSIZE;
-	mutex_lock(&wgc->device_update_lock);
-	ret = wgc_fill_dump(skb, cb, hdr);
-	mutex_unlock(&wgc->device_update_lock);
-	if (ret < 0) {
-		genlmsg_cancel(skb, hdr);
-		return ret;
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto out;
 	}
-	genlmsg_end(skb, hdr);
+	mutex_lock(&wgc->device_update_lock);
+	ret = wgc_fill_dump(skb, cb, wgc, hdr);
+	mutex_unlock(&wgc->device_update_lock);
+	if (ret < 0)
+		genlmsg_cancel(skb, hdr);
+	else
+		genlmsg_end(skb, hdr);
+out:
+	dev_put(wgc->dev);
+	if (ret < 0)
+		return ret;
 	return ret ? skb->len : 0;
 }

@@ -22,7 +22,6 @@ struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
 
 /* WGC_CMD_GET_DEVICE, in netlink_get.c */
 int wgc_get_device_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int wgc_get_device_done(struct netlink_callback *cb);
 
 /* WGC_CMD_SET_DEVICE, in netlink_set.c */
 int wgc_set_device(struct sk_buff *skb, struct genl_info *info);

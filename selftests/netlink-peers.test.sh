@@ -5,7 +5,7 @@
 # each bad attribute is refused with its own extended ack message and leaves
 # the device exactly as it was, and a dump of 1,000 peers spread over many
 # messages comes back exact, flagged as interrupted if the configuration
-# changes under it, and releasing what it held if abandoned.
+# changes under it, and leaving nothing behind if abandoned.
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
 
@@ -338,8 +338,8 @@ destroyed_since_is() {
 
 dyndbg() { echo "module wgc $1" >/proc/dynamic_debug/control; }
 
-# A dump abandoned half way holds a device and a peer reference; closing
-# the socket must release both: the device can be deleted, every peer is
+# A dump abandoned half way, at a peer that is then removed, leaves nothing
+# behind when its socket closes: the device can be deleted, every peer is
 # freed (counted from the "peer N destroyed" debug messages where dynamic
 # debug exists; the debug kernel has kmemleak instead), and the module
 # unloads (run.sh checks that last).
