@@ -5,7 +5,8 @@
 # each bad attribute is refused with its own extended ack message and leaves
 # the device exactly as it was, and a dump of 1,000 peers spread over many
 # messages comes back exact, flagged as interrupted if the configuration
-# changes under it, and leaving nothing behind if abandoned.
+# changes under it, and leaving nothing behind if abandoned. (Who may read,
+# and what a paused dump holds, is netlink-access's.)
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
 
