@@ -238,7 +238,9 @@ else
 	ACCEL=tcg
 fi
 [[ $MODE == bench ]] && VM_ENV+=("WGC_VM_ACCEL=$ACCEL")
-CMDLINE="console=ttyS0 panic=-1 oops=panic loglevel=5 wgc.mode=$MODE"
+# A kernel log large enough that a test's marks in it (lib.sh's kmsg_mark)
+# are still there when it reads what followed them.
+CMDLINE="console=ttyS0 panic=-1 oops=panic loglevel=5 log_buf_len=8M wgc.mode=$MODE"
 [[ -n $TESTS_ARG ]] && CMDLINE+=" wgc.tests=$TESTS_ARG"
 [[ -n $TEST_TIMEOUT ]] && CMDLINE+=" wgc.test_timeout=$TEST_TIMEOUT"
 for e in "${VM_ENV[@]}"; do CMDLINE+=" wgc.env=$e"; done

@@ -37,8 +37,11 @@
 #              unload_wgc                  rmmod wgc (retries while busy)
 #              need_modules NAME...        modprobe each (autoload is not
 #                                          reliable in the VM: load explicitly)
-# Kernel log:  kmsg_mark                the kernel log's length now, to judge
-#                                       what is logged from here on
+# Kernel log:  kmsg_mark                writes a unique line into the kernel
+#                                       log and prints it: a MARK, to judge
+#                                       what is logged from here on (a line
+#                                       count would stop telling once the
+#                                       log's buffer is full)
 #              kmsg_since MARK          the kernel log's lines after MARK
 #              assert_kmsg_clean MARK   no oops, WARN, KASAN, lockdep, leak...
 #                                       report (kernel-splat.ere, the pattern
@@ -182,12 +185,12 @@ assert_line() { # some line of GOT matches ERE (^ and $ anchor lines here)
 }
 
 kmsg_mark() {
-	local lines
-	lines=$(dmesg)
-	printf '%s\n' "$lines" | wc -l
+	local mark="wgc-selftest-mark $TEST_NAME ${EPOCHREALTIME/./} $BASHPID $RANDOM"
+	echo "<6>$mark" >/dev/kmsg
+	printf '%s\n' "$mark"
 }
 kmsg_since() {
-	dmesg | tail -n "+$(($1 + 1))"
+	dmesg | awk -v mark="$1" 'seen { print; next } index($0, mark) { seen = 1 }'
 }
 assert_kmsg_clean() {
 	local splats

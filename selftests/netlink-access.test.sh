@@ -53,27 +53,17 @@ within() {
 	done
 }
 
-# kmsg_tag: writes a unique line into the kernel log and prints it, to
-# find later. (lib.sh's kmsg_mark counts lines instead, which stops telling
-# where new ones start once the log's buffer is full, as the debug lines
-# of this test's 2,000 peers, after those of the tests before, may make it.)
-kmsg_tag() {
-	local tag="netlink-access-$RANDOM-$RANDOM"
-	echo "<6>$tag" >/dev/kmsg
-	echo "$tag"
-}
-
 # device_destroyed_since TAG NAME: the kernel logged NAME's destruction
 # after TAG.
 device_destroyed_since() {
-	dmesg | sed -n "/$1/,\$p" | grep -qE "$2( \\(unregistered\\))?: device destroyed\$"
+	kmsg_since "$1" | grep -qE "$2( \\(unregistered\\))?: device destroyed\$"
 }
 
 # peers_destroyed_since TAG N: the kernel logged N peers destroyed after
 # TAG.
 peers_destroyed_since() {
 	local n
-	n=$(dmesg | sed -n "/$1/,\$p" | grep -cE ': peer [0-9]+ destroyed$' || true)
+	n=$(kmsg_since "$1" | grep -cE ': peer [0-9]+ destroyed$' || true)
 	[[ $n == "$2" ]]
 }
 
@@ -234,7 +224,7 @@ held_dump_namespace_exit() {
 	ip -n pa link add wgpin1 type wgc
 	ip -n pa link set wgpin1 netns pb
 	nsexec pb wgc-nl set ifname=wgpin1 "${ARGS[@]}" >/dev/null
-	tag=$(kmsg_tag)
+	tag=$(kmsg_mark)
 	paused_dump "$dir" wgpin1 pb
 	ip netns del pa
 	if ! within 20 device_destroyed_since "$tag" wgpin1; then
@@ -285,7 +275,7 @@ dump_resume_after_change() {
 	# The peer the dump is to resume at is removed: it is freed at once,
 	# and the dump ends marked interrupted.
 	local tag dir=$TMPDIR/removed
-	tag=$(kmsg_tag)
+	tag=$(kmsg_mark)
 	paused_dump "$dir" wg0
 	wgc-nl set ifname=wg0 peer public-key="${K[0]}" flags=1 >/dev/null
 	if ! within 20 peers_destroyed_since "$tag" 1; then
