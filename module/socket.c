@@ -56,10 +56,14 @@ static int wgc_socket_receive(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/* Every socket here was made by wgc_socket_create(), memalloc set. */
 static void wgc_socket_release(struct sock *sk)
 {
-	if (sk)
-		udp_tunnel_sock_release(sk->sk_socket);
+	if (!sk)
+		return;
+	/* sk_set_memalloc() counts in a system-wide key: give it back. */
+	sk_clear_memalloc(sk);
+	udp_tunnel_sock_release(sk->sk_socket);
 }
 
 static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
