@@ -14,7 +14,12 @@
  *                                             all the points named
  *
  * Each hold logs "race point NAME: holding N ms", so a test can act inside
- * the window. A release build compiles every point away.
+ * the window. A hold sleeps where the context allows and spins otherwise;
+ * a spin with bottom halves off is itself an RCU read section, which a
+ * grace period waits out, so a window whose other side is a grace period
+ * opens only from process context (the handshake worker, say). Keep holds
+ * in atomic context short: seconds, not tens of them. A release build
+ * compiles every point away.
  */
 
 #ifndef _WGC_RACE_H
