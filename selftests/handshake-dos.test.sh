@@ -142,16 +142,6 @@ put_under_load() {
 accounted_at_least() { (($(accounted) >= $1)); }
 accounted_both_at_least() { (($(accounted) + $(accounted wg1) >= $1)); }
 
-# wait_for_quiet SECONDS CMD...: like wait_for, but returns 1 on a timeout.
-wait_for_quiet() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.2
-	done
-}
-
 # Sum of the counters every handshake message ends up in.
 # (of n2's DEV, default wg0)
 accounted() {
@@ -292,7 +282,7 @@ flood_legit_peer() {
 	# Idle sources are forgotten about a second after the last of the
 	# messages still queued when the flood stopped has been handled.
 	start=$SECONDS
-	if ! wait_for_quiet 10 hs_stat_is n2 ratelimiter-entries 0; then
+	if ! within 10 hs_stat_is n2 ratelimiter-entries 0; then
 		hs_stats_log n2
 		log "flood processes left: $(pgrep -c wgc-flood || true)"
 		sleep 1

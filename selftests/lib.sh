@@ -28,11 +28,19 @@
 #                                   stderr) and RC
 #              expect_ok CMD...     CMD must succeed; sets OUT, ERR, RC=0 and
 #                                   shows stderr when it fails
+#              within SECONDS CMD...   whether CMD succeeds within SECONDS
+#                                   (polled every 0.2 s; a "no" is not a
+#                                   failure by itself)
 #              wait_for [-t SECONDS] [-i INTERVAL] CMD...   poll until CMD
 #                                   succeeds (default 10 s, every 0.1 s); a
 #                                   $(...) in CMD's arguments is expanded
 #                                   once, before the first try: poll a
 #                                   function that reads the value itself
+# Dumps:       paused_dump DIR IFNAME [NS]   a wgc-nl dump of IFNAME (in NS)
+#                                   with 4 KiB reads, stopped after its first
+#                                   read (the kernel has then made two
+#                                   messages); sets PID
+#              finish_dump DIR      lets it go on to its end; sets OUT, RC
 # Modules:     load_wgc [PARAM=VALUE...]   modprobe wgc, fail clearly if not
 #              unload_wgc                  rmmod wgc (retries while busy)
 #              need_modules NAME...        modprobe each (autoload is not
@@ -182,6 +190,32 @@ assert_line() { # some line of GOT matches ERE (^ and $ anchor lines here)
 		[[ $l =~ $2 ]] && return 0
 	done <<<"$1"
 	FAIL_DEPTH=2 fail "${3:-value}: no line of '$1' matches /$2/"
+}
+
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < end)) || return 1
+		sleep 0.2
+	done
+}
+
+paused_dump() {
+	local dir=$1 ifname=$2 in=()
+	[[ -z ${3:-} ]] || in=(ip netns exec "$3")
+	mkdir -p "$dir"
+	"${in[@]}" wgc-nl --bufsize 4096 --pause "$dir" get ifname="$ifname" >"$dir/out" 2>&1 &
+	PID=$!
+	# never left paused, whatever happens
+	defer touch "$dir/go"
+	wait_for test -e "$dir/paused"
+}
+finish_dump() {
+	touch "$1/go"
+	RC=0
+	wait "$PID" || RC=$?
+	OUT=$(<"$1/out")
 }
 
 kmsg_mark() {

@@ -42,17 +42,6 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bou
 # may enter.
 as_nobody() { (cd / && exec "${NOBODY[@]}" "$@"); }
 
-# within SECONDS CMD...: whether CMD succeeds within SECONDS (polled; a
-# "no" is not a failure by itself).
-within() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS < end)) || return 1
-		sleep 0.2
-	done
-}
-
 # device_destroyed_since TAG NAME: the kernel logged NAME's destruction
 # after TAG.
 device_destroyed_since() {
@@ -76,29 +65,6 @@ many_peers() {
 		ARGS+=(peer public-key="${K[i]}" endpoint="192.0.2.1:$((1000 + i))"
 			allowed-ip="10.$((i >> 8)).$((i & 255)).0/24")
 	done
-}
-
-# paused_dump DIR IFNAME [NS]: starts a dump of IFNAME (in namespace NS)
-# with 4 KiB reads that stops after its first read; sets PID. The kernel
-# has then made the first message and the one after it, and makes the
-# next when the reader goes on.
-paused_dump() {
-	local dir=$1 ifname=$2 in=()
-	[[ -z ${3:-} ]] || in=(ip netns exec "$3")
-	mkdir -p "$dir"
-	"${in[@]}" wgc-nl --bufsize 4096 --pause "$dir" get ifname="$ifname" >"$dir/out" 2>&1 &
-	PID=$!
-	# never left paused, whatever happens
-	defer touch "$dir/go"
-	wait_for test -e "$dir/paused"
-}
-
-# finish_dump DIR: lets it go on to its end; sets OUT and RC.
-finish_dump() {
-	touch "$1/go"
-	RC=0
-	wait "$PID" || RC=$?
-	OUT=$(<"$1/out")
 }
 
 # The values of wg0 that only CAP_NET_ADMIN may read, as wgctl and wgc-nl

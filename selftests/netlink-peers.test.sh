@@ -287,23 +287,6 @@ big_dump() {
 	assert_eq "$(grep -c "^peer $k 10:" <<<"$OUT" || true)" 1 "its attributes, once"
 }
 
-# paused_dump DIR: starts a dump of wg0 that stops after its first read;
-# sets PID. The test then changes things, or not, and touches DIR/go.
-paused_dump() {
-	mkdir -p "$1"
-	wgc-nl --bufsize 4096 --pause "$1" get ifname=wg0 >"$1/out" 2>&1 &
-	PID=$!
-	wait_for test -e "$1/paused"
-}
-
-# finish_dump DIR: lets it go on; sets OUT and RC.
-finish_dump() {
-	touch "$1/go"
-	RC=0
-	wait "$PID" || RC=$?
-	OUT=$(<"$1/out")
-}
-
 consistency() {
 	fresh_device
 	local i line=(flags=1)
@@ -312,18 +295,18 @@ consistency() {
 	done
 	nl_set "${line[@]}"
 
-	paused_dump "$TMPDIR/quiet"
+	paused_dump "$TMPDIR/quiet" wg0
 	finish_dump "$TMPDIR/quiet"
 	assert_eq "$RC" 0 "dump with nothing changed (${OUT##*$'\n'})"
 	assert_eq "$(grep -c '^allowedip ' <<<"$OUT" || true)" 200 "allowed IPs of a quiet dump"
 
-	paused_dump "$TMPDIR/added"
+	paused_dump "$TMPDIR/added" wg0
 	nl_set peer public-key="${K[1000]}"
 	finish_dump "$TMPDIR/added"
 	assert_eq "$RC" 1 "dump with a peer added"
 	assert_match "$OUT" 'error: Interrupted system call' "dump with a peer added"
 
-	paused_dump "$TMPDIR/removed"
+	paused_dump "$TMPDIR/removed" wg0
 	nl_set flags=1
 	finish_dump "$TMPDIR/removed"
 	assert_eq "$RC" 1 "dump with every peer removed"
@@ -361,7 +344,7 @@ abandoned_dump() {
 	mark="netlink-peers-abandoned-$RANDOM"
 	echo "<6>$mark" >/dev/kmsg
 
-	paused_dump "$TMPDIR/abandoned"
+	paused_dump "$TMPDIR/abandoned" wg0
 	nl_set flags=1 # the peer the dump is to resume at goes
 	kill "$PID"
 	wait "$PID" || true

@@ -151,53 +151,49 @@ big_send_buffers() {
 	echo $((64 << 20)) >/proc/sys/net/core/wmem_default
 }
 
-receive_queue_bound() {
-	local mark before after
-	fresh_pair
-	big_send_buffers
-	ping_ok -c 1 n1 "$N2_IN4"
-	capture_start orig n2 v2 "$DATA_FROM_N1"
-	ping_ok -c 1 n1 "$N2_IN4"
-	capture_stop orig
+# flood_held_queue POINT NS COUNTER WHAT PCAP [PCAP-REPLAY-ARGS...]: while
+# both CPUs' POINT workers hold, replays PCAP's packet FLOOD times from n1;
+# NS's wg0 must count all but QUEUE_BOUND of them in COUNTER at once.
+flood_held_queue() {
+	local point=$1 ns=$2 stat=$3 what=$4 pcap=$5 mark before after
+	shift 5
 	mark=$(kmsg_mark)
-	before=$(counter n2 wg0 rx_dropped)
-	# Both CPUs' decrypt workers hold; the flood waits behind them.
-	race_arm decrypt_worker 2
-	n1 pcap-replay -u 4 "$TMPDIR/orig.pcap" >/dev/null
-	wait_for -t 15 race_held decrypt_worker "$mark"
-	n1 pcap-replay -u 4 -c "$FLOOD" "$TMPDIR/orig.pcap" >/dev/null
-	after=$(counter n2 wg0 rx_dropped)
-	log "rx_dropped while the workers hold: $((after - before)) of $FLOOD"
+	before=$(counter "$ns" wg0 "$stat")
+	# The first packet sets the workers holding; the flood waits behind it.
+	race_arm "$point" 2
+	n1 pcap-replay "$@" "$pcap" >/dev/null
+	wait_for -t 15 race_held "$point" "$mark"
+	n1 pcap-replay "$@" -c "$FLOOD" "$pcap" >/dev/null
+	after=$(counter "$ns" wg0 "$stat")
+	log "$stat while the workers hold: $((after - before)) of $FLOOD"
 	(((after - before) >= FLOOD - QUEUE_BOUND)) ||
-		fail "only $((after - before)) of $FLOOD dropped: the peer's receive queue grew past $QUEUE_BOUND"
+		fail "only $((after - before)) of $FLOOD dropped: the peer's $what queue grew past $QUEUE_BOUND"
 	race_disarm
 	sleep "$(hold_seconds)"
 	ping_ok n1 "$N2_IN4"
 	assert_kmsg_clean "$mark"
 }
 
+# data messages from n1 to n2, replayed: n2's receive queue for n1
+receive_queue_bound() {
+	fresh_pair
+	big_send_buffers
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_start orig n2 v2 "$DATA_FROM_N1"
+	ping_ok -c 1 n1 "$N2_IN4"
+	capture_stop orig
+	flood_held_queue decrypt_worker n2 rx_dropped receive "$TMPDIR/orig.pcap" -u 4
+}
+
+# inner packets sent again into n1's wg0: n1's transmit queue for n2
 transmit_queue_bound() {
-	local mark before after
 	fresh_pair
 	big_send_buffers
 	ping_ok -c 1 n1 "$N2_IN4"
 	capture_start inner n1 wg0 icmp
 	ping_ok -c 1 n1 "$N2_IN4"
 	capture_stop inner
-	mark=$(kmsg_mark)
-	before=$(counter n1 wg0 tx_dropped)
-	race_arm encrypt_worker 2
-	n1 pcap-replay "$TMPDIR/inner.pcap" >/dev/null
-	wait_for -t 15 race_held encrypt_worker "$mark"
-	n1 pcap-replay -c "$FLOOD" "$TMPDIR/inner.pcap" >/dev/null
-	after=$(counter n1 wg0 tx_dropped)
-	log "tx_dropped while the workers hold: $((after - before)) of $FLOOD"
-	(((after - before) >= FLOOD - QUEUE_BOUND)) ||
-		fail "only $((after - before)) of $FLOOD dropped: the peer's transmit queue grew past $QUEUE_BOUND"
-	race_disarm
-	sleep "$(hold_seconds)"
-	ping_ok n1 "$N2_IN4"
-	assert_kmsg_clean "$mark"
+	flood_held_queue encrypt_worker n1 tx_dropped transmit "$TMPDIR/inner.pcap"
 }
 
 subtest handshake-outlives-peer handshake_outlives_peer
