@@ -325,7 +325,7 @@ tr -d '\r' <"$LOG" >"$CLEAN"
 # or "kmemleak: Kernel memory leak detector initialized" are not failures.
 # The tests inside the VM judge a sub-case's own kernel log with the same
 # pattern (lib.sh's assert_kmsg_clean).
-SPLAT_RE=$(<"$SELFTESTS/kernel-splat.ere")
+SPLAT_RE=$(<"$REPO/selftests/kernel-splat.ere")
 SPLATS=$(grep -a -n -E "$SPLAT_RE" "$CLEAN" | head -n 20 || true)
 
 echo

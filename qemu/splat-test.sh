@@ -29,7 +29,7 @@ mkdir -p "$work/ko" "$work/selftests/bin" "$(dirname "$log")"
 cp "$REPO"/selftests/splat/{Kbuild,splat.c} "$work/ko/"
 make -s -C "$dk/build" M="$work/ko" modules >/dev/null || exit 1
 cp "$work/ko/splat.ko" "$work/selftests/bin/"
-cp "$REPO"/selftests/{lib.sh,run.sh} "$REPO/selftests/splat/splat.test.sh" \
+cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/selftests/splat/splat.test.sh" \
 	"$work/selftests/"
 
 WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests WGC_BUILD_DIR=$work/qemu \
