@@ -185,13 +185,12 @@ static void wgc_trim_to_room(struct sk_buff_head *packets,
 	}
 }
 
-/* What did not fit in the peer's queue: counted, and freed here. */
-static void wgc_drop_excess(struct wgc_peer *peer, struct sk_buff_head *excess)
+void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets)
 {
 	struct sk_buff *skb;
 
-	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(excess));
-	while ((skb = __skb_dequeue(excess)) != NULL) {
+	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(packets));
+	while ((skb = __skb_dequeue(packets)) != NULL) {
 		wgc_packet_put_refs(peer, skb);
 		kfree_skb(skb);
 	}
@@ -212,6 +211,7 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	struct sk_buff_head excess;
 	bool overflow = false;
 	struct sk_buff *skb;
+	bool queued;
 
 	__skb_queue_head_init(&excess);
 	spin_lock_bh(&queue->ring.producer_lock);
@@ -219,12 +219,7 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	wgc_trim_to_room(packets, &excess, WGC_MAX_QUEUED_PACKETS -
 			 min_t(u32, skb_queue_len(serial),
 			       WGC_MAX_QUEUED_PACKETS));
-	if (skb_queue_empty(packets)) {
-		spin_unlock(&serial->lock);
-		spin_unlock_bh(&queue->ring.producer_lock);
-		wgc_drop_excess(peer, &excess);
-		return;
-	}
+	queued = !skb_queue_empty(packets);
 	while ((skb = __skb_dequeue(packets)) != NULL) {
 		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
 		__skb_queue_tail(serial, skb);
@@ -238,7 +233,9 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
 	if (unlikely(!skb_queue_empty(&excess)))
-		wgc_drop_excess(peer, &excess);
+		wgc_drop_tx_packets(peer, &excess);
+	if (unlikely(!queued))
+		return;
 
 	wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
 	if (unlikely(overflow))

@@ -155,6 +155,12 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);
 /*
+ * Frees packets of @peer's that will not be sent, counting them in
+ * tx_dropped, with the references their batch holds. The list is left
+ * empty.
+ */
+void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets);
+/*
  * The same for one received packet, to be decrypted. Returns false, the
  * packet untouched, if the peer's queue is full.
  */

@@ -296,20 +296,14 @@ void wgc_packet_tx_worker(struct work_struct *work)
  * packet queued in the same RCU read section as a negative check is one
  * that removal waits for, and none is queued after.
  */
-static void wgc_queue_batch(struct wgc_peer *peer, struct wgc_keypair *keypair,
-			    struct sk_buff_head *packets)
+static void wgc_queue_batch(struct wgc_peer *peer, struct sk_buff_head *packets)
 {
 	rcu_read_lock_bh();
-	if (likely(!READ_ONCE(peer->is_dead))) {
+	if (likely(!READ_ONCE(peer->is_dead)))
 		wgc_queue_encrypt_list(peer->wgc, peer, packets);
-		rcu_read_unlock_bh();
-		return;
-	}
+	else
+		wgc_drop_tx_packets(peer, packets);
 	rcu_read_unlock_bh();
-	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(packets));
-	__skb_queue_purge(packets);
-	wgc_noise_keypair_put(keypair, false);
-	wgc_peer_put(peer);
 }
 
 /*
@@ -343,7 +337,7 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 	wgc_peer_get(peer);
 	WGC_CB(skb_peek_tail(packets))->holds_refs = true;
 	wgc_race_delay(WGC_RACE_STAGE_INTO_SESSION);
-	wgc_queue_batch(peer, keypair, packets);
+	wgc_queue_batch(peer, packets);
 	return true;
 
 invalid:
