@@ -50,9 +50,24 @@
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 
+/*
+ * What a peer and the device count as received is what came off the wire for
+ * the tunnel: each authentic message, handshakes and keepalives included, by
+ * its length as a UDP payload. WireGuard counts so, and tools read the device
+ * counters as the tunnel's traffic. The device's per-CPU counters need BHs
+ * off: the data path runs in softirq, the handshake path disables them.
+ */
 static void wgc_rx_stats(struct wgc_peer *peer, size_t len)
 {
+	dev_sw_netstats_rx_add(peer->wgc->dev, len);
 	atomic64_add(len, &peer->rx_bytes);
+}
+
+static void wgc_rx_stats_handshake(struct wgc_peer *peer, size_t len)
+{
+	local_bh_disable();
+	wgc_rx_stats(peer, len);
+	local_bh_enable();
 }
 
 static u32 wgc_message_type(struct sk_buff *skb)
@@ -145,7 +160,7 @@ static void wgc_receive_initiation(struct wgc_device *wgc,
 			    wgc->dev->name, peer->internal_id);
 	wgc_packet_send_handshake_response(peer);
 
-	wgc_rx_stats(peer, skb->len);
+	wgc_rx_stats_handshake(peer, skb->len);
 	wgc_timers_any_authenticated_packet_received(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_peer_put(peer);
@@ -176,7 +191,7 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 		wgc_packet_send_keepalive(peer);
 	}
 
-	wgc_rx_stats(peer, skb->len);
+	wgc_rx_stats_handshake(peer, skb->len);
 	wgc_timers_any_authenticated_packet_received(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_peer_put(peer);
@@ -569,7 +584,6 @@ static bool wgc_deliver(struct wgc_peer *peer, struct sk_buff *skb)
 	/* Poly1305 vouched for every byte: no checksum needs checking. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
-	dev_sw_netstats_rx_add(dev, skb->len);
 	wgc_rx_stats(peer, wgc_message_data_len(len_before_trim));
 	napi_gro_receive(&peer->napi, skb);
 	return true;

@@ -38,6 +38,9 @@ WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
 ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
 FORCE=0
+# where the base image's copy of the kernel's WireGuard selftest comes from
+REFERENCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+REFERENCE_NETNS=linux-source-6.12/tools/testing/selftests/wireguard/netns.sh
 
 die() {
 	printf 'mkinitramfs: error: %s\n' "$*" >&2
@@ -274,6 +277,9 @@ build_base() {
 		bash
 		# iproute2, iputils, network tools
 		ip ss tc bridge ping iperf3 ncat nft wg tcpdump
+		# netfilter's iptables (Debian's default, nf_tables-based): the
+		# kernel's WireGuard selftest netns.sh uses it
+		iptables
 		# kmod
 		kmod modprobe insmod rmmod lsmod depmod modinfo
 		# util-linux
@@ -301,12 +307,19 @@ build_base() {
 	# Loaded with dlopen/LD_PRELOAD, so ldd does not see them: stdbuf's
 	# library, OpenSSL's providers (ncat loads "legacy").
 	[[ -e /usr/libexec/coreutils/libstdbuf.so ]] && paths+=(/usr/libexec/coreutils/libstdbuf.so)
-	for f in /usr/lib/*-linux-gnu/ossl-modules/*.so; do
+	for f in /usr/lib/*-linux-gnu/ossl-modules/*.so /usr/lib/*-linux-gnu/xtables/*.so; do
 		[[ -e $f ]] && paths+=("$f")
 	done
 	add_with_libs "${paths[@]}"
 	cp --parents -t "$ROOT" -- "${FILES[@]}"
 	add_symlink /usr/bin/nc /usr/bin/ncat
+
+	# The kernel's own WireGuard selftest, as the linux-source package ships
+	# it: selftests/wireguard-netns.test.sh renames it for wgc and runs it.
+	# (A new package changes dpkg's status file, which rebuilds the base.)
+	mkdir -p "$ROOT/usr/share/wgc"
+	tar -xJOf "$REFERENCE_TARBALL" "$REFERENCE_NETNS" >"$ROOT/usr/share/wgc/netns.sh" ||
+		die "cannot extract $REFERENCE_NETNS from $REFERENCE_TARBALL (run scripts/deps.sh)"
 
 	# poweroff/reboot/halt: dump dmesg and power off via /init's shutdown path.
 	for name in poweroff reboot halt; do
@@ -369,7 +382,7 @@ build_base() {
 	# ---- kernel modules
 	local MODS=(udp_tunnel ip6_udp_tunnel libchacha20poly1305 libcurve25519 veth dummy
 		wireguard nf_tables nft_masq nft_nat nft_chain_nat nf_conntrack nf_nat
-		crc32c_generic libcrc32c)
+		nft_compat xt_length xt_mark xt_nat crc32c_generic libcrc32c)
 	local OPT_MODS=(bridge ipip sit ip6_tunnel ip_gre ip6_gre vxlan macvlan ifb tun
 		sch_netem sch_tbf sch_htb sch_fq sch_ingress cls_u32 cls_matchall act_mirred
 		nft_ct nft_reject_inet nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_limit nft_log nft_redir nft_quota

@@ -28,7 +28,7 @@ PKGS=(
 	qemu-system-x86 busybox-static bash cpio gzip coreutils grep sed findutils
 	util-linux procps libc-bin ncurses-base xz-utils binutils
 	# tools used by the selftests inside the VM
-	iproute2 iperf3 iputils-ping ncat nftables wireguard-tools tcpdump
+	iproute2 iperf3 iputils-ping ncat nftables iptables wireguard-tools tcpdump
 	ethtool strace jq
 )
 
