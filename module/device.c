@@ -380,6 +380,7 @@ void wgc_device_install_identity(struct wgc_device *wgc,
 				 struct wgc_static_identity *identity)
 {
 	struct wgc_peer *peer, *next;
+	bool first_identity;
 
 	lockdep_assert_held(&wgc->device_update_lock);
 
@@ -390,6 +391,8 @@ void wgc_device_install_identity(struct wgc_device *wgc,
 			wgc_peer_remove(peer);
 	}
 
+	first_identity = !wgc->static_identity.has_identity &&
+			 identity->has_identity;
 	down_write(&wgc->identity_lock);
 	wgc_noise_identity_replace(&wgc->static_identity, identity);
 	list_for_each_entry_safe(peer, next, &wgc->peer_list, peer_list) {
@@ -399,6 +402,15 @@ void wgc_device_install_identity(struct wgc_device *wgc,
 	wgc_cookie_checker_precompute_device_keys(&wgc->cookie_checker);
 	up_write(&wgc->identity_lock);
 	wgc->config_seq++;
+
+	/*
+	 * Without a key, nothing could start a handshake: what a running
+	 * device staged meanwhile (a persistent keepalive's first packet, say)
+	 * has waited for this moment.
+	 */
+	if (first_identity && netif_running(wgc->dev))
+		list_for_each_entry(peer, &wgc->peer_list, peer_list)
+			wgc_packet_send_staged_packets(peer);
 }
 
 static int __net_init wgc_net_init(struct net *net)

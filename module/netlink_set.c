@@ -281,7 +281,6 @@ static void wgc_commit_identity(struct wgc_device *wgc,
 	wgc_device_install_identity(wgc, identity);
 }
 
-/* The device part of the request. Nothing in here may fail. */
 /*
  * A new port or mark changes which local address and route reach each
  * peer: let routing choose afresh rather than reuse a cached source.
@@ -294,6 +293,7 @@ static void wgc_forget_peer_sources(struct wgc_device *wgc)
 		wgc_socket_clear_peer_endpoint_src(peer);
 }
 
+/* The device part of the request. Nothing in here may fail. */
 static void wgc_commit_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
 			      struct nlattr **attrs)

@@ -243,11 +243,6 @@ static struct rtable *wgc_route4(struct wgc_device *wgc, struct sock *sock,
 	}
 	if (IS_ERR(rt))
 		return rt;
-	/* The outer packet would re-enter this device: a routing loop. */
-	if (unlikely(rt->dst.dev == wgc->dev)) {
-		ip_rt_put(rt);
-		return ERR_PTR(-ELOOP);
-	}
 	if (cache)
 		dst_cache_set_ip4(cache, &rt->dst, fl->saddr);
 	return rt;
@@ -315,10 +310,6 @@ static struct dst_entry *wgc_route6(struct wgc_device *wgc, struct sock *sock,
 	dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock, fl, NULL);
 	if (IS_ERR(dst))
 		return dst;
-	if (unlikely(dst->dev == wgc->dev)) {
-		dst_release(dst);
-		return ERR_PTR(-ELOOP);
-	}
 	if (cache)
 		dst_cache_set_ip6(cache, dst, &fl->saddr);
 	return dst;

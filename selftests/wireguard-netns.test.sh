@@ -8,6 +8,12 @@
 #     not the one it was reviewed against)
 #   netns.sh: the script exits 0 (on failure, the last commands it traced
 #     are shown)
+#   objects-freed: every peer and keypair the module logged as created
+#     while the script ran is logged as destroyed. netns.sh ends with this
+#     check itself, over WireGuard's debug messages; wgc's are worded
+#     differently (and the script would read the whole VM run's log), so
+#     the check is made here, over the script's own part of the log
+#     (debug builds log these lifetimes; netns.sh turns off the rate limit)
 #   kernel-log: nothing the script did left an oops, WARN, KASAN, lockdep
 #     or leak report in the kernel log
 # Outside the script, the VM gives it what the kernel's own test VM gives
@@ -50,7 +56,41 @@ run_netns() {
 	fi
 }
 
+# OBJECTS: how many peers and keypairs the log since MARK names; UNPAIRED:
+# those not logged exactly once created, then once destroyed
+scan_objects() {
+	local line what
+	local -A seen=()
+	while IFS= read -r line; do
+		[[ $line =~ (peer|keypair)\ ([0-9]+)\ (created|destroyed) ]] || continue
+		what="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+		seen[$what]+=${BASH_REMATCH[3]}
+	done < <(kmsg_since "$MARK")
+	OBJECTS=${#seen[@]} UNPAIRED=()
+	for what in "${!seen[@]}"; do
+		[[ ${seen[$what]} == createddestroyed ]] || UNPAIRED+=("$what: ${seen[$what]}")
+	done
+}
+all_objects_paired() {
+	scan_objects
+	((${#UNPAIRED[@]} == 0))
+}
+
+objects_freed() {
+	# the last ones go after RCU grace periods
+	within 10 all_objects_paired || true
+	scan_objects
+	((${#UNPAIRED[@]} == 0)) || fail "logged but not as created, then destroyed: ${UNPAIRED[*]}"
+	log "$OBJECTS peers and keypairs logged created, then destroyed"
+	# A wgc debug build (it has race points) logs them; a release build
+	# and wireguard.ko do not.
+	if [[ $KIND == wgc && -e /sys/module/wgc/parameters/race_points ]]; then
+		((OBJECTS > 10)) || fail "only $OBJECTS objects logged (are debug messages on?)"
+	fi
+}
+
 MARK=$(kmsg_mark)
 subtest transform transform
 subtest netns.sh run_netns
+subtest objects-freed objects_freed
 subtest kernel-log assert_kmsg_clean "$MARK"
