@@ -299,6 +299,71 @@ static void prune(struct wgc_allowedips_node __rcu **root,
 	}
 }
 
+/* The node of exactly @key/@cidr, with or without a peer, or NULL. */
+static struct wgc_allowedips_node *
+find_exact(struct wgc_allowedips_node __rcu **root, const u64 key[2],
+	   unsigned int cidr, struct mutex *lock)
+{
+	struct wgc_allowedips_node *node = deref_locked(*root, lock);
+
+	while (node && node->cidr <= cidr &&
+	       key_common_bits(node->key, key) >= node->cidr) {
+		if (node->cidr == cidr)
+			return node;
+		node = deref_locked(node->child[key_bit(key, node->cidr)], lock);
+	}
+	return NULL;
+}
+
+/* @node loses its peer, and leaves the trie unless it still joins two. */
+static void node_clear_peer(struct wgc_allowedips_node __rcu **root,
+			    struct wgc_allowedips_node *node,
+			    struct mutex *lock)
+{
+	list_del_init(&node->peer_list);
+	RCU_INIT_POINTER(node->peer, NULL);
+	prune(root, node, lock);
+}
+
+static int remove_prefix(struct wgc_allowedips_node __rcu **root,
+			 unsigned int bits, u64 key[2], unsigned int cidr,
+			 struct wgc_peer *peer, struct mutex *lock)
+{
+	struct wgc_allowedips_node *node;
+
+	lockdep_assert_held(lock);
+	if (unlikely(cidr > bits))
+		return -EINVAL;
+	key_truncate(key, cidr);
+	node = find_exact(root, key, cidr, lock);
+	/* A branch point has no peer, so it is never @peer's. */
+	if (node && rcu_access_pointer(node->peer) == peer)
+		node_clear_peer(root, node, lock);
+	return 0;
+}
+
+int wgc_allowedips_remove_v4(struct wgc_allowedips *table,
+			     const struct in_addr *ip, u8 cidr,
+			     struct wgc_peer *peer, struct mutex *lock)
+{
+	u64 key[2];
+
+	++table->seq;
+	key_from_v4(key, ip->s_addr);
+	return remove_prefix(&table->root4, 32, key, cidr, peer, lock);
+}
+
+int wgc_allowedips_remove_v6(struct wgc_allowedips *table,
+			     const struct in6_addr *ip, u8 cidr,
+			     struct wgc_peer *peer, struct mutex *lock)
+{
+	u64 key[2];
+
+	++table->seq;
+	key_from_v6(key, ip);
+	return remove_prefix(&table->root6, 128, key, cidr, peer, lock);
+}
+
 void wgc_allowedips_remove_by_peer(struct wgc_allowedips *table,
 				   struct wgc_peer *peer, struct mutex *lock)
 {
@@ -310,11 +375,8 @@ void wgc_allowedips_remove_by_peer(struct wgc_allowedips *table,
 	 * prune() frees only @node and branch points, which are on no list,
 	 * so @next survives each step.
 	 */
-	list_for_each_entry_safe(node, next, &peer->allowedips_list, peer_list) {
-		list_del_init(&node->peer_list);
-		RCU_INIT_POINTER(node->peer, NULL);
-		prune(root_of(table, node->bits), node, lock);
-	}
+	list_for_each_entry_safe(node, next, &peer->allowedips_list, peer_list)
+		node_clear_peer(root_of(table, node->bits), node, lock);
 }
 
 /* The first node of @node's subtree in post-order: its leftmost leaf. */

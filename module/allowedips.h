@@ -46,6 +46,17 @@ int wgc_allowedips_insert_v4(struct wgc_allowedips *table,
 int wgc_allowedips_insert_v6(struct wgc_allowedips *table,
 			     const struct in6_addr *ip, u8 cidr,
 			     struct wgc_peer *peer, struct mutex *lock);
+/*
+ * Takes @ip/@cidr from @peer: only that exact prefix (host bits ignored),
+ * and only if @peer owns it; anything else is left as it is, which is not
+ * an error. Returns 0, or -EINVAL if @cidr is longer than the address.
+ */
+int wgc_allowedips_remove_v4(struct wgc_allowedips *table,
+			     const struct in_addr *ip, u8 cidr,
+			     struct wgc_peer *peer, struct mutex *lock);
+int wgc_allowedips_remove_v6(struct wgc_allowedips *table,
+			     const struct in6_addr *ip, u8 cidr,
+			     struct wgc_peer *peer, struct mutex *lock);
 /* Removes every prefix @peer owns. Cannot fail. */
 void wgc_allowedips_remove_by_peer(struct wgc_allowedips *table,
 				   struct wgc_peer *peer, struct mutex *lock);

@@ -80,6 +80,15 @@ static int wgc_validate_peer_flags(const struct nlattr *attr,
 	return -EOPNOTSUPP;
 }
 
+static int wgc_validate_allowedip_flags(const struct nlattr *attr,
+					struct netlink_ext_ack *extack)
+{
+	if (!(nla_get_u32(attr) & ~__WGC_ALLOWEDIP_F_ALL))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown allowed IP flags");
+	return -EOPNOTSUPP;
+}
+
 /* The length is checked first, so the family is only read when present. */
 static int wgc_validate_endpoint(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
@@ -110,6 +119,8 @@ const struct nla_policy wgc_allowedip_policy[WGC_ALLOWEDIP_A_MAX + 1] = {
 	[WGC_ALLOWEDIP_A_FAMILY]	= { .type = NLA_U16 },
 	[WGC_ALLOWEDIP_A_IPADDR]	= { .type = NLA_BINARY },
 	[WGC_ALLOWEDIP_A_CIDR_MASK]	= { .type = NLA_U8 },
+	[WGC_ALLOWEDIP_A_FLAGS]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_allowedip_flags),
 };
 
 const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {

@@ -101,7 +101,7 @@ static int wgc_check_allowedip(struct nlattr *nest, struct nlattr **attrs,
 	return 0;
 }
 
-/* What to do with each allowed IP of a peer: check it, or add it. */
+/* What to do with each allowed IP of a peer: check it, or apply it. */
 struct wgc_allowedip_action {
 	int (*fn)(struct nlattr *nest, struct nlattr **attrs, void *arg,
 		  struct netlink_ext_ack *extack);
@@ -313,31 +313,39 @@ static void wgc_commit_update(struct wgc_device *wgc,
 		wgc->listen_port = nla_get_u16(attrs[WGC_DEVICE_A_LISTEN_PORT]);
 }
 
-/* Checked already: an AF_INET or AF_INET6 address of the right length. */
-static int wgc_add_allowedip(struct nlattr *nest, struct nlattr **attrs,
-			     void *arg, struct netlink_ext_ack *extack)
+/*
+ * Adds the prefix to the peer, or takes it away with
+ * WGC_ALLOWEDIP_F_REMOVE_ME. Checked already: an AF_INET or AF_INET6
+ * address of the right length, known flags.
+ */
+static int wgc_apply_allowedip(struct nlattr *nest, struct nlattr **attrs,
+			       void *arg, struct netlink_ext_ack *extack)
 {
 	struct wgc_peer *peer = arg;
-	struct wgc_device *wgc = peer->wgc;
+	struct wgc_allowedips *table = &peer->wgc->peer_allowedips;
+	struct mutex *lock = &peer->wgc->device_update_lock;
 	void *addr = nla_data(attrs[WGC_ALLOWEDIP_A_IPADDR]);
 	u8 cidr = nla_get_u8(attrs[WGC_ALLOWEDIP_A_CIDR_MASK]);
+	bool v4 = nla_get_u16(attrs[WGC_ALLOWEDIP_A_FAMILY]) == AF_INET;
+	u32 flags = 0;
 
-	if (nla_get_u16(attrs[WGC_ALLOWEDIP_A_FAMILY]) == AF_INET)
-		return wgc_allowedips_insert_v4(&wgc->peer_allowedips, addr,
-						cidr, peer,
-						&wgc->device_update_lock);
-	return wgc_allowedips_insert_v6(&wgc->peer_allowedips, addr, cidr,
-					peer, &wgc->device_update_lock);
+	if (attrs[WGC_ALLOWEDIP_A_FLAGS])
+		flags = nla_get_u32(attrs[WGC_ALLOWEDIP_A_FLAGS]);
+	if (flags & WGC_ALLOWEDIP_F_REMOVE_ME)
+		return v4 ? wgc_allowedips_remove_v4(table, addr, cidr, peer, lock) :
+			    wgc_allowedips_remove_v6(table, addr, cidr, peer, lock);
+	return v4 ? wgc_allowedips_insert_v4(table, addr, cidr, peer, lock) :
+		    wgc_allowedips_insert_v6(table, addr, cidr, peer, lock);
 }
 
-static int wgc_add_allowedips(struct wgc_peer *peer, struct nlattr *list)
+static int wgc_apply_allowedips(struct wgc_peer *peer, struct nlattr *list)
 {
-	const struct wgc_allowedip_action add = {
-		.fn = wgc_add_allowedip,
+	const struct wgc_allowedip_action apply = {
+		.fn = wgc_apply_allowedip,
 		.arg = peer,
 	};
 
-	return wgc_walk_allowedips(list, &add, NULL);
+	return wgc_walk_allowedips(list, &apply, NULL);
 }
 
 static void wgc_set_endpoint(struct wgc_peer *peer, const struct nlattr *attr)
@@ -405,7 +413,7 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 	if (flags & WGC_PEER_F_REPLACE_ALLOWEDIPS)
 		wgc_allowedips_remove_by_peer(&wgc->peer_allowedips, peer,
 					      &wgc->device_update_lock);
-	ret = wgc_add_allowedips(peer, attrs[WGC_PEER_A_ALLOWEDIPS]);
+	ret = wgc_apply_allowedips(peer, attrs[WGC_PEER_A_ALLOWEDIPS]);
 	if (!ret && keepalive)
 		wgc_peer_set_persistent_keepalive(peer, nla_get_u16(keepalive));
 	wgc_peer_config_done(peer);

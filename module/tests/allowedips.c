@@ -136,6 +136,16 @@ static int __init at_ins6(struct at_ctx *c, const char *addr, u8 cidr,
 	return wgc_allowedips_insert_v6(&c->table, &ip, cidr, peer, &c->lock);
 }
 
+static int __init at_del4(struct at_ctx *c, const char *addr, u8 cidr,
+			  struct wgc_peer *peer)
+{
+	struct in_addr ip;
+
+	if (!in4_pton(addr, -1, (u8 *)&ip, -1, NULL))
+		return -EINVAL;
+	return wgc_allowedips_remove_v4(&c->table, &ip, cidr, peer, &c->lock);
+}
+
 static struct wgc_peer *__init at_look4(struct at_ctx *c, const char *addr)
 {
 	__be32 ip;
@@ -293,6 +303,24 @@ static void __init at_ref_remove_peer(struct at_ref *ref, struct wgc_peer *peer)
 	ref->len = kept;
 }
 
+/* What removing one exact prefix of @peer does to the model. */
+static void __init at_ref_remove_prefix(struct at_ref *ref, const u64 key[2],
+					unsigned int cidr,
+					struct wgc_peer *peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < ref->len; i++) {
+		if (ref->prefixes[i].cidr == cidr &&
+		    ref->prefixes[i].key[0] == key[0] &&
+		    ref->prefixes[i].key[1] == key[1]) {
+			if (ref->prefixes[i].peer == peer)
+				ref->prefixes[i] = ref->prefixes[--ref->len];
+			return;
+		}
+	}
+}
+
 static struct wgc_peer *__init at_ref_lookup(const struct at_ref *ref,
 					     const u64 key[2])
 {
@@ -366,6 +394,53 @@ static void __init at_random_inserts(struct at_ctx *c, struct at_ref *ref,
 	}
 }
 
+/*
+ * Single prefixes taken from random peers: half of them prefixes the trie
+ * has (whose owner is the peer one time in two), half random ones.
+ */
+static void __init at_random_removes(struct at_ctx *c, struct at_ref *ref,
+				     unsigned int count)
+{
+	const struct at_ref_prefix *p;
+	struct wgc_peer *peer;
+	unsigned int i, cidr;
+	struct in6_addr ip6;
+	struct in_addr ip4;
+	u64 key[2];
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		peer = c->peers[at_rand(c, AT_PEERS)];
+		if (ref->len && at_rand(c, 2)) {
+			p = &ref->prefixes[at_rand(c, ref->len)];
+			key[0] = p->key[0];
+			key[1] = p->key[1];
+			cidr = p->cidr;
+			if (at_rand(c, 2))
+				peer = p->peer;
+		} else {
+			at_random_key(c, ref, key);
+			cidr = at_rand(c, ref->bits + 1);
+		}
+		if (ref->bits == 32) {
+			ip4.s_addr = cpu_to_be32(key[0] >> 32);
+			ret = wgc_allowedips_remove_v4(&c->table, &ip4, cidr,
+						       peer, &c->lock);
+		} else {
+			ip6.s6_addr32[0] = cpu_to_be32(key[0] >> 32);
+			ip6.s6_addr32[1] = cpu_to_be32(key[0]);
+			ip6.s6_addr32[2] = cpu_to_be32(key[1] >> 32);
+			ip6.s6_addr32[3] = cpu_to_be32(key[1]);
+			ret = wgc_allowedips_remove_v6(&c->table, &ip6, cidr,
+						       peer, &c->lock);
+		}
+		if (!EXPECT(!ret))
+			return;
+		key_truncate(key, cidr);
+		at_ref_remove_prefix(ref, key, cidr, peer);
+	}
+}
+
 static void __init at_random_lookups(struct at_ctx *c, const struct at_ref *ref)
 {
 	const struct at_ref_prefix *p;
@@ -417,6 +492,11 @@ static void __init at_test_random(struct at_ctx *c)
 	at_random_checks(c);
 	at_random_inserts(c, &c->ref4, AT_MORE_PREFIXES);
 	at_random_inserts(c, &c->ref6, AT_MORE_PREFIXES);
+	at_random_checks(c);
+
+	/* Prefix by prefix, as incremental updates take them away. */
+	at_random_removes(c, &c->ref4, AT_MORE_PREFIXES);
+	at_random_removes(c, &c->ref6, AT_MORE_PREFIXES);
 	at_random_checks(c);
 
 	/* Emptied peer by peer, both tries must vanish, branch points too. */
@@ -491,6 +571,26 @@ static void __init at_test_v4(struct at_ctx *c)
 	wgc_allowedips_remove_by_peer(&c->table, p[7], &c->lock);
 	EXPECT(!at_look4(c, "11.0.0.0"));
 	EXPECT(at_check_trie(c, 32) == 4);
+
+	/*
+	 * One prefix taken away: only the exact one, only from its owner; the
+	 * lookup falls back to the next shorter prefix.
+	 */
+	seq = c->table.seq;
+	EXPECT(!at_del4(c, "10.1.0.0", 16, p[1]));
+	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
+	EXPECT(!at_del4(c, "10.1.0.0", 17, p[0]));
+	EXPECT(!at_del4(c, "10.0.0.0", 15, p[0]));
+	EXPECT(!at_del4(c, "10.1.99.99", 32, p[0]));
+	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
+	EXPECT(at_list_len(p[0]) == 2 && at_check_trie(c, 32) == 4);
+	EXPECT(!at_del4(c, "10.1.255.255", 16, p[0]));
+	EXPECT(c->table.seq != seq);
+	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
+	EXPECT(at_reads_back(p[0], AF_INET, "10.0.0.0", 8));
+	EXPECT(at_list_len(p[0]) == 1 && at_check_trie(c, 32) == 3);
+	EXPECT(at_look4(c, "10.1.2.200") == p[4]);
+	EXPECT(at_del4(c, "10.0.0.0", 33, p[0]) == -EINVAL);
 
 	/* Lookups give no peer whose refcount already dropped to zero. */
 	refcount_set(&p[6]->refcount.refcount, 0);

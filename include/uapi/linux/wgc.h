@@ -52,6 +52,16 @@
  *   WGC_ALLOWEDIP_A_FAMILY       u16; AF_INET or AF_INET6
  *   WGC_ALLOWEDIP_A_IPADDR       4 or 16 bytes, network byte order
  *   WGC_ALLOWEDIP_A_CIDR_MASK    u8; at most 32 or 128
+ *   WGC_ALLOWEDIP_A_FLAGS        u32; WGC_ALLOWEDIP_F_* (set only). Without
+ *                                WGC_ALLOWEDIP_F_REMOVE_ME the prefix is
+ *                                added to the peer (taken from any other
+ *                                peer that owned it); with it, the prefix
+ *                                is removed if this peer owns exactly it,
+ *                                and ignored otherwise. A peer's allowed IPs
+ *                                are applied in order, so one message can
+ *                                add a new prefix before removing an old one
+ *                                (WGC_PEER_F_REPLACE_ALLOWEDIPS would leave
+ *                                the peer without routes in between).
  *
  * Handshake statistics (a nest of WGC_HANDSHAKE_STATS_A_*, in
  * WGC_DEVICE_A_HANDSHAKE_STATS): what the defences against handshake floods
@@ -160,10 +170,20 @@ enum wgc_allowedip_attribute {
 	WGC_ALLOWEDIP_A_FAMILY,		/* u16, AF_INET or AF_INET6 */
 	WGC_ALLOWEDIP_A_IPADDR,		/* 4 or 16 bytes */
 	WGC_ALLOWEDIP_A_CIDR_MASK,	/* u8 */
+	WGC_ALLOWEDIP_A_FLAGS,		/* u32, WGC_ALLOWEDIP_F_* (set only) */
 	__WGC_ALLOWEDIP_A_LAST
 };
 
 #define WGC_ALLOWEDIP_A_MAX (__WGC_ALLOWEDIP_A_LAST - 1)
+
+enum wgc_allowedip_flag {
+	/*
+	 * Take this exact prefix away from the peer, if the peer owns it;
+	 * otherwise nothing happens.
+	 */
+	WGC_ALLOWEDIP_F_REMOVE_ME	= 1U << 0,
+	__WGC_ALLOWEDIP_F_ALL		= WGC_ALLOWEDIP_F_REMOVE_ME
+};
 
 enum wgc_handshake_stats_attribute {
 	WGC_HANDSHAKE_STATS_A_UNSPEC,	/* also the padding of u64s */
