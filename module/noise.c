@@ -29,6 +29,7 @@
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -746,6 +747,27 @@ struct wgc_keypair *wgc_noise_keypair_get(struct wgc_keypair *keypair)
 	return keypair;
 }
 
+#ifdef WGC_DEBUG
+/*
+ * Where a session's message counter starts. Reaching 2^60 or 2^64 messages
+ * takes years, so the selftests start sessions near those limits instead.
+ */
+static u64 send_counter_start;
+module_param(send_counter_start, ullong, 0644);
+MODULE_PARM_DESC(send_counter_start,
+		 "first message counter of new sessions (debug builds)");
+
+static u64 wgc_send_counter_start(void)
+{
+	return READ_ONCE(send_counter_start);
+}
+#else
+static u64 wgc_send_counter_start(void)
+{
+	return 0;
+}
+#endif
+
 static struct wgc_keypair *wgc_keypair_create(struct wgc_peer *peer)
 {
 	struct wgc_keypair *keypair = kzalloc(sizeof(*keypair), GFP_KERNEL);
@@ -756,6 +778,7 @@ static struct wgc_keypair *wgc_keypair_create(struct wgc_peer *peer)
 	keypair->entry.type = WGC_INDEX_KEYPAIR;
 	keypair->entry.peer = peer;
 	keypair->internal_id = atomic64_inc_return(&wgc_keypair_counter);
+	atomic64_set(&keypair->sending_counter, wgc_send_counter_start());
 	wgc_replay_counter_init(&keypair->receiving_counter);
 	return keypair;
 }

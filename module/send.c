@@ -26,6 +26,7 @@
 #include <crypto/chacha20poly1305.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <net/dst_metadata.h>
 #include <net/icmp.h>
@@ -125,6 +126,28 @@ int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
 	return wgc_socket_send_buffer_as_reply_to_skb(wgc, initiating_skb,
 						      &packet, sizeof(packet));
 }
+
+#ifdef WGC_DEBUG
+/*
+ * A session goes on sending past the reject limit, as a broken or hostile
+ * peer would: the selftests check that the receiving side refuses that.
+ */
+static bool send_past_reject_limit;
+module_param(send_past_reject_limit, bool, 0644);
+MODULE_PARM_DESC(send_past_reject_limit,
+		 "send message counters the receiver must refuse (debug builds)");
+
+static bool wgc_nonce_rejected(u64 nonce)
+{
+	return nonce >= WGC_REJECT_AFTER_MESSAGES &&
+	       !READ_ONCE(send_past_reject_limit);
+}
+#else
+static bool wgc_nonce_rejected(u64 nonce)
+{
+	return nonce >= WGC_REJECT_AFTER_MESSAGES;
+}
+#endif
 
 /*
  * Starts a new handshake before the session gets old: after
@@ -325,7 +348,7 @@ static bool wgc_stage_into_session(struct wgc_peer *peer,
 	skb_queue_walk(packets, skb) {
 		WGC_CB(skb)->nonce =
 			atomic64_inc_return(&keypair->sending_counter) - 1;
-		if (unlikely(WGC_CB(skb)->nonce >= WGC_REJECT_AFTER_MESSAGES))
+		if (unlikely(wgc_nonce_rejected(WGC_CB(skb)->nonce)))
 			goto invalid;
 	}
 	skb_queue_walk(packets, skb) {

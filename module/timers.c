@@ -29,6 +29,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/module.h>
 
 bool wgc_birthdate_has_expired(u64 birthdate, u64 seconds)
 {
@@ -51,15 +52,38 @@ static unsigned long wgc_jitter(void)
 	return wgc_compat_random_below(WGC_REKEY_TIMEOUT_JITTER_MAX_JIFFIES);
 }
 
+#ifdef WGC_DEBUG
+/*
+ * Retransmissions before a handshake is given up: REKEY_ATTEMPT_TIME /
+ * REKEY_TIMEOUT, that is 90 s of trying. The selftests lower it, to see
+ * the giving up without waiting for it.
+ */
+static unsigned int max_timer_handshakes = WGC_MAX_TIMER_HANDSHAKES;
+module_param(max_timer_handshakes, uint, 0644);
+MODULE_PARM_DESC(max_timer_handshakes,
+		 "handshake retransmissions before giving up (debug builds)");
+
+static unsigned int wgc_max_timer_handshakes(void)
+{
+	return READ_ONCE(max_timer_handshakes);
+}
+#else
+static unsigned int wgc_max_timer_handshakes(void)
+{
+	return WGC_MAX_TIMER_HANDSHAKES;
+}
+#endif
+
 static void wgc_expired_retransmit_handshake(struct timer_list *timer)
 {
 	struct wgc_peer *peer = from_timer(peer, timer,
 					  timer_retransmit_handshake);
+	unsigned int max_attempts = wgc_max_timer_handshakes();
 
-	if (peer->timer_handshake_attempts > WGC_MAX_TIMER_HANDSHAKES) {
-		net_dbg_ratelimited("%s: handshake for peer %llu did not complete after %d attempts, giving up\n",
+	if (peer->timer_handshake_attempts > max_attempts) {
+		net_dbg_ratelimited("%s: handshake for peer %llu did not complete after %u attempts, giving up\n",
 				    peer->wgc->dev->name, peer->internal_id,
-				    WGC_MAX_TIMER_HANDSHAKES + 2);
+				    max_attempts + 2);
 		del_timer(&peer->timer_send_keepalive);
 		/* Nothing will carry these packets any time soon. */
 		wgc_packet_purge_staged_packets(peer);
