@@ -158,8 +158,9 @@ handshake_gives_up() {
 	capture_start tries n2 v2 "udp and src host $N1_OUT4 and $INITIATION"
 	ip netns exec n1 ping -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
 	# 1 + 3 retransmissions, 5 s (plus up to 1/3 s) apart; giving up at
-	# about 20 s; then nothing more
-	sleep 27
+	# about 20 s, when a fifth would be due: then nothing more
+	wait_for -t 25 -i 0.5 capture_has tries 4
+	sleep 7
 	capture_stop tries
 	times=$(capture_read tries | awk '{ print $1 }')
 	n=$(wc -l <<<"$times")
