@@ -310,6 +310,12 @@ run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips 'fe80::1%lo/64'
 expect_early_error set-allowed-ips-zone-id "IPv6 zone ids are not supported\$"
 run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '10.0.0.0/8,'
 expect_early_error set-allowed-ips-trailing-comma "empty entry in the list\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '+10.0.0.0/8, -'
+expect_early_error set-allowed-ips-lone-minus "^wgctl: Invalid allowed IPs: \`-': no address after \`-'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '--10.0.0.0/8'
+expect_early_error set-allowed-ips-double-minus "^wgctl: Invalid allowed IPs: \`--10.0.0.0/8': more than one \`\+' or \`-'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips -10.0.0.0/8 allowed-ips 10.1.0.0/16
+expect_early_error set-allowed-ips-bare-after-marked "^wgctl: Invalid allowed IPs: a list with no \`\+' or \`-' entry replaces"
 run set "$NOSUCH" peer "$ALICE_PUB" persistent-keepalive 65536
 expect_early_error set-keepalive-65536 "^wgctl: Invalid persistent keepalive interval: \`65536'"
 run set "$NOSUCH" peer "$ALICE_PUB" preshared-key "$tmp/junk.psk"
@@ -332,7 +338,7 @@ err=$(<"$tmp/stderr")
 expect_early_error set-bad-resolution-retries "^wgctl: Invalid WG_ENDPOINT_RESOLUTION_RETRIES: \`lots'"
 
 run set --help
-if ((rc == 0)) && [[ $out == *'[peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips <ip1>/<cidr1>[,<ip2>/<cidr2>]...] ]...'* ]]; then
+if ((rc == 0)) && [[ $out == *'[peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...'* ]]; then
 	pass set-help-lists-peer-options
 else
 	fail set-help-lists-peer-options "rc=$rc out=\"$out\""
