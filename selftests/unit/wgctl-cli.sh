@@ -485,6 +485,25 @@ for cmd in setconf addconf syncconf; do
 	expect_early_error "$cmd-bad-line-named" \
 		"^wgctl: $tmp/bad-port.conf:7: Endpoint \`192.0.2.1:70000': port \`70000' is not a number from 0 to 65535$"
 done
+# Entries marked `+' or `-': syncconf refuses them, the others take them.
+printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/8\nAllowedIPs = +10.1.0.0/16, -10.2.0.0/16\n' \
+	"$BOB_PUB" >"$tmp/marked.conf"
+run syncconf "$NOSUCH" "$tmp/marked.conf"
+expect_early_error syncconf-refuses-marks \
+	"^wgctl: $tmp/marked.conf:4: AllowedIPs: syncconf takes the file as the peer's whole list, so entries may not be marked with \`\\+' or \`-' \\(use addconf to change a list\\)$"
+for cmd in setconf addconf; do
+	run "$cmd" "$NOSUCH" "$tmp/marked.conf"
+	if ((rc == 1)) && grep -Eq 'Unable to modify|module is not loaded' <<<"$err"; then
+		pass "$cmd-takes-marks"
+	else
+		fail "$cmd-takes-marks" "rc=$rc err=\"$err\""
+	fi
+done
+printf '[Peer]\nPublicKey = %s\nAllowedIPs = -10.2.0.0/16\nAllowedIPs = 10.0.0.0/8\n' \
+	"$BOB_PUB" >"$tmp/marked-then-bare.conf"
+run addconf "$NOSUCH" "$tmp/marked-then-bare.conf"
+expect_early_error addconf-bare-after-marked \
+	"^wgctl: $tmp/marked-then-bare.conf:4: AllowedIPs: a list with no \`\\+' or \`-' entry replaces the peer's allowed IPs"
 printf '[Interface]\nListenPort = 65536\n' >"$tmp/wrap.conf"
 run setconf "$NOSUCH" "$tmp/wrap.conf"
 expect_early_error setconf-port-does-not-wrap \
