@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 
 #include "fuzz.h"
 #include "netlink.h"
@@ -135,10 +136,83 @@ bool fuzz_same_config(const struct wgc_device_info *a,
 
 /* ---- The set request, read back ---- */
 
+/*
+ * The dump parser has no use for WGC_ALLOWEDIP_A_FLAGS (the kernel never
+ * dumps it), so the flags are read here: one entry of flags per allowed
+ * IP nest of the message, in order, 0 where the attribute is absent. It
+ * must never be sent as 0, nor with a flag the uapi does not know.
+ */
+struct sent_flags {
+	uint32_t *flags;
+	size_t count;
+	size_t capacity;
+};
+
+static void note_flags(struct sent_flags *sent, const struct nlattr *aip)
+{
+	const struct nlattr *a;
+	uint32_t flags = 0, *grown;
+
+	mnl_attr_for_each_nested(a, aip) {
+		if (mnl_attr_get_type(a) != WGC_ALLOWEDIP_A_FLAGS)
+			continue;
+		FUZZ_CHECK(mnl_attr_get_payload_len(a) == sizeof(flags));
+		flags = mnl_attr_get_u32(a);
+		FUZZ_CHECK(flags && !(flags & ~(uint32_t)__WGC_ALLOWEDIP_F_ALL));
+	}
+	if (sent->count == sent->capacity) {
+		sent->capacity = sent->capacity ? sent->capacity * 2 : 64;
+		grown = reallocarray(sent->flags, sent->capacity,
+				     sizeof(*grown));
+		FUZZ_CHECK(grown);
+		sent->flags = grown;
+	}
+	sent->flags[sent->count++] = flags;
+}
+
+static void note_message_flags(struct sent_flags *sent,
+			       const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr, *peer, *pa, *aip;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != WGC_DEVICE_A_PEERS)
+			continue;
+		mnl_attr_for_each_nested(peer, attr)
+			mnl_attr_for_each_nested(pa, peer)
+				if (mnl_attr_get_type(pa) ==
+				    WGC_PEER_A_ALLOWEDIPS)
+					mnl_attr_for_each_nested(aip, pa)
+						note_flags(sent, aip);
+	}
+}
+
+/* The flags sent are change's, allowed IP by allowed IP. */
+static void check_flags(const struct wgc_device_change *change,
+			const struct sent_flags *sent)
+{
+	const struct wgc_peer *peer;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < change->peers.count; i++) {
+		peer = &change->peers.peers[i];
+		/* A peer being removed is sent without its allowed IPs. */
+		if (peer->flags & WGC_PEER_F_REMOVE_ME)
+			continue;
+		for (j = 0; j < peer->num_allowedips; j++, n++) {
+			FUZZ_CHECK(n < sent->count);
+			FUZZ_CHECK(sent->flags[n] ==
+				   peer->allowedips[j].flags);
+		}
+	}
+	FUZZ_CHECK(n == sent->count);
+}
+
 void fuzz_request_roundtrip(const struct wgc_device_change *change,
 			    struct wgc_device_info *back)
 {
 	struct wgc_device_parse p = { .dev = back, .family = FUZZ_FAMILY };
+	struct sent_flags sent = { 0 };
 	struct wgc_set_batch batch;
 	struct wgc_nl_error e;
 	size_t i, len;
@@ -152,7 +226,10 @@ void fuzz_request_roundtrip(const struct wgc_device_change *change,
 		/* Not the end of a dump: 1, more to come. */
 		FUZZ_CHECK(wgc_nl_process(batch.msgs[i], len, 0, 0,
 					  wgc_parse_device, &p, &e) == 1);
+		note_message_flags(&sent, batch.msgs[i]);
 	}
 	FUZZ_CHECK(p.messages == batch.count);
+	check_flags(change, &sent);
+	free(sent.flags);
 	wgc_set_batch_free(&batch);
 }

@@ -4,11 +4,14 @@
  * configuration file. Endpoints go to fuzz_resolver: numeric hosts only,
  * no DNS.
  *
- * A file that parses is then held to two promises, on the device the
- * kernel would make of it (private key clamped, a zero preshared key
- * meaning none):
+ * A file that parses (for setconf) is then held to these promises, on
+ * the device the kernel would make of it (private key clamped, a zero
+ * preshared key meaning none, each `-' allowed IP taking back what its
+ * peer's earlier entries added):
  *   - showconf's printer (conf_print()) writes it as a file that parses
  *     back to the same configuration;
+ *   - syncconf takes the file too, the same way, unless an AllowedIPs
+ *     entry is marked `+' or `-', and then refuses it;
  *   - syncconf towards the very configuration the device already has
  *     (conf_sync_change()) changes nothing.
  */
@@ -23,16 +26,52 @@
 #include "fuzz.h"
 #include "keys.h"
 
-static int parse(const char *data, size_t len, FILE *err,
-		 struct wgc_device_change *change)
+static int parse_mode(const char *data, size_t len, enum conf_mode mode,
+		      FILE *err, struct wgc_device_change *change)
 {
 	const struct conf_text text = {
 		.name = "fuzz.conf", .data = data, .len = len,
 	};
 
 	change->name = "wgc0";
-	return conf_parse(&text, CONF_REPLACE, &fuzz_resolver, err, change,
-			  NULL);
+	return conf_parse(&text, mode, &fuzz_resolver, err, change, NULL);
+}
+
+static int parse(const char *data, size_t len, FILE *err,
+		 struct wgc_device_change *change)
+{
+	return parse_mode(data, len, CONF_REPLACE, err, change);
+}
+
+/* Whether a and b are the same prefix once the kernel masks them. */
+static bool same_prefix(const struct wgc_allowedip *a,
+			const struct wgc_allowedip *b)
+{
+	const uint8_t *x = (const uint8_t *)&a->ip6;
+	const uint8_t *y = (const uint8_t *)&b->ip6;
+	unsigned int bytes = a->family == AF_INET ? 4 : 16, i, bits;
+
+	if (a->family != b->family || a->cidr != b->cidr)
+		return false;
+	for (i = 0; i < bytes; i++) {
+		bits = a->cidr > i * 8 ? a->cidr - i * 8 : 0;
+		if (bits >= 8 ? x[i] != y[i] :
+		    (x[i] ^ y[i]) & (uint8_t)(0xff00 >> bits))
+			return false;
+	}
+	return true;
+}
+
+/* A `-' entry takes its prefix back from what came before it. */
+static void view_remove(struct wgc_peer *peer,
+			const struct wgc_allowedip *aip)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < peer->num_allowedips; i++)
+		if (!same_prefix(&peer->allowedips[i], aip))
+			peer->allowedips[n++] = peer->allowedips[i];
+	peer->num_allowedips = n;
 }
 
 static void view_peer(struct wgc_peer *to, const struct wgc_peer *from)
@@ -48,10 +87,27 @@ static void view_peer(struct wgc_peer *to, const struct wgc_peer *from)
 	to->persistent_keepalive = from->has_keepalive ?
 				   from->persistent_keepalive : 0;
 	for (i = 0; i < from->num_allowedips; i++) {
+		if (from->allowedips[i].flags & WGC_ALLOWEDIP_F_REMOVE_ME) {
+			view_remove(to, &from->allowedips[i]);
+			continue;
+		}
 		slot = wgc_peer_add_allowedip(to);
 		FUZZ_CHECK(slot);
 		*slot = from->allowedips[i];
+		/* The kernel keeps the prefix, not the flags. */
+		slot->flags = 0;
 	}
+}
+
+/* Whether any AllowedIPs line of change marked an entry `+' or `-'. */
+static bool any_incremental(const struct wgc_device_change *change)
+{
+	size_t i;
+
+	for (i = 0; i < change->peers.count; i++)
+		if (config_allowedips_incremental(&change->peers.peers[i]))
+			return true;
+	return false;
 }
 
 /* The device as the kernel would show it once set from change. */
@@ -127,17 +183,45 @@ static void check_sync(const struct wgc_device_info *dev,
 	wgc_device_change_free(&out);
 }
 
+/*
+ * syncconf reads the file as setconf does, or refuses it for its marks;
+ * what it reads, it reads the same.
+ */
+static void check_sync_parse(const char *data, size_t size, bool parsed,
+			     const struct wgc_device_change *change,
+			     const struct wgc_device_info *dev,
+			     struct wgc_device_change *sync)
+{
+	struct wgc_device_info sync_dev;
+	int ret;
+
+	ret = parse_mode(data, size, CONF_SYNC, fuzz_null_stream(), sync);
+	FUZZ_CHECK(!ret == (parsed && !any_incremental(change)));
+	if (ret)
+		return;
+	device_view(sync, &sync_dev);
+	FUZZ_CHECK(fuzz_same_config(dev, &sync_dev));
+	wgc_device_info_free(&sync_dev);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wgc_device_change change = { 0 };
-	struct wgc_device_info dev;
+	struct wgc_device_change change = { 0 }, sync = { 0 };
+	struct wgc_device_info dev = { 0 };
+	bool parsed;
 
-	if (!parse((const char *)data, size, fuzz_null_stream(), &change)) {
+	parsed = !parse((const char *)data, size, fuzz_null_stream(),
+			&change);
+	if (parsed) {
 		device_view(&change, &dev);
 		check_showconf(&dev);
-		check_sync(&dev, &change);
-		wgc_device_info_free(&dev);
 	}
+	check_sync_parse((const char *)data, size, parsed, &change, &dev,
+			 &sync);
+	if (parsed && !any_incremental(&change))
+		check_sync(&dev, &sync);
+	wgc_device_info_free(&dev);
+	wgc_device_change_free(&sync);
 	wgc_device_change_free(&change);
 	return 0;
 }

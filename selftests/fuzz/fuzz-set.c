@@ -13,7 +13,9 @@
  *
  * A command line that parses must then become a set request that fits
  * its messages and, read back with the dump parser, carries the same
- * allowed IPs for the same peers in the same order.
+ * allowed IPs for the same peers in the same order, each with the flags
+ * it had (a `-' entry's WGC_ALLOWEDIP_F_REMOVE_ME, and nothing for the
+ * others); a peer with a `-' entry must not replace its allowed IPs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -170,11 +172,30 @@ static void check_allowedips(const struct wgc_peer_list *sent,
 	free(b);
 }
 
+/*
+ * A peer whose allowed IPs carry a flag (a `-' entry) changes its list
+ * entry by entry: it never also asks for the list to be replaced.
+ */
+static void check_incremental(const struct wgc_peer_list *list)
+{
+	const struct wgc_peer *peer;
+	size_t i, j;
+
+	for (i = 0; i < list->count; i++) {
+		peer = &list->peers[i];
+		for (j = 0; j < peer->num_allowedips; j++)
+			if (peer->allowedips[j].flags)
+				FUZZ_CHECK(!(peer->flags &
+					     WGC_PEER_F_REPLACE_ALLOWEDIPS));
+	}
+}
+
 static void check_change(const struct wgc_device_change *change)
 {
 	struct wgc_device_info back;
 
 	FUZZ_CHECK(change->name && strlen(change->name) < IFNAMSIZ);
+	check_incremental(&change->peers);
 	fuzz_request_roundtrip(change, &back);
 	FUZZ_CHECK(!strcmp(back.name, change->name));
 	if (change->set_listen_port)

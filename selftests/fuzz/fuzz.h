@@ -66,7 +66,9 @@ bool fuzz_same_config(const struct wgc_device_info *a,
  * Build change's set request in messages of the smallest size allowed,
  * check that each fits, and parse them with the dump parser into back
  * (zeroed first; free it with wgc_device_info_free()). A peer split over
- * two messages comes back as one.
+ * two messages comes back as one. The allowed IPs' flags, which the dump
+ * parser does not read, are checked on the way: each allowed IP carries
+ * WGC_ALLOWEDIP_A_FLAGS exactly when it has flags, with those flags.
  */
 void fuzz_request_roundtrip(const struct wgc_device_change *change,
 			    struct wgc_device_info *back);

@@ -267,6 +267,89 @@ static void test_modes(void)
 		   "ret=%d err=%s", ret, err_text);
 }
 
+/* ---- AllowedIPs entries marked `+' or `-' ---- */
+
+/* Whether allowed IP i of p is addr/cidr with flags. */
+static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
+		  unsigned int cidr, uint32_t flags)
+{
+	struct wgc_allowedip want = { 0 };
+
+	if (!p || i >= p->num_allowedips)
+		return false;
+	want.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(want.family, addr, &want.ip6);
+	want.cidr = (uint8_t)cidr;
+	want.flags = flags;
+	return !memcmp(&p->allowedips[i], &want, sizeof(want));
+}
+
+/*
+ * A section whose AllowedIPs mark entries changes the peer's list rather
+ * than replacing it, over all its lines; the other sections still
+ * replace. setconf takes the file too (the marks are moot there: each
+ * peer starts afresh).
+ */
+static void test_incremental(void)
+{
+	static const char text[] =
+		"[Peer]\nPublicKey = " BOB_PUB "\n"
+		"AllowedIPs = 10.2.0.0/16\n"
+		"AllowedIPs = +10.0.0.0/24, -10.1.0.0/24 # a comment\n"
+		"AllowedIPs = - fd00::/64\n"
+		"[Peer]\nPublicKey = " KEY_22 "\nAllowedIPs = 10.1.0.0/24\n"
+		"[Peer]\nPublicKey = " KEY_33 "\n";
+	static const enum conf_mode modes[] = { CONF_APPEND, CONF_REPLACE };
+	static const char *const names[] = {
+		"conf/incremental-addconf", "conf/incremental-setconf",
+	};
+	struct wgc_peer *bob, *k22, *k33;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		ret = parse_mode(text, modes[i], NULL);
+		bob = peer_at(0);
+		k22 = peer_at(1);
+		k33 = peer_at(2);
+		unit_check(names[i], !ret && bob && !bob->flags &&
+			   bob->num_allowedips == 4 &&
+			   ip_is(bob, 0, "10.2.0.0", 16, 0) &&
+			   ip_is(bob, 1, "10.0.0.0", 24, 0) &&
+			   ip_is(bob, 2, "10.1.0.0", 24,
+				 WGC_ALLOWEDIP_F_REMOVE_ME) &&
+			   ip_is(bob, 3, "fd00::", 64,
+				 WGC_ALLOWEDIP_F_REMOVE_ME) && k22 &&
+			   k22->flags == WGC_PEER_F_REPLACE_ALLOWEDIPS &&
+			   ip_is(k22, 0, "10.1.0.0", 24, 0) && k33 &&
+			   k33->flags == WGC_PEER_F_REPLACE_ALLOWEDIPS &&
+			   !k33->num_allowedips && !*err_text,
+			   "ret=%d err=%s", ret, err_text);
+	}
+
+	/* A removal with host bits is warned about like an addition. */
+	ret = parse_mode("[Peer]\nPublicKey = " BOB_PUB "\n"
+			 "AllowedIPs = -10.1.2.3/8\n", CONF_APPEND, NULL);
+	unit_check("conf/incremental-warn-host-bits", !ret &&
+		   !strcmp(err_text, "Warning: t.conf:3: AllowedIPs `10.1.2.3/8' has a nonzero host part\n"),
+		   "ret=%d err=%s", ret, err_text);
+
+	/* syncconf refuses marks, at the first line with one... */
+	ret = parse_mode(text, CONF_SYNC, NULL);
+	unit_check("conf/incremental-syncconf-refused", ret == -1 &&
+		   !strcmp(err_text, "wgctl: t.conf:4: AllowedIPs: syncconf takes the file as the peer's whole list, so entries may not be marked with `+' or `-' (use addconf to change a list)\n"),
+		   "ret=%d err=%s", ret, err_text);
+	/* ...and is setconf otherwise. */
+	ret = parse_mode("[Interface]\nListenPort = 7\n[Peer]\nPublicKey = "
+			 BOB_PUB "\nAllowedIPs = 10.2.0.0/16\n", CONF_SYNC,
+			 NULL);
+	unit_check("conf/syncconf-as-setconf", !ret && change.replace_peers &&
+		   change.set_private_key && change.set_fwmark &&
+		   change.listen_port == 7 && peer_at(0) &&
+		   peer_at(0)->flags == WGC_PEER_F_REPLACE_ALLOWEDIPS,
+		   "ret=%d err=%s", ret, err_text);
+}
+
 /* ---- Endpoints: looked up once, and only once the file is good ---- */
 
 static void test_endpoints(void)
@@ -386,6 +469,20 @@ static void test_errors(void)
 		  "wgctl: t.conf:3: Endpoint `[::1:1': missing `]'\n" },
 		{ "conf/error-endpoint-unresolved", "[Peer]\nPublicKey=" BOB_PUB "\n\nEndpoint = nowhere.invalid:1\n",
 		  "wgctl: t.conf:4: unable to resolve Endpoint `nowhere.invalid:1': Name or service not known\n" },
+		{ "conf/error-allowedip-lone-plus", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = +\n",
+		  "wgctl: t.conf:3: AllowedIPs: `+': no address after `+'\n" },
+		{ "conf/error-allowedip-lone-minus", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = 10.0.0.1, -  # gone\n",
+		  "wgctl: t.conf:3: AllowedIPs: `-': no address after `-'\n" },
+		{ "conf/error-allowedip-plus-comma", "[Peer]\nPublicKey=" BOB_PUB "\n\nAllowedIPs = +,\n",
+		  "wgctl: t.conf:4: AllowedIPs: `+': no address after `+'\n" },
+		{ "conf/error-allowedip-double-minus", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = --10.0.0.0/8\n",
+		  "wgctl: t.conf:3: AllowedIPs: `--10.0.0.0/8': more than one `+' or `-'\n" },
+		{ "conf/error-allowedip-marked-empty-entry", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = -10.0.0.0/8,,+10.1.0.0/16\n",
+		  "wgctl: t.conf:3: AllowedIPs: `-10.0.0.0/8,,+10.1.0.0/16': empty entry in the list\n" },
+		{ "conf/error-allowedip-bare-after-marked", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = -10.0.0.0/8\nAllowedIPs = 10.1.0.0/16\n",
+		  "wgctl: t.conf:4: AllowedIPs: a list with no `+' or `-' entry replaces the peer's allowed IPs, so it may not follow one with such entries (mark entries to add with `+')\n" },
+		{ "conf/error-allowedip-empty-after-marked", "[Peer]\nPublicKey=" BOB_PUB "\nAllowedIPs = +10.0.0.0/8\n# nothing\nAllowedIPs =\n",
+		  "wgctl: t.conf:5: AllowedIPs: an empty list removes all of the peer's allowed IPs, so it may not follow one with `+' or `-' entries\n" },
 		{ "conf/error-peer-without-key", "[Interface]\n[Peer]\nAllowedIPs = 10.0.0.0/8\n[Peer]\nPublicKey=" BOB_PUB "\n",
 		  "wgctl: t.conf:2: this [Peer] section has no PublicKey\n" },
 		{ "conf/error-last-peer-without-key", "[Peer]\nPublicKey=" BOB_PUB "\n[Peer]\n",
@@ -665,6 +762,7 @@ int main(void)
 	test_print_empty();
 	test_relaxed_syntax();
 	test_modes();
+	test_incremental();
 	test_endpoints();
 	test_errors();
 	test_nul_byte();

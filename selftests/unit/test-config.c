@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "unit.h"
+#include "wgctl.h"
 
 static const char alice_b64[] = "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=";
 static char tmpdir[256];
@@ -378,6 +379,158 @@ static void test_allowedips_list(void)
 	free(peer.allowedips);
 }
 
+/* Whether entry i of peer is addr/cidr with flags. */
+static bool entry_is(const struct wgc_peer *peer, size_t i, const char *addr,
+		     unsigned int cidr, uint32_t flags)
+{
+	struct wgc_allowedip want = { 0 };
+
+	if (i >= peer->num_allowedips)
+		return false;
+	want.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(want.family, addr, &want.ip6);
+	want.cidr = (uint8_t)cidr;
+	want.flags = flags;
+	return !memcmp(&peer->allowedips[i], &want, sizeof(want));
+}
+
+/* Parse each list in turn into a fresh peer; the last one's result. */
+static bool parse_lists(struct wgc_peer *peer, uint32_t start_flags,
+			const char *const lists[], char *why, size_t why_size)
+{
+	bool ok = true;
+
+	free(peer->allowedips);
+	memset(peer, 0, sizeof(*peer));
+	peer->flags = start_flags;
+	why[0] = '\0';
+	for (; ok && *lists; lists++)
+		ok = config_parse_allowedips(*lists, peer, why, why_size);
+	return ok;
+}
+
+#define REPLACE WGC_PEER_F_REPLACE_ALLOWEDIPS
+#define REMOVE WGC_ALLOWEDIP_F_REMOVE_ME
+#define LISTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Entries marked `+' and `-': incremental lists, as wg(8) 1.0.20250521. */
+static void test_allowedips_marks(void)
+{
+	struct wgc_peer peer = { 0 };
+	char why[256];
+	bool ok;
+
+	ok = parse_lists(&peer, 0, LISTS("+10.0.0.0/24,-10.1.0.0/24"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marks-flags", ok &&
+		   peer.num_allowedips == 2 &&
+		   entry_is(&peer, 0, "10.0.0.0", 24, 0) &&
+		   entry_is(&peer, 1, "10.1.0.0", 24, REMOVE) &&
+		   !(peer.flags & REPLACE) &&
+		   config_allowedips_incremental(&peer),
+		   "ok=%d why=%s n=%zu flags=%#x", ok, why, peer.num_allowedips,
+		   peer.flags);
+
+	/* A bare entry in a marked list is added, as with `+'. */
+	ok = parse_lists(&peer, 0, LISTS("10.0.0.0/24, -fd00::/64"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marks-bare-entry-adds", ok &&
+		   entry_is(&peer, 0, "10.0.0.0", 24, 0) &&
+		   entry_is(&peer, 1, "fd00::", 64, REMOVE) &&
+		   !(peer.flags & REPLACE), "ok=%d why=%s", ok, why);
+
+	/* Whitespace goes wherever it is, as everywhere in a list. */
+	ok = parse_lists(&peer, 0, LISTS(" + 10.0.0.0/8 ,\t- fd00::1 \n"),
+			 why, sizeof(why));
+	unit_check("config/allowedips-marks-spaces", ok &&
+		   entry_is(&peer, 0, "10.0.0.0", 8, 0) &&
+		   entry_is(&peer, 1, "fd00::1", 128, REMOVE) &&
+		   !(peer.flags & REPLACE), "ok=%d why=%s", ok, why);
+
+	/* The [Peer] section sets the flag first; a mark still clears it. */
+	ok = parse_lists(&peer, REPLACE, LISTS("+10.0.0.0/8"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marks-clear-section-replace", ok &&
+		   !(peer.flags & REPLACE), "ok=%d flags=%#x", ok, peer.flags);
+
+	/* Without marks: replace, as before, however many lists. */
+	ok = parse_lists(&peer, 0, LISTS("10.0.0.0/8", "fd00::/8", ""), why,
+			 sizeof(why));
+	unit_check("config/allowedips-bare-lists-replace", ok &&
+		   peer.num_allowedips == 2 && (peer.flags & REPLACE) &&
+		   entry_is(&peer, 1, "fd00::", 8, 0) &&
+		   !config_allowedips_incremental(&peer), "ok=%d why=%s", ok,
+		   why);
+
+	/* A bare list before a marked one: all incremental, as wg(8). */
+	ok = parse_lists(&peer, 0, LISTS("10.0.0.0/8", "-10.1.0.0/16"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-bare-then-marked", ok &&
+		   !(peer.flags & REPLACE) &&
+		   entry_is(&peer, 0, "10.0.0.0", 8, 0) &&
+		   entry_is(&peer, 1, "10.1.0.0", 16, REMOVE), "ok=%d why=%s",
+		   ok, why);
+	ok = parse_lists(&peer, 0, LISTS("+10.0.0.0/8", "-10.1.0.0/16"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marked-twice", ok &&
+		   peer.num_allowedips == 2 && !(peer.flags & REPLACE),
+		   "ok=%d why=%s", ok, why);
+
+	/* ...but not after one: wg(8) would replace the whole list again. */
+	ok = parse_lists(&peer, 0, LISTS("+10.0.0.0/8", "10.1.0.0/16"), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marked-then-bare", !ok && !strcmp(why,
+		   "a list with no `+' or `-' entry replaces the peer's allowed IPs, so it may not follow one with such entries (mark entries to add with `+')"),
+		   "ok=%d why=%s", ok, why);
+	ok = parse_lists(&peer, REPLACE, LISTS("-10.0.0.0/8", " "), why,
+			 sizeof(why));
+	unit_check("config/allowedips-marked-then-empty", !ok && !strcmp(why,
+		   "an empty list removes all of the peer's allowed IPs, so it may not follow one with `+' or `-' entries"),
+		   "ok=%d why=%s", ok, why);
+	free(peer.allowedips);
+}
+
+/* A mark needs exactly one address after it. */
+static void test_allowedips_bad_marks(void)
+{
+	static const struct {
+		const char *in, *why;
+	} cases[] = {
+		{ "+", "`+': no address after `+'" },
+		{ "-", "`-': no address after `-'" },
+		{ " - ", "`-': no address after `-'" },
+		{ "+,", "`+': no address after `+'" },
+		{ "10.0.0.0/8,-", "`-': no address after `-'" },
+		{ "-10.0.0.0/8,", "`-10.0.0.0/8,': empty entry in the list" },
+		{ ",+10.0.0.0/8", "`,+10.0.0.0/8': empty entry in the list" },
+		{ "+10.0.0.0/8,,-10.1.0.0/16",
+		  "`+10.0.0.0/8,,-10.1.0.0/16': empty entry in the list" },
+		{ "--10.0.0.0/8", "`--10.0.0.0/8': more than one `+' or `-'" },
+		{ "++10.0.0.0/8", "`++10.0.0.0/8': more than one `+' or `-'" },
+		{ "+-10.0.0.0/8", "`+-10.0.0.0/8': more than one `+' or `-'" },
+		{ "- -fd00::/8", "`--fd00::/8': more than one `+' or `-'" },
+		{ "-/8", "`/8': missing address" },
+		{ "-10.0.0.0/33", "`10.0.0.0/33': prefix length must be 0 to 32" },
+		{ "10.0.0.0/8-", "`10.0.0.0/8-': prefix length must be 0 to 32" },
+		{ "10.0.0.0-/8", "`10.0.0.0-': not an IPv4 or IPv6 address" },
+		{ "*10.0.0.0/8", "`*10.0.0.0': not an IPv4 or IPv6 address" },
+	};
+	struct wgc_peer peer = { 0 };
+	char name[96], why[256];
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ok = parse_lists(&peer, 0, LISTS(cases[i].in), why,
+				 sizeof(why));
+		snprintf(name, sizeof(name), "config/allowedips-reject-\"%s\"",
+			 cases[i].in);
+		unit_check(name, !ok && !strcmp(why, cases[i].why),
+			   "ok=%d why=%s", ok, why);
+	}
+	free(peer.allowedips);
+}
+
 static void test_host_bits(void)
 {
 	static const struct {
@@ -672,6 +825,8 @@ int main(void)
 	test_keepalive();
 	test_allowedip();
 	test_allowedips_list();
+	test_allowedips_marks();
+	test_allowedips_bad_marks();
 	test_host_bits();
 	test_retries();
 	test_resolve_retries();

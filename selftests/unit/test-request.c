@@ -165,6 +165,12 @@ static int decode_allowedip(const struct nlattr *nest, void *data)
 		return MNL_CB_ERROR;
 	memcpy(&aip->ip6, mnl_attr_get_payload(tb[WGC_ALLOWEDIP_A_IPADDR]),
 	       len);
+	/* Sent only when there is a flag: old modules refuse it. */
+	if (tb[WGC_ALLOWEDIP_A_FLAGS]) {
+		aip->flags = mnl_attr_get_u32(tb[WGC_ALLOWEDIP_A_FLAGS]);
+		if (!aip->flags)
+			return MNL_CB_ERROR;
+	}
 	return MNL_CB_OK;
 }
 
@@ -481,6 +487,155 @@ static void test_remove(void)
 	wgc_device_change_free(&c);
 }
 
+/* ---- Allowed IPs changed entry by entry ---- */
+
+/* A peer changing its allowed IPs: n entries, every third one removed. */
+static void incremental_peer(struct wgc_peer *peer, size_t n)
+{
+	struct wgc_allowedip *aip;
+	size_t i;
+
+	random_peer(peer, 0);
+	peer->flags = 0;
+	for (i = 0; i < n; i++) {
+		aip = wgc_peer_add_allowedip(peer);
+		random_allowedip(aip, i);
+		if (i % 3 == 1)
+			aip->flags = WGC_ALLOWEDIP_F_REMOVE_ME;
+	}
+}
+
+/*
+ * Additions and removals round-trip in order, flags and all, whether the
+ * peer fits one message or spans many, and no part of it (continuations
+ * least of all) asks to replace the peer's allowed IPs.
+ */
+static void test_incremental_round_trip(void)
+{
+	struct wgc_device_change c;
+	size_t n, cont;
+
+	make_change(&c, 0, 0);
+	incremental_peer(wgc_peers_add(&c.peers), 5);
+	random_peer(wgc_peers_add(&c.peers), 3);
+	round_trip("request/incremental-round-trip", &c, WGC_SET_MSG_MAX,
+		   NULL);
+	wgc_device_change_free(&c);
+
+	make_change(&c, 0, 0);
+	incremental_peer(wgc_peers_add(&c.peers), 3000);
+	incremental_peer(wgc_peers_add(&c.peers), 1);
+	n = round_trip("request/incremental-huge-peer-round-trip", &c,
+		       WGC_SET_MSG_MAX, &cont);
+	unit_check("request/incremental-huge-peer-continued",
+		   n >= 3 && cont == n - 1, "%zu messages, %zu continuations",
+		   n, cont);
+	n = round_trip("request/incremental-min-bound-round-trip", &c,
+		       WGC_SET_MSG_MIN, &cont);
+	/* The last part may fill its message, and the next peer go on. */
+	unit_check("request/incremental-min-bound-continued",
+		   n > 100 && cont + 2 >= n, "%zu messages, %zu continuations",
+		   n, cont);
+	wgc_device_change_free(&c);
+}
+
+/* An attribute written out by hand, in host byte order as netlink has it. */
+static size_t put_attr(uint8_t *buf, uint16_t type, const void *data,
+		       uint16_t len)
+{
+	uint16_t hdr[2] = { (uint16_t)(4 + len), type };
+
+	memcpy(buf, hdr, 4);
+	memcpy(buf + 4, data, len);
+	memset(buf + 4 + len, 0, (size_t)(-len & 3));
+	return (size_t)(4 + len + (-len & 3));
+}
+
+/* One allowed IP nest of 10.<b>.0.0/24, as request.c must write it. */
+static size_t put_v4_nest(uint8_t *buf, uint8_t b, uint32_t flags)
+{
+	uint16_t family = AF_INET, hdr[2];
+	uint8_t addr[4] = { 10, b, 0, 0 }, cidr = 24;
+	size_t len = 4;
+
+	len += put_attr(buf + len, WGC_ALLOWEDIP_A_FAMILY, &family, 2);
+	len += put_attr(buf + len, WGC_ALLOWEDIP_A_IPADDR, addr, 4);
+	len += put_attr(buf + len, WGC_ALLOWEDIP_A_CIDR_MASK, &cidr, 1);
+	if (flags)
+		len += put_attr(buf + len, WGC_ALLOWEDIP_A_FLAGS, &flags, 4);
+	hdr[0] = (uint16_t)len;
+	hdr[1] = NLA_F_NESTED;
+	memcpy(buf, hdr, 4);
+	return len;
+}
+
+/* The peer nest of the only peer of the message nlh. */
+static const struct nlattr *only_peer(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr, *peers = NULL;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == WGC_DEVICE_A_PEERS)
+			peers = attr;
+	return peers ? mnl_attr_get_payload(peers) : NULL;
+}
+
+/*
+ * "allowed-ips +10.0.0.0/24,-10.1.0.0/24,10.2.0.0/24", byte for byte: the
+ * peer carries no flags at all (no WGC_PEER_F_REPLACE_ALLOWEDIPS), and
+ * only the removal carries WGC_ALLOWEDIP_A_FLAGS.
+ */
+static void test_incremental_bytes(void)
+{
+	struct wgc_device_change c = { .name = "wgc0" };
+	const struct nlattr *peer, *attr, *ips = NULL;
+	uint8_t want[256];
+	struct wgc_allowedip *aip;
+	struct wgc_set_batch batch;
+	struct wgc_peer *p;
+	size_t want_len = 0;
+	bool peer_flags = false;
+	int i;
+
+	p = wgc_peers_add(&c.peers);
+	memset(p->public_key, 0x11, WGC_KEY_LEN);
+	for (i = 0; i < 3; i++) {
+		aip = wgc_peer_add_allowedip(p);
+		aip->family = AF_INET;
+		aip->ip4.s_addr = htonl(0x0a000000 | (uint32_t)i << 16);
+		aip->cidr = 24;
+		aip->flags = i == 1 ? WGC_ALLOWEDIP_F_REMOVE_ME : 0;
+		want_len += put_v4_nest(want + want_len, (uint8_t)i,
+					aip->flags);
+	}
+	if (wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch)) {
+		unit_check("request/incremental-bytes", false, "build failed");
+		wgc_device_change_free(&c);
+		return;
+	}
+	peer = only_peer(batch.msgs[0]);
+	if (peer) {
+		mnl_attr_for_each_nested(attr, peer) {
+			if (mnl_attr_get_type(attr) == WGC_PEER_A_FLAGS)
+				peer_flags = true;
+			if (mnl_attr_get_type(attr) == WGC_PEER_A_ALLOWEDIPS)
+				ips = attr;
+		}
+	}
+	unit_check("request/incremental-no-peer-flags",
+		   batch.count == 1 && peer && !peer_flags,
+		   "%zu messages, peer %s, peer flags %d", batch.count,
+		   peer ? "found" : "missing", peer_flags);
+	unit_check("request/incremental-bytes", ips &&
+		   mnl_attr_get_payload_len(ips) == want_len &&
+		   !memcmp(mnl_attr_get_payload(ips), want, want_len),
+		   "allowed IPs nest of %u bytes, want %zu",
+		   ips ? (unsigned int)mnl_attr_get_payload_len(ips) : 0,
+		   want_len);
+	wgc_set_batch_free(&batch);
+	wgc_device_change_free(&c);
+}
+
 static void test_bounds(void)
 {
 	struct wgc_device_change c = { .name = "wgc0" };
@@ -503,6 +658,8 @@ int main(void)
 	test_huge_peer();
 	test_small();
 	test_remove();
+	test_incremental_round_trip();
+	test_incremental_bytes();
 	test_bounds();
 	return unit_exit();
 }

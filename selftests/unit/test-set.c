@@ -88,8 +88,9 @@ static bool key_is(const uint8_t key[WGC_KEY_LEN], const char *b64)
 	return key_from_base64(want, b64) && !memcmp(key, want, WGC_KEY_LEN);
 }
 
-static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
-		  unsigned int cidr)
+/* Whether allowed IP i of p is addr/cidr with flags (WGC_ALLOWEDIP_F_*). */
+static bool ip_flags_is(const struct wgc_peer *p, size_t i, const char *addr,
+			unsigned int cidr, uint32_t flags)
 {
 	struct wgc_allowedip want = { 0 };
 
@@ -98,7 +99,14 @@ static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
 	want.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	inet_pton(want.family, addr, &want.ip6);
 	want.cidr = (uint8_t)cidr;
+	want.flags = flags;
 	return !memcmp(&p->allowedips[i], &want, sizeof(want));
+}
+
+static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
+		  unsigned int cidr)
+{
+	return ip_flags_is(p, i, addr, cidr, 0);
 }
 
 static bool endpoint4_is(const struct wgc_peer *p, const char *addr,
@@ -236,6 +244,64 @@ static void test_repeats(void)
 	unit_check("set/empty-then-more-allowed-ips", p &&
 		   p->num_allowedips == 1 && ip_is(p, 0, "10.9.0.0", 16),
 		   "err=%s", err);
+}
+
+/*
+ * Entries marked `+' or `-' change the peer's list instead of replacing
+ * it: no WGC_PEER_F_REPLACE_ALLOWEDIPS, and `-' entries flagged.
+ */
+static void test_incremental(void)
+{
+	const char *add_remove[] = {
+		"peer", ALICE_PUB, "allowed-ips", "+10.0.0.0/24,-10.1.0.0/24",
+		"endpoint", "1.2.3.4:5", NULL,
+	};
+	const char *only_remove[] = {
+		"peer", ALICE_PUB, "allowed-ips", "-10.1.0.0/24",
+		"peer", BOB_PUB, "allowed-ips", "10.1.0.0/24", NULL,
+	};
+	const char *bare_then_marked[] = {
+		"peer", ALICE_PUB, "allowed-ips", "10.2.0.0/16", "allowed-ips",
+		"- fd00::/64", NULL,
+	};
+	const char *blocks[] = {
+		"peer", ALICE_PUB, "allowed-ips", "+10.3.0.0/16",
+		"peer", ALICE_PUB, "allowed-ips", "10.4.0.0/16", NULL,
+	};
+	struct wgc_peer *p;
+	int ret;
+
+	ret = parse(add_remove);
+	p = peer_at(0);
+	unit_check("set/allowed-ips-add-remove", !ret && p && !p->flags &&
+		   p->num_allowedips == 2 && ip_is(p, 0, "10.0.0.0", 24) &&
+		   ip_flags_is(p, 1, "10.1.0.0", 24,
+			       WGC_ALLOWEDIP_F_REMOVE_ME) &&
+		   endpoint4_is(p, "1.2.3.4", 5), "ret=%d err=%s", ret, err);
+
+	ret = parse(only_remove);
+	unit_check("set/allowed-ips-remove-per-peer", !ret &&
+		   change.peers.count == 2 && !peer_at(0)->flags &&
+		   ip_flags_is(peer_at(0), 0, "10.1.0.0", 24,
+			       WGC_ALLOWEDIP_F_REMOVE_ME) &&
+		   peer_at(1)->flags == WGC_PEER_F_REPLACE_ALLOWEDIPS &&
+		   ip_is(peer_at(1), 0, "10.1.0.0", 24), "ret=%d err=%s", ret,
+		   err);
+
+	/* As wg(8): a marked list makes the lists before it add too. */
+	ret = parse(bare_then_marked);
+	p = peer_at(0);
+	unit_check("set/allowed-ips-bare-then-marked", !ret && p &&
+		   !p->flags && ip_is(p, 0, "10.2.0.0", 16) &&
+		   ip_flags_is(p, 1, "fd00::", 64, WGC_ALLOWEDIP_F_REMOVE_ME),
+		   "ret=%d err=%s", ret, err);
+
+	/* Each "peer" starts afresh: the kernel applies the two in order. */
+	ret = parse(blocks);
+	unit_check("set/allowed-ips-marks-per-peer-block", !ret &&
+		   change.peers.count == 2 && !peer_at(0)->flags &&
+		   peer_at(1)->flags == WGC_PEER_F_REPLACE_ALLOWEDIPS,
+		   "ret=%d err=%s", ret, err);
 }
 
 static void test_endpoint_forms(void)
@@ -387,6 +453,29 @@ static void test_refusals(void)
 	REFUSED("allowed-ips-hostname",
 		"wgctl: Invalid allowed IPs: `localhost': not an IPv4 or IPv6 address",
 		"peer", ALICE_PUB, "allowed-ips", "localhost");
+	REFUSED("allowed-ips-lone-plus",
+		"wgctl: Invalid allowed IPs: `+': no address after `+'",
+		"peer", ALICE_PUB, "allowed-ips", "+");
+	REFUSED("allowed-ips-lone-minus",
+		"wgctl: Invalid allowed IPs: `-': no address after `-'",
+		"peer", ALICE_PUB, "allowed-ips", "10.0.0.0/8, -");
+	REFUSED("allowed-ips-plus-comma",
+		"wgctl: Invalid allowed IPs: `+': no address after `+'",
+		"peer", ALICE_PUB, "allowed-ips", "+,");
+	REFUSED("allowed-ips-double-minus",
+		"wgctl: Invalid allowed IPs: `--10.0.0.0/8': more than one `+' or `-'",
+		"peer", ALICE_PUB, "allowed-ips", "--10.0.0.0/8");
+	REFUSED("allowed-ips-marked-trailing-comma",
+		"wgctl: Invalid allowed IPs: `-10.0.0.0/8,': empty entry in the list",
+		"peer", ALICE_PUB, "allowed-ips", "-10.0.0.0/8,");
+	REFUSED("allowed-ips-bare-after-marked",
+		"wgctl: Invalid allowed IPs: a list with no `+' or `-' entry replaces the peer's allowed IPs, so it may not follow one with such entries (mark entries to add with `+')",
+		"peer", ALICE_PUB, "allowed-ips", "-10.0.0.0/8",
+		"allowed-ips", "10.1.0.0/16");
+	REFUSED("allowed-ips-empty-after-marked",
+		"wgctl: Invalid allowed IPs: an empty list removes all of the peer's allowed IPs, so it may not follow one with `+' or `-' entries",
+		"peer", ALICE_PUB, "allowed-ips", "+10.0.0.0/8",
+		"allowed-ips", "");
 	REFUSED("allowed-ips-missing-value",
 		"wgctl: Missing value for `allowed-ips'",
 		"peer", ALICE_PUB, "allowed-ips");
@@ -454,6 +543,7 @@ int main(void)
 	test_everything();
 	test_bare_peer();
 	test_repeats();
+	test_incremental();
 	test_endpoint_forms();
 	test_exposed_psk();
 	test_refusals();

@@ -310,6 +310,12 @@ run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips 'fe80::1%lo/64'
 expect_early_error set-allowed-ips-zone-id "IPv6 zone ids are not supported\$"
 run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '10.0.0.0/8,'
 expect_early_error set-allowed-ips-trailing-comma "empty entry in the list\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '+10.0.0.0/8, -'
+expect_early_error set-allowed-ips-lone-minus "^wgctl: Invalid allowed IPs: \`-': no address after \`-'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips '--10.0.0.0/8'
+expect_early_error set-allowed-ips-double-minus "^wgctl: Invalid allowed IPs: \`--10.0.0.0/8': more than one \`\+' or \`-'\$"
+run set "$NOSUCH" peer "$ALICE_PUB" allowed-ips -10.0.0.0/8 allowed-ips 10.1.0.0/16
+expect_early_error set-allowed-ips-bare-after-marked "^wgctl: Invalid allowed IPs: a list with no \`\+' or \`-' entry replaces"
 run set "$NOSUCH" peer "$ALICE_PUB" persistent-keepalive 65536
 expect_early_error set-keepalive-65536 "^wgctl: Invalid persistent keepalive interval: \`65536'"
 run set "$NOSUCH" peer "$ALICE_PUB" preshared-key "$tmp/junk.psk"
@@ -332,7 +338,7 @@ err=$(<"$tmp/stderr")
 expect_early_error set-bad-resolution-retries "^wgctl: Invalid WG_ENDPOINT_RESOLUTION_RETRIES: \`lots'"
 
 run set --help
-if ((rc == 0)) && [[ $out == *'[peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips <ip1>/<cidr1>[,<ip2>/<cidr2>]...] ]...'* ]]; then
+if ((rc == 0)) && [[ $out == *'[peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...'* ]]; then
 	pass set-help-lists-peer-options
 else
 	fail set-help-lists-peer-options "rc=$rc out=\"$out\""
@@ -479,6 +485,25 @@ for cmd in setconf addconf syncconf; do
 	expect_early_error "$cmd-bad-line-named" \
 		"^wgctl: $tmp/bad-port.conf:7: Endpoint \`192.0.2.1:70000': port \`70000' is not a number from 0 to 65535$"
 done
+# Entries marked `+' or `-': syncconf refuses them, the others take them.
+printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.0.0.0/8\nAllowedIPs = +10.1.0.0/16, -10.2.0.0/16\n' \
+	"$BOB_PUB" >"$tmp/marked.conf"
+run syncconf "$NOSUCH" "$tmp/marked.conf"
+expect_early_error syncconf-refuses-marks \
+	"^wgctl: $tmp/marked.conf:4: AllowedIPs: syncconf takes the file as the peer's whole list, so entries may not be marked with \`\\+' or \`-' \\(use addconf to change a list\\)$"
+for cmd in setconf addconf; do
+	run "$cmd" "$NOSUCH" "$tmp/marked.conf"
+	if ((rc == 1)) && grep -Eq 'Unable to modify|module is not loaded' <<<"$err"; then
+		pass "$cmd-takes-marks"
+	else
+		fail "$cmd-takes-marks" "rc=$rc err=\"$err\""
+	fi
+done
+printf '[Peer]\nPublicKey = %s\nAllowedIPs = -10.2.0.0/16\nAllowedIPs = 10.0.0.0/8\n' \
+	"$BOB_PUB" >"$tmp/marked-then-bare.conf"
+run addconf "$NOSUCH" "$tmp/marked-then-bare.conf"
+expect_early_error addconf-bare-after-marked \
+	"^wgctl: $tmp/marked-then-bare.conf:4: AllowedIPs: a list with no \`\\+' or \`-' entry replaces the peer's allowed IPs"
 printf '[Interface]\nListenPort = 65536\n' >"$tmp/wrap.conf"
 run setconf "$NOSUCH" "$tmp/wrap.conf"
 expect_early_error setconf-port-does-not-wrap \

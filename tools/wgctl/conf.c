@@ -13,7 +13,11 @@
  *     second silently take away the first's allowed IPs), as is a second
  *     PublicKey within one section;
  *   - another key given twice in a section is a warning; the last counts;
- *   - the keys of wgctl-quick(8) get a message saying so.
+ *   - the keys of wgctl-quick(8) get a message saying so;
+ *   - a bare AllowedIPs list after one with `+' or `-' entries, for one
+ *     peer, is an error (config_parse_allowedips() says why);
+ *   - syncconf refuses `+' and `-' entries altogether (key_allowed_ips()
+ *     says why).
  * Keys are never echoed in messages: an error should not put a private
  * key on a terminal or into a log.
  */
@@ -209,7 +213,16 @@ static void warn_host_bits(struct conf_parser *p, const struct wgc_peer *peer,
 	}
 }
 
-/* Several AllowedIPs lines add up; an empty value adds nothing. */
+/*
+ * Several AllowedIPs lines add up; an empty value adds nothing. Entries
+ * marked `+' or `-' make the section change the peer's allowed IPs rather
+ * than replace them. That means something to addconf; to setconf it is
+ * moot, since every peer starts afresh there (`+' adds like a bare entry,
+ * and `-' can only take back an entry of the same section). syncconf
+ * refuses them: it takes the file as each peer's whole list, where wg(8)
+ * would apply the marks to the peer's current one; neither reading can
+ * pass for the other, and guessing wrong drops routes.
+ */
 static int key_allowed_ips(struct conf_parser *p, const char *value)
 {
 	struct wgc_peer *peer = current_peer(p);
@@ -218,6 +231,9 @@ static int key_allowed_ips(struct conf_parser *p, const char *value)
 
 	if (!config_parse_allowedips(value, peer, why, sizeof(why)))
 		return fail(p, p->line, "AllowedIPs: %s", why);
+	if (p->mode == CONF_SYNC && config_allowedips_incremental(peer))
+		return fail(p, p->line,
+			    "AllowedIPs: syncconf takes the file as the peer's whole list, so entries may not be marked with `+' or `-' (use addconf to change a list)");
 	warn_host_bits(p, peer, first);
 	return 0;
 }
@@ -412,7 +428,10 @@ static int start_peer(struct conf_parser *p)
 	peer = wgc_peers_add(&p->change->peers);
 	if (!peer)
 		return fail(p, p->line, "out of memory");
-	/* As wg(8) does: a peer's section is all of its allowed IPs. */
+	/*
+	 * As wg(8) does: a peer's section is all of its allowed IPs, unless
+	 * an AllowedIPs line marks entries with `+' or `-'.
+	 */
 	peer->flags = WGC_PEER_F_REPLACE_ALLOWEDIPS;
 	p->peer_lines[count] = p->line;
 	return 0;
@@ -597,7 +616,7 @@ static void apply_mode(struct conf_parser *p)
 {
 	struct wgc_device_change *change = p->change;
 
-	if (p->mode != CONF_REPLACE)
+	if (p->mode == CONF_APPEND)
 		return;
 	change->set_private_key = true;
 	change->set_listen_port = true;

@@ -17,15 +17,19 @@
 
 /*
  * What a file means depends on the command reading it:
- *   CONF_REPLACE  setconf, syncconf: the file is the whole configuration;
- *                 a key left out is reset (no private key, port 0, no
- *                 mark), peers left out are removed.
+ *   CONF_REPLACE  setconf: the file is the whole configuration; a key
+ *                 left out is reset (no private key, port 0, no mark),
+ *                 peers left out are removed.
+ *   CONF_SYNC     syncconf: the same, and AllowedIPs entries marked `+'
+ *                 or `-' are refused (see conf.c).
  *   CONF_APPEND   addconf: only what the file names is changed.
  * Either way a [Peer] section replaces that peer's allowed IPs, as wg(8)
- * does, and an [Interface] section may come anywhere (or not at all).
+ * does, unless its AllowedIPs mark entries with `+' or `-'; and an
+ * [Interface] section may come anywhere (or not at all).
  */
 enum conf_mode {
 	CONF_REPLACE,
+	CONF_SYNC,
 	CONF_APPEND,
 };
 
@@ -67,7 +71,7 @@ void conf_print(FILE *out, const struct wgc_device_info *dev);
 
 /*
  * What syncconf sends: the least change that turns cur (read from the
- * kernel) into want (parsed with CONF_REPLACE). Peers that already match
+ * kernel) into want (parsed with CONF_SYNC). Peers that already match
  * are left out, so their sessions, counters and timers are untouched;
  * peers only in cur are removed. Returns 0 or -ENOMEM; free out with
  * wgc_device_change_free() either way.

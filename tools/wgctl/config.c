@@ -271,17 +271,67 @@ static char *strip_spaces(const char *s)
 }
 
 /*
- * Append the comma-separated allowed IPs of value to peer. An empty value
- * adds nothing: with WGC_PEER_F_REPLACE_ALLOWEDIPS, which the caller sets,
- * that removes them all. An empty entry ("a,,b", a trailing comma) is an
+ * Whether the lists parsed for peer so far change its allowed IPs entry by
+ * entry rather than replace them. Only a list with a `+' or `-' entry
+ * clears WGC_PEER_F_REPLACE_ALLOWEDIPS while leaving an entry behind: a
+ * peer given no list yet has neither the flag nor entries.
+ */
+bool config_allowedips_incremental(const struct wgc_peer *peer)
+{
+	return !(peer->flags & WGC_PEER_F_REPLACE_ALLOWEDIPS) &&
+	       peer->num_allowedips;
+}
+
+/*
+ * One entry of a list, spaces stripped: an allowed IP, perhaps marked
+ * `+' (add it) or `-' (take it away). *marked tells whether it was.
+ */
+static bool parse_entry(const char *entry, struct wgc_allowedip *aip,
+			bool *marked, char *why, size_t why_size)
+{
+	const char *prefix = entry;
+
+	*marked = *entry == '+' || *entry == '-';
+	if (*marked) {
+		prefix++;
+		if (!*prefix)
+			return why_not(why, why_size,
+				       "`%s': no address after `%c'", entry,
+				       *entry);
+		if (*prefix == '+' || *prefix == '-')
+			return why_not(why, why_size,
+				       "`%s': more than one `+' or `-'", entry);
+	}
+	if (!config_parse_allowedip(prefix, aip, why, why_size))
+		return false;
+	if (*entry == '-')
+		aip->flags = WGC_ALLOWEDIP_F_REMOVE_ME;
+	return true;
+}
+
+/*
+ * Append the comma-separated allowed IPs of value to peer, and set what
+ * they do to its list, as wg(8) does since 1.0.20250521:
+ *   - a list of bare entries replaces the peer's allowed IPs
+ *     (WGC_PEER_F_REPLACE_ALLOWEDIPS; an empty list leaves it none), and
+ *     several such lists for one peer add up;
+ *   - a list with any entry marked `+' (add) or `-' (remove) changes them
+ *     entry by entry: the flag is cleared for the peer, bare entries are
+ *     added as `+' ones are, and `-' ones carry WGC_ALLOWEDIP_F_REMOVE_ME.
+ *     The kernel applies them in order.
+ * Once a peer has a list with marks, a bare list after it is refused:
+ * wg(8) decides by the last list alone, so it would set the flag again
+ * and replace the peer's whole list after all, which the marks before it
+ * suggest was not meant. An empty entry ("a,,b", a trailing comma) is an
  * error, as it is for wg(8).
  */
 bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
 			     char *why, size_t why_size)
 {
-	struct wgc_allowedip aip, *slot;
+	bool was_incremental = config_allowedips_incremental(peer);
 	char *list = strip_spaces(value), *entry, *rest;
-	bool ok = true;
+	bool incremental = false, marked = false, ok = true;
+	struct wgc_allowedip aip, *slot;
 
 	if (!list)
 		return why_not(why, why_size, "out of memory");
@@ -290,13 +340,24 @@ bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
 		if (!*entry)
 			ok = why_not(why, why_size,
 				     "`%s': empty entry in the list", value);
-		else if (!config_parse_allowedip(entry, &aip, why, why_size))
+		else if (!parse_entry(entry, &aip, &marked, why, why_size))
 			ok = false;
 		else if (!(slot = wgc_peer_add_allowedip(peer)))
 			ok = why_not(why, why_size, "out of memory");
 		else
 			*slot = aip;
+		incremental |= ok && marked;
 	}
+	if (ok && incremental)
+		peer->flags &= ~(uint32_t)WGC_PEER_F_REPLACE_ALLOWEDIPS;
+	else if (ok && !was_incremental)
+		peer->flags |= WGC_PEER_F_REPLACE_ALLOWEDIPS;
+	else if (ok && !*list)
+		ok = why_not(why, why_size,
+			     "an empty list removes all of the peer's allowed IPs, so it may not follow one with `+' or `-' entries");
+	else if (ok)
+		ok = why_not(why, why_size,
+			     "a list with no `+' or `-' entry replaces the peer's allowed IPs, so it may not follow one with such entries (mark entries to add with `+')");
 	free(list);
 	return ok;
 }

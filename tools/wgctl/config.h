@@ -30,6 +30,7 @@ bool config_parse_allowedip(const char *s, struct wgc_allowedip *aip,
 			    char *why, size_t why_size);
 bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
 			     char *why, size_t why_size);
+bool config_allowedips_incremental(const struct wgc_peer *peer);
 bool config_allowedip_has_host_bits(const struct wgc_allowedip *aip);
 
 /*

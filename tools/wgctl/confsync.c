@@ -8,7 +8,10 @@
  * the file as the whole truth for the peers it keeps: a PresharedKey or
  * PersistentKeepalive left out of the file is removed from the peer, as
  * setconf would have it, where wg(8) would keep the old one. An Endpoint
- * left out is the one thing kept, since the peer's roaming sets it.
+ * left out is the one thing kept, since the peer's roaming sets it. For
+ * the same reason the file may not mark allowed IPs `+' or `-' (conf.c
+ * refuses them for syncconf), which wg(8) applies to the current list:
+ * here the file's list is the whole list.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -19,6 +19,11 @@
 struct wgc_allowedip {
 	uint16_t family;		/* AF_INET or AF_INET6 */
 	uint8_t cidr;
+	/*
+	 * To set: WGC_ALLOWEDIP_F_*, sent only when not 0 (a module older
+	 * than the flags refuses the attribute). Read back: always 0.
+	 */
+	uint32_t flags;
 	union {
 		struct in_addr ip4;
 		struct in6_addr ip6;

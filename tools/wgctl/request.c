@@ -11,6 +11,10 @@
  *    that does, and continues at the start of the next message with its
  *    public key, its flags minus WGC_PEER_F_REPLACE_ALLOWEDIPS (which
  *    would drop what the first part added) and the rest of its allowed IPs;
+ *    since the messages are applied one after the other, and the allowed
+ *    IPs of each in order, a split moves no removal
+ *    (WGC_ALLOWEDIP_F_REMOVE_ME) before an addition it followed, nor after
+ *    one it preceded;
  *  - a peer that does not fit at all, or of whose allowed IPs not even one
  *    fits, moves whole to the next message.
  *
@@ -140,6 +144,10 @@ static bool put_peer_head(struct nlmsghdr *nlh, size_t bound,
 	return put_peer_settings(nlh, bound, peer);
 }
 
+/*
+ * WGC_ALLOWEDIP_A_FLAGS only when there is a flag: a module older than the
+ * attribute refuses it, and a plain addition must still reach one.
+ */
 static bool put_allowedip(struct nlmsghdr *nlh, size_t bound,
 			  const struct wgc_allowedip *aip)
 {
@@ -153,7 +161,10 @@ static bool put_allowedip(struct nlmsghdr *nlh, size_t bound,
 	    !mnl_attr_put_check(nlh, bound, WGC_ALLOWEDIP_A_IPADDR, len,
 				&aip->ip6) ||
 	    !mnl_attr_put_u8_check(nlh, bound, WGC_ALLOWEDIP_A_CIDR_MASK,
-				   aip->cidr)) {
+				   aip->cidr) ||
+	    (aip->flags &&
+	     !mnl_attr_put_u32_check(nlh, bound, WGC_ALLOWEDIP_A_FLAGS,
+				     aip->flags))) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return false;
 	}

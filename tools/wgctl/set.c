@@ -5,7 +5,8 @@
  *                       [peer <base64 public key> [remove]
  *                        [preshared-key <file path>] [endpoint <ip>:<port>]
  *                        [persistent-keepalive <seconds>|off]
- *                        [allowed-ips <ip>/<cidr>[,<ip>/<cidr>]...] ]...
+ *                        [allowed-ips [+|-]<ip>/<cidr>[,[+|-]<ip>/<cidr>]...]
+ *                       ]...
  *
  * The grammar is wg(8)'s: interface options come first, then any number
  * of peer blocks, each "peer <key>" followed by options for that peer.
@@ -15,7 +16,8 @@
  * before the kernel hears of anything: a half-applied command line is
  * harder to reason about than a refused one. As with wg(8), an option
  * given twice takes its last value, except allowed-ips, whose lists add
- * up (and replace what the peer had).
+ * up (and replace what the peer had, unless entries are marked with `+'
+ * or `-': config_parse_allowedips() says how).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,7 +58,7 @@ struct option {
 static void set_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s set <interface> [listen-port <port>] [fwmark <mark>] [private-key <file path>] [peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips <ip1>/<cidr1>[,<ip2>/<cidr2>]...] ]...\n",
+		"Usage: %s set <interface> [listen-port <port>] [fwmark <mark>] [private-key <file path>] [peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...\n",
 		PROG_NAME);
 }
 
@@ -235,14 +237,14 @@ static int opt_keepalive(struct set_parser *p, const char *value)
 
 /*
  * Giving allowed-ips at all replaces the peer's list, even with an empty
- * one; given twice for one peer, the two lists add up.
+ * one, unless an entry is marked `+' or `-'; given twice for one peer,
+ * the two lists add up.
  */
 static int opt_allowed_ips(struct set_parser *p, const char *value)
 {
 	struct wgc_peer *peer = current_peer(p);
 	char why[256];
 
-	peer->flags |= WGC_PEER_F_REPLACE_ALLOWEDIPS;
 	if (!config_parse_allowedips(value, peer, why, sizeof(why))) {
 		fprintf(stderr, "%s: Invalid allowed IPs: %s\n", PROG_NAME,
 			why);

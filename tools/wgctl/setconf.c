@@ -125,8 +125,7 @@ static int sync_device(const struct wgc_device_change *want)
 	return ret;
 }
 
-static int conf_command(int argc, char *argv[], enum conf_mode mode,
-			bool sync)
+static int conf_command(int argc, char *argv[], enum conf_mode mode)
 {
 	struct wgc_device_change change = { 0 };
 	int ret;
@@ -141,24 +140,25 @@ static int conf_command(int argc, char *argv[], enum conf_mode mode,
 	change.name = argv[1];
 	ret = load_config(argv[2], mode, &change);
 	if (!ret)
-		ret = sync ? sync_device(&change) : send_change(&change);
+		ret = mode == CONF_SYNC ? sync_device(&change) :
+					  send_change(&change);
 	wgc_device_change_free(&change);
 	return ret ? 1 : 0;
 }
 
 int setconf_main(int argc, char *argv[])
 {
-	return conf_command(argc, argv, CONF_REPLACE, false);
+	return conf_command(argc, argv, CONF_REPLACE);
 }
 
 int addconf_main(int argc, char *argv[])
 {
-	return conf_command(argc, argv, CONF_APPEND, false);
+	return conf_command(argc, argv, CONF_APPEND);
 }
 
 int syncconf_main(int argc, char *argv[])
 {
-	return conf_command(argc, argv, CONF_REPLACE, true);
+	return conf_command(argc, argv, CONF_SYNC);
 }
 
 /* --json may come before or after the interface, as for show. */
