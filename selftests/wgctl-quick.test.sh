@@ -334,6 +334,98 @@ full_tunnel() {
 	same_as "$before" "after down"
 }
 
+# ---- what c's routing went through, event by event (ip monitor)
+# monitor_mark FAMILY TABLE: a rule added and deleted at once, for the
+# monitors to show where they were then
+monitor_mark() {
+	ip -n c "$1" rule add priority 4200 fwmark 0x4200 lookup "$2"
+	ip -n c "$1" rule del priority 4200 fwmark 0x4200 lookup "$2"
+}
+
+# monitor CMD...: c's rule and route events of each family while CMD ran,
+# into EV4 and EV6 (the lines between the two marks)
+monitor() {
+	local fam f pids=()
+	for fam in -4 -6; do
+		f=$TMPDIR/monitor$fam
+		ip -n c "$fam" monitor rule route >"$f" 2>&1 &
+		pids+=($!)
+	done
+	defer kill_quiet "${pids[@]}"
+	for fam in -4 -6; do
+		monitor_mark "$fam" 4201
+		wait_for grep -q 'lookup 4201' "$TMPDIR/monitor$fam"
+	done
+	"$@"
+	for fam in -4 -6; do
+		monitor_mark "$fam" 4202
+		wait_for grep -q 'lookup 4202' "$TMPDIR/monitor$fam"
+	done
+	kill_quiet "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
+	EV4=$(awk '/lookup 4202/ { exit } on; /lookup 4201/ { on = 1 }' "$TMPDIR/monitor-4")
+	EV6=$(awk '/lookup 4202/ { exit } on; /lookup 4201/ { on = 1 }' "$TMPDIR/monitor-6")
+}
+
+# rules_before_route EVENTS TABLE SUPPRESS_RULES: in EVENTS, the full
+# tunnel's rule and a suppress rule were added before the default route of
+# TABLE, and no suppress rule was deleted that was the last of the
+# SUPPRESS_RULES there were before
+rules_before_route() {
+	local l n=0 rule=0 sup=0 route=0 count=$3 gap=0
+	while IFS= read -r l; do
+		n=$((n + 1))
+		if [[ $l =~ suppress_prefixlength\ 0[[:space:]]*$ ]]; then
+			if [[ $l == Deleted* ]]; then
+				count=$((count - 1))
+				((count >= 1)) || gap=1
+			else
+				count=$((count + 1))
+				((sup)) || sup=$n
+			fi
+		elif [[ $l =~ ^[0-9]+:[[:space:]]+not\ from\ all\ fwmark\ 0x[0-9a-f]+\ lookup\ $2[[:space:]]*$ ]]; then
+			((rule)) || rule=$n
+		elif [[ $l =~ ^default\ dev\ [^\ ]+\ table\ $2( |$) ]]; then
+			((route)) || route=$n
+		fi
+	done <<<"$1"
+	local seen
+	seen=$(tr '\n' '|' <<<"$1")
+	((rule && sup && route)) || FAIL_DEPTH=2 fail "table $2: rule, suppress rule or route not seen: $seen"
+	((rule < route && sup < route)) || FAIL_DEPTH=2 fail "table $2: the default route came before the rules: $seen"
+	((!gap)) || FAIL_DEPTH=2 fail "table $2: a moment without a suppress rule: $seen"
+}
+
+# The table's default route is added after the rules that keep it from
+# taking what the main table routes more specifically; a second full tunnel
+# moves the suppress rule in front of its own rule without a gap in which
+# the first tunnel would have none.
+full_tunnel_order() {
+	local before conf conf1 priv1
+	before=$(snapshot)
+	conf=$(full_tunnel_conf order)
+	monitor expect_ok quick up "$conf"
+	rules_before_route "$EV4" 51820 0
+	rules_before_route "$EV6" 51820 0
+	priv1=$(wgctl genkey)
+	conf1=$CONF/order/wg1.conf
+	cat >"$conf1" <<-EOF
+		[Interface]
+		PrivateKey = $priv1
+		[Peer]
+		PublicKey = $OTHER_PUB
+		AllowedIPs = 0.0.0.0/0, ::/0
+	EOF
+	defer eval 'ip -n c link del wg1 2>/dev/null || true'
+	monitor expect_ok quick up "$conf1"
+	rules_before_route "$EV4" 51821 1
+	rules_before_route "$EV6" 51821 1
+	assert_eq "$(ip -n c -4 rule show | grep -c suppress_prefixlength)" 1 "IPv4 suppress rules with two full tunnels"
+	expect_ok quick down "$conf"
+	expect_ok quick down "$conf1"
+	same_as "$before" "after down"
+}
+
 # a failure after the link exists undoes everything, full tunnel included
 failed_up_undone() {
 	local before conf
@@ -616,6 +708,7 @@ if ((TUN_SLOW)); then
 	exit 0
 fi
 subtest_c failed-up-undone failed_up_undone
+subtest_c full-tunnel-order full_tunnel_order
 subtest_c bad-peer-key bad_peer_key
 subtest_c auto-mtu auto_mtu
 subtest_c table tables
