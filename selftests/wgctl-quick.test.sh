@@ -458,14 +458,14 @@ hooks() {
 	)
 	expect_ok quick up "$conf"
 	expect_ok quick down "$conf"
-	assert_eq "$(<"$hl")" "preup wg0 absent
+	assert_eq "$(<"$hl")" "preup wg0 present
 postup wg0 10.0.0.1/24
 postup2 wg0wg0
 predown wg0 present
 postdown wg0 absent" "hooks, in order"
 	same_as "$before" "after down"
 
-	# a failing PreUp: nothing is created
+	# a failing PreUp: the interface it found is deleted again
 	conf=$(conf_file hooksfail <<-EOF
 		[Interface]
 		PrivateKey = $C_PRIV
@@ -474,7 +474,7 @@ postdown wg0 absent" "hooks, in order"
 	)
 	expect_fail quick up "$conf"
 	assert_line "$ERR" 'PreUp command failed with status 3: exit 3' "message"
-	no_wg0 || fail "wg0 created although PreUp failed"
+	no_wg0 || fail "wg0 left behind by a failed PreUp"
 	same_as "$before" "after a failed PreUp"
 }
 
