@@ -478,6 +478,28 @@ postdown wg0 absent" "hooks, in order"
 	same_as "$before" "after a failed PreUp"
 }
 
+# an interface named after one of ip's keywords: `ip link add dev type wgc'
+# would take "type" for the name
+keyword_name() {
+	local before conf=$CONF/keyword/dev.conf
+	before=$(snapshot)
+	mkdir -p "$CONF/keyword"
+	cat >"$conf" <<-EOF
+		[Interface]
+		PrivateKey = $C_PRIV
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		AllowedIPs = 10.0.0.2/32
+	EOF
+	defer eval 'ip -n c link del dev dev 2>/dev/null || true'
+	expect_ok quick up "$conf"
+	assert_eq "$(nsexec c wgctl show interfaces)" dev "wgc interfaces"
+	assert_match "$(ip -n c -o link show dev dev)" "<([^>]*,)?UP(,[^>]*)?>" "dev up"
+	expect_ok quick down "$conf"
+	same_as "$before" "after down"
+}
+
 save_config() {
 	local before conf saved mode
 	before=$(snapshot)
@@ -713,6 +735,7 @@ subtest_c bad-peer-key bad_peer_key
 subtest_c auto-mtu auto_mtu
 subtest_c table tables
 subtest_c hooks hooks
+subtest_c keyword-name keyword_name
 subtest_c save-config save_config
 subtest_c dns dns
 subtest_c bad-address bad_address
