@@ -225,6 +225,32 @@ auto_mtu() {
 	assert_match "$(ip -n c -o link show dev wg0)" " mtu 1320 " "MTU from the default route (1400 - 80)"
 	expect_ok quick down "$conf"
 	ip -n c link set v1 mtu 1500
+	# two peers, one reached through v1 (1500 bytes), the other through a
+	# link of 1400: the smaller counts, or the second's packets would not fit
+	veth_pair c v3 s v4
+	defer eval 'ip -n c link del v3 2>/dev/null || true'
+	ip -n c link set v3 mtu 1400
+	ip -n s link set v4 mtu 1400
+	ip -n c addr add 198.18.0.1/24 dev v3
+	ip -n s addr add 198.18.0.2/24 dev v4
+	conf=$(conf_file automtu3 <<-EOF
+		[Interface]
+		PrivateKey = $C_PRIV
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		Endpoint = $S_EP4:$S_PORT
+		AllowedIPs = 10.0.0.2/32
+		[Peer]
+		PublicKey = $OTHER_PUB
+		Endpoint = 198.18.0.2:$S_PORT
+		AllowedIPs = 10.0.0.3/32
+	EOF
+	)
+	expect_ok quick up "$conf"
+	assert_match "$(ip -n c -o link show dev wg0)" " mtu 1320 " "MTU from the smaller of the endpoints' links (1400 - 80)"
+	expect_ok quick down "$conf"
+	ip -n c link del v3
 	same_as "$before" "after down"
 }
 
