@@ -475,6 +475,7 @@ hooks() {
 		PreUp = echo "preup %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		PostUp = echo "postup %i \$(ip -o -4 addr show dev %i | awk '{ print \$4 }')" >>$hl
 		PostUp = echo "postup2 %i%i" >>$hl
+		PostUp = echo 'a#b' c#d >>$hl # a comment, bash's
 		PreDown = echo "predown %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		PostDown = echo "postdown %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		[Peer]
@@ -487,6 +488,7 @@ hooks() {
 	assert_eq "$(<"$hl")" "preup wg0 present
 postup wg0 10.0.0.1/24
 postup2 wg0wg0
+a#b c#d
 predown wg0 present
 postdown wg0 absent" "hooks, in order"
 	same_as "$before" "after down"

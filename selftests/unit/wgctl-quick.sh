@@ -180,6 +180,7 @@ good_value table-case "Table = OFF"
 good_value dns-mixed "DNS = 10.0.0.53, fd00::53, corp.example"
 good_value saveconfig "SaveConfig = False"
 good_value hook-quotes "PreUp = echo 'a = b' \"%i\""
+good_value hook-only-comment "PostUp = # for bash, a command that does nothing"
 
 # ---- files and names
 c=$(printf '[Interface]\nPrivateKey = %s\n' "$PRIV" | conf open)
@@ -287,6 +288,23 @@ wgctl setconf dev /dev/stdin
 wgctl show dev fwmark
 nft list tables
 ip link delete dev dev"
+
+	# a hook is passed to bash whole: a # in quotes or inside a word is
+	# no comment, one that starts a word is bash's
+	c=$(conf hash <<EOF
+[Interface]
+PrivateKey = $PRIV
+PreUp = echo 'a#b' "c # d" e#f >>$tmp/fake.log # bash's comment
+EOF
+	)
+	fake_up "$c"
+	expect_log up/hook-hash "ip link show dev hash
+ip link add dev hash type wgc
+a#b c # d e#f
+wgctl setconf hash /dev/stdin
+wgctl show hash fwmark
+nft list tables
+ip link delete dev hash"
 fi
 
 # nothing above may have got as far as the system
