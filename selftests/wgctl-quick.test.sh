@@ -610,6 +610,26 @@ search example.com corp.example" "resolvconf on up"
 	XPATH=$fake expect_ok quick down "$conf"
 	assert_eq "$(<"$rl")" "resolvconf -d wg0 -f" "resolvconf on down"
 	same_as "$before" "after down"
+	# Debian's resolvconf ranks interfaces by the prefix of their names
+	# (tun.wg0 for tun*), systemd's (a symbolic link) takes the prefix for
+	# part of the name, also when Debian's has left its interface-order
+	[[ ! -e /etc/resolvconf ]] || fail "the VM has an /etc/resolvconf already"
+	mkdir /etc/resolvconf
+	defer rm -rf /etc/resolvconf
+	printf 'lo.inet\nlo\ntun*\ntap*\n' >/etc/resolvconf/interface-order
+	: >"$rl"
+	XPATH=$fake expect_ok quick up "$conf"
+	XPATH=$fake expect_ok quick down "$conf"
+	assert_eq "$(grep -v '^[ns]' "$rl")" "resolvconf -a tun.wg0 -m 0 -x
+resolvconf -d tun.wg0 -f" "resolvconf with an interface-order"
+	mkdir -p "$TMPDIR/fakelink"
+	ln -sf "$fake/resolvconf" "$TMPDIR/fakelink/resolvconf"
+	: >"$rl"
+	XPATH=$TMPDIR/fakelink expect_ok quick up "$conf"
+	XPATH=$TMPDIR/fakelink expect_ok quick down "$conf"
+	assert_eq "$(grep -v '^[ns]' "$rl")" "resolvconf -a wg0 -m 0 -x
+resolvconf -d wg0 -f" "resolvconf, a symbolic link, with an interface-order left behind"
+	same_as "$before" "after down (interface-order)"
 	# without resolvconf: a warning, and the tunnel still comes up
 	expect_ok quick up "$conf"
 	assert_line "$ERR" '^wgctl-quick: warning: no resolvconf on PATH' "warning without resolvconf"
