@@ -528,6 +528,28 @@ keyword_name() {
 	same_as "$before" "after down"
 }
 
+# wg-quick(8)'s example: PreUp gives the interface its private key, which
+# is not in the file; the file's configuration is added, and the key stays
+preup_private_key() {
+	local before conf kf=$TMPDIR/c.key
+	before=$(snapshot)
+	printf '%s\n' "$C_PRIV" >"$kf"
+	conf=$(conf_file preupkey <<-EOF
+		[Interface]
+		PreUp = wgctl set %i private-key <(cat $kf)
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		AllowedIPs = 10.0.0.2/32
+	EOF
+	)
+	expect_ok quick up "$conf"
+	assert_eq "$(nsexec c wgctl show wg0 private-key)" "$C_PRIV" "the private key PreUp set"
+	assert_eq "$(nsexec c wgctl show wg0 peers)" "$S_PUB" "the file's peer"
+	expect_ok quick down "$conf"
+	same_as "$before" "after down"
+}
+
 save_config() {
 	local before conf saved mode
 	before=$(snapshot)
@@ -784,6 +806,7 @@ subtest_c auto-mtu auto_mtu
 subtest_c table tables
 subtest_c hooks hooks
 subtest_c keyword-name keyword_name
+subtest_c preup-private-key preup_private_key
 subtest_c save-config save_config
 subtest_c dns dns
 subtest_c bad-address bad_address

@@ -284,7 +284,7 @@ EOF
 	expect_log up/steps "ip link show dev dev
 ip link add dev dev type wgc
 preup dev
-wgctl setconf dev /dev/stdin
+wgctl addconf dev /dev/stdin
 wgctl show dev fwmark
 nft list tables
 ip link delete dev dev"
@@ -301,7 +301,7 @@ EOF
 	expect_log up/hook-hash "ip link show dev hash
 ip link add dev hash type wgc
 a#b c # d e#f
-wgctl setconf hash /dev/stdin
+wgctl addconf hash /dev/stdin
 wgctl show hash fwmark
 nft list tables
 ip link delete dev hash"
