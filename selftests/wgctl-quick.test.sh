@@ -312,7 +312,9 @@ full_tunnel() {
 	local before conf rx0 rx1 r4 r6
 	before=$(snapshot)
 	conf=$(full_tunnel_conf full)
+	nsexec c sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 	expect_ok quick up "$conf"
+	assert_line "$ERR" '^\[#\] sysctl -q net\.ipv4\.conf\.all\.src_valid_mark=1$' "src_valid_mark set"
 	assert_eq "$(nsexec c wgctl show wg0 fwmark)" 0xca6c "fwmark (51820)"
 	r4=$(ip -n c -4 rule show)
 	r6=$(ip -n c -6 rule show)
@@ -430,7 +432,11 @@ full_tunnel_order() {
 	local before conf conf1 priv1
 	before=$(snapshot)
 	conf=$(full_tunnel_conf order)
+	# src_valid_mark is 1 already: not set again (a locked-down container
+	# could not)
+	nsexec c sysctl -qw net.ipv4.conf.all.src_valid_mark=1
 	monitor expect_ok quick up "$conf"
+	assert_nomatch "$ERR" 'sysctl' "stderr of up with src_valid_mark 1"
 	rules_before_route "$EV4" 51820 0
 	rules_before_route "$EV6" 51820 0
 	priv1=$(wgctl genkey)
