@@ -225,6 +225,32 @@ auto_mtu() {
 	assert_match "$(ip -n c -o link show dev wg0)" " mtu 1320 " "MTU from the default route (1400 - 80)"
 	expect_ok quick down "$conf"
 	ip -n c link set v1 mtu 1500
+	# two peers, one reached through v1 (1500 bytes), the other through a
+	# link of 1400: the smaller counts, or the second's packets would not fit
+	veth_pair c v3 s v4
+	defer eval 'ip -n c link del v3 2>/dev/null || true'
+	ip -n c link set v3 mtu 1400
+	ip -n s link set v4 mtu 1400
+	ip -n c addr add 198.18.0.1/24 dev v3
+	ip -n s addr add 198.18.0.2/24 dev v4
+	conf=$(conf_file automtu3 <<-EOF
+		[Interface]
+		PrivateKey = $C_PRIV
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		Endpoint = $S_EP4:$S_PORT
+		AllowedIPs = 10.0.0.2/32
+		[Peer]
+		PublicKey = $OTHER_PUB
+		Endpoint = 198.18.0.2:$S_PORT
+		AllowedIPs = 10.0.0.3/32
+	EOF
+	)
+	expect_ok quick up "$conf"
+	assert_match "$(ip -n c -o link show dev wg0)" " mtu 1320 " "MTU from the smaller of the endpoints' links (1400 - 80)"
+	expect_ok quick down "$conf"
+	ip -n c link del v3
 	same_as "$before" "after down"
 }
 
@@ -286,7 +312,9 @@ full_tunnel() {
 	local before conf rx0 rx1 r4 r6
 	before=$(snapshot)
 	conf=$(full_tunnel_conf full)
+	nsexec c sysctl -qw net.ipv4.conf.all.src_valid_mark=0
 	expect_ok quick up "$conf"
+	assert_line "$ERR" '^\[#\] sysctl -q net\.ipv4\.conf\.all\.src_valid_mark=1$' "src_valid_mark set"
 	assert_eq "$(nsexec c wgctl show wg0 fwmark)" 0xca6c "fwmark (51820)"
 	r4=$(ip -n c -4 rule show)
 	r6=$(ip -n c -6 rule show)
@@ -334,6 +362,102 @@ full_tunnel() {
 	same_as "$before" "after down"
 }
 
+# ---- what c's routing went through, event by event (ip monitor)
+# monitor_mark FAMILY TABLE: a rule added and deleted at once, for the
+# monitors to show where they were then
+monitor_mark() {
+	ip -n c "$1" rule add priority 4200 fwmark 0x4200 lookup "$2"
+	ip -n c "$1" rule del priority 4200 fwmark 0x4200 lookup "$2"
+}
+
+# monitor CMD...: c's rule and route events of each family while CMD ran,
+# into EV4 and EV6 (the lines between the two marks)
+monitor() {
+	local fam f pids=()
+	for fam in -4 -6; do
+		f=$TMPDIR/monitor$fam
+		ip -n c "$fam" monitor rule route >"$f" 2>&1 &
+		pids+=($!)
+	done
+	defer kill_quiet "${pids[@]}"
+	for fam in -4 -6; do
+		monitor_mark "$fam" 4201
+		wait_for grep -q 'lookup 4201' "$TMPDIR/monitor$fam"
+	done
+	"$@"
+	for fam in -4 -6; do
+		monitor_mark "$fam" 4202
+		wait_for grep -q 'lookup 4202' "$TMPDIR/monitor$fam"
+	done
+	kill_quiet "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
+	EV4=$(awk '/lookup 4202/ { exit } on; /lookup 4201/ { on = 1 }' "$TMPDIR/monitor-4")
+	EV6=$(awk '/lookup 4202/ { exit } on; /lookup 4201/ { on = 1 }' "$TMPDIR/monitor-6")
+}
+
+# rules_before_route EVENTS TABLE SUPPRESS_RULES: in EVENTS, the full
+# tunnel's rule and a suppress rule were added before the default route of
+# TABLE, and no suppress rule was deleted that was the last of the
+# SUPPRESS_RULES there were before
+rules_before_route() {
+	local l n=0 rule=0 sup=0 route=0 count=$3 gap=0
+	while IFS= read -r l; do
+		n=$((n + 1))
+		if [[ $l =~ suppress_prefixlength\ 0[[:space:]]*$ ]]; then
+			if [[ $l == Deleted* ]]; then
+				count=$((count - 1))
+				((count >= 1)) || gap=1
+			else
+				count=$((count + 1))
+				((sup)) || sup=$n
+			fi
+		elif [[ $l =~ ^[0-9]+:[[:space:]]+not\ from\ all\ fwmark\ 0x[0-9a-f]+\ lookup\ $2[[:space:]]*$ ]]; then
+			((rule)) || rule=$n
+		elif [[ $l =~ ^default\ dev\ [^\ ]+\ table\ $2( |$) ]]; then
+			((route)) || route=$n
+		fi
+	done <<<"$1"
+	local seen
+	seen=$(tr '\n' '|' <<<"$1")
+	((rule && sup && route)) || FAIL_DEPTH=2 fail "table $2: rule, suppress rule or route not seen: $seen"
+	((rule < route && sup < route)) || FAIL_DEPTH=2 fail "table $2: the default route came before the rules: $seen"
+	((!gap)) || FAIL_DEPTH=2 fail "table $2: a moment without a suppress rule: $seen"
+}
+
+# The table's default route is added after the rules that keep it from
+# taking what the main table routes more specifically; a second full tunnel
+# moves the suppress rule in front of its own rule without a gap in which
+# the first tunnel would have none.
+full_tunnel_order() {
+	local before conf conf1 priv1
+	before=$(snapshot)
+	conf=$(full_tunnel_conf order)
+	# src_valid_mark is 1 already: not set again (a locked-down container
+	# could not)
+	nsexec c sysctl -qw net.ipv4.conf.all.src_valid_mark=1
+	monitor expect_ok quick up "$conf"
+	assert_nomatch "$ERR" 'sysctl' "stderr of up with src_valid_mark 1"
+	rules_before_route "$EV4" 51820 0
+	rules_before_route "$EV6" 51820 0
+	priv1=$(wgctl genkey)
+	conf1=$CONF/order/wg1.conf
+	cat >"$conf1" <<-EOF
+		[Interface]
+		PrivateKey = $priv1
+		[Peer]
+		PublicKey = $OTHER_PUB
+		AllowedIPs = 0.0.0.0/0, ::/0
+	EOF
+	defer eval 'ip -n c link del wg1 2>/dev/null || true'
+	monitor expect_ok quick up "$conf1"
+	rules_before_route "$EV4" 51821 1
+	rules_before_route "$EV6" 51821 1
+	assert_eq "$(ip -n c -4 rule show | grep -c suppress_prefixlength)" 1 "IPv4 suppress rules with two full tunnels"
+	expect_ok quick down "$conf"
+	expect_ok quick down "$conf1"
+	same_as "$before" "after down"
+}
+
 # a failure after the link exists undoes everything, full tunnel included
 failed_up_undone() {
 	local before conf
@@ -357,6 +481,7 @@ hooks() {
 		PreUp = echo "preup %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		PostUp = echo "postup %i \$(ip -o -4 addr show dev %i | awk '{ print \$4 }')" >>$hl
 		PostUp = echo "postup2 %i%i" >>$hl
+		PostUp = echo 'a#b' c#d >>$hl # a comment, bash's
 		PreDown = echo "predown %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		PostDown = echo "postdown %i \$(ip link show %i >/dev/null 2>&1 && echo present || echo absent)" >>$hl
 		[Peer]
@@ -366,14 +491,15 @@ hooks() {
 	)
 	expect_ok quick up "$conf"
 	expect_ok quick down "$conf"
-	assert_eq "$(<"$hl")" "preup wg0 absent
+	assert_eq "$(<"$hl")" "preup wg0 present
 postup wg0 10.0.0.1/24
 postup2 wg0wg0
+a#b c#d
 predown wg0 present
 postdown wg0 absent" "hooks, in order"
 	same_as "$before" "after down"
 
-	# a failing PreUp: nothing is created
+	# a failing PreUp: the interface it found is deleted again
 	conf=$(conf_file hooksfail <<-EOF
 		[Interface]
 		PrivateKey = $C_PRIV
@@ -382,8 +508,52 @@ postdown wg0 absent" "hooks, in order"
 	)
 	expect_fail quick up "$conf"
 	assert_line "$ERR" 'PreUp command failed with status 3: exit 3' "message"
-	no_wg0 || fail "wg0 created although PreUp failed"
+	no_wg0 || fail "wg0 left behind by a failed PreUp"
 	same_as "$before" "after a failed PreUp"
+}
+
+# an interface named after one of ip's keywords: `ip link add dev type wgc'
+# would take "type" for the name
+keyword_name() {
+	local before conf=$CONF/keyword/dev.conf
+	before=$(snapshot)
+	mkdir -p "$CONF/keyword"
+	cat >"$conf" <<-EOF
+		[Interface]
+		PrivateKey = $C_PRIV
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		AllowedIPs = 10.0.0.2/32
+	EOF
+	defer eval 'ip -n c link del dev dev 2>/dev/null || true'
+	expect_ok quick up "$conf"
+	assert_eq "$(nsexec c wgctl show interfaces)" dev "wgc interfaces"
+	assert_match "$(ip -n c -o link show dev dev)" "<([^>]*,)?UP(,[^>]*)?>" "dev up"
+	expect_ok quick down "$conf"
+	same_as "$before" "after down"
+}
+
+# wg-quick(8)'s example: PreUp gives the interface its private key, which
+# is not in the file; the file's configuration is added, and the key stays
+preup_private_key() {
+	local before conf kf=$TMPDIR/c.key
+	before=$(snapshot)
+	printf '%s\n' "$C_PRIV" >"$kf"
+	conf=$(conf_file preupkey <<-EOF
+		[Interface]
+		PreUp = wgctl set %i private-key <(cat $kf)
+		Address = 10.0.0.1/24
+		[Peer]
+		PublicKey = $S_PUB
+		AllowedIPs = 10.0.0.2/32
+	EOF
+	)
+	expect_ok quick up "$conf"
+	assert_eq "$(nsexec c wgctl show wg0 private-key)" "$C_PRIV" "the private key PreUp set"
+	assert_eq "$(nsexec c wgctl show wg0 peers)" "$S_PUB" "the file's peer"
+	expect_ok quick down "$conf"
+	same_as "$before" "after down"
 }
 
 save_config() {
@@ -468,6 +638,26 @@ search example.com corp.example" "resolvconf on up"
 	XPATH=$fake expect_ok quick down "$conf"
 	assert_eq "$(<"$rl")" "resolvconf -d wg0 -f" "resolvconf on down"
 	same_as "$before" "after down"
+	# Debian's resolvconf ranks interfaces by the prefix of their names
+	# (tun.wg0 for tun*), systemd's (a symbolic link) takes the prefix for
+	# part of the name, also when Debian's has left its interface-order
+	[[ ! -e /etc/resolvconf ]] || fail "the VM has an /etc/resolvconf already"
+	mkdir /etc/resolvconf
+	defer rm -rf /etc/resolvconf
+	printf 'lo.inet\nlo\ntun*\ntap*\n' >/etc/resolvconf/interface-order
+	: >"$rl"
+	XPATH=$fake expect_ok quick up "$conf"
+	XPATH=$fake expect_ok quick down "$conf"
+	assert_eq "$(grep -v '^[ns]' "$rl")" "resolvconf -a tun.wg0 -m 0 -x
+resolvconf -d tun.wg0 -f" "resolvconf with an interface-order"
+	mkdir -p "$TMPDIR/fakelink"
+	ln -sf "$fake/resolvconf" "$TMPDIR/fakelink/resolvconf"
+	: >"$rl"
+	XPATH=$TMPDIR/fakelink expect_ok quick up "$conf"
+	XPATH=$TMPDIR/fakelink expect_ok quick down "$conf"
+	assert_eq "$(grep -v '^[ns]' "$rl")" "resolvconf -a wg0 -m 0 -x
+resolvconf -d wg0 -f" "resolvconf, a symbolic link, with an interface-order left behind"
+	same_as "$before" "after down (interface-order)"
 	# without resolvconf: a warning, and the tunnel still comes up
 	expect_ok quick up "$conf"
 	assert_line "$ERR" '^wgctl-quick: warning: no resolvconf on PATH' "warning without resolvconf"
@@ -616,10 +806,13 @@ if ((TUN_SLOW)); then
 	exit 0
 fi
 subtest_c failed-up-undone failed_up_undone
+subtest_c full-tunnel-order full_tunnel_order
 subtest_c bad-peer-key bad_peer_key
 subtest_c auto-mtu auto_mtu
 subtest_c table tables
 subtest_c hooks hooks
+subtest_c keyword-name keyword_name
+subtest_c preup-private-key preup_private_key
 subtest_c save-config save_config
 subtest_c dns dns
 subtest_c bad-address bad_address

@@ -180,6 +180,7 @@ good_value table-case "Table = OFF"
 good_value dns-mixed "DNS = 10.0.0.53, fd00::53, corp.example"
 good_value saveconfig "SaveConfig = False"
 good_value hook-quotes "PreUp = echo 'a = b' \"%i\""
+good_value hook-only-comment "PostUp = # for bash, a command that does nothing"
 
 # ---- files and names
 c=$(printf '[Interface]\nPrivateKey = %s\n' "$PRIV" | conf open)
@@ -226,6 +227,84 @@ if ((EUID == 0)) && command -v setpriv >/dev/null; then
 			fail "needs-root/$cmd" "status $rc: $out"
 		fi
 	done
+fi
+
+# ---- up, as far as configuring the new interface, with stand-ins that
+# record each command: ip pretends that `link add' worked (and knows of no
+# link), everything else fails as the guard does, so that up goes on until
+# wgctl fails and then undoes what it did. Shows the order of the steps, the
+# commands as given and what the hooks get. Run in a network namespace of
+# its own (as root there) besides, so nothing could reach the host's.
+fake=$tmp/fake
+mkdir "$fake"
+for b in ip wgctl nft sysctl resolvconf modprobe insmod; do
+	cat >"$fake/$b" <<EOF
+#!/bin/sh
+echo "$b \$*" >>"$tmp/fake.log"
+[ "$b \$1 \$2" = "ip link add" ] && exit 0
+exit 99
+EOF
+	chmod 755 "$fake/$b"
+done
+in_netns() {
+	if ((EUID == 0)); then
+		unshare -n "$@"
+	else
+		unshare -rn "$@"
+	fi
+}
+# fake_up CONF: sets rc, err, and log (the commands run, in order)
+fake_up() {
+	: >"$tmp/fake.log"
+	in_netns env PATH="$fake:$PATH" "$QUICK" up "$1" </dev/null >/dev/null 2>"$tmp/stderr"
+	rc=$?
+	err=$(<"$tmp/stderr")
+	log=$(<"$tmp/fake.log")
+}
+# expect_log NAME WANT: up failed (wgctl did) and ran WANT, in that order
+expect_log() {
+	if ((rc != 1)); then
+		fail "$1" "exit status $rc, wanted 1 (stderr: $err)"
+	elif [[ $log != "$2" ]]; then
+		fail "$1" "ran '${log//$'\n'/; }', wanted '${2//$'\n'/; }'"
+	else
+		pass "$1"
+	fi
+}
+
+if in_netns true 2>/dev/null; then
+	# an interface named after an ip keyword; PreUp once it exists
+	c=$(conf dev <<EOF
+[Interface]
+PrivateKey = $PRIV
+PreUp = echo "preup %i" >>$tmp/fake.log
+EOF
+	)
+	fake_up "$c"
+	expect_log up/steps "ip link show dev dev
+ip link add dev dev type wgc
+preup dev
+wgctl addconf dev /dev/stdin
+wgctl show dev fwmark
+nft list tables
+ip link delete dev dev"
+
+	# a hook is passed to bash whole: a # in quotes or inside a word is
+	# no comment, one that starts a word is bash's
+	c=$(conf hash <<EOF
+[Interface]
+PrivateKey = $PRIV
+PreUp = echo 'a#b' "c # d" e#f >>$tmp/fake.log # bash's comment
+EOF
+	)
+	fake_up "$c"
+	expect_log up/hook-hash "ip link show dev hash
+ip link add dev hash type wgc
+a#b c # d e#f
+wgctl addconf hash /dev/stdin
+wgctl show hash fwmark
+nft list tables
+ip link delete dev hash"
 fi
 
 # nothing above may have got as far as the system
