@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The module's unit self-tests (allowed-IPs trie, replay window, index table),
-# which a WGC_DEBUG=y build of wgc.ko runs at every load (module/selftest.c):
-# a load must print exactly one "wgc: self-tests: pass" and nothing failing.
+# The module's unit self-tests (allowed-IPs trie, replay window, index table,
+# ratelimiter, cookie), which a WGC_DEBUG=y build of wgc.ko runs at load
+# (module/selftest.c): a load must print exactly one "wgc: self-tests: pass"
+# and nothing failing. The VM's other loads skip them (run_selftests=0 in
+# its /etc/modprobe.d); this one asks for them, which overrides that.
 # `make check` builds the module it tests that way; a release build (plain
 # `make`) has no self-tests and fails here, saying so.
 # timeout: 300
@@ -19,7 +21,7 @@ marker="module-selftests: loading wgc ($$ $EPOCHREALTIME)"
 echo "<6>$marker" >/dev/kmsg
 start=${EPOCHREALTIME/./}
 rc=0
-err=$(modprobe wgc 2>&1) || rc=$?
+err=$(modprobe wgc run_selftests=1 2>&1) || rc=$?
 took=$(((${EPOCHREALTIME/./} - start) / 1000))
 msgs=$(dmesg | sed -n "\\|$marker|,\$p" | sed 1d)
 
