@@ -126,6 +126,12 @@ unit() {
 	count_from_log unit $logs/unit.log
 }
 
+# The YNL spec against the uapi header, with Linux 6.12's generator
+# (scripts/ynl-check.sh).
+ynl() {
+	checks_step ynl scripts/ynl-check.sh
+}
+
 # wgctl's parsers under libFuzzer, 20 s each (selftests/fuzz/run.sh).
 fuzz() {
 	selftests/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
@@ -135,6 +141,7 @@ fuzz() {
 if [ -z "$tests" ]; then
 	timed checkpatch checkpatch
 	timed unit unit
+	timed ynl ynl
 	timed fuzz fuzz
 fi
 

@@ -21,6 +21,10 @@ PKGS=(
 	libmnl-dev libsodium-dev pkg-config
 	# selftests/tools: wgc-flood's BLAKE2s (OpenSSL 3's libcrypto)
 	libssl-dev
+	# scripts/ynl-check.sh: Linux 6.12's YNL generator (from linux-source-6.12)
+	# runs on Debian's python3, validating the spec with jsonschema; the VM's
+	# ynl CLI needs python3-yaml too
+	python3 python3-yaml python3-jsonschema
 	# selftests/fuzz: clang, and libFuzzer's runtime (libclang_rt.fuzzer,
 	# with the sanitizers', is in libclang-rt-14-dev, not libfuzzer-14-dev)
 	clang-14 libclang-rt-14-dev
