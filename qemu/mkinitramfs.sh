@@ -20,7 +20,7 @@
 # in turn): a base (busybox, real tools and their libraries, kernel modules,
 # /etc), rebuilt only when the installed packages or this script change, and
 # an overlay (/init, wgc.ko with the depmod output, wgctl and wgctl-quick,
-# the selftests),
+# the selftests, the YNL spec of the family),
 # rebuilt when one of those changes. Each is checked with a cheap stamp of
 # names, sizes and mtimes; when nothing changed this just prints the path.
 set -euo pipefail
@@ -38,9 +38,14 @@ WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
 ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
 FORCE=0
-# where the base image's copy of the kernel's WireGuard selftest comes from
+# where the base image's copies of the kernel's WireGuard selftest and of its
+# ynl CLI (tools/net/ynl/cli.py and the library it runs on) come from
 REFERENCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 REFERENCE_NETNS=linux-source-6.12/tools/testing/selftests/wireguard/netns.sh
+REFERENCE_YNL=linux-source-6.12/tools/net/ynl
+REFERENCE_YNL_FILES=(cli.py lib/__init__.py lib/nlspec.py lib/ynl.py)
+# the family's YNL spec, which the ynl CLI reads (overlay: repository content)
+SPEC=$REPO/Documentation/netlink/specs/wgc.yaml
 
 die() {
 	printf 'mkinitramfs: error: %s\n' "$*" >&2
@@ -110,7 +115,7 @@ stamp_of() { # stamp_of LABEL FILE...: names, sizes, mtimes (missing ones too)
 BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
-OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
+OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
 [[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
 shopt -u nullglob
 ALL_NEW=$(
@@ -294,6 +299,9 @@ build_base() {
 		grep sed find xargs ps pgrep pkill sysctl free getent
 		# JSON: iperf3 -J, wgctl show --json (selftests/wgctl-json.test.sh)
 		jq
+		# the kernel's ynl CLI (selftests/ynl.test.sh); its standard library
+		# follows below
+		python3
 	)
 	local OPT_BINS=(ethtool strace tracepath ping6 mountpoint)
 	local paths=()
@@ -310,16 +318,28 @@ build_base() {
 	for f in /usr/lib/*-linux-gnu/ossl-modules/*.so /usr/lib/*-linux-gnu/xtables/*.so; do
 		[[ -e $f ]] && paths+=("$f")
 	done
+	python_modules
 	add_with_libs "${paths[@]}"
 	cp --parents -t "$ROOT" -- "${FILES[@]}"
 	add_symlink /usr/bin/nc /usr/bin/ncat
+	python_stdlib
 
-	# The kernel's own WireGuard selftest, as the linux-source package ships
-	# it: selftests/wireguard-netns.test.sh renames it for wgc and runs it.
-	# (A new package changes dpkg's status file, which rebuilds the base.)
-	mkdir -p "$ROOT/usr/share/wgc"
-	tar -xJOf "$REFERENCE_TARBALL" "$REFERENCE_NETNS" >"$ROOT/usr/share/wgc/netns.sh" ||
-		die "cannot extract $REFERENCE_NETNS from $REFERENCE_TARBALL (run scripts/deps.sh)"
+	# From the kernel's source, as the linux-source package ships them (one
+	# pass over the tarball): its own WireGuard selftest, which
+	# selftests/wireguard-netns.test.sh renames for wgc and runs, and its ynl
+	# CLI, which selftests/ynl.test.sh runs. (A new package changes dpkg's
+	# status file, which rebuilds the base.)
+	local ref=$OUT/.reference
+	rm -rf "$ref"
+	mkdir -p "$ref" "$ROOT/usr/share/wgc/ynl/lib"
+	tar -xJf "$REFERENCE_TARBALL" -C "$ref" "$REFERENCE_NETNS" \
+		"${REFERENCE_YNL_FILES[@]/#/$REFERENCE_YNL/}" ||
+		die "cannot extract $REFERENCE_NETNS and $REFERENCE_YNL from $REFERENCE_TARBALL (run scripts/deps.sh)"
+	cp "$ref/$REFERENCE_NETNS" "$ROOT/usr/share/wgc/netns.sh"
+	for f in "${REFERENCE_YNL_FILES[@]}"; do
+		cp "$ref/$REFERENCE_YNL/$f" "$ROOT/usr/share/wgc/ynl/$f"
+	done
+	rm -rf "$ref"
 
 	# poweroff/reboot/halt: dump dmesg and power off via /init's shutdown path.
 	for name in poweroff reboot halt; do
@@ -419,6 +439,53 @@ build_base() {
 	printf '%s\n' "$BASE_NEW" >"$BASE_STAMP"
 }
 
+# Python for the ynl CLI: the interpreter is one of BINS; its standard
+# library goes in without what ynl never imports (tests, GUIs, build and
+# packaging tools, protocols, databases, the encodings of code pages; 30 of
+# its 40 MiB are the static libpython in config-*), without byte code
+# (compiled in the VM on first use), and PyYAML from Debian's python3-yaml.
+# Compiled modules go through add_with_libs, for the libraries they need.
+PYTHON_SKIP=(test idlelib tkinter turtledemo turtle.py ensurepip lib2to3
+	pydoc_data pydoc.py doctest.py pdb.py distutils 'config-*' venv asyncio
+	concurrent multiprocessing unittest email http xmlrpc xml html urllib
+	wsgiref sqlite3 dbm curses ctypes zoneinfo tomllib _pydecimal.py
+	sitecustomize.py 'encodings/cp[0-9]*' 'encodings/mac_*' 'encodings/iso8859_*'
+	'encodings/big5*' 'encodings/euc_*' 'encodings/gb*' 'encodings/hz.py'
+	'encodings/iso2022_*' 'encodings/johab.py' 'encodings/shift_jis*')
+PYTHON_SKIP_SO=('_test*' '_ctypes*' '_sqlite3*' '_curses*' '_dbm*' '_gdbm*'
+	'readline*' '_tkinter*' 'audioop*' 'ossaudiodev*' 'nis*' '_crypt*'
+	'xx*' '_xx*' '_decimal*' '_ssl*' '_asyncio*' '_multiprocessing*'
+	'_posixshmem*' '_zoneinfo*' '_lsprof*' '_codecs_*' '_multibytecodec*')
+python_dirs() { # the directories of the standard library and of PyYAML
+	local py
+	py=$(readlink -f /usr/bin/python3) || die "python3 not found (run scripts/deps.sh)"
+	PY_STDLIB=/usr/lib/${py##*/}
+	PY_YAML=(/usr/lib/python3/dist-packages/yaml /usr/lib/python3/dist-packages/_yaml)
+	[[ -f $PY_STDLIB/os.py ]] || die "no standard library of $py in $PY_STDLIB"
+	[[ -d ${PY_YAML[0]} ]] || die "PyYAML is missing (apt-get install python3-yaml)"
+}
+python_modules() { # adds the compiled modules to paths
+	local so skip keep
+	python_dirs
+	while IFS= read -r so; do
+		keep=1
+		for skip in "${PYTHON_SKIP_SO[@]}"; do
+			# shellcheck disable=SC2053 # a glob on purpose
+			[[ ${so##*/} == $skip ]] && keep=0
+		done
+		((keep)) && paths+=("$so")
+	done < <(find "$PY_STDLIB/lib-dynload" "${PY_YAML[@]}" -name '*.so')
+}
+python_stdlib() { # copies the rest
+	local x=() d
+	for d in "${PYTHON_SKIP[@]}"; do
+		x+=(--exclude="${PY_STDLIB#/}/$d")
+	done
+	tar -C / -cf - "${x[@]}" --exclude=__pycache__ --exclude='*.so' \
+		"${PY_STDLIB#/}" "${PY_YAML[@]#/}" | tar -C "$ROOT" -xf - ||
+		die "cannot copy Python's standard library"
+}
+
 modprobe_deps() {
 	modprobe -a --show-depends --ignore-install -d "$MODROOT" -S "$KVER" "$@"
 }
@@ -468,6 +535,12 @@ build_overlay() {
 	if [[ -d $REPO/Documentation/site-to-site ]]; then
 		mkdir -p "$ROOT/selftests/site-to-site"
 		cp -- "$REPO"/Documentation/site-to-site/*.conf "$ROOT/selftests/site-to-site/"
+	fi
+
+	# the family's YNL spec, for the kernel's ynl CLI in the base
+	if [[ -f $SPEC ]]; then
+		mkdir -p "$ROOT/usr/share/wgc/specs"
+		cp -- "$SPEC" "$ROOT/usr/share/wgc/specs/"
 	fi
 
 	# wgctl, and the libraries (of it and of selftests/bin) the base lacks
