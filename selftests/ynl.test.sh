@@ -193,7 +193,7 @@ dump_by_ifindex() {
 many_messages() {
 	local npeers=200 nips=1000
 	if ((TUN_SLOW)); then
-		npeers=60 nips=400
+		npeers=100 nips=600
 	fi
 	ip link add wg1 type wgc
 	python3 - "$npeers" "$nips" >"$TMPDIR/many.conf" <<-'EOF'
@@ -209,7 +209,7 @@ many_messages() {
 	EOF
 	wgctl setconf wg1 "$TMPDIR/many.conf"
 	same_as_wgctl - wg1 '{"ifname": "wg1"}' --dbg-small-recv
-	((MESSAGES >= 8 && SPLIT >= 2)) ||
+	((MESSAGES >= 6 && SPLIT >= 2)) ||
 		fail "the dump took $MESSAGES messages, $SPLIT peers continued: too few to test joining them"
 	log "dump of $((npeers + 1)) peers in $MESSAGES messages, $SPLIT peers continued in the next"
 }
