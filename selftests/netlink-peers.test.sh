@@ -131,7 +131,7 @@ bad() {
 	local msg=$1
 	shift
 	expect_fail wgc-nl set ifname=wg0 "$@"
-	[[ $OUT == "error: "*": $msg" ]] ||
+	[[ ${OUT%%$'\n'*} == "error: "*": $msg" ]] ||
 		FAIL_DEPTH=2 fail "wgc-nl set $*: got '$OUT', want the message '$msg'"
 }
 
