@@ -197,6 +197,65 @@ bad_requests() {
 	log "too many peers: not tested (needs 2^20 peers)"
 }
 
+# A configured wg0 for the strict sub-cases, and OK: changes that would
+# be valid on their own, to precede a bad attribute (which then goes into
+# the second peer, 8[1], or after `end` among the device's attributes).
+# MARK: where the kernel log stood, for assert_kmsg_clean.
+strict_setup() {
+	MARK=$(kmsg_mark)
+	fresh_device
+	nl_set private-key="$ALICE_PRIV" listen-port=40200 fwmark=5 \
+		peer public-key="${K[1]}" preshared-key="$PSK" endpoint=192.0.2.1:1 \
+		allowed-ip=10.1.0.0/16 peer public-key="${K[2]}" allowed-ip=10.2.0.0/16
+	OK=(fwmark=9 private-key="$BOB_PRIV" peer public-key="${K[1]}" flags=2
+		preshared-key="$ZERO32" allowed-ip=10.9.0.0/16 peer public-key="${K[3]}")
+}
+
+# refused ERROR MESSAGE AT ARG...: `wgc-nl ARG...` fails with the errno text
+# ERROR and the kernel's MESSAGE, pointing at the attribute AT (a wgc-nl
+# path; "" for none), and wg0 is exactly as it was.
+refused() {
+	local want="error: $1: $2" at=$3 before
+	shift 3
+	[[ -z $at ]] || want+=$'\n'"at: $at"
+	before=$(dump)
+	expect_fail wgc-nl "$@"
+	[[ $OUT == "$want" ]] ||
+		FAIL_DEPTH=2 fail "wgc-nl $*: got '${OUT//$'\n'/ | }', want '${want//$'\n'/ | }'"
+	[[ $(dump) == "$before" ]] || FAIL_DEPTH=2 fail "wgc-nl $*: wg0 changed"
+}
+
+EINVAL="Invalid argument"
+EOPNOTSUPP="Operation not supported"
+UNKNOWN="Unknown attribute type"
+
+# Attribute types above each level's maximum (strict validation).
+unknown_attributes() {
+	strict_setup
+	refused "$EINVAL" "$UNKNOWN" 10 set ifname=wg0 "${OK[@]}" end 10=00000000
+	refused "$EINVAL" "$UNKNOWN" 16383 set ifname=wg0 "${OK[@]}" end 16383=
+	refused "$EINVAL" "$UNKNOWN" "8[1]/11" set ifname=wg0 "${OK[@]}" 11=00000000
+	refused "$EINVAL" "$UNKNOWN" "8[1]/9[0]/5" set ifname=wg0 "${OK[@]}" \
+		allowedip family=2 ipaddr=0a000000 cidr=8 5=00000000
+	assert_kmsg_clean "$MARK"
+}
+
+# Bits no flag has, at every level.
+unknown_flags() {
+	strict_setup
+	refused "$EOPNOTSUPP" "unknown device flags" 7 set ifname=wg0 "${OK[@]}" end flags=2
+	refused "$EOPNOTSUPP" "unknown device flags" 7 \
+		set ifname=wg0 "${OK[@]}" end flags=0x80000001
+	refused "$EOPNOTSUPP" "unknown peer flags" "8[1]/3" set ifname=wg0 "${OK[@]}" flags=8
+	refused "$EOPNOTSUPP" "unknown peer flags" "8[1]/3" \
+		set ifname=wg0 "${OK[@]}" flags=0x80000004
+	refused "$EOPNOTSUPP" "unknown allowed IP flags" "8[1]/9[0]/4" \
+		set ifname=wg0 "${OK[@]}" allowedip family=2 ipaddr=0a000000 cidr=8 4=02000000
+	refused "$EOPNOTSUPP" "unknown allowed IP flags" "8[1]/9[0]/4" \
+		set ifname=wg0 "${OK[@]}" allowedip family=2 ipaddr=0a000000 cidr=8 4=01000080
+	assert_kmsg_clean "$MARK"
+}
+
 # The contract's big dump: 1,000 peers of 10 allowed IPs, set in ten
 # messages of 100 peers, read back over many messages.
 N_PEERS=1000
@@ -362,6 +421,8 @@ subtest round-trip round_trip
 subtest flags flags
 subtest own-key own_key
 subtest bad-requests bad_requests
+subtest unknown-attributes unknown_attributes
+subtest unknown-flags unknown_flags
 subtest big-dump big_dump
 subtest consistency consistency
 subtest abandoned-dump abandoned_dump
