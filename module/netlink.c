@@ -61,34 +61,6 @@ static int wgc_validate_preshared_key(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-/* Unknown flags are refused: silently ignoring one would change meaning. */
-static int wgc_validate_device_flags(const struct nlattr *attr,
-				     struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_DEVICE_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown device flags");
-	return -EOPNOTSUPP;
-}
-
-static int wgc_validate_peer_flags(const struct nlattr *attr,
-				   struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_PEER_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown peer flags");
-	return -EOPNOTSUPP;
-}
-
-static int wgc_validate_allowedip_flags(const struct nlattr *attr,
-					struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_ALLOWEDIP_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown allowed IP flags");
-	return -EOPNOTSUPP;
-}
-
 /* The length is checked first, so the family is only read when present. */
 static int wgc_validate_endpoint(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
@@ -104,23 +76,22 @@ static int wgc_validate_endpoint(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-/* 0 asks for the current version, which is 1. */
-static int wgc_validate_protocol_version(const struct nlattr *attr,
-					 struct netlink_ext_ack *extack)
-{
-	if (nla_get_u32(attr) <= 1)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol version must be 0 or 1");
-	return -EPFNOSUPPORT;
-}
-
-/* Address lengths and mask limits are checked with the family they need. */
+/*
+ * Integer attributes get no validate function (NLA_POLICY_VALIDATE_FN is
+ * for NLA_BINARY): the function pointer shares a union with the integer's
+ * range, which dumping the policy reads, and WARNs about. Anyone may dump
+ * a family's policies (CTRL_CMD_GETPOLICY), and an extended ack includes
+ * the policy of an attribute of the wrong length. Flags and the protocol
+ * version are checked by the set command instead, before it changes
+ * anything; see netlink_set.c.
+ *
+ * Address lengths and mask limits are checked with the family they need.
+ */
 const struct nla_policy wgc_allowedip_policy[WGC_ALLOWEDIP_A_MAX + 1] = {
 	[WGC_ALLOWEDIP_A_FAMILY]	= { .type = NLA_U16 },
 	[WGC_ALLOWEDIP_A_IPADDR]	= { .type = NLA_BINARY },
 	[WGC_ALLOWEDIP_A_CIDR_MASK]	= { .type = NLA_U8 },
-	[WGC_ALLOWEDIP_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_allowedip_flags),
+	[WGC_ALLOWEDIP_A_FLAGS]		= { .type = NLA_U32 },
 };
 
 const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
@@ -128,8 +99,7 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_peer_public_key),
 	[WGC_PEER_A_PRESHARED_KEY]	=
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_preshared_key),
-	[WGC_PEER_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_peer_flags),
+	[WGC_PEER_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_PEER_A_ENDPOINT]		=
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_endpoint),
 	[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL] = { .type = NLA_U16 },
@@ -148,8 +118,7 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 	},
 	[WGC_PEER_A_ALLOWEDIPS]		=
 		NLA_POLICY_NESTED_ARRAY(wgc_allowedip_policy),
-	[WGC_PEER_A_PROTOCOL_VERSION]	=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_protocol_version),
+	[WGC_PEER_A_PROTOCOL_VERSION]	= { .type = NLA_U32 },
 };
 
 /*
@@ -166,8 +135,7 @@ static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_public_key),
 	[WGC_DEVICE_A_LISTEN_PORT]	= { .type = NLA_U16 },
 	[WGC_DEVICE_A_FWMARK]		= { .type = NLA_U32 },
-	[WGC_DEVICE_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_device_flags),
+	[WGC_DEVICE_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
 	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
 };
