@@ -198,8 +198,13 @@ struct genl_family wgc_genl_family __ro_after_init = {
 	.policy		= wgc_device_policy,
 	.ops		= wgc_genl_ops,
 	.n_ops		= ARRAY_SIZE(wgc_genl_ops),
-	/* Every command gets strict validation of header and attributes. */
-	.resv_start_op	= WGC_CMD_SET_DEVICE + 1,
+	/*
+	 * No resv_start_op: no command is exempt from genetlink's header
+	 * checks, which refuse a non-zero genlmsghdr.reserved and unknown
+	 * nlmsg_flags. Attributes are validated strictly too (no command asks
+	 * otherwise): unknown ones, wrong lengths and bytes left over are
+	 * refused at every level.
+	 */
 	.netnsok	= true,
 	.module		= THIS_MODULE,
 };
