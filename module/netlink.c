@@ -122,10 +122,10 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 };
 
 /*
- * Genetlink validates a request against this whole tree, nested arrays
- * included, before a command sees it.
+ * Genetlink validates a set request against this whole tree, nested arrays
+ * included, before the command sees it.
  */
-static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
+static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_IFINDEX]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_IFNAME]		= { .type = NLA_NUL_STRING,
 					    .len = IFNAMSIZ - 1 },
@@ -138,6 +138,30 @@ static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
 	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
+};
+
+/*
+ * A get names the device and nothing else: whatever else it carried would
+ * be ignored, so it is refused. The attributes only a set takes are
+ * refused by name. The two nests are left unset instead, which strict
+ * validation refuses as an unsupported attribute: the core checks
+ * NLA_F_NESTED before it would show a reject message, so a well-formed
+ * nest would never see one.
+ */
+#define WGC_NOT_IN_GET(what) {						\
+	.type = NLA_REJECT,						\
+	.reject_message = "a get request takes only ifindex or ifname, not " what, \
+}
+
+static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
+	[WGC_DEVICE_A_IFINDEX]		= { .type = NLA_U32 },
+	[WGC_DEVICE_A_IFNAME]		= { .type = NLA_NUL_STRING,
+					    .len = IFNAMSIZ - 1 },
+	[WGC_DEVICE_A_PRIVATE_KEY]	= WGC_NOT_IN_GET("a private key"),
+	[WGC_DEVICE_A_PUBLIC_KEY]	= WGC_NOT_IN_GET("a public key"),
+	[WGC_DEVICE_A_LISTEN_PORT]	= WGC_NOT_IN_GET("a listen port"),
+	[WGC_DEVICE_A_FWMARK]		= WGC_NOT_IN_GET("a fwmark"),
+	[WGC_DEVICE_A_FLAGS]		= WGC_NOT_IN_GET("flags"),
 };
 
 /*
@@ -177,25 +201,30 @@ struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
  * Both commands need CAP_NET_ADMIN over the namespace of the requesting
  * socket, which is where the device is looked up: reading shows the keys,
  * and also where each peer is, what it may send and when it was last
- * heard from, as in WireGuard.
+ * heard from, as in WireGuard. Each has its own policy; genetlink
+ * validates a dump's request too, before the dump starts.
  */
 static const struct genl_ops wgc_genl_ops[] = {
 	{
-		.cmd	= WGC_CMD_GET_DEVICE,
-		.dumpit	= wgc_get_device_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.cmd		= WGC_CMD_GET_DEVICE,
+		.dumpit		= wgc_get_device_dump,
+		.policy		= wgc_get_policy,
+		.maxattr	= WGC_DEVICE_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	}, {
-		.cmd	= WGC_CMD_SET_DEVICE,
-		.doit	= wgc_set_device,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.cmd		= WGC_CMD_SET_DEVICE,
+		.doit		= wgc_set_device,
+		.policy		= wgc_set_policy,
+		.maxattr	= WGC_DEVICE_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
 
 struct genl_family wgc_genl_family __ro_after_init = {
 	.name		= WGC_GENL_NAME,
 	.version	= WGC_GENL_VERSION,
+	/* Only reported to userspace: each command has its own policy. */
 	.maxattr	= WGC_DEVICE_A_MAX,
-	.policy		= wgc_device_policy,
 	.ops		= wgc_genl_ops,
 	.n_ops		= ARRAY_SIZE(wgc_genl_ops),
 	/*

@@ -251,6 +251,11 @@ policy_dump() {
 	set=$(sed -n 's/^op 1 do //p' <<<"$OUT")
 	[[ -n $set ]] || fail "no policy for the set command: $OUT"
 	assert_line "$OUT" "^policy $set 7 u32\$" "device flags in the set policy"
+	local get
+	get=$(sed -n 's/^op 0 dump //p' <<<"$OUT")
+	[[ -n $get ]] || fail "no policy for the get command: $OUT"
+	assert_eq "$(sed -n "s/^policy $get //p" <<<"$OUT")" $'1 u32\n2 nul-string max-length=15' \
+		"what a get takes"
 }
 
 # Attribute types above each level's maximum (strict validation).
@@ -324,6 +329,27 @@ genl_header() {
 		--nlflags 0x400 set ifname=wg0 "${OK[@]}"
 	refused "$EINVAL" "ambiguous or reserved bits set in nlmsg_flags" "" \
 		--nlflags 0x400 get ifname=wg0
+	assert_kmsg_clean "$MARK"
+}
+
+# A get takes one name for the device and nothing else.
+get_attributes() {
+	strict_setup
+	local not="a get request takes only ifindex or ifname, not"
+	refused "$EINVAL" "$not a private key" 3 get ifname=wg0 private-key="$BOB_PRIV"
+	refused "$EINVAL" "$not a public key" 4 get ifname=wg0 public-key="$BOB_PUB"
+	refused "$EINVAL" "$not a listen port" 5 get ifname=wg0 listen-port=1
+	refused "$EINVAL" "$not a fwmark" 6 get ifname=wg0 fwmark=1
+	refused "$EINVAL" "$not flags" 7 get ifname=wg0 flags=1
+	refused "$EINVAL" "Unsupported attribute" 8 get ifname=wg0 peer public-key="${K[1]}"
+	refused "$EINVAL" "Unsupported attribute" 9 get ifname=wg0 9=
+	refused "$EINVAL" "$UNKNOWN" 10 get ifname=wg0 10=00000000
+	refused "$EINVAL" "$POLICY" 2 get ifname=wg0123456789abcd
+	refused "$EINVAL" "$LENGTH" 1 get 1=0100
+	# Before the name, too.
+	refused "$EINVAL" "$not a fwmark" 6 get fwmark=1 ifname=wg0
+	expect_ok wgc-nl get ifname=wg0
+	expect_ok wgc-nl get ifindex="$(cat /sys/class/net/wg0/ifindex)"
 	assert_kmsg_clean "$MARK"
 }
 
@@ -497,6 +523,7 @@ subtest unknown-attributes unknown_attributes
 subtest overlong-values overlong_values
 subtest unknown-flags unknown_flags
 subtest genl-header genl_header
+subtest get-attributes get_attributes
 subtest big-dump big_dump
 subtest consistency consistency
 subtest abandoned-dump abandoned_dump
