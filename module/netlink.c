@@ -232,7 +232,8 @@ struct genl_family wgc_genl_family __ro_after_init = {
 	 * checks, which refuse a non-zero genlmsghdr.reserved and unknown
 	 * nlmsg_flags. Attributes are validated strictly too (no command asks
 	 * otherwise): unknown ones, wrong lengths and bytes left over are
-	 * refused at every level.
+	 * refused at every level (after the last entry of a list by the set
+	 * command itself).
 	 */
 	.netnsok	= true,
 	.module		= THIS_MODULE,

@@ -6,8 +6,9 @@
  * A set request is checked whole before anything changes: the policies in
  * netlink.c check each attribute, then one pass over every peer and allowed
  * IP checks what the policies cannot (flag bits and the protocol version,
- * attributes that only make sense together, the peer limit), and every
- * resource the device part needs (a new listen port) is acquired. Only then is the request applied. Applying
+ * attributes that only make sense together, bytes after the last entry of
+ * a list, the peer limit), and every resource the device part needs (a new
+ * listen port) is acquired. Only then is the request applied. Applying
  * the device part cannot fail; applying the peers can, but only when memory
  * runs out (creating a peer, inserting an allowed IP), and that leaves the
  * request half done: the peers before the failing one are changed, the rest
@@ -175,6 +176,12 @@ static int wgc_walk_allowedips(struct nlattr *list,
 		if (ret)
 			return ret;
 	}
+	/* See wgc_check_peers(). */
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "bytes left over after the last allowed IP");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -250,6 +257,16 @@ static int wgc_check_peers(struct wgc_device *wgc,
 			return ret;
 		if (wgc_may_create_peer(wgc, identity, attrs, replace_peers))
 			peers++;
+	}
+	/*
+	 * The policy's check of a nested array stops, as this walk does, at
+	 * the first entry that does not fit what is left: a truncated peer,
+	 * or bytes after the last one, which would then go unnoticed.
+	 */
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "bytes left over after the last peer");
+		return -EINVAL;
 	}
 	if (peers > WGC_MAX_PEERS_PER_DEVICE) {
 		NL_SET_ERR_MSG_ATTR(extack, list, "too many peers for one device");

@@ -315,6 +315,26 @@ unknown_flags() {
 	assert_kmsg_clean "$MARK"
 }
 
+# Bytes that end a list of peers or allowed IPs but are no entry of it (a
+# truncated entry, or padding), which the policy's array check steps over.
+leftover_bytes() {
+	strict_setup
+	refused "$EINVAL" "bytes left over after the last peer" 8 \
+		set ifname=wg0 "${OK[@]}" bytes=ffff0000
+	refused "$EINVAL" "bytes left over after the last peer" 8 \
+		set ifname=wg0 "${OK[@]}" bytes=0200
+	refused "$EINVAL" "bytes left over after the last allowed IP" "8[1]/9" \
+		set ifname=wg0 "${OK[@]}" allowed-ip=10.7.0.0/16 bytes=ffff0000
+	refused "$EINVAL" "bytes left over after the last allowed IP" "8[0]/9" \
+		set ifname=wg0 peer public-key="${K[1]}" allowed-ip=10.7.0.0/16 bytes=00000000
+	# Elsewhere strict validation already refuses leftovers.
+	refused "$EINVAL" "bytes leftover after parsing attributes" "" \
+		set ifname=wg0 "${OK[@]}" end bytes=0000
+	refused "$EINVAL" "bytes leftover after parsing attributes" "" \
+		get ifname=wg0 bytes=0000
+	assert_kmsg_clean "$MARK"
+}
+
 # Headers genetlink checks for commands at or above resv_start_op (which
 # wgc no longer sets): a reserved byte set in the generic netlink header,
 # nlmsg_flags it cannot give a meaning (0x400: NLM_F_CREATE in a set,
@@ -522,6 +542,7 @@ subtest policy-dump policy_dump
 subtest unknown-attributes unknown_attributes
 subtest overlong-values overlong_values
 subtest unknown-flags unknown_flags
+subtest leftover-bytes leftover_bytes
 subtest genl-header genl_header
 subtest get-attributes get_attributes
 subtest big-dump big_dump
