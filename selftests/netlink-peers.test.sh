@@ -3,10 +3,14 @@
 # Peers over the netlink interface, with hand-made requests (wgc-nl): every
 # attribute round trips, the device and peer flags do what WireGuard's do,
 # each bad attribute is refused with its own extended ack message and leaves
-# the device exactly as it was, and a dump of 1,000 peers spread over many
-# messages comes back exact, flagged as interrupted if the configuration
-# changes under it, and leaving nothing behind if abandoned. (Who may read,
-# and what a paused dump holds, is netlink-access's.)
+# the device exactly as it was (strict validation: unknown attributes,
+# wrong lengths, unknown flag bits and leftover bytes at every level, each
+# pointed at, a reserved header byte or unknown nlmsg_flags, and a get that
+# carries more than the device's name), anyone may read the policies, and a
+# dump of 1,000 peers spread over many messages comes back exact, flagged as
+# interrupted if the configuration changes under it, and leaving nothing
+# behind if abandoned. (Who may read a device, and what a paused dump holds,
+# is netlink-access's.)
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
 
