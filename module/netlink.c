@@ -61,34 +61,6 @@ static int wgc_validate_preshared_key(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-/* Unknown flags are refused: silently ignoring one would change meaning. */
-static int wgc_validate_device_flags(const struct nlattr *attr,
-				     struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_DEVICE_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown device flags");
-	return -EOPNOTSUPP;
-}
-
-static int wgc_validate_peer_flags(const struct nlattr *attr,
-				   struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_PEER_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown peer flags");
-	return -EOPNOTSUPP;
-}
-
-static int wgc_validate_allowedip_flags(const struct nlattr *attr,
-					struct netlink_ext_ack *extack)
-{
-	if (!(nla_get_u32(attr) & ~__WGC_ALLOWEDIP_F_ALL))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown allowed IP flags");
-	return -EOPNOTSUPP;
-}
-
 /* The length is checked first, so the family is only read when present. */
 static int wgc_validate_endpoint(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
@@ -104,23 +76,22 @@ static int wgc_validate_endpoint(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-/* 0 asks for the current version, which is 1. */
-static int wgc_validate_protocol_version(const struct nlattr *attr,
-					 struct netlink_ext_ack *extack)
-{
-	if (nla_get_u32(attr) <= 1)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol version must be 0 or 1");
-	return -EPFNOSUPPORT;
-}
-
-/* Address lengths and mask limits are checked with the family they need. */
+/*
+ * Integer attributes get no validate function (NLA_POLICY_VALIDATE_FN is
+ * for NLA_BINARY): the function pointer shares a union with the integer's
+ * range, which dumping the policy reads, and WARNs about. Anyone may dump
+ * a family's policies (CTRL_CMD_GETPOLICY), and an extended ack includes
+ * the policy of an attribute of the wrong length. Flags and the protocol
+ * version are checked by the set command instead, before it changes
+ * anything; see netlink_set.c.
+ *
+ * Address lengths and mask limits are checked with the family they need.
+ */
 const struct nla_policy wgc_allowedip_policy[WGC_ALLOWEDIP_A_MAX + 1] = {
 	[WGC_ALLOWEDIP_A_FAMILY]	= { .type = NLA_U16 },
 	[WGC_ALLOWEDIP_A_IPADDR]	= { .type = NLA_BINARY },
 	[WGC_ALLOWEDIP_A_CIDR_MASK]	= { .type = NLA_U8 },
-	[WGC_ALLOWEDIP_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_allowedip_flags),
+	[WGC_ALLOWEDIP_A_FLAGS]		= { .type = NLA_U32 },
 };
 
 const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
@@ -128,8 +99,7 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_peer_public_key),
 	[WGC_PEER_A_PRESHARED_KEY]	=
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_preshared_key),
-	[WGC_PEER_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_peer_flags),
+	[WGC_PEER_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_PEER_A_ENDPOINT]		=
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_endpoint),
 	[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL] = { .type = NLA_U16 },
@@ -148,15 +118,14 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 	},
 	[WGC_PEER_A_ALLOWEDIPS]		=
 		NLA_POLICY_NESTED_ARRAY(wgc_allowedip_policy),
-	[WGC_PEER_A_PROTOCOL_VERSION]	=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_protocol_version),
+	[WGC_PEER_A_PROTOCOL_VERSION]	= { .type = NLA_U32 },
 };
 
 /*
- * Genetlink validates a request against this whole tree, nested arrays
- * included, before a command sees it.
+ * Genetlink validates a set request against this whole tree, nested arrays
+ * included, before the command sees it.
  */
-static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
+static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_IFINDEX]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_IFNAME]		= { .type = NLA_NUL_STRING,
 					    .len = IFNAMSIZ - 1 },
@@ -166,10 +135,33 @@ static const struct nla_policy wgc_device_policy[WGC_DEVICE_A_MAX + 1] = {
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_public_key),
 	[WGC_DEVICE_A_LISTEN_PORT]	= { .type = NLA_U16 },
 	[WGC_DEVICE_A_FWMARK]		= { .type = NLA_U32 },
-	[WGC_DEVICE_A_FLAGS]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U32, wgc_validate_device_flags),
+	[WGC_DEVICE_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
 	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
+};
+
+/*
+ * A get names the device and nothing else: whatever else it carried would
+ * be ignored, so it is refused. The attributes only a set takes are
+ * refused by name. The two nests are left unset instead, which strict
+ * validation refuses as an unsupported attribute: the core checks
+ * NLA_F_NESTED before it would show a reject message, so a well-formed
+ * nest would never see one.
+ */
+#define WGC_NOT_IN_GET(what) {						\
+	.type = NLA_REJECT,						\
+	.reject_message = "a get request takes only ifindex or ifname, not " what, \
+}
+
+static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
+	[WGC_DEVICE_A_IFINDEX]		= { .type = NLA_U32 },
+	[WGC_DEVICE_A_IFNAME]		= { .type = NLA_NUL_STRING,
+					    .len = IFNAMSIZ - 1 },
+	[WGC_DEVICE_A_PRIVATE_KEY]	= WGC_NOT_IN_GET("a private key"),
+	[WGC_DEVICE_A_PUBLIC_KEY]	= WGC_NOT_IN_GET("a public key"),
+	[WGC_DEVICE_A_LISTEN_PORT]	= WGC_NOT_IN_GET("a listen port"),
+	[WGC_DEVICE_A_FWMARK]		= WGC_NOT_IN_GET("a fwmark"),
+	[WGC_DEVICE_A_FLAGS]		= WGC_NOT_IN_GET("flags"),
 };
 
 /*
@@ -209,29 +201,40 @@ struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
  * Both commands need CAP_NET_ADMIN over the namespace of the requesting
  * socket, which is where the device is looked up: reading shows the keys,
  * and also where each peer is, what it may send and when it was last
- * heard from, as in WireGuard.
+ * heard from, as in WireGuard. Each has its own policy; genetlink
+ * validates a dump's request too, before the dump starts.
  */
 static const struct genl_ops wgc_genl_ops[] = {
 	{
-		.cmd	= WGC_CMD_GET_DEVICE,
-		.dumpit	= wgc_get_device_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.cmd		= WGC_CMD_GET_DEVICE,
+		.dumpit		= wgc_get_device_dump,
+		.policy		= wgc_get_policy,
+		.maxattr	= WGC_DEVICE_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	}, {
-		.cmd	= WGC_CMD_SET_DEVICE,
-		.doit	= wgc_set_device,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.cmd		= WGC_CMD_SET_DEVICE,
+		.doit		= wgc_set_device,
+		.policy		= wgc_set_policy,
+		.maxattr	= WGC_DEVICE_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
 
 struct genl_family wgc_genl_family __ro_after_init = {
 	.name		= WGC_GENL_NAME,
 	.version	= WGC_GENL_VERSION,
+	/* Only reported to userspace: each command has its own policy. */
 	.maxattr	= WGC_DEVICE_A_MAX,
-	.policy		= wgc_device_policy,
 	.ops		= wgc_genl_ops,
 	.n_ops		= ARRAY_SIZE(wgc_genl_ops),
-	/* Every command gets strict validation of header and attributes. */
-	.resv_start_op	= WGC_CMD_SET_DEVICE + 1,
+	/*
+	 * No resv_start_op: no command is exempt from genetlink's header
+	 * checks, which refuse a non-zero genlmsghdr.reserved and unknown
+	 * nlmsg_flags. Attributes are validated strictly too (no command asks
+	 * otherwise): unknown ones, wrong lengths and bytes left over are
+	 * refused at every level (after the last entry of a list by the set
+	 * command itself).
+	 */
 	.netnsok	= true,
 	.module		= THIS_MODULE,
 };

@@ -5,9 +5,10 @@
  *
  * A set request is checked whole before anything changes: the policies in
  * netlink.c check each attribute, then one pass over every peer and allowed
- * IP checks what the policies cannot (attributes that only make sense
- * together, the peer limit), and every resource the device part needs (a
- * new listen port) is acquired. Only then is the request applied. Applying
+ * IP checks what the policies cannot (flag bits and the protocol version,
+ * attributes that only make sense together, bytes after the last entry of
+ * a list, the peer limit), and every resource the device part needs (a new
+ * listen port) is acquired. Only then is the request applied. Applying
  * the device part cannot fail; applying the peers can, but only when memory
  * runs out (creating a peer, inserting an allowed IP), and that leaves the
  * request half done: the peers before the failing one are changed, the rest
@@ -30,6 +31,48 @@
 static u32 wgc_get_flags(const struct nlattr *attr)
 {
 	return attr ? nla_get_u32(attr) : 0;
+}
+
+/*
+ * Unknown flags are refused: silently ignoring one would change meaning.
+ * EOPNOTSUPP tells a client that this kernel does not know the flag. (The
+ * policies cannot check integers with a function; see netlink.c.)
+ */
+static int wgc_check_device_flags(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	if (!(wgc_get_flags(attr) & ~__WGC_DEVICE_F_ALL))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown device flags");
+	return -EOPNOTSUPP;
+}
+
+static int wgc_check_peer_flags(const struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	if (!(wgc_get_flags(attr) & ~__WGC_PEER_F_ALL))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown peer flags");
+	return -EOPNOTSUPP;
+}
+
+static int wgc_check_allowedip_flags(const struct nlattr *attr,
+				     struct netlink_ext_ack *extack)
+{
+	if (!(wgc_get_flags(attr) & ~__WGC_ALLOWEDIP_F_ALL))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "unknown allowed IP flags");
+	return -EOPNOTSUPP;
+}
+
+/* 0 asks for the current version, which is 1. */
+static int wgc_check_protocol_version(const struct nlattr *attr,
+				      struct netlink_ext_ack *extack)
+{
+	if (!attr || nla_get_u32(attr) <= 1)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "protocol version must be 0 or 1");
+	return -EPFNOSUPPORT;
 }
 
 /* Caller holds device_update_lock, which serialises identity changes. */
@@ -75,8 +118,11 @@ static int wgc_check_allowedip(struct nlattr *nest, struct nlattr **attrs,
 	struct nlattr *family = attrs[WGC_ALLOWEDIP_A_FAMILY];
 	struct nlattr *addr = attrs[WGC_ALLOWEDIP_A_IPADDR];
 	struct nlattr *cidr = attrs[WGC_ALLOWEDIP_A_CIDR_MASK];
-	int len;
+	int len, ret;
 
+	ret = wgc_check_allowedip_flags(attrs[WGC_ALLOWEDIP_A_FLAGS], extack);
+	if (ret)
+		return ret;
 	if (!family || !addr || !cidr) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "allowed IP needs a family, an address and a cidr mask");
@@ -130,6 +176,12 @@ static int wgc_walk_allowedips(struct nlattr *list,
 		if (ret)
 			return ret;
 	}
+	/* See wgc_check_peers(). */
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "bytes left over after the last allowed IP");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -141,6 +193,25 @@ static int wgc_check_allowedips(struct nlattr *list,
 	};
 
 	return wgc_walk_allowedips(list, &check, extack);
+}
+
+/* What the policy cannot check of one peer, its allowed IPs included. */
+static int wgc_check_peer(struct nlattr *nest, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (!attrs[WGC_PEER_A_PUBLIC_KEY]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "peer has no public key");
+		return -EINVAL;
+	}
+	ret = wgc_check_peer_flags(attrs[WGC_PEER_A_FLAGS], extack);
+	if (!ret)
+		ret = wgc_check_protocol_version(attrs[WGC_PEER_A_PROTOCOL_VERSION],
+						 extack);
+	if (!ret)
+		ret = wgc_check_allowedips(attrs[WGC_PEER_A_ALLOWEDIPS], extack);
+	return ret;
 }
 
 /*
@@ -181,15 +252,21 @@ static int wgc_check_peers(struct wgc_device *wgc,
 				       wgc_peer_policy, extack);
 		if (ret)
 			return ret;
-		if (!attrs[WGC_PEER_A_PUBLIC_KEY]) {
-			NL_SET_ERR_MSG_ATTR(extack, nest, "peer has no public key");
-			return -EINVAL;
-		}
-		ret = wgc_check_allowedips(attrs[WGC_PEER_A_ALLOWEDIPS], extack);
+		ret = wgc_check_peer(nest, attrs, extack);
 		if (ret)
 			return ret;
 		if (wgc_may_create_peer(wgc, identity, attrs, replace_peers))
 			peers++;
+	}
+	/*
+	 * The policy's check of a nested array stops, as this walk does, at
+	 * the first entry that does not fit what is left: a truncated peer,
+	 * or bytes after the last one, which would then go unnoticed.
+	 */
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "bytes left over after the last peer");
+		return -EINVAL;
 	}
 	if (peers > WGC_MAX_PEERS_PER_DEVICE) {
 		NL_SET_ERR_MSG_ATTR(extack, list, "too many peers for one device");
@@ -241,6 +318,10 @@ static int wgc_prepare_update(struct wgc_device *wgc,
 				    "handshake statistics are read-only");
 		return -EINVAL;
 	}
+	ret = wgc_check_device_flags(info->attrs[WGC_DEVICE_A_FLAGS],
+				     info->extack);
+	if (ret)
+		return ret;
 	update->flags = wgc_get_flags(info->attrs[WGC_DEVICE_A_FLAGS]);
 	replace_peers = update->flags & WGC_DEVICE_F_REPLACE_PEERS;
 	if (private_key) {

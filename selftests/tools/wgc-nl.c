@@ -7,6 +7,7 @@
  *   wgc-nl [OPTION...] get ARG...   one WGC_CMD_GET_DEVICE dump, printed
  *   wgc-nl [OPTION...] batch        one "set ARG..." or "get ARG..." request
  *                                   per line of standard input
+ *   wgc-nl policy                   the family's policies (CTRL_CMD_GETPOLICY)
  *
  * Options:
  *   --bufsize N    receive with an N-byte buffer (default 32768); the kernel
@@ -14,6 +15,8 @@
  *   --pause DIR    after the first datagram of a dump, create DIR/paused and
  *                  wait until DIR/go exists, so a test can change the
  *                  configuration in the middle of a dump
+ *   --reserved N   put N in the reserved byte of the generic netlink header
+ *   --nlflags N    add N to the request's nlmsg_flags
  *
  * ARGs build the request in order; nests open and close as they go:
  *   device:      ifindex=N ifname=S private-key=HEX public-key=HEX
@@ -25,8 +28,13 @@
  *   allowedip    opens an allowed-IP nest (in WGC_PEER_A_ALLOWEDIPS); then:
  *                family=N ipaddr=HEX cidr=N
  *   end          closes the open allowed-IP list, or else the open peer
- *                and the peer list, so that what follows goes a level up
+ *                (if any) and the peer list, so that what follows goes a
+ *                level up
  *   NUMBER=HEX   a raw attribute of that type, at the current level
+ *   bytes=HEX    raw bytes that are no attribute, zero-padded to 4: in the
+ *                allowed-IP list after its last entry, else in the peer
+ *                list after its last peer, else among the device's
+ *                attributes
  * HEX is any number of hex bytes, possibly none.
  *
  * A dump prints, for each message, a line "msg", then one line per
@@ -34,8 +42,18 @@
  *   peer PUBKEY               (the nest's public key in hex, "-" if none)
  *   peer PUBKEY TYPE:HEX      each other attribute but allowed IPs
  *   allowedip PUBKEY ADDR/CIDR
- * and "ok" at the end. On a kernel error it prints
- * "error: <strerror>: <extack message>" and exits 1.
+ * and "ok" at the end. A policy dump prints a line
+ *   op CMD do|dump POLICY     the policy a command's request is checked by
+ * per command, and one per attribute a policy accepts:
+ *   policy POLICY ATTR TYPE [mask=HEX] [min-length=N] [max-length=N]
+ *                 [nested=POLICY]
+ * TYPE being the NL_ATTR_TYPE_* name in lower case ("u32", "nested-array").
+ * On a kernel error it prints
+ * "error: <strerror>: <extack message>" and exits 1; if the kernel also
+ * points at an attribute of the request (NLMSGERR_ATTR_OFFS), a line
+ * "at: PATH" follows, PATH being the attribute types from the top with
+ * list entries as their index: "8[1]/9[0]/5" is attribute 5 of the first
+ * allowed IP of the second peer ("?" where no attribute starts).
  */
 
 #include <arpa/inet.h>
@@ -65,6 +83,9 @@ struct request {
 	size_t recvsize;
 	const char *pause_dir;
 	const char *extack;
+	uint32_t bad_offset;	/* NLMSGERR_ATTR_OFFS; 0 if none */
+	uint16_t nlflags;
+	uint8_t reserved;
 };
 
 /* The nests open while a request is being built. */
@@ -240,6 +261,31 @@ static int put_raw(struct builder *b, const char *name, const char *value)
 	return 0;
 }
 
+static int put_bytes(struct builder *b, const char *value)
+{
+	unsigned char bytes[1024];
+	size_t tail;
+	int len;
+
+	len = hex_bytes(value, bytes, sizeof(bytes));
+	if (len < 0)
+		return -1;
+	/* Into the list: after its open entry, which is closed first. */
+	if (b->allowedips)
+		close_allowedip(b);
+	else
+		close_peer(b);
+	tail = MNL_ALIGN(b->nlh->nlmsg_len);
+	if (tail + MNL_ALIGN(len) > SEND_BUF_SIZE) {
+		b->full = true;
+		return -1;
+	}
+	memset((char *)b->nlh + tail, 0, MNL_ALIGN(len));
+	memcpy((char *)b->nlh + tail, bytes, len);
+	b->nlh->nlmsg_len = tail + MNL_ALIGN(len);
+	return 0;
+}
+
 static int put_key(struct builder *b, uint16_t type, const char *value)
 {
 	char raw[16];
@@ -326,7 +372,7 @@ static int put_arg(struct builder *b, const char *arg)
 	if (!strcmp(arg, "end")) {
 		if (b->allowedips)
 			close_allowedips(b);
-		else if (b->peer)
+		else if (b->peers)
 			close_all(b);
 		else
 			return -1;
@@ -336,6 +382,8 @@ static int put_arg(struct builder *b, const char *arg)
 		return -1;
 	memcpy(name, arg, eq - arg);
 	name[eq - arg] = '\0';
+	if (!strcmp(name, "bytes"))
+		return put_bytes(b, eq + 1);
 	if (b->allowedip)
 		return put_allowedip_attr(b, name, eq + 1);
 	if (b->peer)
@@ -470,9 +518,81 @@ static void keep_extack(const struct nlmsghdr *nlh, size_t offset,
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	mnl_attr_for_each(attr, nlh, offset)
+	mnl_attr_for_each(attr, nlh, offset) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
 			req->extack = strdup(mnl_attr_get_str(attr));
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS)
+			req->bad_offset = mnl_attr_get_u32(attr);
+	}
+}
+
+/* The levels of a request, to name the attribute an error points at. */
+enum level { DEVICE, PEERS, PEER, ALLOWEDIPS, ALLOWEDIP, OPAQUE };
+
+/* What a nest of @type holds at @level: OPAQUE if not a nest. */
+static enum level inner_level(enum level level, uint16_t type)
+{
+	switch (level) {
+	case DEVICE:
+		return type == WGC_DEVICE_A_PEERS ? PEERS : OPAQUE;
+	case PEERS:
+		return PEER;
+	case PEER:
+		return type == WGC_PEER_A_ALLOWEDIPS ? ALLOWEDIPS : OPAQUE;
+	case ALLOWEDIPS:
+		return ALLOWEDIP;
+	default:
+		return OPAQUE;
+	}
+}
+
+/* Prints the path of the attribute @offset bytes into @len bytes of @level. */
+static void print_path(const void *payload, int len, uint32_t offset,
+		       enum level level)
+{
+	const struct nlattr *attr;
+	int index = 0;
+	uint32_t at;
+
+	mnl_attr_for_each_payload(payload, len) {
+		at = (const char *)attr - (const char *)payload;
+		if (offset >= at + attr->nla_len) {
+			index++;
+			continue;
+		}
+		if (offset < at)
+			break;
+		if (level == PEERS || level == ALLOWEDIPS)
+			printf("[%d]", index);
+		else
+			printf("%s%u", level == DEVICE ? "" : "/",
+			       mnl_attr_get_type(attr));
+		if (offset >= at + MNL_ATTR_HDRLEN &&
+		    inner_level(level, mnl_attr_get_type(attr)) != OPAQUE)
+			print_path(mnl_attr_get_payload(attr),
+				   mnl_attr_get_payload_len(attr),
+				   offset - at - MNL_ATTR_HDRLEN,
+				   inner_level(level, mnl_attr_get_type(attr)));
+		return;
+	}
+	printf("?");
+}
+
+/* "at: PATH" for the attribute of the request an error points at. */
+static void print_bad_attr(const struct request *req)
+{
+	const struct nlmsghdr *nlh = (const void *)req->sendbuf;
+	uint32_t start = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr));
+
+	if (!req->bad_offset)
+		return;
+	printf("at: ");
+	if (req->bad_offset < start || req->bad_offset >= nlh->nlmsg_len)
+		printf("?");
+	else
+		print_path(req->sendbuf + start, nlh->nlmsg_len - start,
+			   req->bad_offset - start, DEVICE);
+	printf("\n");
 }
 
 /* An ack, or an error whose extack message the caller prints. */
@@ -519,7 +639,87 @@ static void pause_dump(struct request *req)
 	req->pause_dir = NULL;
 }
 
-static int receive(struct request *req)
+static const char *const attr_types[] = {
+	[NL_ATTR_TYPE_FLAG] = "flag",
+	[NL_ATTR_TYPE_U8] = "u8",
+	[NL_ATTR_TYPE_U16] = "u16",
+	[NL_ATTR_TYPE_U32] = "u32",
+	[NL_ATTR_TYPE_U64] = "u64",
+	[NL_ATTR_TYPE_S8] = "s8",
+	[NL_ATTR_TYPE_S16] = "s16",
+	[NL_ATTR_TYPE_S32] = "s32",
+	[NL_ATTR_TYPE_S64] = "s64",
+	[NL_ATTR_TYPE_BINARY] = "binary",
+	[NL_ATTR_TYPE_STRING] = "string",
+	[NL_ATTR_TYPE_NUL_STRING] = "nul-string",
+	[NL_ATTR_TYPE_NESTED] = "nested",
+	[NL_ATTR_TYPE_NESTED_ARRAY] = "nested-array",
+	[NL_ATTR_TYPE_BITFIELD32] = "bitfield32",
+};
+
+/* One attribute of a policy: "policy P A TYPE [...]". */
+static void print_policy_attr(unsigned int policy, const struct nlattr *nest)
+{
+	const struct nlattr *attr;
+	uint32_t type = 0;
+
+	mnl_attr_for_each_nested(attr, nest)
+		if (mnl_attr_get_type(attr) == NL_POLICY_TYPE_ATTR_TYPE)
+			type = mnl_attr_get_u32(attr);
+	printf("policy %u %u", policy, mnl_attr_get_type(nest));
+	if (type < sizeof(attr_types) / sizeof(attr_types[0]) &&
+	    attr_types[type])
+		printf(" %s", attr_types[type]);
+	else
+		printf(" type-%u", type);
+	mnl_attr_for_each_nested(attr, nest) {
+		switch (mnl_attr_get_type(attr)) {
+		case NL_POLICY_TYPE_ATTR_MASK:
+			printf(" mask=%llx", (unsigned long long)
+			       mnl_attr_get_u64(attr));
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_LENGTH:
+			printf(" min-length=%u", mnl_attr_get_u32(attr));
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			printf(" max-length=%u", mnl_attr_get_u32(attr));
+			break;
+		case NL_POLICY_TYPE_ATTR_POLICY_IDX:
+			printf(" nested=%u", mnl_attr_get_u32(attr));
+			break;
+		}
+	}
+	printf("\n");
+}
+
+static int print_policy_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *cmd, *which, *policy, *pattr;
+
+	(void)data;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(attr)) {
+		case CTRL_ATTR_OP_POLICY:
+			mnl_attr_for_each_nested(cmd, attr)
+				mnl_attr_for_each_nested(which, cmd)
+					printf("op %u %s %u\n",
+					       mnl_attr_get_type(cmd),
+					       mnl_attr_get_type(which) ==
+					       CTRL_ATTR_POLICY_DO ? "do" : "dump",
+					       mnl_attr_get_u32(which));
+			break;
+		case CTRL_ATTR_POLICY:
+			mnl_attr_for_each_nested(policy, attr)
+				mnl_attr_for_each_nested(pattr, policy)
+					print_policy_attr(mnl_attr_get_type(policy),
+							  pattr);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int receive(struct request *req, mnl_cb_t print)
 {
 	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 		[NLMSG_ERROR] = error_cb,
@@ -533,7 +733,7 @@ static int receive(struct request *req)
 		if (len < 0)
 			return perror("wgc-nl: receive"), 1;
 		ret = mnl_cb_run2(req->recvbuf, len, req->seq,
-				  mnl_socket_get_portid(req->nl), print_msg,
+				  mnl_socket_get_portid(req->nl), print,
 				  req, ctl_cb, NLMSG_MIN_TYPE);
 		if (ret > 0 && req->pause_dir)
 			pause_dump(req);
@@ -541,6 +741,7 @@ static int receive(struct request *req)
 	if (ret < 0) {
 		printf("error: %s: %s\n", strerror(errno),
 		       req->extack ? req->extack : "(no message)");
+		print_bad_attr(req);
 		return 1;
 	}
 	printf("ok\n");
@@ -559,11 +760,13 @@ static int run(struct request *req, const char *cmd, int argc, char **argv)
 		return 2;
 	}
 	b.nlh->nlmsg_type = req->family;
-	b.nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+	b.nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0) |
+			     req->nlflags;
 	b.nlh->nlmsg_seq = ++req->seq;
 	genl = mnl_nlmsg_put_extra_header(b.nlh, sizeof(*genl));
 	genl->cmd = dump ? WGC_CMD_GET_DEVICE : WGC_CMD_SET_DEVICE;
 	genl->version = WGC_GENL_VERSION;
+	genl->reserved = req->reserved;
 	for (i = 0; i < argc; i++) {
 		if (put_arg(&b, argv[i]) < 0 && !b.full) {
 			fprintf(stderr, "wgc-nl: bad argument `%s'\n", argv[i]);
@@ -579,7 +782,28 @@ static int run(struct request *req, const char *cmd, int argc, char **argv)
 	if (mnl_socket_sendto(req->nl, b.nlh, b.nlh->nlmsg_len) < 0)
 		return perror("wgc-nl: send"), 1;
 	req->extack = NULL;
-	return receive(req);
+	req->bad_offset = 0;
+	return receive(req, print_msg);
+}
+
+/* Anyone may read a family's policies, unprivileged users included. */
+static int run_policy(struct request *req)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->sendbuf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++req->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETPOLICY;
+	genl->version = 1;
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, req->family);
+	if (mnl_socket_sendto(req->nl, nlh, nlh->nlmsg_len) < 0)
+		return perror("wgc-nl: send"), 1;
+	req->extack = NULL;
+	req->bad_offset = 0;
+	return receive(req, print_policy_msg);
 }
 
 /* Each line of standard input is one request; stops at the first failure. */
@@ -611,8 +835,10 @@ static int run_batch(struct request *req)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: wgc-nl [--bufsize N] [--pause DIR] set|get ARG...\n"
-		"       wgc-nl [--bufsize N] batch < requests\n");
+		"usage: wgc-nl [--bufsize N] [--pause DIR] [--reserved N] [--nlflags N]\n"
+		"              set|get ARG...\n"
+		"       wgc-nl [--bufsize N] [--reserved N] [--nlflags N] batch < requests\n"
+		"       wgc-nl policy\n");
 	exit(2);
 }
 
@@ -626,6 +852,10 @@ int main(int argc, char **argv)
 			req.recvsize = strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--pause"))
 			req.pause_dir = argv[i + 1];
+		else if (!strcmp(argv[i], "--reserved"))
+			req.reserved = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--nlflags"))
+			req.nlflags = strtoul(argv[i + 1], NULL, 0);
 		else
 			usage();
 	}
@@ -643,9 +873,11 @@ int main(int argc, char **argv)
 	mnl_socket_setsockopt(req.nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (resolve_family(&req) < 0)
 		return perror("wgc-nl: family " WGC_GENL_NAME), 1;
-	if (!strcmp(argv[i], "batch")) {
+	if (!strcmp(argv[i], "batch") || !strcmp(argv[i], "policy")) {
 		if (i + 1 != argc)
 			usage();
+		if (!strcmp(argv[i], "policy"))
+			return run_policy(&req);
 		return run_batch(&req);
 	}
 	return run(&req, argv[i], argc - i - 1, argv + i + 1);

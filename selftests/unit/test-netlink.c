@@ -1152,9 +1152,56 @@ static void test_handshake_stats_multipart(void)
 	wgc_device_info_free(&dev);
 }
 
+/* Whether nlh is a get request for name and holds nothing more. */
+static bool get_request_is(const struct nlmsghdr *nlh, const char *name)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr = (const void *)(genl + 1);
+	size_t len = strlen(name) + 1;
+
+	return nlh->nlmsg_type == FAMILY &&
+	       nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_DUMP) &&
+	       genl->cmd == WGC_CMD_GET_DEVICE &&
+	       genl->version == WGC_GENL_VERSION && genl->reserved == 0 &&
+	       attr->nla_type == WGC_DEVICE_A_IFNAME &&
+	       attr->nla_len == MNL_ATTR_HDRLEN + len &&
+	       !memcmp(mnl_attr_get_payload(attr), name, len) &&
+	       nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(*genl) +
+				 MNL_ALIGN(attr->nla_len);
+}
+
+/*
+ * A get names its device by ifname and carries nothing else, with a zero
+ * reserved byte: the kernel refuses a get with any other attribute, or
+ * with a reserved byte set.
+ */
+static void test_get_request(void)
+{
+	const char *longest = "abcdefghijklmno";
+	struct nlmsghdr *nlh;
+
+	reset();
+	nlh = wgc_get_request(buf, 512, FAMILY, "wgc0");
+	unit_check("netlink/get-request-ifname-only",
+		   nlh && get_request_is(nlh, "wgc0"), "%u bytes",
+		   nlh ? nlh->nlmsg_len : 0);
+
+	reset();
+	nlh = wgc_get_request(buf, 512, FAMILY, longest);
+	unit_check("netlink/get-request-longest-name",
+		   nlh && get_request_is(nlh, longest), "%u bytes",
+		   nlh ? nlh->nlmsg_len : 0);
+
+	reset();
+	nlh = wgc_get_request(buf, MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4,
+			      FAMILY, "wgc0");
+	unit_check("netlink/get-request-too-small", !nlh, "built anyway");
+}
+
 int main(void)
 {
 	unit_init();
+	test_get_request();
 	test_single_device();
 	test_multipart();
 	test_unknown_attribute();

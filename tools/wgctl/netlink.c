@@ -428,6 +428,20 @@ static int genl_open(struct nl_conn *c, struct wgc_nl_error *e)
 
 /* ---- WGC_CMD_GET_DEVICE ---- */
 
+struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
+				 const char *name)
+{
+	struct nlmsghdr *nlh;
+
+	if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)))
+		return NULL;
+	nlh = genl_put_header(buf, family, NLM_F_REQUEST | NLM_F_DUMP,
+			      WGC_CMD_GET_DEVICE, WGC_GENL_VERSION);
+	if (!mnl_attr_put_strz_check(nlh, size, WGC_DEVICE_A_IFNAME, name))
+		return NULL;
+	return nlh;
+}
+
 static int get_device_once(const char *name, struct wgc_device_info *dev,
 			   struct wgc_nl_error *e)
 {
@@ -441,9 +455,11 @@ static int get_device_once(const char *name, struct wgc_device_info *dev,
 		return -1;
 
 	p.family = wgc_family_id;
-	nlh = genl_put_header(buf, wgc_family_id, NLM_F_REQUEST | NLM_F_DUMP,
-			      WGC_CMD_GET_DEVICE, WGC_GENL_VERSION);
-	mnl_attr_put_strz(nlh, WGC_DEVICE_A_IFNAME, name);
+	nlh = wgc_get_request(buf, sizeof(buf), wgc_family_id, name);
+	if (!nlh) {
+		nl_close(&c);
+		return fail(e, ENODEV);
+	}
 
 	ret = nl_request(&c, nlh, wgc_parse_device, &p, e);
 	/* A dump that names no device at all is as good as ENODEV. */

@@ -51,6 +51,15 @@ const char *wgc_nl_strerror(const struct wgc_nl_error *e);
 void wgc_nl_perror(const char *what, const struct wgc_nl_error *e);
 
 /*
+ * The WGC_CMD_GET_DEVICE dump request for the device called name, built
+ * in the size zeroed bytes at buf for generic netlink family id family;
+ * NULL if it does not fit. It carries WGC_DEVICE_A_IFNAME and nothing
+ * else: the kernel refuses a get with any other attribute.
+ */
+struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
+				 const char *name);
+
+/*
  * Reply parsing, exposed so that selftests/unit can feed it hand-built
  * messages; there is no kernel module on the build host.
  *

@@ -6,11 +6,12 @@
  *
  * WGC_CMD_GET_DEVICE
  *   Must be sent as a dump (NLM_F_DUMP). The request names one device with
- *   exactly one of WGC_DEVICE_A_IFINDEX or WGC_DEVICE_A_IFNAME. Each reply
- *   message carries WGC_DEVICE_A_IFINDEX, WGC_DEVICE_A_IFNAME,
- *   WGC_DEVICE_A_LISTEN_PORT, WGC_DEVICE_A_FWMARK and, when the device has
- *   an identity, WGC_DEVICE_A_PUBLIC_KEY. WGC_DEVICE_A_PRIVATE_KEY is only
- *   included for callers holding CAP_NET_ADMIN in the device's namespace.
+ *   exactly one of WGC_DEVICE_A_IFINDEX or WGC_DEVICE_A_IFNAME, and carries
+ *   no other attribute (see "Validation" below). Each reply message carries
+ *   WGC_DEVICE_A_IFINDEX, WGC_DEVICE_A_IFNAME, WGC_DEVICE_A_LISTEN_PORT,
+ *   WGC_DEVICE_A_FWMARK and, when the device has an identity,
+ *   WGC_DEVICE_A_PUBLIC_KEY. WGC_DEVICE_A_PRIVATE_KEY is only included for
+ *   callers holding CAP_NET_ADMIN in the device's namespace.
  *
  * WGC_CMD_SET_DEVICE
  *   Requires CAP_NET_ADMIN in the device's namespace. Names the device as
@@ -30,10 +31,41 @@
  *   device is left as it was. Only running out of memory part-way through
  *   applying the peers can leave a request half done.
  *
+ *   A set takes none of the attributes only a get returns:
+ *   WGC_DEVICE_A_PUBLIC_KEY, WGC_DEVICE_A_HANDSHAKE_STATS and the peers'
+ *   "get only" ones.
+ *
  *   A configuration too large for one message is sent as several: the first
  *   may carry WGC_DEVICE_F_REPLACE_PEERS, the rest only add to it. A peer
  *   whose allowed IPs do not fit is repeated in the next message with the
  *   rest of them (and without WGC_PEER_F_REPLACE_ALLOWEDIPS).
+ *
+ * Validation: requests are checked strictly. One that breaks any of these
+ * rules is refused whole (nothing of it is applied), with EINVAL (ERANGE
+ * for some lengths) unless said otherwise, and an extended ack whose
+ * message explains and whose NLMSGERR_ATTR_OFFS points at the offending
+ * attribute, at every level (device, peer, allowed IP):
+ *   - an attribute type the level does not have;
+ *   - an attribute the command does not take: in a get, anything but
+ *     WGC_DEVICE_A_IFINDEX and WGC_DEVICE_A_IFNAME; in a set, those only a
+ *     get returns;
+ *   - a value of any length but its own: integers exactly their size, keys
+ *     WGC_KEY_LEN bytes, WGC_PEER_A_ENDPOINT a whole struct sockaddr_in or
+ *     sockaddr_in6, WGC_ALLOWEDIP_A_IPADDR its family's address,
+ *     WGC_DEVICE_A_IFNAME NUL-terminated within IFNAMSIZ bytes; and a nest
+ *     without NLA_F_NESTED;
+ *   - bytes after the last entry of the peer list or of an allowed-IP list
+ *     (the ack points at the list);
+ *   - flag bits not defined below (EOPNOTSUPP: this kernel does not know
+ *     the flag), a WGC_PEER_A_PROTOCOL_VERSION above 1 (EPFNOSUPPORT).
+ * Refused too, with a message but no attribute to point at: bytes after
+ * the last attribute of the message or of a nest, a non-zero reserved byte
+ * in the generic netlink header, nlmsg_flags beyond NLM_F_REQUEST,
+ * NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP, and a request that does not name
+ * its device by exactly one of ifindex and ifname. A get's attributes are
+ * checked before its dump starts, so those errors come in an NLMSG_ERROR;
+ * the device it names is looked up by the dump, which a failed lookup ends
+ * with the error in NLMSG_DONE.
  *
  * Peers (each a nest of WGC_PEER_A_*, inside WGC_DEVICE_A_PEERS):
  *   WGC_PEER_A_PUBLIC_KEY        WGC_KEY_LEN bytes; names the peer (required)
