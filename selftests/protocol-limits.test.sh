@@ -71,6 +71,15 @@ data_counters() {
 		done
 }
 
+# limits_pair IMPL2 CAPTURE: n1 (wgc) and n2 (IMPL2) over the "internet",
+# each knowing the other's endpoint; capture CAPTURE holds what n1 sends
+limits_pair() {
+	pair_setup wgc "$1"
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
+	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
+	capture_start "$2" n2 v2 "$FROM_N1"
+}
+
 # pings NS DST COUNT INTERVAL: how many replies came back (no failure)
 pings() {
 	local out
@@ -83,10 +92,7 @@ send_stops_at_reject_limit() {
 	local counters c last="" over=0 replies inits
 	defer netns_del_quiet n1 n2
 	set_param send_counter_start "$REJECT_MINUS_3"
-	pair_setup wgc wireguard
-	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
-	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
-	capture_start limit n2 v2 "$FROM_N1"
+	limits_pair wireguard limit
 	# a ping every 0.3 s for longer than REKEY_TIMEOUT: a new initiation is
 	# allowed 5 s after the last one
 	replies=$(pings n1 "$N2_IN4" 24 0.3)
@@ -110,10 +116,7 @@ rekey_after_messages() {
 	local inits replies counters
 	defer netns_del_quiet n1 n2
 	set_param send_counter_start $(((1 << 60) - 2))
-	pair_setup wgc wireguard
-	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
-	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
-	capture_start rekey n2 v2 "$FROM_N1"
+	limits_pair wireguard rekey
 	replies=$(pings n1 "$N2_IN4" 16 0.5)
 	capture_stop rekey
 	counters=$(data_counters rekey)
@@ -131,10 +134,7 @@ receive_refuses_past_limit() {
 	defer netns_del_quiet n1 n2
 	set_param send_counter_start "$REJECT_MINUS_2"
 	set_param send_past_reject_limit 1
-	pair_setup wgc wgc
-	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
-	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
-	capture_start wire n2 v2 "$FROM_N1"
+	limits_pair wgc wire
 	capture_start inner n2 wg0 "icmp and icmp[icmptype] = icmp-echo"
 	pings n1 "$N2_IN4" 4 0.3 >/dev/null
 	capture_stop wire

@@ -361,13 +361,39 @@ static void __init at_random_key(struct at_ctx *c, const struct at_ref *ref,
 	key[1] = (near->key[1] & mask1) | (key[1] & ~mask1);
 }
 
+/*
+ * Adds (or with @remove takes away) @key/@cidr for @peer through the
+ * table's API for @ref's family.
+ */
+static int __init at_apply(struct at_ctx *c, const struct at_ref *ref,
+			   const u64 key[2], unsigned int cidr,
+			   struct wgc_peer *peer, bool remove)
+{
+	struct in6_addr ip6;
+	struct in_addr ip4;
+
+	if (ref->bits == 32) {
+		ip4.s_addr = cpu_to_be32(key[0] >> 32);
+		return remove ?
+			wgc_allowedips_remove_v4(&c->table, &ip4, cidr, peer,
+						 &c->lock) :
+			wgc_allowedips_insert_v4(&c->table, &ip4, cidr, peer,
+						 &c->lock);
+	}
+	ip6.s6_addr32[0] = cpu_to_be32(key[0] >> 32);
+	ip6.s6_addr32[1] = cpu_to_be32(key[0]);
+	ip6.s6_addr32[2] = cpu_to_be32(key[1] >> 32);
+	ip6.s6_addr32[3] = cpu_to_be32(key[1]);
+	return remove ?
+		wgc_allowedips_remove_v6(&c->table, &ip6, cidr, peer, &c->lock) :
+		wgc_allowedips_insert_v6(&c->table, &ip6, cidr, peer, &c->lock);
+}
+
 static void __init at_random_inserts(struct at_ctx *c, struct at_ref *ref,
 				     unsigned int count)
 {
 	struct wgc_peer *peer;
 	unsigned int i, cidr;
-	struct in6_addr ip6;
-	struct in_addr ip4;
 	u64 key[2];
 	int ret;
 
@@ -375,18 +401,7 @@ static void __init at_random_inserts(struct at_ctx *c, struct at_ref *ref,
 		at_random_key(c, ref, key);
 		cidr = at_rand(c, ref->bits + 1);
 		peer = c->peers[at_rand(c, AT_PEERS)];
-		if (ref->bits == 32) {
-			ip4.s_addr = cpu_to_be32(key[0] >> 32);
-			ret = wgc_allowedips_insert_v4(&c->table, &ip4, cidr,
-						       peer, &c->lock);
-		} else {
-			ip6.s6_addr32[0] = cpu_to_be32(key[0] >> 32);
-			ip6.s6_addr32[1] = cpu_to_be32(key[0]);
-			ip6.s6_addr32[2] = cpu_to_be32(key[1] >> 32);
-			ip6.s6_addr32[3] = cpu_to_be32(key[1]);
-			ret = wgc_allowedips_insert_v6(&c->table, &ip6, cidr,
-						       peer, &c->lock);
-		}
+		ret = at_apply(c, ref, key, cidr, peer, false);
 		if (!EXPECT(!ret))
 			return;
 		key_truncate(key, cidr);
@@ -404,8 +419,6 @@ static void __init at_random_removes(struct at_ctx *c, struct at_ref *ref,
 	const struct at_ref_prefix *p;
 	struct wgc_peer *peer;
 	unsigned int i, cidr;
-	struct in6_addr ip6;
-	struct in_addr ip4;
 	u64 key[2];
 	int ret;
 
@@ -422,18 +435,7 @@ static void __init at_random_removes(struct at_ctx *c, struct at_ref *ref,
 			at_random_key(c, ref, key);
 			cidr = at_rand(c, ref->bits + 1);
 		}
-		if (ref->bits == 32) {
-			ip4.s_addr = cpu_to_be32(key[0] >> 32);
-			ret = wgc_allowedips_remove_v4(&c->table, &ip4, cidr,
-						       peer, &c->lock);
-		} else {
-			ip6.s6_addr32[0] = cpu_to_be32(key[0] >> 32);
-			ip6.s6_addr32[1] = cpu_to_be32(key[0]);
-			ip6.s6_addr32[2] = cpu_to_be32(key[1] >> 32);
-			ip6.s6_addr32[3] = cpu_to_be32(key[1]);
-			ret = wgc_allowedips_remove_v6(&c->table, &ip6, cidr,
-						       peer, &c->lock);
-		}
+		ret = at_apply(c, ref, key, cidr, peer, true);
 		if (!EXPECT(!ret))
 			return;
 		key_truncate(key, cidr);
