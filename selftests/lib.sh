@@ -4,6 +4,8 @@
 #
 #   #!/bin/bash
 #   # timeout: 120            (optional; default 300 s)
+#   # debug kernel: skip: WHY  (optional: left out of the full suite on the
+#                              debug kernel; see run.sh)
 #   source "$(dirname "$0")/lib.sh"
 #
 # and runs inside the test VM under selftests/run.sh, which cleans up after

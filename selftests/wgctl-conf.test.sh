@@ -7,6 +7,7 @@
 # read by wg(8) into wireguard.ko shows the same as wgctl's wgc device;
 # 10,000 peers go in with one setconf and come back out.
 # timeout: 900
+# debug kernel: skip: wgctl's file parsing; config and netlink-peers drive the kernel
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 

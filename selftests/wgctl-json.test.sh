@@ -11,6 +11,7 @@
 # names stay valid JSON; the refusals fail with a message; and a caller
 # without CAP_NET_ADMIN is shown nothing.
 # timeout: 300
+# debug kernel: skip: wgctl's JSON printing; netlink-peers drives the dump
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 

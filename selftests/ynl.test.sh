@@ -12,6 +12,7 @@
 # 6.12's CLI cannot encode indexed arrays (peers, allowed IPs) in requests,
 # so those are only read through it.
 # timeout: 300
+# debug kernel: skip: a userspace client; config and netlink-peers make its requests
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 
