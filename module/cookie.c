@@ -216,8 +216,9 @@ void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,
 }
 
 /* Stores the cookie a responder under load sent us. Process context. */
-bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
-				struct wgc_device *wgc)
+struct wgc_peer *
+wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
+			   struct wgc_device *wgc, bool *answers_initiation)
 {
 	struct wgc_index_entry *entry;
 	struct wgc_peer *peer = NULL;
@@ -229,9 +230,11 @@ bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 	entry = wgc_index_lookup(wgc->index_table,
 				 WGC_INDEX_HANDSHAKE | WGC_INDEX_KEYPAIR,
 				 src->receiver_index, &peer);
+	if (entry)
+		*answers_initiation = entry->type == WGC_INDEX_HANDSHAKE;
 	rcu_read_unlock_bh();
 	if (!entry)
-		return false;
+		return NULL;
 	cookie = &peer->latest_cookie;
 
 	down_read(&cookie->lock);
@@ -256,8 +259,10 @@ bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 				    wgc->dev->name);
 	}
 	memzero_explicit(value, sizeof(value));
+	if (ok)
+		return peer;
 	wgc_peer_put(peer);
-	return ok;
+	return NULL;
 }
 
 #ifdef WGC_DEBUG

@@ -59,9 +59,15 @@ void wgc_cookie_add_mac_to_packet(void *message, size_t len,
 void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,
 			       struct sk_buff *skb, __le32 index,
 			       struct wgc_cookie_checker *checker);
-/* Returns whether the cookie decrypted and was stored for MAC2. */
-bool wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
-				struct wgc_device *wgc);
+/*
+ * Stores the cookie of a reply to the last message we sent a peer, for
+ * MAC2. Returns that peer with a reference, or NULL if the reply does not
+ * decrypt. *@answers_initiation: the reply is to an initiation of ours
+ * still waiting for its response.
+ */
+struct wgc_peer *
+wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
+			   struct wgc_device *wgc, bool *answers_initiation);
 
 #ifdef WGC_DEBUG
 bool wgc_cookie_selftest(void);

@@ -23,6 +23,19 @@
 struct wgc_device;
 
 /*
+ * The one early retry a cookie reply allows (see
+ * wgc_packet_send_initiation_after_cookie()):
+ * COOKIE_RETRY_ALLOWED: the latest initiation was sent for the timers or
+ * the data path, so a cookie reply to it may send the next one at once.
+ * COOKIE_RETRY_PENDING: that next one is queued; it does not wait for
+ * REKEY_TIMEOUT.
+ */
+enum wgc_peer_handshake_flag {
+	WGC_PEER_COOKIE_RETRY_ALLOWED,
+	WGC_PEER_COOKIE_RETRY_PENDING,
+};
+
+/*
  * Where a peer is reached: its address, and the local source address (and
  * for IPv4 the interface) that the last packet from it arrived on, so that
  * replies leave from the address the peer talked to.
@@ -93,6 +106,8 @@ struct wgc_peer {
 
 	/* When the last initiation was sent (ktime_get_boottime_ns()). */
 	atomic64_t last_sent_handshake;
+	/* enum wgc_peer_handshake_flag bits; atomic bit operations only. */
+	unsigned long handshake_flags;
 	/* Wall clock of the last completed handshake, ns; 0: never. */
 	atomic64_t walltime_last_handshake;
 	atomic64_t rx_bytes;

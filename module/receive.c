@@ -286,13 +286,27 @@ static bool wgc_handshake_admitted(struct wgc_device *wgc,
 	return true;
 }
 
+static void wgc_receive_cookie(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	bool answers_initiation = false;
+	struct wgc_peer *peer;
+
+	peer = wgc_cookie_message_consume((void *)skb->data, wgc,
+					  &answers_initiation);
+	if (!peer)
+		return;
+	atomic64_inc(&wgc->handshake_stats.cookies_received);
+	if (answers_initiation)
+		wgc_packet_send_initiation_after_cookie(peer);
+	wgc_peer_put(peer);
+}
+
 static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 {
 	u32 type = wgc_message_type(skb);
 
 	if (type == WGC_MESSAGE_HANDSHAKE_COOKIE) {
-		if (wgc_cookie_message_consume((void *)skb->data, wgc))
-			atomic64_inc(&wgc->handshake_stats.cookies_received);
+		wgc_receive_cookie(wgc, skb);
 		return;
 	}
 	if (!wgc_handshake_admitted(wgc, skb))

@@ -38,19 +38,29 @@
 
 static void wgc_send_handshake_initiation(struct wgc_peer *peer)
 {
+	bool after_cookie = test_and_clear_bit(WGC_PEER_COOKIE_RETRY_PENDING,
+					       &peer->handshake_flags);
 	struct wgc_message_handshake_initiation packet;
 
-	/* At most one initiation per REKEY_TIMEOUT, however it was asked. */
-	if (!wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
+	/*
+	 * At most one initiation per REKEY_TIMEOUT, however it was asked,
+	 * but for the one retry a cookie reply allows.
+	 */
+	if (!after_cookie &&
+	    !wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
 				       WGC_REKEY_TIMEOUT))
 		return;
 	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
-	net_dbg_ratelimited("%s: sending handshake initiation to peer %llu\n",
-			    peer->wgc->dev->name, peer->internal_id);
+	net_dbg_ratelimited("%s: sending handshake initiation to peer %llu%s\n",
+			    peer->wgc->dev->name, peer->internal_id,
+			    after_cookie ? " after a cookie reply" : "");
 
 	if (!wgc_noise_handshake_create_initiation(&packet, &peer->handshake))
 		return;
 	wgc_cookie_add_mac_to_packet(&packet, sizeof(packet), peer);
+	/* Before it leaves: its cookie reply may come back at once. */
+	if (!after_cookie)
+		set_bit(WGC_PEER_COOKIE_RETRY_ALLOWED, &peer->handshake_flags);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
 	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
@@ -86,6 +96,30 @@ void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
 			&peer->transmit_handshake_work))
 		wgc_peer_put(peer);
 out:
+	rcu_read_unlock_bh();
+}
+
+/*
+ * Any context. A cookie reply to our initiation says the responder is
+ * under load and dropped it: the next initiation, with MAC2, goes now
+ * rather than when the retransmit timer fires. Only once for each
+ * initiation the timers or the data path sent, so that cookie replies,
+ * forged or replayed, add at most one initiation to each of those.
+ */
+void wgc_packet_send_initiation_after_cookie(struct wgc_peer *peer)
+{
+	if (!test_and_clear_bit(WGC_PEER_COOKIE_RETRY_ALLOWED,
+				&peer->handshake_flags))
+		return;
+	set_bit(WGC_PEER_COOKIE_RETRY_PENDING, &peer->handshake_flags);
+
+	rcu_read_lock_bh();
+	if (likely(!READ_ONCE(peer->is_dead))) {
+		wgc_peer_get(peer);
+		if (!queue_work(peer->wgc->handshake_send_wq,
+				&peer->transmit_handshake_work))
+			wgc_peer_put(peer);
+	}
 	rcu_read_unlock_bh();
 }
 

@@ -20,6 +20,7 @@ void wgc_packet_purge_staged_packets(struct wgc_peer *peer);
 void wgc_packet_send_keepalive(struct wgc_peer *peer);
 void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
 						 bool is_retry);
+void wgc_packet_send_initiation_after_cookie(struct wgc_peer *peer);
 void wgc_packet_send_handshake_response(struct wgc_peer *peer);
 /* Answers a handshake message with a cookie reply; 0 once it is sent. */
 int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,

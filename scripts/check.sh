@@ -132,7 +132,7 @@ ynl() {
 	checks_step ynl scripts/ynl-check.sh
 }
 
-# wgctl's parsers under libFuzzer, 20 s each (selftests/fuzz/run.sh).
+# wgctl's parsers under libFuzzer, 10 s each (selftests/fuzz/run.sh).
 fuzz() {
 	selftests/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
 	count_from_log fuzz $logs/fuzz.log

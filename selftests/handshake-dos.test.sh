@@ -16,7 +16,8 @@
 # - flood-legit-peer: under a flood of at least 20,000 initiations from
 #   1,000 spoofed
 #   sources, n2 answers with cookie replies, n1 still completes its
-#   handshake within 10 s and traffic flows; the ratelimiter tracks at most
+#   handshake within 10 s (wgc sends its next initiation within a second
+#   of the cookie reply) and traffic flows; the ratelimiter tracks at most
 #   the 1,000 sources and forgets them once the flood stops; wgc logs only
 #   a bounded number of lines.
 # - replayed-initiation-ignored: an initiation captured on the wire and sent
@@ -24,7 +25,12 @@
 #   response.
 # - cookie-interop-*: wgc against wireguard.ko, each in turn the flooded
 #   responder: the initiator gets a cookie reply, sends its next initiation
-#   with a MAC2 made from it, and the handshake completes.
+#   with a MAC2 made from it, and the handshake completes. wgc as the
+#   initiator sends it within a second of the reply, not after its 5 s
+#   retransmit timer.
+# - forged-cookie-replies: cookie replies an attacker made (selftests/tools/
+#   cookie-forger), three to each initiation, make wgc retry at once only
+#   once per initiation of its timers: no amplification.
 # - unload-after-flood: devices deleted and the module removed while a flood
 #   is still arriving; the harness fails the run on any leak or warning.
 # Under emulation a flood cannot always fill the queue to the under-load
@@ -220,6 +226,18 @@ shared_by_devices() {
 	(($(hs_stat n2 rate-limited wg1) > 0)) || fail "wg1 rate-limited nothing"
 }
 
+# cookie_retry_delay: seconds from the first cookie reply to n1 to the
+# initiation n1 sent after it, as capture hs saw them on n1's link.
+cookie_retry_delay() {
+	capture_read hs | awk -v n1="$N1_OUT4." -v n2="$N2_OUT4." '
+		/length 64$/ && tc == "" && index($3, n2) == 1 { tc = $1; next }
+		tc != "" && /length 148$/ && index($3, n1) == 1 {
+			printf "%.3f\n", $1 - tc
+			exit
+		}
+		END { if (tc == "") print "no-cookie" }'
+}
+
 flood_legit_peer() {
 	local report=$TMPDIR/flood.report start took entries max_entries=0
 	local log0 lines hs_timeout arrived=0 want deadline
@@ -240,10 +258,13 @@ flood_legit_peer() {
 	# With every message counting as load (put_under_load), n1 first
 	# answers n2's response with a cookie too: that takes one more round.
 	start=$SECONDS hs_timeout=$((LOAD_FORCED ? 25 : 10))
+	capture_start hs n1 v1 "udp and host $N2_OUT4 and (udp[8] = 1 or udp[8] = 3)"
 	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
 	wait_handshake -t "$hs_timeout" n1 n2
 	took=$((SECONDS - start))
 	log "n1's handshake with the flooded n2 took ${took}s"
+	capture_stop hs
+	[[ $TUN_IMPL != wgc ]] || cookie_retry_at_once if-any
 	ping_ok -w 10 n1 "$N2_IN4"
 	kill -0 "$FLOOD_PID" 2>/dev/null ||
 		fail "the flood ended before the handshake was checked: $(<"$report")"
@@ -321,16 +342,37 @@ replayed_initiation_ignored() {
 	ping_ok n1 "$N2_IN4"
 }
 
+# cookie_retry_at_once [if-any]: in capture hs, n1 (wgc) answered n2's
+# first cookie reply with its next initiation within a second: the reply
+# sent it, not the retransmit timer (5 s). if-any: a capture without a
+# cookie reply passes.
+cookie_retry_at_once() {
+	local delay
+	delay=$(cookie_retry_delay)
+	if [[ $delay == no-cookie && $1 == if-any ]]; then
+		log "n2 answered n1 without a cookie reply (in a lull of the flood): no retry to time"
+		return 0
+	fi
+	[[ $delay =~ ^[0-9.]+$ ]] || FAIL_DEPTH=2 fail "no cookie reply to n1, then an initiation from it, in the capture"
+	log "n1's next initiation followed the cookie reply after ${delay}s"
+	awk -v d="$delay" 'BEGIN { exit !(d < 1) }' ||
+		FAIL_DEPTH=2 fail "n1 waited ${delay}s after the cookie reply: its retransmit timer, not the reply, sent the next initiation"
+}
+
 # cookie_interop RESPONDER_IMPL INITIATOR_IMPL: the responder n2 is flooded
 # until it is under load; the initiator n1 must get a cookie reply, then
-# send an initiation with a non-zero MAC2, and complete the handshake.
+# send an initiation with a non-zero MAC2, and complete the handshake. wgc
+# as the initiator sends that initiation at once (within a second of the
+# cookie reply); wireguard.ko waits for its retransmit timer (5 s).
 cookie_interop() {
 	local report=$TMPDIR/flood.report try
 	defer dos_teardown
 	dos_setup "$2" "$1"
 	# Cookie replies to n1 (type 3), and initiations from n1 whose MAC2
-	# (the last 16 bytes of the 148) is not all zeros.
+	# (the last 16 bytes of the 148) is not all zeros; and both kinds of
+	# message in order, for the time between them.
 	capture_start cookie n1 v1 "udp and src host $N2_OUT4 and udp[8] = 3"
+	capture_start hs n1 v1 "udp and host $N2_OUT4 and (udp[8] = 1 or udp[8] = 3)"
 	capture_start mac2 n2 v2 "$INIT_FROM_N1 and (udp[140:4] != 0 or udp[144:4] != 0 or udp[148:4] != 0 or udp[152:4] != 0)"
 	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
 		--count $((FLOOD_RATE * 60)) --rate "$FLOOD_RATE" --seconds 60
@@ -353,15 +395,65 @@ cookie_interop() {
 	kill_quiet "$FLOOD_PID"
 	capture_stop cookie
 	capture_stop mac2
+	capture_stop hs
 	log "cookie replies to n1: $(capture_count cookie); initiations from n1 with a MAC2: $(capture_count mac2)"
 	capture_has cookie 1 || fail "n2 ($1) never answered n1 ($2) with a cookie reply"
 	capture_has mac2 1 || fail "n1 ($2) never sent an initiation with a MAC2 from its cookie"
 	if [[ $2 == wgc ]]; then
 		(($(hs_stat n1 cookies-received) >= 1)) || fail "n1 counts no cookie received"
+		cookie_retry_at_once
 	fi
 	if [[ $1 == wgc ]]; then
 		hs_stats_log n2
 	fi
+}
+
+# forged_cookie_replies: n1 (wgc) has n2's public key, but n2's endpoint is
+# cookie-forger, which answers each initiation with three cookie replies
+# valid for that key, as an attacker who sees the initiations could. n1
+# retries at once after the first reply to an initiation the timers sent,
+# with a MAC2 from it; the copies, and a reply to that retry, make it send
+# nothing more: about two initiations per retransmit interval (5 s), never
+# two early retries in a row.
+FORGER_PORT=51900
+forged_cookie_replies() {
+	local out line quick=0 total=0 prev_quick=0 secs=12
+	local re='^initiation ([0-9]+) at [0-9.]+ s: mac2 (yes|no), (first|([0-9.]+) s after the last reply)$'
+	defer dos_teardown
+	pair_setup
+	peer_set n1 n2 endpoint "$N2_OUT4:$FORGER_PORT"
+	ip netns exec n2 cookie-forger --listen "$N2_OUT4" --port "$FORGER_PORT" \
+		--public-key "$(pubkey_of n2)" --seconds "$secs" --copies 3 \
+		>"$TMPDIR/forger.out" 2>&1 &
+	local pid=$!
+	defer kill_quiet "$pid"
+	wait_for -t 10 eval "ss -N n2 -uln 'sport = $FORGER_PORT' | grep -q $FORGER_PORT"
+	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
+	wait "$pid" || fail "cookie-forger failed: $(<"$TMPDIR/forger.out")"
+	out=$(<"$TMPDIR/forger.out")
+	log "cookie-forger: ${out//$'\n'/; }"
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		total=$((total + 1))
+		if [[ ${BASH_REMATCH[1]} == 1 ]]; then
+			[[ ${BASH_REMATCH[2]} == no ]] || fail "n1's first initiation already had a MAC2"
+			continue
+		fi
+		if awk -v d="${BASH_REMATCH[4]}" 'BEGIN { exit !(d < 1) }'; then
+			((!prev_quick)) || fail "two early retries in a row: $line"
+			[[ ${BASH_REMATCH[2]} == yes ]] || fail "an early retry without a MAC2: $line"
+			quick=$((quick + 1)) prev_quick=1
+		else
+			prev_quick=0
+		fi
+	done <<<"$out"
+	((total >= 2)) || fail "n1 sent $total initiations to the forger in ${secs}s"
+	[[ $(sed -n 2p <<<"$out") =~ ^initiation\ 2\ .*,\ 0\.[0-9]+\ s\ after ]] ||
+		fail "n1 did not retry within a second of the first cookie reply"
+	# one per retransmit interval (5 s and a little), each with its retry
+	((total <= 2 * (secs / 5 + 1))) ||
+		fail "n1 sent $total initiations in ${secs}s to cookie replies: amplified"
+	log "$total initiations from n1, $quick of them retries at once after a cookie reply"
 }
 
 unload_after_flood() {
@@ -385,6 +477,7 @@ subtest flood-legit-peer flood_legit_peer
 subtest replayed-initiation-ignored replayed_initiation_ignored
 if [[ $TUN_IMPL == wgc ]]; then
 	subtest cookie-interop-wgc-flooded cookie_interop wgc wireguard
+	subtest forged-cookie-replies forged_cookie_replies
 	if ((TUN_SLOW)); then
 		log "cookie-interop-wireguard-flooded: skipped on a slow kernel, where no flood puts wireguard.ko under load"
 	else

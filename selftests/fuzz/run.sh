@@ -7,7 +7,7 @@
 #
 #   run.sh [NAME...]        NAME: conf, set, keys, reply (default: all)
 #
-# FUZZ_SECONDS (default 20) is how long each harness runs, FUZZ_JOBS
+# FUZZ_SECONDS (default 10) is how long each harness runs, FUZZ_JOBS
 # (default: the number of CPUs) how many run at once. Prints one
 # "PASS: fuzz/<name>" or "FAIL: fuzz/<name>" line per harness, a failure
 # followed by the sanitizer's report and the input that caused it (kept,
@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=$top/selftests/fuzz/corpus
 bin=$top/tools/wgctl/fuzz-bin
 out=$top/build/fuzz
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-10}
 jobs=${FUZZ_JOBS:-$(nproc)}
 names=("$@")
 ((${#names[@]})) || names=(conf set keys reply)
