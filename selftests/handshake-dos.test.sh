@@ -316,8 +316,9 @@ flood_legit_peer() {
 	((lines <= 100)) || fail "wgc logged $lines lines during the flood: not rate-limited"
 }
 
-# Initiation type 1, from n1 to n2.
+# Initiation type 1, from n1 to n2; cookie reply type 3, from n2 to n1.
 INIT_FROM_N1="udp and src host $N1_OUT4 and udp[8] = 1"
+COOKIE_TO_N1="udp and src host $N2_OUT4 and udp[8] = 3"
 
 replayed_initiation_ignored() {
 	local p0 i0 out
@@ -368,10 +369,9 @@ cookie_interop() {
 	local report=$TMPDIR/flood.report try
 	defer dos_teardown
 	dos_setup "$2" "$1"
-	# Cookie replies to n1 (type 3), and initiations from n1 whose MAC2
-	# (the last 16 bytes of the 148) is not all zeros; and both kinds of
-	# message in order, for the time between them.
-	capture_start cookie n1 v1 "udp and src host $N2_OUT4 and udp[8] = 3"
+	# Initiations and cookie replies (types 1 and 3) between n1 and n2, in
+	# order, and initiations from n1 whose MAC2 (the last 16 bytes of the
+	# 148) is not all zeros.
 	capture_start hs n1 v1 "udp and host $N2_OUT4 and (udp[8] = 1 or udp[8] = 3)"
 	capture_start mac2 n2 v2 "$INIT_FROM_N1 and (udp[140:4] != 0 or udp[144:4] != 0 or udp[148:4] != 0 or udp[152:4] != 0)"
 	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
@@ -386,18 +386,17 @@ cookie_interop() {
 	for try in 1 2 3; do
 		ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
 		wait_handshake -t 20 n1 n2
-		capture_has cookie 1 && break
+		capture_has hs 1 "$COOKIE_TO_N1" && break
 		log "try $try: the handshake completed without a cookie reply"
 		wgx n1 set wg0 peer "$(pubkey_of n2)" remove
 		peer_set n1 n2 allowed-ips "$N2_IN4/32,$N2_IN6/128" endpoint "$N2_OUT4:$N2_PORT"
 	done
 	ping_ok -w 10 n1 "$N2_IN4"
 	kill_quiet "$FLOOD_PID"
-	capture_stop cookie
 	capture_stop mac2
 	capture_stop hs
-	log "cookie replies to n1: $(capture_count cookie); initiations from n1 with a MAC2: $(capture_count mac2)"
-	capture_has cookie 1 || fail "n2 ($1) never answered n1 ($2) with a cookie reply"
+	log "cookie replies to n1: $(capture_count hs "$COOKIE_TO_N1"); initiations from n1 with a MAC2: $(capture_count mac2)"
+	capture_has hs 1 "$COOKIE_TO_N1" || fail "n2 ($1) never answered n1 ($2) with a cookie reply"
 	capture_has mac2 1 || fail "n1 ($2) never sent an initiation with a MAC2 from its cookie"
 	if [[ $2 == wgc ]]; then
 		(($(hs_stat n1 cookies-received) >= 1)) || fail "n1 counts no cookie received"
