@@ -381,9 +381,24 @@ void open_reply_socket(struct flood *f)
 /* ------------------------------------------------------------- sending */
 
 /*
- * A full queue (ENOBUFS from the qdisc, EAGAIN) is waited out, as a real
- * flood would just keep going. Returns false if the deadline came first.
+ * After a send failed (errno): a full queue (ENOBUFS from the qdisc,
+ * EAGAIN) is waited out, as a real flood would just keep going, and an
+ * interrupted call tried again. Returns false if the deadline came first;
+ * any other error ends the run.
  */
+static bool send_again(struct flood *f, const char *call)
+{
+	if (errno == EINTR)
+		return true;
+	if (errno != ENOBUFS && errno != EAGAIN)
+		die("%s: %s", call, strerror(errno));
+	f->retries++;
+	if (now_ns() >= f->deadline)
+		return false;
+	sleep_until(now_ns() + RETRY_SLEEP_NS);
+	return true;
+}
+
 static bool send_packet(struct flood *f, const void *buf, size_t len)
 {
 	for (;;) {
@@ -393,14 +408,8 @@ static bool send_packet(struct flood *f, const void *buf, size_t len)
 			return true;
 		if (n >= 0)
 			die("sendto: sent %zd of %zu bytes", n, len);
-		if (errno == EINTR)
-			continue;
-		if (errno != ENOBUFS && errno != EAGAIN)
-			die("sendto: %s", strerror(errno));
-		f->retries++;
-		if (now_ns() >= f->deadline)
+		if (!send_again(f, "sendto"))
 			return false;
-		sleep_until(now_ns() + RETRY_SLEEP_NS);
 	}
 }
 
@@ -430,8 +439,8 @@ static unsigned long long global_number(const struct flood *f, unsigned long lon
 
 /*
  * The n initiations from this job's packet seq on, with one sendmmsg() as
- * far as the kernel takes them; a full queue is waited out as in
- * send_packet(). Packet g (global_number()) is pool[g % POOL] from source
+ * far as the kernel takes them; a full queue is waited out (send_again()).
+ * Packet g (global_number()) is pool[g % POOL] from source
  * g % nsrc. Returns how many went, fewer than n only if the deadline came.
  */
 unsigned int send_batch(struct flood *f, unsigned long long seq, unsigned int n)
@@ -473,14 +482,8 @@ unsigned int send_batch(struct flood *f, unsigned long long seq, unsigned int n)
 		}
 		if (ret == 0)
 			die("sendmmsg sent nothing");
-		if (errno == EINTR)
-			continue;
-		if (errno != ENOBUFS && errno != EAGAIN)
-			die("sendmmsg: %s", strerror(errno));
-		f->retries++;
-		if (now_ns() >= f->deadline)
+		if (!send_again(f, "sendmmsg"))
 			break;
-		sleep_until(now_ns() + RETRY_SLEEP_NS);
 	}
 	return done;
 }
