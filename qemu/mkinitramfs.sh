@@ -303,7 +303,8 @@ build_base() {
 		# follows below
 		python3
 	)
-	local OPT_BINS=(ethtool strace tracepath ping6 mountpoint)
+	# perf: make bench's WGC_BENCH_PROFILE=1
+	local OPT_BINS=(ethtool strace tracepath ping6 mountpoint perf)
 	local paths=()
 	for b in "${BINS[@]}"; do
 		find_bin p "$b" || die "binary '$b' not found on the build machine (run scripts/deps.sh)"

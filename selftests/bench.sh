@@ -70,7 +70,14 @@
 #                         E.g. WGC_BENCH_TESTS=handshake,flood
 #                         WGC_BENCH_PATHS=wireguard,wgc: only the new figures
 #   WGC_BENCH_PEERS       peers for the handshake figure (default 1000)
-#   WGC_BENCH_FLOOD_RATE  initiations per second of the flood (default 4000)
+#   WGC_BENCH_FLOOD_RATE  initiations per second of the flood (default 4000;
+#                         0: as fast as the generator goes)
+#   WGC_BENCH_FLOOD_JOBS  processes sending the flood (default 2, one per
+#                         CPU: wgc-flood --jobs)
+#   WGC_BENCH_PROFILE     1: while each tunnel's last flood run is measured,
+#                         `perf record -e cpu-clock -a` (software clock
+#                         samples work under TCG); the top of each profile
+#                         is printed after the table
 # Exit status: 0 if every path was measured, 1 otherwise.
 set -uo pipefail
 export LC_ALL=C
@@ -84,6 +91,8 @@ TESTS=" ${WGC_BENCH_TESTS:-tcp,ping,flood,handshake} "
 TESTS=${TESTS//,/ }
 HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-4000}
+FLOOD_JOBS=${WGC_BENCH_FLOOD_JOBS:-2}
+PROFILE=${WGC_BENCH_PROFILE:-0}
 FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/16 HS_PORT=40000
@@ -222,17 +231,26 @@ pings() {
 		log "${LABEL[$path]}: ping: $(grep transmitted <<<"$out")"
 }
 
-# flood_tcp PATH: TCP 1 stream while PATH-b is flooded from PATH-x with
-# random initiations; appends the Mbit/s to TF[PATH]
+# flood_tcp PATH [PROFILE]: TCP 1 stream while PATH-b is flooded from
+# PATH-x with random initiations; appends the Mbit/s to TF[PATH]. With
+# PROFILE, the whole VM is profiled meanwhile into $TMP/PATH.perf.
 flood_tcp() {
-	local path=$1 report=$TMP/flood.report pid mbit rate tx0
+	local path=$1 report=$TMP/flood.report pid mbit rate tx0 perf_pid=""
 	tx0=$(tx_packets "$path")
 	ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
 		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources 1000 \
-		--count 10000000 --rate "$FLOOD_RATE" --seconds $((SECS + 3)) >"$report" 2>&1 &
+		--count 10000000 --rate "$FLOOD_RATE" --jobs "$FLOOD_JOBS" \
+		--seconds $((SECS + 3)) >"$report" 2>&1 &
 	pid=$!
 	sleep 2
+	if [[ -n ${2:-} ]]; then
+		perf record -q -e cpu-clock -a -o "$TMP/$path.perf" -- sleep "$SECS" \
+			>/dev/null 2>"$TMP/$path.perf.err" &
+		perf_pid=$!
+	fi
 	mbit=$(tcp "$path" 1)
+	[[ -z $perf_pid ]] || wait "$perf_pid" ||
+		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$TMP/$path.perf.err")"
 	wait "$pid" || log "${LABEL[$path]}: wgc-flood failed: $(tr '\n' ' ' <"$report")"
 	TF[$path]+="$mbit "
 	rate=$(awk '/^sent/ && $8 > 0 { printf "%.0f", $2 / $8 }' "$report")
@@ -339,7 +357,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		fi
 		want tcp && T4[$path]+="$(tcp "$path" 4) "
 		want ping && pings "$path"
-		want flood && [[ $path != veth ]] && flood_tcp "$path"
+		if want flood && [[ $path != veth ]]; then
+			flood_tcp "$path" $( ((PROFILE && r == ROUNDS)) && echo profile)
+		fi
 	done
 done
 
@@ -440,6 +460,27 @@ if ((${#TUNNELS[@]})) && { want handshake || want flood; }; then
 	for path in "${TUNNELS[@]}"; do rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"; done
 	echo " TCP 1 flood: during random initiations from 1000 spoofed sources, $FLOOD_RATE/s asked, sent: ${rates:-none}; median of $ROUNDS round(s);"
 	echo " kept: TCP 1 flood / TCP 1 stream. Higher is better everywhere)"
+fi
+
+# The top of each profile: the symbols that took the most samples.
+if ((PROFILE)); then
+	for path in "${TUNNELS[@]}"; do
+		[[ -s $TMP/$path.perf ]] || continue
+		echo
+		echo "=== profile of the VM while ${LABEL[$path]} carried TCP 1 stream under the flood (perf, cpu-clock, both CPUs; % of the busy samples)"
+		# The idle loop's samples are the CPUs' spare time: left out,
+		# the rest as shares of the time the CPUs were busy.
+		perf report -i "$TMP/$path.perf" --stdio --no-children --sort dso,sym \
+			--percent-limit 0.1 2>/dev/null | grep -v '^#' | grep -v '^$' |
+			awk 'BEGIN { n = 0 }
+				$NF == "native_safe_halt" || $NF == "default_idle" { idle += $1; next }
+				{ pct[n] = $1; sub(/^ *[0-9.]+% */, ""); what[n++] = $0 }
+				END {
+					printf "idle: %.1f%% of all samples\n", idle
+					for (i = 0; i < n && i < 30; i++)
+						printf "%6.2f%%  %s\n", pct[i] * 100 / (100 - idle), what[i]
+				}'
+	done
 fi
 
 # ---- cleanup

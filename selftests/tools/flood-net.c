@@ -5,6 +5,7 @@
  * the replies: received, counted and matched to the initiations.
  */
 
+#define _GNU_SOURCE	/* sendmmsg() */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -230,14 +231,16 @@ static size_t build_ipv4(const struct flood *f, const struct source *s, const ui
 {
 	struct iphdr *ip = (struct iphdr *)pkt;
 	size_t len = sizeof(*ip) + build_udp(f, s, msg, (struct udphdr *)(ip + 1));
-	uint16_t id;
+	static uint16_t id;
 
-	rand_bytes(&id, sizeof(id));
+	if (!id)
+		rand_bytes(&id, sizeof(id));
+	id++;
 	memset(ip, 0, sizeof(*ip));
 	ip->version = 4;
 	ip->ihl = sizeof(*ip) / 4;
 	ip->tot_len = htons(len);
-	ip->id = id;
+	ip->id = htons(id);
 	ip->ttl = 64;
 	ip->protocol = IPPROTO_UDP;
 	ip->saddr = s->addr.v4.s_addr;
@@ -378,9 +381,24 @@ void open_reply_socket(struct flood *f)
 /* ------------------------------------------------------------- sending */
 
 /*
- * A full queue (ENOBUFS from the qdisc, EAGAIN) is waited out, as a real
- * flood would just keep going. Returns false if the deadline came first.
+ * After a send failed (errno): a full queue (ENOBUFS from the qdisc,
+ * EAGAIN) is waited out, as a real flood would just keep going, and an
+ * interrupted call tried again. Returns false if the deadline came first;
+ * any other error ends the run.
  */
+static bool send_again(struct flood *f, const char *call)
+{
+	if (errno == EINTR)
+		return true;
+	if (errno != ENOBUFS && errno != EAGAIN)
+		die("%s: %s", call, strerror(errno));
+	f->retries++;
+	if (now_ns() >= f->deadline)
+		return false;
+	sleep_until(now_ns() + RETRY_SLEEP_NS);
+	return true;
+}
+
 static bool send_packet(struct flood *f, const void *buf, size_t len)
 {
 	for (;;) {
@@ -390,14 +408,8 @@ static bool send_packet(struct flood *f, const void *buf, size_t len)
 			return true;
 		if (n >= 0)
 			die("sendto: sent %zd of %zu bytes", n, len);
-		if (errno == EINTR)
-			continue;
-		if (errno != ENOBUFS && errno != EAGAIN)
-			die("sendto: %s", strerror(errno));
-		f->retries++;
-		if (now_ns() >= f->deadline)
+		if (!send_again(f, "sendto"))
 			return false;
-		sleep_until(now_ns() + RETRY_SLEEP_NS);
 	}
 }
 
@@ -417,6 +429,63 @@ bool send_msg(struct flood *f, const struct source *s, const uint8_t *msg)
 	else
 		len = build_ipv6(f, s, msg, pkt.b);
 	return send_packet(f, pkt.b, len);
+}
+
+/* Packet seq of this job: its number among all the jobs' packets. */
+static unsigned long long global_number(const struct flood *f, unsigned long long seq)
+{
+	return seq * f->jobs + f->job;
+}
+
+/*
+ * The n initiations from this job's packet seq on, with one sendmmsg() as
+ * far as the kernel takes them; a full queue is waited out (send_again()).
+ * Packet g (global_number()) is pool[g % POOL] from source
+ * g % nsrc. Returns how many went, fewer than n only if the deadline came.
+ */
+unsigned int send_batch(struct flood *f, unsigned long long seq, unsigned int n)
+{
+	static union {
+		uint8_t b[PKT_MAX];
+		uint64_t align;
+	} pkt[MAX_BATCH];
+	struct mmsghdr mm[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	unsigned int i, done = 0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		unsigned long long g = global_number(f, seq + i);
+		const uint8_t *msg = f->pool[g % POOL];
+		const struct source *s = f->spoof ? &f->src[g % f->nsrc] : NULL;
+
+		if (!s) {
+			iov[i].iov_base = (void *)msg;
+			iov[i].iov_len = MSG_INIT_LEN;
+		} else {
+			iov[i].iov_base = pkt[i].b;
+			iov[i].iov_len = f->target.family == AF_INET ?
+					 build_ipv4(f, s, msg, pkt[i].b) :
+					 build_ipv6(f, s, msg, pkt[i].b);
+		}
+		memset(&mm[i], 0, sizeof(mm[i]));
+		mm[i].msg_hdr.msg_name = &f->dst.sa;
+		mm[i].msg_hdr.msg_namelen = f->dstlen;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (done < n) {
+		ret = sendmmsg(f->fd, mm + done, n - done, 0);
+		if (ret > 0) {
+			done += ret;
+			continue;
+		}
+		if (ret == 0)
+			die("sendmmsg sent nothing");
+		if (!send_again(f, "sendmmsg"))
+			break;
+	}
+	return done;
 }
 
 /* ------------------------------------------------- initiations in flight */

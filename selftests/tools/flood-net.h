@@ -24,6 +24,7 @@ void open_udp(struct flood *f);
 void open_reply_socket(struct flood *f);
 
 bool send_msg(struct flood *f, const struct source *s, const uint8_t *msg);
+unsigned int send_batch(struct flood *f, unsigned long long seq, unsigned int n);
 
 void expire(struct flood *f, uint64_t now);
 void drain_replies(struct flood *f);

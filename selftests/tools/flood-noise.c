@@ -47,6 +47,22 @@ void build_init(const struct flood *f, uint8_t *msg)
 	memset(msg + MAC2_OFF, 0, MAC_LEN);
 }
 
+/*
+ * The random initiations are made before sending starts, and sent in turn:
+ * a responder keeps no state for ones it cannot decrypt, so repeating them
+ * costs it the same, and the generator spends its time sending.
+ */
+void build_pool(struct flood *f)
+{
+	unsigned int i;
+
+	f->pool = malloc(sizeof(*f->pool) * POOL);
+	if (!f->pool)
+		die("out of memory for %d initiations", POOL);
+	for (i = 0; i < POOL; i++)
+		build_init(f, f->pool[i]);
+}
+
 /* --------------------------------------------------------------- Noise */
 
 static const char construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";

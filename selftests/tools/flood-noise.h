@@ -14,6 +14,7 @@
 void mac1_key(const uint8_t pubkey[KEY_LEN], uint8_t k1[KEY_LEN]);
 EVP_MAC_CTX *mac1_ctx(const uint8_t pubkey[KEY_LEN]);
 void build_init(const struct flood *f, uint8_t *msg);
+void build_pool(struct flood *f);
 
 void vpeer_init(struct vpeer *p, EVP_CIPHER_CTX *aead, EVP_PKEY *s, EVP_PKEY *e,
 		const uint8_t rpub[KEY_LEN]);

@@ -52,6 +52,8 @@
 #define PEER_GAP_NS		(NSEC / 10)	/* per peer: 10/s of the 50/s allowed */
 #define ANSWER_TIMEOUT_NS	(2 * NSEC)
 #define RING			65536	/* send times of the initiations in flight */
+#define POOL			4096	/* random initiations made before sending */
+#define MAX_JOBS		64
 
 struct addr {
 	int family;		/* AF_INET or AF_INET6 */
@@ -102,10 +104,12 @@ struct flood {
 	int source_port;		/* -1: random per source */
 	unsigned long long count, rate;
 	unsigned int seconds, nsrc;
+	unsigned int jobs, job;		/* --jobs, and which of them this is */
 	uint8_t pubkey[KEY_LEN];
 
 	/* while it runs */
 	EVP_MAC_CTX *mac1;
+	uint8_t (*pool)[MSG_INIT_LEN];	/* the random initiations, sent in turn */
 	struct valid v;
 	struct source *src;
 	int fd, rxfd;			/* rxfd: where replies are counted, or -1 */

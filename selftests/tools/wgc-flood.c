@@ -7,7 +7,7 @@
  *   wgc-flood --target ADDR --port PORT --public-key BASE64 --count N
  *             [--sources CIDR [--num-sources M]] [--source-port P]
  *             [--from ADDR] [--rate PPS] [--seconds S] [--bad-mac1]
- *             [--valid-from KEYFILE [--window W]]
+ *             [--valid-from KEYFILE [--window W]] [--jobs N]
  *   wgc-flood --make-keys N
  *   wgc-flood --self-test
  *
@@ -16,7 +16,10 @@
  * is valid for the responder's public key (spoilt by one bit with
  * --bad-mac1), mac2 is zero. The responder can never complete such a
  * handshake, but it has to check mac1 and, when under load, answer with a
- * cookie reply.
+ * cookie reply. So that sending is all the generator does, 4,096 such
+ * initiations are made before it starts and sent in turn, up to 64 per
+ * sendmmsg() call; with --jobs N (spoofed sources only), N processes send
+ * at once, each a share of --count and --rate.
  *
  * With --valid-from the initiations are real ones instead (Noise_IKpsk2, no
  * preshared key), from the peers whose private keys KEYFILE holds (base64,
@@ -89,7 +92,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "flood.h"
 #include "flood-crypto.h"
@@ -119,6 +124,7 @@ static void usage(FILE *out)
 		"  --valid-from FILE  real initiations from the peers whose private keys\n"
 		"                     FILE holds, replies matched and counted\n"
 		"  --window W         with --valid-from: at most W unanswered (default %d)\n"
+		"  --jobs N           with --sources: N processes share the sending (default 1)\n"
 		"  --make-keys N      print N key pairs: private public (base64)\n"
 		"  --self-test        check the cryptography against known answers\n",
 		MAX_COUNT, DEF_SECONDS, MAX_SECONDS, DEF_WINDOW);
@@ -194,6 +200,7 @@ enum {
 	OPT_TARGET = 256, OPT_PORT, OPT_PUBKEY, OPT_COUNT, OPT_SOURCES,
 	OPT_NUM_SOURCES, OPT_SOURCE_PORT, OPT_FROM, OPT_RATE, OPT_SECONDS,
 	OPT_BAD_MAC1, OPT_SELF_TEST, OPT_VALID_FROM, OPT_WINDOW, OPT_MAKE_KEYS,
+	OPT_JOBS,
 };
 
 static const struct option long_opts[] = {
@@ -212,6 +219,7 @@ static const struct option long_opts[] = {
 	{ "valid-from", required_argument, NULL, OPT_VALID_FROM },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "make-keys", required_argument, NULL, OPT_MAKE_KEYS },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -276,6 +284,9 @@ static void read_options(struct flood *f, struct args *a, int argc, char **argv)
 			break;
 		case OPT_MAKE_KEYS:
 			a->make_keys = parse_num("--make-keys", optarg, 1, MAX_PEERS);
+			break;
+		case OPT_JOBS:
+			f->jobs = parse_num("--jobs", optarg, 1, MAX_JOBS);
 			break;
 		case 'h':
 			usage(stdout);
@@ -356,18 +367,15 @@ static bool parse_args(struct flood *f, int argc, char **argv)
 		check_valid(f, &a);
 	else if (a.have_window)
 		usage_error("--window needs --valid-from");
+	if (f->jobs > 1 && (!f->spoof || f->valid))
+		usage_error("--jobs needs --sources, and excludes --valid-from");
+	if (f->jobs > 1 && f->rate && f->rate < f->jobs)
+		usage_error("--rate %llu is less than one packet per second for each of --jobs %u",
+			    f->rate, f->jobs);
 	return false;
 }
 
 /* ---------------------------------------------------------------- flood */
-
-static bool send_one(struct flood *f)
-{
-	uint8_t msg[MSG_INIT_LEN];
-
-	build_init(f, msg);
-	return send_msg(f, f->spoof ? &f->src[f->sent % f->nsrc] : NULL, msg);
-}
 
 /*
  * About a batch per millisecond: smooth at the time scale of a responder's
@@ -390,7 +398,7 @@ static void pace(const struct flood *f)
 
 static void run(struct flood *f)
 {
-	unsigned int batch = batch_size(f->rate), i;
+	unsigned int batch = batch_size(f->rate), n, done;
 
 	f->start = now_ns();
 	f->deadline = f->start + f->seconds * NSEC;
@@ -399,16 +407,15 @@ static void run(struct flood *f)
 			pace(f);
 		if (now_ns() >= f->deadline)
 			break;
-		for (i = 0; i < batch && f->sent < f->count; i++) {
-			if (!send_one(f))
-				goto out;
-			f->sent++;
-		}
+		n = f->count - f->sent < batch ? f->count - f->sent : batch;
+		done = send_batch(f, f->sent, n);
+		f->sent += done;
+		if (done < n)
+			break;
 		/* the receive queue would overflow if left until the end */
 		if (f->rxfd >= 0)
 			drain_replies(f);
 	}
-out:
 	f->elapsed = now_ns() - f->start;
 }
 
@@ -523,6 +530,75 @@ static void run_valid(struct flood *f)
 	f->cpu = cpu_seconds() - cpu0;
 }
 
+/* Job j's part of total, split as evenly as it goes. */
+static unsigned long long share(unsigned long long total, unsigned int j, unsigned int jobs)
+{
+	return total / jobs + (j < total % jobs);
+}
+
+struct job_report {
+	unsigned long long sent, retries;
+	uint64_t elapsed;
+};
+
+/* Job j of --jobs: its share, from its own raw socket; reports on fd. */
+static void __noreturn run_job(struct flood *f, unsigned int j, int fd)
+{
+	struct job_report r;
+
+	f->job = j;
+	f->count = share(f->count, j, f->jobs);
+	f->rate = share(f->rate, j, f->jobs);
+	open_raw(f);
+	run(f);
+	r = (struct job_report){ f->sent, f->retries, f->elapsed };
+	if (write(fd, &r, sizeof(r)) != sizeof(r))
+		die("job %u: writing its report: %s", j, strerror(errno));
+	_exit(0);
+}
+
+/*
+ * --jobs N: N processes send at once, each a share of --count and --rate,
+ * so that one sender per CPU can saturate what one alone cannot. Packet g
+ * of the whole flood is still pool[g % POOL] from source g % M (the
+ * sources are made before the split, their ports included). The report is
+ * the sum; the time is the slowest job's.
+ */
+static void run_jobs(struct flood *f)
+{
+	pid_t pids[MAX_JOBS];
+	int fds[MAX_JOBS], p[2];
+	struct job_report r;
+	unsigned int j;
+	int status;
+
+	for (j = 0; j < f->jobs; j++) {
+		if (pipe(p))
+			die("pipe: %s", strerror(errno));
+		pids[j] = fork();
+		if (pids[j] < 0)
+			die("fork: %s", strerror(errno));
+		if (!pids[j]) {
+			close(p[0]);
+			run_job(f, j, p[1]);
+		}
+		close(p[1]);
+		fds[j] = p[0];
+	}
+	for (j = 0; j < f->jobs; j++) {
+		if (read(fds[j], &r, sizeof(r)) != sizeof(r))
+			die("job %u ended without a report", j);
+		close(fds[j]);
+		if (waitpid(pids[j], &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			die("job %u failed", j);
+		f->sent += r.sent;
+		f->retries += r.retries;
+		if (r.elapsed > f->elapsed)
+			f->elapsed = r.elapsed;
+	}
+}
+
 static void report(const struct flood *f)
 {
 	unsigned long long used = f->sent < f->nsrc ? f->sent : f->nsrc;
@@ -551,11 +627,20 @@ int main(int argc, char **argv)
 		.fd = -1,
 		.rxfd = -1,
 		.v.window = DEF_WINDOW,
+		.jobs = 1,
 	};
 
 	if (parse_args(&f, argc, argv))
 		return self_test() ? 0 : 1;
 	f.mac1 = mac1_ctx(f.pubkey);
+	if (!f.valid)
+		build_pool(&f);
+	if (f.jobs > 1) {
+		make_sources(&f);
+		run_jobs(&f);
+		report(&f);
+		return 0;
+	}
 	if (f.spoof) {
 		make_sources(&f);
 		open_raw(&f);
