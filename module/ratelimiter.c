@@ -14,9 +14,17 @@
  * second are forgotten by a garbage collector that runs once a second
  * while the table is not empty; their buckets would be full again by then
  * anyway. The table holds a bounded number of sources (scaled to memory),
- * and all tables together a hard maximum: a flood from more distinct
- * sources than that is refused for the new sources rather than allowed to
- * use more memory.
+ * and all tables together a hard maximum.
+ *
+ * Anyone can send from any address, so sources are of two kinds. A source
+ * is proven once one of its messages carried a valid MAC2 (it received a
+ * cookie at its address); until then it is unproven, and unproven sources
+ * may fill only half of their table and half of the maximum of all tables.
+ * A new unproven source that finds no room is not refused but turned away
+ * with a cookie reply (see wgc_handshake_admitted()): a real one comes
+ * back with a MAC2 and is proven, a spoofed one never does. So a flood
+ * from spoofed sources, in this namespace or in another, cannot keep out
+ * a source that receives at its address.
  *
  * One ratelimiter serves all devices whose sockets live in one namespace,
  * so that a source cannot multiply its rate by the number of devices, and
@@ -55,11 +63,36 @@ enum {
 					  WGC_RATELIMIT_ENTRIES_PER_BUCKET,
 };
 
+#ifdef WGC_DEBUG
+/*
+ * A flood in the VM cannot track 131,072 sources at once; the selftests
+ * lower the bound instead to fill it.
+ */
+static unsigned int ratelimiter_total_limit;
+module_param(ratelimiter_total_limit, uint, 0644);
+MODULE_PARM_DESC(ratelimiter_total_limit,
+		 "sources all ratelimiters may track together, 0: the default (debug builds)");
+
+static unsigned int wgc_ratelimiter_total_max(void)
+{
+	unsigned int limit = READ_ONCE(ratelimiter_total_limit);
+
+	return limit ?: WGC_RATELIMIT_MAX_TOTAL_ENTRIES;
+}
+#else
+static unsigned int wgc_ratelimiter_total_max(void)
+{
+	return WGC_RATELIMIT_MAX_TOTAL_ENTRIES;
+}
+#endif
+
 struct wgc_ratelimiter_entry {
 	struct hlist_node node;		/* in a bucket; see table_lock */
 	u64 addr;			/* IPv4 address, or IPv6 /64 prefix */
 	u16 family;
-	spinlock_t lock;		/* protects tokens_ns and last_ns */
+	spinlock_t lock;		/* protects the fields below */
+	bool proven;			/* counted in unproven while false */
+	bool unlinked;			/* out of the table: counted nowhere */
 	u64 tokens_ns;
 	u64 last_ns;			/* when tokens_ns was last brought up */
 	struct rcu_head rcu;
@@ -78,6 +111,7 @@ struct wgc_ratelimiter {
 	unsigned int bucket_mask;
 	unsigned int max_entries;
 	atomic_t entries;
+	atomic_t unproven;		/* those of entries not proven */
 	spinlock_t table_lock;		/* see "Locking" above */
 	siphash_key_t hash_key;
 	struct delayed_work gc_work;
@@ -91,6 +125,15 @@ static struct kmem_cache *wgc_ratelimiter_cache;
 static DEFINE_MUTEX(wgc_ratelimiter_mutex);
 /* Entries allocated in all tables, until their memory is freed. */
 static atomic_t wgc_ratelimiter_total = ATOMIC_INIT(0);
+/* Unproven entries in all tables. */
+static atomic_t wgc_ratelimiter_unproven_total = ATOMIC_INIT(0);
+
+/* Caller holds @entry->lock; the entry is counted as unproven. */
+static void wgc_ratelimiter_uncount_unproven(struct wgc_ratelimiter *rl)
+{
+	atomic_dec(&rl->unproven);
+	atomic_dec(&wgc_ratelimiter_unproven_total);
+}
 
 static void wgc_ratelimiter_free_entry(struct rcu_head *rcu)
 {
@@ -106,6 +149,12 @@ static void wgc_ratelimiter_unlink(struct wgc_ratelimiter *rl,
 	lockdep_assert_held(&rl->table_lock);
 	hlist_del_rcu(&entry->node);
 	atomic_dec(&rl->entries);
+	/* A reader may still prove it: after this, that counts nowhere. */
+	spin_lock(&entry->lock);
+	entry->unlinked = true;
+	if (!entry->proven)
+		wgc_ratelimiter_uncount_unproven(rl);
+	spin_unlock(&entry->lock);
 	call_rcu(&entry->rcu, wgc_ratelimiter_free_entry);
 }
 
@@ -158,15 +207,21 @@ static void wgc_ratelimiter_gc_worker(struct work_struct *work)
 /*
  * Refills the bucket for the time since it was last seen and takes one
  * message's worth if it is there. Clocks read on different CPUs may arrive
- * out of order: time never runs backwards for a bucket.
+ * out of order: time never runs backwards for a bucket. A message with a
+ * valid MAC2 (@proven) proves its source.
  */
-static bool wgc_ratelimiter_spend(struct wgc_ratelimiter_entry *entry,
-				  u64 now)
+static bool wgc_ratelimiter_spend(struct wgc_ratelimiter *rl,
+				  struct wgc_ratelimiter_entry *entry,
+				  u64 now, bool proven)
 {
 	u64 tokens;
 	bool allowed;
 
 	spin_lock(&entry->lock);
+	if (proven && !entry->proven && !entry->unlinked) {
+		entry->proven = true;
+		wgc_ratelimiter_uncount_unproven(rl);
+	}
 	tokens = entry->tokens_ns;
 	if (now > entry->last_ns) {
 		tokens = min_t(u64, WGC_RATELIMIT_FULL_NS,
@@ -193,16 +248,30 @@ wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
 	return NULL;
 }
 
-/* Counts one more entry, unless its table or all tables are full. */
-static bool wgc_ratelimiter_reserve(struct wgc_ratelimiter *rl)
+/*
+ * Counts one more entry, unless its table or all tables are full; an
+ * unproven one only while unproven entries hold at most half of each.
+ */
+static bool wgc_ratelimiter_reserve(struct wgc_ratelimiter *rl, bool proven)
 {
-	if (atomic_inc_return(&wgc_ratelimiter_total) >
-	    WGC_RATELIMIT_MAX_TOTAL_ENTRIES)
+	unsigned int total_max = wgc_ratelimiter_total_max();
+
+	if (atomic_inc_return(&wgc_ratelimiter_total) > total_max)
 		goto total_full;
 	if (atomic_inc_return(&rl->entries) > rl->max_entries)
 		goto table_full;
+	if (proven)
+		return true;
+	if (atomic_inc_return(&wgc_ratelimiter_unproven_total) > total_max / 2)
+		goto unproven_total_full;
+	if (atomic_inc_return(&rl->unproven) > rl->max_entries / 2)
+		goto unproven_table_full;
 	return true;
 
+unproven_table_full:
+	atomic_dec(&rl->unproven);
+unproven_total_full:
+	atomic_dec(&wgc_ratelimiter_unproven_total);
 table_full:
 	atomic_dec(&rl->entries);
 total_full:
@@ -210,34 +279,45 @@ total_full:
 	return false;
 }
 
-static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl)
+static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl, bool proven)
 {
+	if (!proven) {
+		atomic_dec(&rl->unproven);
+		atomic_dec(&wgc_ratelimiter_unproven_total);
+	}
 	atomic_dec(&rl->entries);
 	atomic_dec(&wgc_ratelimiter_total);
 }
 
+static enum wgc_ratelimit_verdict wgc_ratelimit_verdict(bool allowed)
+{
+	return allowed ? WGC_RATELIMIT_ALLOWED : WGC_RATELIMIT_LIMITED;
+}
+
 /*
  * A source seen for the first time: its first message is allowed, from a
- * full bucket. When the tables are full it is refused: better to make new
- * sources wait for the collector than to let a flood of them use memory.
+ * full bucket. Without room, an unproven source gets NO_ROOM (see the top)
+ * and a proven one is refused: the tables' bound holds either way.
  */
-static bool wgc_ratelimiter_add(struct wgc_ratelimiter *rl,
-				struct hlist_head *bucket, u64 addr,
-				u16 family, u64 now)
+static enum wgc_ratelimit_verdict
+wgc_ratelimiter_add(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
+		    u64 addr, u16 family, u64 now, bool proven)
 {
 	struct wgc_ratelimiter_entry *entry, *fresh;
 	bool allowed;
 
-	if (!wgc_ratelimiter_reserve(rl))
-		return false;
+	if (!wgc_ratelimiter_reserve(rl, proven))
+		return proven ? WGC_RATELIMIT_LIMITED : WGC_RATELIMIT_NO_ROOM;
 	fresh = kmem_cache_alloc(wgc_ratelimiter_cache, GFP_KERNEL);
 	if (unlikely(!fresh)) {
-		wgc_ratelimiter_unreserve(rl);
-		return false;
+		wgc_ratelimiter_unreserve(rl, proven);
+		return WGC_RATELIMIT_LIMITED;
 	}
 	fresh->addr = addr;
 	fresh->family = family;
 	spin_lock_init(&fresh->lock);
+	fresh->proven = proven;
+	fresh->unlinked = false;
 	fresh->tokens_ns = WGC_RATELIMIT_FULL_NS - WGC_RATELIMIT_COST_NS;
 	fresh->last_ns = now;
 
@@ -245,20 +325,21 @@ static bool wgc_ratelimiter_add(struct wgc_ratelimiter *rl,
 	/* Another CPU may have added the same source since our lookup. */
 	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
 	if (entry) {
-		allowed = wgc_ratelimiter_spend(entry, now);
+		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
 		spin_unlock(&rl->table_lock);
 		kmem_cache_free(wgc_ratelimiter_cache, fresh);
-		wgc_ratelimiter_unreserve(rl);
-		return allowed;
+		wgc_ratelimiter_unreserve(rl, proven);
+		return wgc_ratelimit_verdict(allowed);
 	}
 	hlist_add_head_rcu(&fresh->node, bucket);
 	spin_unlock(&rl->table_lock);
 	wgc_ratelimiter_schedule_gc(rl);
-	return true;
+	return WGC_RATELIMIT_ALLOWED;
 }
 
-static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
-					 u64 addr, u16 family, u64 now)
+static enum wgc_ratelimit_verdict
+wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl, u64 addr,
+			     u16 family, u64 now, bool proven)
 {
 	struct wgc_ratelimiter_entry *entry;
 	struct hlist_head *bucket;
@@ -269,12 +350,12 @@ static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
 	rcu_read_lock();
 	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
 	if (entry) {
-		allowed = wgc_ratelimiter_spend(entry, now);
+		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
 		rcu_read_unlock();
-		return allowed;
+		return wgc_ratelimit_verdict(allowed);
 	}
 	rcu_read_unlock();
-	return wgc_ratelimiter_add(rl, bucket, addr, family, now);
+	return wgc_ratelimiter_add(rl, bucket, addr, family, now, proven);
 }
 
 /* The source of @skb: an IPv4 address, or the /64 of an IPv6 address. */
@@ -295,15 +376,18 @@ static bool wgc_ratelimiter_source_of(struct sk_buff *skb, u64 *addr,
 	return false;
 }
 
-bool wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb)
+enum wgc_ratelimit_verdict
+wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb,
+		      bool proven)
 {
 	u16 family;
 	u64 addr;
 
 	if (unlikely(!wgc_ratelimiter_source_of(skb, &addr, &family)))
-		return false;
+		return WGC_RATELIMIT_LIMITED;
 	return wgc_ratelimiter_allow_source(rl, addr, family,
-					    ktime_get_coarse_boottime_ns());
+					    ktime_get_coarse_boottime_ns(),
+					    proven);
 }
 
 unsigned int wgc_ratelimiter_entries(const struct wgc_ratelimiter *rl)
@@ -339,6 +423,7 @@ static struct wgc_ratelimiter *wgc_ratelimiter_create(unsigned int buckets,
 	rl->bucket_mask = buckets - 1;
 	rl->max_entries = max_entries;
 	atomic_set(&rl->entries, 0);
+	atomic_set(&rl->unproven, 0);
 	spin_lock_init(&rl->table_lock);
 	get_random_bytes(&rl->hash_key, sizeof(rl->hash_key));
 	INIT_DELAYED_WORK(&rl->gc_work, wgc_ratelimiter_gc_worker);

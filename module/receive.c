@@ -248,6 +248,36 @@ static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 }
 
 /*
+ * Whether the source of @skb is within its rate. @proven: MAC2 was found
+ * valid. A new source the ratelimiter has no room for unless it proves
+ * its address is asked to, with a cookie reply, as under load: spoofed
+ * sources filling the table cannot keep out one that receives there.
+ */
+static bool wgc_handshake_within_rate(struct wgc_device *wgc,
+				      struct sk_buff *skb, bool proven)
+{
+	enum wgc_ratelimit_verdict verdict;
+
+	verdict = wgc_ratelimiter_allow(wgc->ratelimiter, skb, proven);
+	if (verdict == WGC_RATELIMIT_NO_ROOM) {
+		/* Not under load, MAC2 was not looked at yet. */
+		if (wgc_cookie_validate_packet(&wgc->cookie_checker, skb, true) !=
+		    WGC_COOKIE_VALID_MAC_WITH_COOKIE) {
+			wgc_send_cookie(wgc, skb);
+			return false;
+		}
+		verdict = wgc_ratelimiter_allow(wgc->ratelimiter, skb, true);
+	}
+	if (verdict == WGC_RATELIMIT_ALLOWED)
+		return true;
+	atomic64_inc(&wgc->handshake_stats.ratelimited);
+	DEV_STATS_INC(wgc->dev, rx_dropped);
+	net_dbg_ratelimited("%s: handshake message above its source's rate, dropped\n",
+			    wgc->dev->name);
+	return false;
+}
+
+/*
  * The defences come in order of cost, cheapest first: MAC1 proves the
  * sender knows our public key; under load, MAC2 proves it receives at the
  * address it sends from (or it gets a cookie to prove that next time);
@@ -256,13 +286,13 @@ static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 static bool wgc_handshake_admitted(struct wgc_device *wgc,
 				   struct sk_buff *skb)
 {
-	struct wgc_handshake_stats *stats = &wgc->handshake_stats;
 	bool under_load = wgc_handshakes_under_load(wgc);
+	bool proven = false;
 
 	switch (wgc_cookie_validate_packet(&wgc->cookie_checker, skb,
 					   under_load)) {
 	case WGC_COOKIE_INVALID_MAC:
-		atomic64_inc(&stats->invalid_mac1);
+		atomic64_inc(&wgc->handshake_stats.invalid_mac1);
 		DEV_STATS_INC(wgc->dev, rx_dropped);
 		net_dbg_ratelimited("%s: handshake message with an invalid MAC1, dropped\n",
 				    wgc->dev->name);
@@ -273,16 +303,12 @@ static bool wgc_handshake_admitted(struct wgc_device *wgc,
 		wgc_send_cookie(wgc, skb);
 		return false;
 	case WGC_COOKIE_VALID_MAC_WITH_COOKIE:
+		proven = true;
 		break;
 	}
-	if (!wgc_ratelimiter_allow(wgc->ratelimiter, skb)) {
-		atomic64_inc(&stats->ratelimited);
-		DEV_STATS_INC(wgc->dev, rx_dropped);
-		net_dbg_ratelimited("%s: handshake message above its source's rate, dropped\n",
-				    wgc->dev->name);
+	if (!wgc_handshake_within_rate(wgc, skb, proven))
 		return false;
-	}
-	atomic64_inc(&stats->processed);
+	atomic64_inc(&wgc->handshake_stats.processed);
 	return true;
 }
 

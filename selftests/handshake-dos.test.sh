@@ -31,6 +31,13 @@
 # - forged-cookie-replies: cookie replies an attacker made (selftests/tools/
 #   cookie-forger), three to each initiation, make wgc retry at once only
 #   once per initiation of its timers: no amplification.
+# - spoofed-sources-fill-limiter: the sources all ratelimiters may track
+#   are lowered to 200 (debug parameter), so that half of that, 100, is
+#   the room for sources not yet proven by a MAC2, and n2 is kept from
+#   being under load. A flood from 1,000 spoofed sources fills that room;
+#   then n1, a new source for n2, and n3, a new source for n4 in a
+#   namespace the flood never reaches, each get a cookie reply instead of
+#   being refused, come back with a MAC2 and complete their handshakes.
 # - unload-after-flood: devices deleted and the module removed while a flood
 #   is still arriving; the harness fails the run on any leak or warning.
 # Under emulation a flood cannot always fill the queue to the under-load
@@ -455,6 +462,63 @@ forged_cookie_replies() {
 	log "$total initiations from n1, $quick of them retries at once after a cookie reply"
 }
 
+# set_param NAME VALUE: a wgc module parameter, put back after the test
+set_param() {
+	local file=/sys/module/wgc/parameters/$1
+	[[ -w $file ]] || FAIL_DEPTH=2 fail "$file is missing: not a WGC_DEBUG build?"
+	defer eval "echo $(<"$file") >$file"
+	echo "$2" >"$file"
+}
+
+# A second pair, n3 -> n4, in namespaces of their own.
+N3_OUT4=203.0.113.3 N4_OUT4=203.0.113.4 N3_IN4=10.9.0.3 N4_IN4=10.9.0.4
+second_pair_setup() {
+	netns_add n3 n4
+	defer netns_del_quiet n3 n4
+	veth_pair n3 v3 n4 v4
+	ip -n n3 addr add "$N3_OUT4/24" dev v3
+	ip -n n4 addr add "$N4_OUT4/24" dev v4
+	node_add n3
+	node_add n4
+	wgx n4 set wg0 listen-port "$N2_PORT"
+	peer_set n3 n4 allowed-ips "$N4_IN4/32" endpoint "$N4_OUT4:$N2_PORT"
+	peer_set n4 n3 allowed-ips "$N3_IN4/32"
+	tun_addr n3 "$N3_IN4/24" fd09::3/64
+	tun_addr n4 "$N4_IN4/24" fd09::4/64
+}
+
+spoofed_sources_fill_limiter() {
+	local report=$TMPDIR/flood.report
+	defer dos_teardown
+	dos_setup
+	second_pair_setup
+	# Never under load (the queue holds 4,096): the ratelimiter decides.
+	set_param handshake_load_mark 100000
+	set_param ratelimiter_total_limit 200
+	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
+		--count $((FLOOD_RATE * 60)) --rate "$FLOOD_RATE" --seconds 60
+	if ! within 20 hs_stat_above n2 ratelimiter-entries 95; then
+		hs_stats_log n2
+		fail "the flood did not fill the room for unproven sources (100): $(<"$report")"
+	fi
+	hs_stats_log n2
+	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 &
+	ip netns exec n3 ping -n -c 1 -W 1 "$N4_IN4" >/dev/null 2>&1 || true
+	wait_handshake -t 5 n1 n2
+	wait_handshake -t 5 n3 n4
+	kill -0 "$FLOOD_PID" 2>/dev/null || fail "the flood ended before the handshakes: $(<"$report")"
+	hs_stats_log n2
+	hs_stats_log n4
+	assert_eq "$(hs_stat n2 under-load)" 0 "n2 under load"
+	(($(hs_stat n2 missing-cookie) >= 1)) || fail "n2 let n1 in without asking for a cookie first"
+	(($(hs_stat n4 missing-cookie) >= 1)) || fail "n4 let n3 in without asking for a cookie first"
+	(($(hs_stat n2 ratelimiter-entries) <= 101)) ||
+		fail "n2 tracks $(hs_stat n2 ratelimiter-entries) sources: more than the room for unproven ones and n1"
+	ping_ok n1 "$N2_IN4"
+	ping_ok n3 "$N4_IN4"
+	kill_quiet "$FLOOD_PID"
+}
+
 unload_after_flood() {
 	local report=$TMPDIR/flood.report
 	dos_setup
@@ -477,6 +541,7 @@ subtest replayed-initiation-ignored replayed_initiation_ignored
 if [[ $TUN_IMPL == wgc ]]; then
 	subtest cookie-interop-wgc-flooded cookie_interop wgc wireguard
 	subtest forged-cookie-replies forged_cookie_replies
+	subtest spoofed-sources-fill-limiter spoofed_sources_fill_limiter
 	if ((TUN_SLOW)); then
 		log "cookie-interop-wireguard-flooded: skipped on a slow kernel, where no flood puts wireguard.ko under load"
 	else

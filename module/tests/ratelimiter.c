@@ -4,7 +4,8 @@
  * WGC_DEBUG builds. It runs a private table on its own clock, stepping
  * time instead of sleeping, so every expected result is exact: the burst,
  * the refill rate, a clock read out of order, sources kept apart (and an
- * IPv6 /64 kept together), the collector, and the bound on the table.
+ * IPv6 /64 kept together), the collector, the bound on the table, and the
+ * room kept for proven sources.
  */
 
 #include <linux/inet.h>
@@ -33,9 +34,16 @@ static void __init rl_check(bool ok, const char *what, unsigned int line)
 
 #define CHECK(cond) rl_check(cond, #cond, __LINE__)
 
+static enum wgc_ratelimit_verdict __init
+rl_src(struct wgc_ratelimiter *rl, u32 addr, u64 now, bool proven)
+{
+	return wgc_ratelimiter_allow_source(rl, addr, AF_INET, now, proven);
+}
+
+/* An unproven source's message: whether it was allowed. */
 static bool __init rl_v4(struct wgc_ratelimiter *rl, u32 addr, u64 now)
 {
-	return wgc_ratelimiter_allow_source(rl, addr, AF_INET, now);
+	return rl_src(rl, addr, now, false) == WGC_RATELIMIT_ALLOWED;
 }
 
 /* Takes @n messages at @now; returns how many were allowed. */
@@ -109,7 +117,8 @@ static bool __init rl_skb_allow(struct wgc_ratelimiter *rl,
 	u64 addr;
 
 	return wgc_ratelimiter_source_of(skb, &addr, &family) &&
-	       wgc_ratelimiter_allow_source(rl, addr, family, now);
+	       wgc_ratelimiter_allow_source(rl, addr, family, now, false) ==
+	       WGC_RATELIMIT_ALLOWED;
 }
 
 /* Addresses in one /64 share a bucket; the next /64 has its own. */
@@ -151,19 +160,56 @@ static void __init rl_test_collect(struct wgc_ratelimiter *rl)
 	wgc_ratelimiter_collect(rl, t + RL_SECONDS(3), false);
 	CHECK(!wgc_ratelimiter_entries(rl));
 
-	for (i = 0; i < RL_TABLE_MAX; i++)
+	/* Unproven sources fill half the table, no more. */
+	for (i = 0; i < RL_TABLE_MAX / 2; i++)
 		CHECK(rl_v4(rl, 100 + i, t));
-	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
-	CHECK(!rl_v4(rl, 99, t));
-	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX / 2);
+	CHECK(rl_src(rl, 99, t, false) == WGC_RATELIMIT_NO_ROOM);
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX / 2);
 	/* Sources already known still get their due. */
 	CHECK(rl_v4(rl, 100, t));
 	wgc_ratelimiter_collect(rl, t + RL_SECONDS(2), false);
 	CHECK(rl_v4(rl, 99, t + RL_SECONDS(2)));
 }
 
+/*
+ * Proven sources have the other half, and the whole table is still the
+ * bound; a source that proves itself leaves the unproven half; the
+ * collector's removals are counted in both.
+ */
+static void __init rl_test_room(struct wgc_ratelimiter *rl)
+{
+	u64 t = 5 * RL_T0;
+	unsigned int i;
+
+	wgc_ratelimiter_collect(rl, 0, true);
+	CHECK(!atomic_read(&rl->unproven));
+	for (i = 0; i < RL_TABLE_MAX / 2; i++)
+		CHECK(rl_v4(rl, 200 + i, t));
+	CHECK(rl_src(rl, 199, t, false) == WGC_RATELIMIT_NO_ROOM);
+	for (i = 0; i < RL_TABLE_MAX / 2; i++)
+		CHECK(rl_src(rl, 300 + i, t, true) == WGC_RATELIMIT_ALLOWED);
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
+	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2);
+	/* Full: a new proven source is refused, an unproven one asked. */
+	CHECK(rl_src(rl, 399, t, true) == WGC_RATELIMIT_LIMITED);
+	CHECK(rl_src(rl, 199, t, false) == WGC_RATELIMIT_NO_ROOM);
+	/* Proving itself spends from the source's bucket as before. */
+	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
+	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2 - 1);
+	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
+	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
+	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
+	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_LIMITED);
+	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2 - 1);
+	wgc_ratelimiter_collect(rl, t + RL_SECONDS(2), false);
+	CHECK(!wgc_ratelimiter_entries(rl));
+	CHECK(!atomic_read(&rl->unproven));
+}
+
 bool __init wgc_ratelimiter_selftest(void)
 {
+	int unproven_before = atomic_read(&wgc_ratelimiter_unproven_total);
 	int total_before = atomic_read(&wgc_ratelimiter_total);
 	struct wgc_ratelimiter *rl;
 
@@ -177,7 +223,9 @@ bool __init wgc_ratelimiter_selftest(void)
 	rl_test_rate(rl);
 	rl_test_ipv6(rl);
 	rl_test_collect(rl);
+	rl_test_room(rl);
 	wgc_ratelimiter_destroy(rl);
+	CHECK(atomic_read(&wgc_ratelimiter_unproven_total) == unproven_before);
 	/* Every entry's memory is given back. */
 	rcu_barrier();
 	CHECK(atomic_read(&wgc_ratelimiter_total) == total_before);
