@@ -96,6 +96,8 @@ PROFILE=${WGC_BENCH_PROFILE:-0}
 FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/16 HS_PORT=40000
+# the new peer's address in the tunnel, and how long its first ping waits
+NEW_ADDR=10.0.9.1 NEW_PEER_WAIT=20
 WGC_IMPL=${WGC_TEST_IMPL:-wgc}
 MTU=1420
 TMP=$(mktemp -d)
@@ -105,6 +107,7 @@ want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
 
 declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
+declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
 declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc)
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
@@ -151,6 +154,7 @@ setup() {
 		;;
 	esac
 	TOOL[$path]=$tool
+	KIND[$path]=$kind
 	if [[ $kind == wgc ]]; then
 		step "$path" modprobe wgc || return 1
 		# a debug build (WGC_DEBUG=y) carries its self-tests
@@ -192,7 +196,38 @@ setup_attacker() {
 	ip -n "$b" addr add "$B_XADDR/24" dev vx
 	ip -n "$x" link set vx up
 	ip -n "$b" link set vx up
-	step "$path" ip -n "$b" route add "$SPOOFED" via "$X_ADDR"
+	step "$path" ip -n "$b" route add "$SPOOFED" via "$X_ADDR" || return 1
+	want flood || return 0
+	# the new peer: PATH-b knows its key, not its endpoint
+	(umask 077 && "${TOOL[$path]}" genkey >"$TMP/$x.key") &&
+		"${TOOL[$path]}" pubkey <"$TMP/$x.key" >"$TMP/$x.pub" ||
+		{ FAILED[$path]="'${TOOL[$path]} genkey | pubkey' failed"; return 1; }
+	step "$path" ip netns exec "$b" "${TOOL[$path]}" set wg0 peer "$(<"$TMP/$x.pub")" \
+		allowed-ips "$NEW_ADDR/32" || return 1
+	step "$path" ip -n "$b" route add "$NEW_ADDR/32" dev wg0
+}
+
+# new_peer PATH: seconds from a new peer's first ping (PATH-x's new device
+# wgn, that PATH-b knows but has no session with) to its reply, or nothing
+# if none came within NEW_PEER_WAIT s
+new_peer() {
+	local path=$1 x=$1-x b=$1-b tool=${TOOL[$1]} t0 t1 pub
+	pub=$(<"$TMP/$x.pub")
+	# no session left from an earlier round on either side
+	ip -n "$x" link del wgn 2>/dev/null
+	ip netns exec "$b" "$tool" set wg0 peer "$pub" remove &&
+		ip netns exec "$b" "$tool" set wg0 peer "$pub" allowed-ips "$NEW_ADDR/32" &&
+		ip -n "$b" route replace "$NEW_ADDR/32" dev wg0 &&
+		ip -n "$x" link add wgn type "${KIND[$path]}" &&
+		ip netns exec "$x" "$tool" set wgn private-key "$TMP/$x.key" \
+			peer "$(<"$TMP/$b.pub")" endpoint "$B_XADDR:51820" allowed-ips 10.0.0.2/32 &&
+		ip -n "$x" addr add "$NEW_ADDR/32" dev wgn &&
+		ip -n "$x" link set wgn up &&
+		ip -n "$x" route add 10.0.0.2/32 dev wgn || return 0
+	t0=$(date +%s%N)
+	ip netns exec "$x" ping -n -c 1 -W "$NEW_PEER_WAIT" 10.0.0.2 >/dev/null 2>&1 || return 0
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
 }
 
 # start_server PATH: an iperf3 server in PATH-b, and a first ping through
@@ -231,11 +266,20 @@ pings() {
 		log "${LABEL[$path]}: ping: $(grep transmitted <<<"$out")"
 }
 
-# flood_tcp PATH [PROFILE]: TCP 1 stream while PATH-b is flooded from
-# PATH-x with random initiations; appends the Mbit/s to TF[PATH]. With
-# PROFILE, the whole VM is profiled meanwhile into $TMP/PATH.perf.
+# flood_tcp PATH dropped|tunnel [PROFILE]: TCP 1 stream while PATH-b is
+# flooded from PATH-x with random initiations, with (tunnel) a new peer's
+# first ping meanwhile; appends the Mbit/s to TF[PATH] (TD[PATH] when the
+# flood is dropped as it enters PATH-b, before any routing: what the
+# generator's own CPU time and the veth cost) and the new peer's seconds
+# to NP[PATH]. With PROFILE, the VM is profiled meanwhile into
+# $TMP/PATH.perf.
 flood_tcp() {
-	local path=$1 report=$TMP/flood.report pid mbit rate tx0 perf_pid=""
+	local path=$1 mode=$2 report=$TMP/flood.report pid mbit rate tx0 perf_pid="" np_pid="" np="" newpeer=""
+	if [[ $mode == dropped ]] &&
+		! ip netns exec "$path-b" iptables -t raw -A PREROUTING -s "$SPOOFED" -j DROP; then
+		log "${LABEL[$path]}: iptables could not drop the flood"
+		return 0
+	fi
 	tx0=$(tx_packets "$path")
 	ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
 		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources 1000 \
@@ -243,21 +287,36 @@ flood_tcp() {
 		--seconds $((SECS + 3)) >"$report" 2>&1 &
 	pid=$!
 	sleep 2
-	if [[ -n ${2:-} ]]; then
+	if [[ -n ${3:-} ]]; then
 		perf record -q -e cpu-clock -a -o "$TMP/$path.perf" -- sleep "$SECS" \
 			>/dev/null 2>"$TMP/$path.perf.err" &
 		perf_pid=$!
 	fi
+	if [[ $mode == tunnel ]]; then
+		{ sleep 1; new_peer "$path" >"$TMP/new-peer"; } &
+		np_pid=$!
+	fi
 	mbit=$(tcp "$path" 1)
+	[[ -z $np_pid ]] || wait "$np_pid"
 	[[ -z $perf_pid ]] || wait "$perf_pid" ||
 		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$TMP/$path.perf.err")"
 	wait "$pid" || log "${LABEL[$path]}: wgc-flood failed: $(tr '\n' ' ' <"$report")"
-	TF[$path]+="$mbit "
 	rate=$(awk '/^sent/ && $8 > 0 { printf "%.0f", $2 / $8 }' "$report")
-	FR[$path]+="$rate "
+	if [[ $mode == dropped ]]; then
+		ip netns exec "$path-b" iptables -t raw -F PREROUTING
+		TD[$path]+="$mbit "
+	else
+		TF[$path]+="$mbit "
+		FR[$path]+="$rate "
+		np=$(<"$TMP/new-peer")
+		NP[$path]+="${np:-$NEW_PEER_WAIT} "
+		newpeer="; a new peer's first ping: ${np:+answered after $np s}"
+		[[ -n $np ]] || newpeer+="no reply within $NEW_PEER_WAIT s"
+	fi
 	[[ -n $mbit ]] && mbit=$(printf '%.0f' "$mbit")
 	log "${LABEL[$path]}: TCP 1 stream ${mbit:-failed} Mbit/s under a flood of ${rate:-?} initiations/s" \
-		"($(head -n1 "$report"); the responder sent $(($(tx_packets "$path") - tx0)) packets back)"
+		"${mode/tunnel/to the tunnel}" "($(head -n1 "$report"); the responder sent" \
+		"$(($(tx_packets "$path") - tx0)) packets back)$newpeer"
 }
 
 # tx_packets PATH: packets PATH-b sent towards PATH-x: the replies to the
@@ -313,6 +372,9 @@ cpu1_online() { # 0|1: takes CPU1 offline or back; fails if it cannot
 median() { # numbers on stdin -> median, or nothing
 	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+median2() { # the same with 2 decimals
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
 rtt_stats() { # FILE -> "avg p99 count" (ms), or nothing
 	sort -g "$1" | awk '{ v[NR] = $1; s += $1 } END {
@@ -336,7 +398,7 @@ for t in $TESTS; do
 	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
 done
 
-declare -A T1=() T4=() TF=() FR=() HS=()
+declare -A T1=() T4=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
 	case $path in veth | wireguard | wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
@@ -358,7 +420,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		want tcp && T4[$path]+="$(tcp "$path" 4) "
 		want ping && pings "$path"
 		if want flood && [[ $path != veth ]]; then
-			flood_tcp "$path" $( ((PROFILE && r == ROUNDS)) && echo profile)
+			flood_tcp "$path" dropped
+			flood_tcp "$path" tunnel $( ((PROFILE && r == ROUNDS)) && echo profile)
 		fi
 	done
 done
@@ -393,7 +456,7 @@ ratio() { # A B -> A/B with 2 decimals, or "-"
 		echo -
 	fi
 }
-declare -A M1=() M4=() AVG=() P99=() MF=() MFR=() MHS=() KEPT=()
+declare -A M1=() M4=() AVG=() P99=() MF=() MD=() MFR=() MHS=() KEPT=() KEPTD=() MNP=()
 missing() { # PATH WHAT...: notes a failed measurement of PATH
 	local path=$1
 	shift
@@ -405,6 +468,8 @@ for path in $PATHS; do
 	M4[$path]=$(tr ' ' '\n' <<<"${T4[$path]:-}" | grep . | median)
 	MF[$path]=$(tr ' ' '\n' <<<"${TF[$path]:-}" | grep . | median)
 	MFR[$path]=$(tr ' ' '\n' <<<"${FR[$path]:-}" | grep . | median)
+	MD[$path]=$(tr ' ' '\n' <<<"${TD[$path]:-}" | grep . | median)
+	MNP[$path]=$(tr ' ' '\n' <<<"${NP[$path]:-}" | grep . | median2)
 	MHS[$path]=$(tr ' ' '\n' <<<"${HS[$path]:-}" | grep . | median)
 	read -r "AVG[$path]" "P99[$path]" _ < <(rtt_stats "$TMP/$path.rtt"; echo)
 	if want tcp && want ping && [[ -z ${M1[$path]} && -z ${M4[$path]} && -z ${AVG[$path]} ]]; then
@@ -422,6 +487,7 @@ for path in $PATHS; do
 	want handshake && [[ -z ${MHS[$path]} ]] &&
 		missing "$path" "${HS_FAILED[$path]:-no handshake responses to valid initiations (see the notes above)}"
 	KEPT[$path]=$(ratio "${MF[$path]}" "${M1[$path]}")
+	KEPTD[$path]=$(ratio "${MF[$path]}" "${MD[$path]}")
 done
 
 echo
@@ -442,24 +508,42 @@ for pair in "wgc wireguard" "wgc veth" "wireguard veth"; do
 done
 echo "(throughput: median of $ROUNDS round(s), higher is better; latency: all pings of all rounds, lower is better)"
 
-if ((${#TUNNELS[@]})) && { want handshake || want flood; }; then
+row7() { printf '%-20s %10s %10s %10s %10s %10s %10s\n' "$@"; }
+if ((${#TUNNELS[@]})) && want handshake; then
 	echo
-	row "tunnel" "handshakes/s" "TCP 1 stream" "TCP 1 flood" "kept"
-	row "" "$HS_CPUS" "Mbit/s" "Mbit/s" "under flood"
+	row "tunnel" "handshakes/s"
+	row "" "$HS_CPUS"
+	for path in $PATHS; do
+		[[ $path == veth ]] || row "${LABEL[$path]}" "${MHS[$path]:--}"
+	done
+	[[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]] &&
+		row "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")"
+	echo "(handshake responses per second to valid initiations from $HS_PEERS peers, closed loop, median of $ROUNDS run(s) of ${SECS} s; higher is better)"
+fi
+if ((${#TUNNELS[@]})) && want flood; then
+	echo
+	row7 "tunnel" "TCP 1" "dropped" "flood" "kept" "kept vs" "new peer"
+	row7 "" "Mbit/s" "Mbit/s" "Mbit/s" "" "dropped" "s"
 	for path in $PATHS; do
 		[[ $path == veth ]] && continue
-		row "${LABEL[$path]}" "${MHS[$path]:--}" "${M1[$path]:--}" "${MF[$path]:--}" "${KEPT[$path]:--}"
+		row7 "${LABEL[$path]}" "${M1[$path]:--}" "${MD[$path]:--}" "${MF[$path]:--}" "${KEPT[$path]:--}" \
+			"${KEPTD[$path]:--}" "${MNP[$path]:--}"
 	done
 	if [[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]]; then
-		row "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")" \
-			"$(ratio "${M1[wgc]:-}" "${M1[wireguard]:-}")" "$(ratio "${MF[wgc]:-}" "${MF[wireguard]:-}")" \
-			"$(ratio "${KEPT[wgc]:-}" "${KEPT[wireguard]:-}")"
+		row7 "wgc / wireguard.ko" "$(ratio "${M1[wgc]:-}" "${M1[wireguard]:-}")" \
+			"$(ratio "${MD[wgc]:-}" "${MD[wireguard]:-}")" "$(ratio "${MF[wgc]:-}" "${MF[wireguard]:-}")" \
+			"$(ratio "${KEPT[wgc]:-}" "${KEPT[wireguard]:-}")" "$(ratio "${KEPTD[wgc]:-}" "${KEPTD[wireguard]:-}")" \
+			"$(ratio "${MNP[wgc]:-}" "${MNP[wireguard]:-}")"
 	fi
-	echo "(handshakes/s: handshake responses per second to valid initiations from $HS_PEERS peers, closed loop, median of $ROUNDS run(s) of ${SECS} s;"
 	rates=""
-	for path in "${TUNNELS[@]}"; do rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"; done
-	echo " TCP 1 flood: during random initiations from 1000 spoofed sources, $FLOOD_RATE/s asked, sent: ${rates:-none}; median of $ROUNDS round(s);"
-	echo " kept: TCP 1 flood / TCP 1 stream. Higher is better everywhere)"
+	for path in "${TUNNELS[@]}"; do
+		rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"
+	done
+	echo "(TCP 1: TCP 1 stream without a flood; flood: while random initiations from 1000 spoofed sources reach the tunnel,"
+	echo " $FLOOD_RATE/s asked (0: the generator's full rate), sent: ${rates:-none}; dropped: while the same flood is dropped as"
+	echo " it enters the server's namespace, so what is lost there is the generator's own CPU time; kept: flood / TCP 1;"
+	echo " kept vs dropped: flood / dropped; new peer: seconds from a new peer's first ping to its reply during the flood"
+	echo " ($NEW_PEER_WAIT: none within $NEW_PEER_WAIT s); medians of $ROUNDS round(s). Higher is better but for the new peer's seconds)"
 fi
 
 # The top of each profile: the symbols that took the most samples.

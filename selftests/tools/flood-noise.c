@@ -48,6 +48,19 @@ void build_init(const struct flood *f, uint8_t *msg)
 }
 
 /*
+ * --data: a data message as long as an initiation, to a random receiver
+ * index (one a responder is unlikely to have), with a random counter and
+ * "ciphertext": no key is needed to send it, and a receiver has to look
+ * the index up before it can drop it.
+ */
+static void build_data(uint8_t *msg)
+{
+	msg[0] = MSG_DATA;
+	memset(msg + 1, 0, 3);
+	rand_bytes(msg + 4, MSG_INIT_LEN - 4);
+}
+
+/*
  * The random initiations are made before sending starts, and sent in turn:
  * a responder keeps no state for ones it cannot decrypt, so repeating them
  * costs it the same, and the generator spends its time sending.
@@ -59,8 +72,12 @@ void build_pool(struct flood *f)
 	f->pool = malloc(sizeof(*f->pool) * POOL);
 	if (!f->pool)
 		die("out of memory for %d initiations", POOL);
-	for (i = 0; i < POOL; i++)
-		build_init(f, f->pool[i]);
+	for (i = 0; i < POOL; i++) {
+		if (f->data)
+			build_data(f->pool[i]);
+		else
+			build_init(f, f->pool[i]);
+	}
 }
 
 /* --------------------------------------------------------------- Noise */

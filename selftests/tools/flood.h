@@ -32,6 +32,7 @@
 #define MSG_INIT		1
 #define MSG_RESPONSE		2
 #define MSG_COOKIE		3
+#define MSG_DATA		4
 #define RESPONSE_LEN		92
 #define COOKIE_REPLY_LEN	64
 
@@ -99,7 +100,7 @@ struct flood {
 	/* what the command line asks for */
 	struct addr target, from, prefix;
 	int plen;
-	bool spoof, have_from, bad_mac1, valid;
+	bool spoof, have_from, bad_mac1, valid, data;
 	uint16_t port;
 	int source_port;		/* -1: random per source */
 	unsigned long long count, rate;

@@ -7,7 +7,7 @@
  *   wgc-flood --target ADDR --port PORT --public-key BASE64 --count N
  *             [--sources CIDR [--num-sources M]] [--source-port P]
  *             [--from ADDR] [--rate PPS] [--seconds S] [--bad-mac1]
- *             [--valid-from KEYFILE [--window W]] [--jobs N]
+ *             [--valid-from KEYFILE [--window W]] [--jobs N] [--data]
  *   wgc-flood --make-keys N
  *   wgc-flood --self-test
  *
@@ -19,7 +19,9 @@
  * cookie reply. So that sending is all the generator does, 4,096 such
  * initiations are made before it starts and sent in turn, up to 64 per
  * sendmmsg() call; with --jobs N (spoofed sources only), N processes send
- * at once, each a share of --count and --rate.
+ * at once, each a share of --count and --rate. With --data the packets are
+ * 148-byte data messages (type 4) instead, random but for the type: to
+ * receiver indices the responder is unlikely to know.
  *
  * With --valid-from the initiations are real ones instead (Noise_IKpsk2, no
  * preshared key), from the peers whose private keys KEYFILE holds (base64,
@@ -125,6 +127,7 @@ static void usage(FILE *out)
 		"                     FILE holds, replies matched and counted\n"
 		"  --window W         with --valid-from: at most W unanswered (default %d)\n"
 		"  --jobs N           with --sources: N processes share the sending (default 1)\n"
+		"  --data             data messages with random receiver indices instead\n"
 		"  --make-keys N      print N key pairs: private public (base64)\n"
 		"  --self-test        check the cryptography against known answers\n",
 		MAX_COUNT, DEF_SECONDS, MAX_SECONDS, DEF_WINDOW);
@@ -201,6 +204,7 @@ enum {
 	OPT_NUM_SOURCES, OPT_SOURCE_PORT, OPT_FROM, OPT_RATE, OPT_SECONDS,
 	OPT_BAD_MAC1, OPT_SELF_TEST, OPT_VALID_FROM, OPT_WINDOW, OPT_MAKE_KEYS,
 	OPT_JOBS,
+	OPT_DATA,
 };
 
 static const struct option long_opts[] = {
@@ -220,6 +224,7 @@ static const struct option long_opts[] = {
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "make-keys", required_argument, NULL, OPT_MAKE_KEYS },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "data", no_argument, NULL, OPT_DATA },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -287,6 +292,9 @@ static void read_options(struct flood *f, struct args *a, int argc, char **argv)
 			break;
 		case OPT_JOBS:
 			f->jobs = parse_num("--jobs", optarg, 1, MAX_JOBS);
+			break;
+		case OPT_DATA:
+			f->data = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -367,6 +375,8 @@ static bool parse_args(struct flood *f, int argc, char **argv)
 		check_valid(f, &a);
 	else if (a.have_window)
 		usage_error("--window needs --valid-from");
+	if (f->data && (f->valid || f->bad_mac1))
+		usage_error("--data excludes --valid-from and --bad-mac1");
 	if (f->jobs > 1 && (!f->spoof || f->valid))
 		usage_error("--jobs needs --sources, and excludes --valid-from");
 	if (f->jobs > 1 && f->rate && f->rate < f->jobs)
