@@ -155,6 +155,13 @@ wgc_cookie_validate_packet(struct wgc_cookie_checker *checker,
 		return WGC_COOKIE_INVALID_MAC;
 	if (!check_cookie)
 		return WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE;
+	/*
+	 * A sender without a cookie leaves MAC2 zero: such a message, the
+	 * whole of a flood, costs no cookie and no MAC2 to tell apart. (A
+	 * computed MAC2 of all zeros is as likely as guessing it.)
+	 */
+	if (!memchr_inv(macs->mac2, 0, WGC_COOKIE_LEN))
+		return WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE;
 
 	wgc_make_cookie(cookie, skb, checker);
 	wgc_mac(computed, skb->data, mac2_len, cookie, WGC_COOKIE_LEN);

@@ -121,19 +121,21 @@ static void wgc_drain_handshakes(struct wgc_device *wgc)
 static void wgc_free_queues(struct wgc_device *wgc)
 {
 	wgc_drain_handshakes(wgc);
-	wgc_crypt_queue_uninit(&wgc->handshake_queue);
+	wgc_handshake_queue_uninit(&wgc->handshake_queue);
 	wgc_crypt_queue_uninit(&wgc->decrypt_queue);
 	wgc_crypt_queue_uninit(&wgc->encrypt_queue);
 }
 
 /*
  * Each work still queued runs to its end first, dropping the references it
- * holds. Handshake receive works go first, as they queue the others; the
- * crypto workqueue goes last, as its works queue only onto it.
+ * holds; but handshake receive works, which hold none, are cancelled (the
+ * messages they would have taken are freed with the queue). They go first,
+ * as they queue the others; the crypto workqueue goes last, as its works
+ * queue only onto it.
  */
 static void wgc_free_workqueues(struct wgc_device *wgc)
 {
-	destroy_workqueue(wgc->handshake_receive_wq);
+	wgc_handshake_queue_stop(&wgc->handshake_queue);
 	destroy_workqueue(wgc->handshake_send_wq);
 	destroy_workqueue(wgc->packet_crypt_wq);
 }
@@ -231,15 +233,8 @@ static int wgc_alloc_workqueues(struct wgc_device *wgc)
 						 name);
 	if (!wgc->handshake_send_wq)
 		goto err_crypt;
-	wgc->handshake_receive_wq = alloc_workqueue("wgc-hs-rx-%s",
-						    WQ_CPU_INTENSIVE |
-						    WQ_FREEZABLE, 0, name);
-	if (!wgc->handshake_receive_wq)
-		goto err_send;
 	return 0;
 
-err_send:
-	destroy_workqueue(wgc->handshake_send_wq);
 err_crypt:
 	destroy_workqueue(wgc->packet_crypt_wq);
 err:
@@ -260,9 +255,9 @@ static int wgc_alloc_queues(struct wgc_device *wgc)
 				   WGC_MAX_QUEUED_PACKETS);
 	if (ret)
 		goto err_encrypt;
-	ret = wgc_crypt_queue_init(&wgc->handshake_queue, wgc,
-				   wgc_packet_handshake_receive_worker,
-				   WGC_MAX_QUEUED_INCOMING_HANDSHAKES);
+	ret = wgc_handshake_queue_init(&wgc->handshake_queue, wgc,
+				       wgc_packet_handshake_receive_worker,
+				       WGC_MAX_QUEUED_INCOMING_HANDSHAKES);
 	if (ret)
 		goto err_decrypt;
 	return 0;

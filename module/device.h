@@ -96,7 +96,7 @@ struct wgc_device {
 
 	struct wgc_crypt_queue encrypt_queue;
 	struct wgc_crypt_queue decrypt_queue;
-	struct wgc_crypt_queue handshake_queue;
+	struct wgc_handshake_queue handshake_queue;
 	/* Handshake messages waiting in handshake_queue, for load checks. */
 	atomic_t handshake_queue_len;
 	/*
@@ -109,7 +109,6 @@ struct wgc_device {
 	struct wgc_ratelimiter *ratelimiter;
 	struct wgc_handshake_stats handshake_stats;
 	struct workqueue_struct *packet_crypt_wq;
-	struct workqueue_struct *handshake_receive_wq;
 	struct workqueue_struct *handshake_send_wq;
 };
 

@@ -7,6 +7,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "noise.h"
+#include "queueing.h"
 #include "ratelimiter.h"
 #include "selftest.h"
 
@@ -29,9 +30,12 @@ static int __init wgc_mod_init(void)
 	ret = wgc_selftests_run();
 	if (ret)
 		goto err_ratelimiter;
-	ret = wgc_device_init();
+	ret = wgc_handshake_workers_init();
 	if (ret)
 		goto err_ratelimiter;
+	ret = wgc_device_init();
+	if (ret)
+		goto err_workers;
 	ret = wgc_genetlink_init();
 	if (ret)
 		goto err_device;
@@ -40,6 +44,8 @@ static int __init wgc_mod_init(void)
 
 err_device:
 	wgc_device_uninit();
+err_workers:
+	wgc_handshake_workers_uninit();
 err_ratelimiter:
 	/* The self-test's entries are freed after a grace period. */
 	rcu_barrier();
@@ -53,6 +59,7 @@ static void __exit wgc_mod_exit(void)
 {
 	wgc_genetlink_uninit();
 	wgc_device_uninit();
+	wgc_handshake_workers_uninit();
 	/* Nodes and entries are freed after a grace period: let those finish. */
 	rcu_barrier();
 	wgc_ratelimiter_module_exit();

@@ -10,7 +10,9 @@
 #include "peer.h"
 
 #include <linux/cpumask.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 int wgc_crypt_queue_init(struct wgc_crypt_queue *queue, struct wgc_device *wgc,
@@ -74,6 +76,118 @@ bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
 		return false;
 	wgc_crypt_queue_kick(queue, wq);
 	return true;
+}
+
+/*
+ * The handshake workers. A flood of handshake messages, which anyone who
+ * knows our public key can send, must not take CPU time from the tunnels'
+ * data: so unlike the crypto workers, the threads that check MACs, send
+ * cookie replies and do the Curve25519 work run at the lowest priority by
+ * default, on what the data path leaves. Under CPU pressure from the data
+ * path they get a small share (a nice-19 thread against a nice-0 one gets
+ * about 1.5% of a CPU), which still holds many handshakes of honest peers
+ * per second; an administrator who prefers new handshakes to established
+ * tunnels' throughput can raise their priority (handshake_nice).
+ *
+ * They are kthread workers, not a workqueue: a module cannot set the
+ * priority of a workqueue's threads. Unbound, so that they follow the
+ * CPUs online; shared by every device, so that a host with many devices
+ * has no more of them than CPUs.
+ */
+static int handshake_nice = MAX_NICE;
+module_param(handshake_nice, int, 0444);
+MODULE_PARM_DESC(handshake_nice,
+		 "nice value of the handshake workers (-20 to 19; default 19, below the data path)");
+
+static struct kthread_worker **wgc_handshake_workers;
+static unsigned int wgc_nr_handshake_workers;
+
+int __init wgc_handshake_workers_init(void)
+{
+	unsigned int i, n = max(num_online_cpus(), 1U);
+	struct kthread_worker *worker;
+
+	if (handshake_nice < MIN_NICE || handshake_nice > MAX_NICE) {
+		pr_err("handshake_nice=%d is not a nice value (%d to %d)\n",
+		       handshake_nice, MIN_NICE, MAX_NICE);
+		return -EINVAL;
+	}
+	wgc_handshake_workers = kcalloc(n, sizeof(*wgc_handshake_workers),
+					GFP_KERNEL);
+	if (!wgc_handshake_workers)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		worker = kthread_create_worker(KTW_FREEZABLE, "wgc-hs/%u", i);
+		if (IS_ERR(worker)) {
+			wgc_nr_handshake_workers = i;
+			wgc_handshake_workers_uninit();
+			return PTR_ERR(worker);
+		}
+		sched_set_normal(worker->task, handshake_nice);
+		wgc_handshake_workers[i] = worker;
+	}
+	wgc_nr_handshake_workers = n;
+	return 0;
+}
+
+void wgc_handshake_workers_uninit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < wgc_nr_handshake_workers; i++)
+		kthread_destroy_worker(wgc_handshake_workers[i]);
+	kfree(wgc_handshake_workers);
+	wgc_handshake_workers = NULL;
+	wgc_nr_handshake_workers = 0;
+}
+
+int wgc_handshake_queue_init(struct wgc_handshake_queue *queue,
+			     struct wgc_device *wgc, kthread_work_func_t fn,
+			     unsigned int len)
+{
+	unsigned int i;
+	int ret;
+
+	memset(queue, 0, sizeof(*queue));
+	ret = ptr_ring_init(&queue->ring, len, GFP_KERNEL);
+	if (ret)
+		return ret;
+	queue->works = kcalloc(wgc_nr_handshake_workers, sizeof(*queue->works),
+			       GFP_KERNEL);
+	if (!queue->works) {
+		ptr_ring_cleanup(&queue->ring, NULL);
+		return -ENOMEM;
+	}
+	for (i = 0; i < wgc_nr_handshake_workers; i++) {
+		kthread_init_work(&queue->works[i].work, fn);
+		queue->works[i].wgc = wgc;
+	}
+	return 0;
+}
+
+void wgc_handshake_queue_uninit(struct wgc_handshake_queue *queue)
+{
+	kfree(queue->works);
+	WARN_ON(!__ptr_ring_empty(&queue->ring));
+	ptr_ring_cleanup(&queue->ring, NULL);
+}
+
+void wgc_handshake_queue_kick(struct wgc_handshake_queue *queue)
+{
+	unsigned int i = READ_ONCE(queue->last) + 1;
+
+	if (i >= wgc_nr_handshake_workers)
+		i = 0;
+	WRITE_ONCE(queue->last, i);
+	kthread_queue_work(wgc_handshake_workers[i], &queue->works[i].work);
+}
+
+void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue)
+{
+	unsigned int i;
+
+	for (i = 0; i < wgc_nr_handshake_workers; i++)
+		kthread_cancel_work_sync(&queue->works[i].work);
 }
 
 void wgc_serial_queue_init(struct wgc_serial_queue *queue)

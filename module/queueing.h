@@ -16,6 +16,7 @@
 #include "compat.h"
 
 #include <linux/ipv6.h>
+#include <linux/kthread.h>
 #include <linux/ptr_ring.h>
 #include <linux/udp.h>
 #include <linux/skbuff.h>
@@ -167,6 +168,43 @@ void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets);
 bool __must_check wgc_queue_decrypt(struct wgc_device *wgc,
 				    struct wgc_peer *peer,
 				    struct sk_buff *skb);
+/*
+ * Received handshake messages wait in a device-wide ring for the handshake
+ * workers: kernel threads that every device shares, as many as CPUs were
+ * online when the module was loaded, at the nice value of the module
+ * parameter handshake_nice (19 by default: see queueing.c).
+ */
+struct wgc_handshake_work {
+	struct kthread_work work;
+	struct wgc_device *wgc;
+};
+
+struct wgc_handshake_queue {
+	struct ptr_ring ring;
+	struct wgc_handshake_work *works;	/* one for each worker */
+	/* The worker kicked last; racy, as wgc_crypt_queue's last_cpu. */
+	unsigned int last;
+};
+
+int wgc_handshake_workers_init(void);
+/* After every device is gone. */
+void wgc_handshake_workers_uninit(void);
+int wgc_handshake_queue_init(struct wgc_handshake_queue *queue,
+			     struct wgc_device *wgc, kthread_work_func_t fn,
+			     unsigned int len);
+/*
+ * Frees the ring; it must be empty, and no work pending or running
+ * (wgc_handshake_queue_stop()).
+ */
+void wgc_handshake_queue_uninit(struct wgc_handshake_queue *queue);
+/* Wakes the next worker, round robin, for the messages in the ring. */
+void wgc_handshake_queue_kick(struct wgc_handshake_queue *queue);
+/*
+ * Once nothing can add to the ring any more: waits for a work that runs,
+ * and cancels those that wait; what is left in the ring stays there.
+ */
+void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue);
+
 /* Runs a crypto worker: see queueing.c. */
 void wgc_crypt_queue_drain(struct ptr_ring *ring,
 			   bool (*crypt)(struct sk_buff *skb,

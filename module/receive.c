@@ -3,8 +3,9 @@
  * The receive path.
  *
  * The UDP socket's encap hook hands every datagram here in softirq context.
- * Handshake messages go to a bounded device-wide queue that workers on all
- * CPUs process (their Curve25519 work does not belong in softirq). A data
+ * Handshake messages go to a bounded device-wide queue that the handshake
+ * workers process (their Curve25519 work does not belong in softirq), at a
+ * priority below the data path's (see queueing.c). A data
  * message finds its keypair and peer by the receiver index, and goes in
  * line for decryption in the peer's receive queue; the peer's NAPI poll
  * then checks the counter against replays, checks that the inner source is
@@ -343,12 +344,10 @@ static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 		wgc_receive_response(wgc, skb);
 }
 
-void wgc_packet_handshake_receive_worker(struct work_struct *work)
+void wgc_packet_handshake_receive_worker(struct kthread_work *work)
 {
-	struct wgc_crypt_worker *worker = container_of(work,
-						       struct wgc_crypt_worker,
-						       work);
-	struct wgc_device *wgc = worker->wgc;
+	struct wgc_device *wgc = container_of(work, struct wgc_handshake_work,
+					      work)->wgc;
 	struct sk_buff *skb;
 
 	while ((skb = ptr_ring_consume_bh(&wgc->handshake_queue.ring))) {
@@ -467,19 +466,18 @@ drop:
 static bool wgc_queue_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 {
 	int len = atomic_inc_return(&wgc->handshake_queue_len);
-	struct wgc_crypt_queue *queue = &wgc->handshake_queue;
+	struct wgc_handshake_queue *queue = &wgc->handshake_queue;
 	bool queued = false;
 
 	if (len <= WGC_MAX_QUEUED_INCOMING_HANDSHAKES / 2) {
-		queued = wgc_crypt_queue_push(queue, skb,
-					      wgc->handshake_receive_wq);
+		queued = !ptr_ring_produce_bh(&queue->ring, skb);
 	} else if (len <= WGC_MAX_QUEUED_INCOMING_HANDSHAKES &&
 		   spin_trylock_bh(&queue->ring.producer_lock)) {
 		queued = !__ptr_ring_produce(&queue->ring, skb);
 		spin_unlock_bh(&queue->ring.producer_lock);
-		if (queued)
-			wgc_crypt_queue_kick(queue, wgc->handshake_receive_wq);
 	}
+	if (queued)
+		wgc_handshake_queue_kick(queue);
 	if (likely(queued))
 		return true;
 	atomic_dec(&wgc->handshake_queue_len);

@@ -12,7 +12,8 @@
 #
 # Per path and round: iperf3 TCP with 1 stream and with 4 streams, then a
 # ping run (WGC_BENCH_PINGS pings, 10 ms apart), then (tunnels only) TCP
-# with 1 stream under a handshake flood. Rounds go through the paths in
+# with 1 stream under a flood, twice: dropped on arrival, and reaching the
+# tunnel. Rounds go through the paths in
 # turn, so that a slow moment of the machine hits them all alike; the table
 # shows the median throughput of the rounds and the average and 99th
 # percentile of all the pings. After the rounds, with the second CPU taken
@@ -22,7 +23,7 @@
 #
 # The two handshake figures, for the tunnels (selftests/tools/wgc-flood, from
 # an attacker namespace PATH-x joined to the server PATH-b by a second veth,
-# with spoofed sources in 198.18.0.0/16 that PATH-b routes back to it):
+# with spoofed sources in 198.18.0.0/15 that PATH-b routes back to it):
 #
 # - "handshakes/s, 1 CPU": PATH-b's wg0 gets WGC_BENCH_PEERS more peers, and
 #   wgc-flood --valid-from sends it real initiations from them (Noise_IKpsk2,
@@ -48,14 +49,21 @@
 #   takes at most 50 per peer), each source address as many (the per-source
 #   ratelimiter allows 20), so 1,000 peers cap the generator at 10,000/s:
 #   a figure near that is the generator's limit, and is logged as such.
-# - "TCP 1 flood" and "kept": iperf3 TCP with 1 stream (WGC_BENCH_SECONDS)
-#   while wgc-flood sends initiations with random contents and a valid MAC1
-#   (which cannot complete) from 1,000 spoofed sources at
-#   WGC_BENCH_FLOOD_RATE per second, started 2 s before; on both CPUs. "kept"
-#   is that throughput as a fraction of the same path's TCP 1 stream
-#   without the flood (the median of the same rounds). The generator runs in
-#   the same VM, so part of what is lost is its own CPU time; the flood is
-#   the same for both tunnels.
+# - The flood table: iperf3 TCP with 1 stream (WGC_BENCH_SECONDS) while
+#   wgc-flood sends initiations with random contents and a valid MAC1
+#   (which cannot complete; or with WGC_BENCH_FLOOD_KIND=data, data
+#   messages to random receiver indices) from WGC_BENCH_FLOOD_SOURCES
+#   spoofed sources, as fast as it can (or at WGC_BENCH_FLOOD_RATE per
+#   second), started 2 s before; on both CPUs. "flood" is the throughput
+#   while the flood reaches the tunnel, "dropped" while an iptables rule in
+#   PATH-b's raw table drops it on arrival. The generator runs in the same
+#   VM: what the tunnel loses under "dropped" is the generator's own CPU
+#   time and the veth's, which a remote attacker would not take. "kept" is
+#   flood / TCP 1 stream without a flood; "kept vs dropped" is flood /
+#   dropped, the share the tunnel itself keeps. "new peer": while the flood
+#   reaches the tunnel, PATH-x brings up a device PATH-b has as a peer but
+#   no session with, and pings through it once; the seconds until the reply
+#   (NEW_PEER_WAIT if none came) measure how fast a new peer gets in.
 #
 # Environment (qemu/run.sh passes WGC_BENCH_* on from the host):
 #   WGC_BENCH_ROUNDS      rounds (default 3)
@@ -70,10 +78,13 @@
 #                         E.g. WGC_BENCH_TESTS=handshake,flood
 #                         WGC_BENCH_PATHS=wireguard,wgc: only the new figures
 #   WGC_BENCH_PEERS       peers for the handshake figure (default 1000)
-#   WGC_BENCH_FLOOD_RATE  initiations per second of the flood (default 4000;
-#                         0: as fast as the generator goes)
+#   WGC_BENCH_FLOOD_RATE  packets per second of the flood (default 0: as
+#                         fast as the generator goes)
 #   WGC_BENCH_FLOOD_JOBS  processes sending the flood (default 2, one per
 #                         CPU: wgc-flood --jobs)
+#   WGC_BENCH_FLOOD_SOURCES  spoofed source addresses (default 1000, at
+#                         most 131070)
+#   WGC_BENCH_FLOOD_KIND  initiation (default) or data
 #   WGC_BENCH_PROFILE     1: while each tunnel's last flood run is measured,
 #                         `perf record -e cpu-clock -a` (software clock
 #                         samples work under TCG); the top of each profile
@@ -90,12 +101,18 @@ PATHS=${PATHS//,/ }
 TESTS=" ${WGC_BENCH_TESTS:-tcp,ping,flood,handshake} "
 TESTS=${TESTS//,/ }
 HS_PEERS=${WGC_BENCH_PEERS:-1000}
-FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-4000}
+FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
 FLOOD_JOBS=${WGC_BENCH_FLOOD_JOBS:-2}
+FLOOD_SOURCES=${WGC_BENCH_FLOOD_SOURCES:-1000}
+case ${WGC_BENCH_FLOOD_KIND:-initiation} in
+initiation) FLOOD_KIND_ARG="" FLOOD_WHAT=initiations ;;
+data) FLOOD_KIND_ARG=--data FLOOD_WHAT="data messages" ;;
+*) echo "bench: WGC_BENCH_FLOOD_KIND must be initiation or data" >&2; exit 2 ;;
+esac
 PROFILE=${WGC_BENCH_PROFILE:-0}
 FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
-X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/16 HS_PORT=40000
+X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/15 HS_PORT=40000
 # the new peer's address in the tunnel, and how long its first ping waits
 NEW_ADDR=10.0.9.1 NEW_PEER_WAIT=20
 WGC_IMPL=${WGC_TEST_IMPL:-wgc}
@@ -282,7 +299,7 @@ flood_tcp() {
 	fi
 	tx0=$(tx_packets "$path")
 	ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
-		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources 1000 \
+		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources "$FLOOD_SOURCES" $FLOOD_KIND_ARG \
 		--count 10000000 --rate "$FLOOD_RATE" --jobs "$FLOOD_JOBS" \
 		--seconds $((SECS + 3)) >"$report" 2>&1 &
 	pid=$!
@@ -314,7 +331,7 @@ flood_tcp() {
 		[[ -n $np ]] || newpeer+="no reply within $NEW_PEER_WAIT s"
 	fi
 	[[ -n $mbit ]] && mbit=$(printf '%.0f' "$mbit")
-	log "${LABEL[$path]}: TCP 1 stream ${mbit:-failed} Mbit/s under a flood of ${rate:-?} initiations/s" \
+	log "${LABEL[$path]}: TCP 1 stream ${mbit:-failed} Mbit/s under a flood of ${rate:-?} $FLOOD_WHAT/s" \
 		"${mode/tunnel/to the tunnel}" "($(head -n1 "$report"); the responder sent" \
 		"$(($(tx_packets "$path") - tx0)) packets back)$newpeer"
 }
@@ -392,7 +409,7 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 	echo "=== wgc.ko sha256 ${sum:0:16}, $(stat -c %s "/lib/modules/$KREL/extra/wgc.ko") bytes (the plain \`make\` build)"
 fi
 echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere"
-echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_RATE initiations/s from 1000 sources"
+echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== WGC_TEST_IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
 	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
@@ -539,7 +556,7 @@ if ((${#TUNNELS[@]})) && want flood; then
 	for path in "${TUNNELS[@]}"; do
 		rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"
 	done
-	echo "(TCP 1: TCP 1 stream without a flood; flood: while random initiations from 1000 spoofed sources reach the tunnel,"
+	echo "(TCP 1: TCP 1 stream without a flood; flood: while random $FLOOD_WHAT from $FLOOD_SOURCES spoofed sources reach the tunnel,"
 	echo " $FLOOD_RATE/s asked (0: the generator's full rate), sent: ${rates:-none}; dropped: while the same flood is dropped as"
 	echo " it enters the server's namespace, so what is lost there is the generator's own CPU time; kept: flood / TCP 1;"
 	echo " kept vs dropped: flood / dropped; new peer: seconds from a new peer's first ping to its reply during the flood"

@@ -38,6 +38,14 @@
 #   then n1, a new source for n2, and n3, a new source for n4 in a
 #   namespace the flood never reaches, each get a cookie reply instead of
 #   being refused, come back with a MAC2 and complete their handshakes.
+# - data-flood: 20,000 data messages to random receiver indices, from 1,000
+#   spoofed sources, while n1 and n2 have a session: each one is dropped
+#   (wgc counts every one in rx_dropped) and the tunnel carries traffic
+#   on, its session unchanged.
+# - handshake-workers: the handshake workers are kernel threads wgc-hs/N,
+#   one per CPU, at nice 19 (below the data path); loaded with
+#   handshake_nice=0 they run at nice 0 and a handshake completes; a value
+#   that is not a nice value refuses the load with a message saying so.
 # - unload-after-flood: devices deleted and the module removed while a flood
 #   is still arriving; the harness fails the run on any leak or warning.
 # Under emulation a flood cannot always fill the queue to the under-load
@@ -489,6 +497,13 @@ second_pair_setup() {
 
 spoofed_sources_fill_limiter() {
 	local report=$TMPDIR/flood.report
+	# The flood's generator runs on the VM's CPUs at nice 0, which a
+	# remote one would not: at their default nice 19 the handshake
+	# workers get only what it leaves, under emulation too little to
+	# answer n1 within seconds. This tests the ratelimiter's room.
+	unload_wgc
+	load_wgc handshake_nice=0
+	defer reload_wgc_default
 	defer dos_teardown
 	dos_setup
 	second_pair_setup
@@ -519,6 +534,78 @@ spoofed_sources_fill_limiter() {
 	kill_quiet "$FLOOD_PID"
 }
 
+data_flood() {
+	local d0 hs0
+	defer dos_teardown
+	dos_setup
+	ping_ok -c 1 n1 "$N2_IN4"
+	wait_handshake n1 n2
+	hs0=$(latest_handshake n1 n2)
+	d0=$(rx_dropped n2)
+	flood --data --sources "$SPOOFED" --num-sources 1000 --count 20000 --rate 20000 --seconds 30
+	ping_ok n1 "$N2_IN4"
+	if [[ $TUN_IMPL == wgc ]]; then
+		# the veth may drop some of the burst; what arrived, wgc counted
+		wait_for -t 5 rx_dropped_at_least n2 $((d0 + FLOOD_SENT * 9 / 10))
+		log "n2 rx_dropped +$(($(rx_dropped n2) - d0)) for $FLOOD_SENT data messages sent"
+	fi
+	assert_eq "$(latest_handshake n1 n2)" "$hs0" "n1's latest handshake with n2 (no new session)"
+}
+
+rx_dropped() { counter "$1" wg0 rx_dropped; }
+rx_dropped_at_least() { (($(rx_dropped "$1") >= $2)); }
+latest_handshake() { peer_field "$1" "$2" latest-handshakes; }
+
+# the pids of the handshake worker threads, one a line
+hs_worker_pids() {
+	local f c
+	for f in /proc/[0-9]*/comm; do
+		read -r c 2>/dev/null <"$f" || continue
+		[[ $c =~ ^wgc-hs/[0-9]+$ ]] || continue
+		f=${f#/proc/}
+		echo "${f%/comm}"
+	done
+}
+# nice_of PID: its nice value (the 19th field of /proc/PID/stat; a
+# kernel thread's name has no spaces)
+nice_of() { awk '{ print $19 }' "/proc/$1/stat"; }
+
+handshake_workers() {
+	local pid n=0 out mark
+	for pid in $(hs_worker_pids); do
+		assert_eq "$(nice_of "$pid")" 19 "nice of handshake worker $pid"
+		n=$((n + 1))
+	done
+	assert_eq "$n" "$(nproc)" "handshake workers (one per CPU online at load)"
+
+	unload_wgc
+	mark=$(kmsg_mark)
+	if out=$(modprobe wgc handshake_nice=20 2>&1); then
+		fail "modprobe wgc handshake_nice=20 succeeded"
+	fi
+	log "modprobe wgc handshake_nice=20: ${out//$'\n'/ }"
+	kmsg_since "$mark" | grep -q 'wgc: handshake_nice=20 is not a nice value (-20 to 19)' ||
+		fail "no kernel message on handshake_nice=20: $(kmsg_since "$mark" | tail -n 3 | tr '\n' ' ')"
+	load_wgc handshake_nice=0
+	defer reload_wgc_default
+	n=0
+	for pid in $(hs_worker_pids); do
+		assert_eq "$(nice_of "$pid")" 0 "nice of handshake worker $pid with handshake_nice=0"
+		n=$((n + 1))
+	done
+	assert_eq "$n" "$(nproc)" "handshake workers with handshake_nice=0"
+	defer dos_teardown
+	dos_setup
+	ping_ok -c 1 n1 "$N2_IN4"
+	wait_handshake n1 n2
+}
+
+# (deferred before the namespaces' teardown, so that it runs after it)
+reload_wgc_default() {
+	unload_wgc
+	load_wgc
+}
+
 unload_after_flood() {
 	local report=$TMPDIR/flood.report
 	dos_setup
@@ -538,10 +625,12 @@ unload_after_flood() {
 subtest per-source-limit per_source_limit
 subtest flood-legit-peer flood_legit_peer
 subtest replayed-initiation-ignored replayed_initiation_ignored
+subtest data-flood data_flood
 if [[ $TUN_IMPL == wgc ]]; then
 	subtest cookie-interop-wgc-flooded cookie_interop wgc wireguard
 	subtest forged-cookie-replies forged_cookie_replies
 	subtest spoofed-sources-fill-limiter spoofed_sources_fill_limiter
+	subtest handshake-workers handshake_workers
 	if ((TUN_SLOW)); then
 		log "cookie-interop-wireguard-flooded: skipped on a slow kernel, where no flood puts wireguard.ko under load"
 	else
