@@ -160,6 +160,7 @@ int wgc_handshake_queue_init(struct wgc_handshake_queue *queue,
 	}
 	for (i = 0; i < wgc_nr_handshake_workers; i++) {
 		kthread_init_work(&queue->works[i].work, fn);
+		queue->works[i].worker = wgc_handshake_workers[i];
 		queue->works[i].wgc = wgc;
 	}
 	return 0;
@@ -179,7 +180,7 @@ void wgc_handshake_queue_kick(struct wgc_handshake_queue *queue)
 	if (i >= wgc_nr_handshake_workers)
 		i = 0;
 	WRITE_ONCE(queue->last, i);
-	kthread_queue_work(wgc_handshake_workers[i], &queue->works[i].work);
+	wgc_handshake_work_queue(&queue->works[i]);
 }
 
 void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue)

@@ -176,8 +176,12 @@ bool __must_check wgc_queue_decrypt(struct wgc_device *wgc,
  */
 struct wgc_handshake_work {
 	struct kthread_work work;
+	struct kthread_worker *worker;	/* the one it always runs on */
 	struct wgc_device *wgc;
 };
+
+/* Messages a handshake work takes before letting other works run. */
+#define WGC_HANDSHAKE_BATCH 16
 
 struct wgc_handshake_queue {
 	struct ptr_ring ring;
@@ -199,6 +203,12 @@ int wgc_handshake_queue_init(struct wgc_handshake_queue *queue,
 void wgc_handshake_queue_uninit(struct wgc_handshake_queue *queue);
 /* Wakes the next worker, round robin, for the messages in the ring. */
 void wgc_handshake_queue_kick(struct wgc_handshake_queue *queue);
+/* Puts @work in its worker's line (again, when it runs already). */
+static inline void wgc_handshake_work_queue(struct wgc_handshake_work *work)
+{
+	kthread_queue_work(work->worker, &work->work);
+}
+
 /*
  * Once nothing can add to the ring any more: waits for a work that runs,
  * and cancels those that wait; what is left in the ring stays there.

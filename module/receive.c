@@ -344,18 +344,30 @@ static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 		wgc_receive_response(wgc, skb);
 }
 
+/*
+ * The workers serve every device: a work takes at most a batch of its
+ * device's messages, then goes to the back of its worker's line if more
+ * wait, so that a flooded device cannot keep the others' works waiting.
+ */
 void wgc_packet_handshake_receive_worker(struct kthread_work *work)
 {
-	struct wgc_device *wgc = container_of(work, struct wgc_handshake_work,
-					      work)->wgc;
+	struct wgc_handshake_work *hs_work =
+		container_of(work, struct wgc_handshake_work, work);
+	struct wgc_device *wgc = hs_work->wgc;
 	struct sk_buff *skb;
+	unsigned int n;
 
-	while ((skb = ptr_ring_consume_bh(&wgc->handshake_queue.ring))) {
+	for (n = 0; n < WGC_HANDSHAKE_BATCH; n++) {
+		skb = ptr_ring_consume_bh(&wgc->handshake_queue.ring);
+		if (!skb)
+			return;
 		wgc_receive_handshake(wgc, skb);
 		dev_kfree_skb(skb);
 		atomic_dec(&wgc->handshake_queue_len);
 		cond_resched();
 	}
+	if (!ptr_ring_empty_bh(&wgc->handshake_queue.ring))
+		wgc_handshake_work_queue(hs_work);
 }
 
 /* ---- data ---- */

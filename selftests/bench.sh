@@ -55,8 +55,8 @@
 #   messages to random receiver indices) from WGC_BENCH_FLOOD_SOURCES
 #   spoofed sources, as fast as it can (or at WGC_BENCH_FLOOD_RATE per
 #   second), started 2 s before; on both CPUs. "flood" is the throughput
-#   while the flood reaches the tunnel, "dropped" while an iptables rule in
-#   PATH-b's raw table drops it on arrival. The generator runs in the same
+#   while the flood reaches the tunnel, "dropped" while an nftables rule at
+#   PATH-b's prerouting hook (raw priority) drops it on arrival. The generator runs in the same
 #   VM: what the tunnel loses under "dropped" is the generator's own CPU
 #   time and the veth's, which a remote attacker would not take. "kept" is
 #   flood / TCP 1 stream without a flood; "kept vs dropped" is flood /
@@ -85,6 +85,9 @@
 #   WGC_BENCH_FLOOD_SOURCES  spoofed source addresses (default 1000, at
 #                         most 131070)
 #   WGC_BENCH_FLOOD_KIND  initiation (default) or data
+#   WGC_BENCH_FLOOD_FAMILY  4 (default: from 198.18.0.0/15 to PATH-b's
+#                         198.51.100.2) or 6 (from 2001:db8:ff::/48 to
+#                         2001:db8:100::2)
 #   WGC_BENCH_PROFILE     1: while each tunnel's last flood run is measured,
 #                         `perf record -e cpu-clock -a` (software clock
 #                         samples work under TCG); the top of each profile
@@ -104,6 +107,11 @@ HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
 FLOOD_JOBS=${WGC_BENCH_FLOOD_JOBS:-2}
 FLOOD_SOURCES=${WGC_BENCH_FLOOD_SOURCES:-1000}
+case ${WGC_BENCH_FLOOD_FAMILY:-4} in
+4) FLOOD_TARGET=$B_XADDR FLOOD_SOURCES_NET=$SPOOFED ;;
+6) FLOOD_TARGET=$B_XADDR6 FLOOD_SOURCES_NET=$SPOOFED6 ;;
+*) echo "bench: WGC_BENCH_FLOOD_FAMILY must be 4 or 6" >&2; exit 2 ;;
+esac
 case ${WGC_BENCH_FLOOD_KIND:-initiation} in
 initiation) FLOOD_KIND_ARG="" FLOOD_WHAT=initiations ;;
 data) FLOOD_KIND_ARG=--data FLOOD_WHAT="data messages" ;;
@@ -113,6 +121,7 @@ PROFILE=${WGC_BENCH_PROFILE:-0}
 FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/15 HS_PORT=40000
+X_ADDR6=2001:db8:100::1 B_XADDR6=2001:db8:100::2 SPOOFED6=2001:db8:ff::/48
 # the new peer's address in the tunnel, and how long its first ping waits
 NEW_ADDR=10.0.9.1 NEW_PEER_WAIT=20
 WGC_IMPL=${WGC_TEST_IMPL:-wgc}
@@ -214,6 +223,9 @@ setup_attacker() {
 	ip -n "$x" link set vx up
 	ip -n "$b" link set vx up
 	step "$path" ip -n "$b" route add "$SPOOFED" via "$X_ADDR" || return 1
+	ip -n "$x" addr add "$X_ADDR6/64" dev vx nodad
+	ip -n "$b" addr add "$B_XADDR6/64" dev vx nodad
+	step "$path" ip -n "$b" route add "$SPOOFED6" via "$X_ADDR6" || return 1
 	want flood || return 0
 	# the new peer: PATH-b knows its key, not its endpoint
 	(umask 077 && "${TOOL[$path]}" genkey >"$TMP/$x.key") &&
@@ -292,14 +304,23 @@ pings() {
 # $TMP/PATH.perf.
 flood_tcp() {
 	local path=$1 mode=$2 report=$TMP/flood.report pid mbit rate tx0 perf_pid="" np_pid="" np="" newpeer=""
-	if [[ $mode == dropped ]] &&
-		! ip netns exec "$path-b" iptables -t raw -A PREROUTING -s "$SPOOFED" -j DROP; then
-		log "${LABEL[$path]}: iptables could not drop the flood"
+	if [[ $mode == dropped ]] && ! ip netns exec "$path-b" nft -f - <<EOF
+table inet wgc_bench {
+	chain pre {
+		type filter hook prerouting priority raw
+		ip saddr $SPOOFED drop
+		ip6 saddr $SPOOFED6 drop
+	}
+}
+EOF
+	then
+		log "${LABEL[$path]}: nft could not drop the flood"
 		return 0
 	fi
 	tx0=$(tx_packets "$path")
-	ip netns exec "$path-x" "$FLOOD" --target "$B_XADDR" --port 51820 \
-		--public-key "$(<"$TMP/$path-b.pub")" --sources "$SPOOFED" --num-sources "$FLOOD_SOURCES" $FLOOD_KIND_ARG \
+	ip netns exec "$path-x" "$FLOOD" --target "$FLOOD_TARGET" --port 51820 \
+		--public-key "$(<"$TMP/$path-b.pub")" --sources "$FLOOD_SOURCES_NET" \
+		--num-sources "$FLOOD_SOURCES" $FLOOD_KIND_ARG \
 		--count 10000000 --rate "$FLOOD_RATE" --jobs "$FLOOD_JOBS" \
 		--seconds $((SECS + 3)) >"$report" 2>&1 &
 	pid=$!
@@ -320,7 +341,7 @@ flood_tcp() {
 	wait "$pid" || log "${LABEL[$path]}: wgc-flood failed: $(tr '\n' ' ' <"$report")"
 	rate=$(awk '/^sent/ && $8 > 0 { printf "%.0f", $2 / $8 }' "$report")
 	if [[ $mode == dropped ]]; then
-		ip netns exec "$path-b" iptables -t raw -F PREROUTING
+		ip netns exec "$path-b" nft delete table inet wgc_bench
 		TD[$path]+="$mbit "
 	else
 		TF[$path]+="$mbit "
@@ -409,7 +430,7 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 	echo "=== wgc.ko sha256 ${sum:0:16}, $(stat -c %s "/lib/modules/$KREL/extra/wgc.ko") bytes (the plain \`make\` build)"
 fi
 echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere"
-echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES sources"
+echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== WGC_TEST_IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
 	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
@@ -525,16 +546,17 @@ for pair in "wgc wireguard" "wgc veth" "wireguard veth"; do
 done
 echo "(throughput: median of $ROUNDS round(s), higher is better; latency: all pings of all rounds, lower is better)"
 
+row2() { printf '%-20s %12s\n' "$@"; }
 row7() { printf '%-20s %10s %10s %10s %10s %10s %10s\n' "$@"; }
 if ((${#TUNNELS[@]})) && want handshake; then
 	echo
-	row "tunnel" "handshakes/s"
-	row "" "$HS_CPUS"
+	row2 "tunnel" "handshakes/s"
+	row2 "" "$HS_CPUS"
 	for path in $PATHS; do
-		[[ $path == veth ]] || row "${LABEL[$path]}" "${MHS[$path]:--}"
+		[[ $path == veth ]] || row2 "${LABEL[$path]}" "${MHS[$path]:--}"
 	done
 	[[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]] &&
-		row "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")"
+		row2 "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")"
 	echo "(handshake responses per second to valid initiations from $HS_PEERS peers, closed loop, median of $ROUNDS run(s) of ${SECS} s; higher is better)"
 fi
 if ((${#TUNNELS[@]})) && want flood; then
@@ -556,7 +578,7 @@ if ((${#TUNNELS[@]})) && want flood; then
 	for path in "${TUNNELS[@]}"; do
 		rates+="${rates:+, }${MFR[$path]:-?}/s (${LABEL[$path]})"
 	done
-	echo "(TCP 1: TCP 1 stream without a flood; flood: while random $FLOOD_WHAT from $FLOOD_SOURCES spoofed sources reach the tunnel,"
+	echo "(TCP 1: TCP 1 stream without a flood; flood: while random $FLOOD_WHAT from $FLOOD_SOURCES spoofed IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources reach the tunnel,"
 	echo " $FLOOD_RATE/s asked (0: the generator's full rate), sent: ${rates:-none}; dropped: while the same flood is dropped as"
 	echo " it enters the server's namespace, so what is lost there is the generator's own CPU time; kept: flood / TCP 1;"
 	echo " kept vs dropped: flood / dropped; new peer: seconds from a new peer's first ping to its reply during the flood"
