@@ -293,7 +293,7 @@ build_base() {
 		timeout sha256sum sha1sum md5sum dd sleep sync uname hostname cat cp mv
 		rm ln ls mkdir rmdir touch chmod chown head tail wc sort uniq cut tr tee
 		seq stat date env printf basename dirname readlink realpath mktemp od
-		stdbuf nproc df du truncate comm paste expr id yes true false nohup
+		stdbuf nproc df du truncate comm paste expr id yes true false nohup nice
 		base64 cksum shuf split
 		# grep, sed, findutils, procps, libc-bin
 		grep sed find xargs ps pgrep pkill sysctl free getent

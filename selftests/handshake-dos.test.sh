@@ -51,7 +51,9 @@
 # - unload-after-flood: devices deleted and the module removed while a flood
 #   is still arriving; the harness fails the run on any leak or warning.
 # Under emulation a flood cannot always fill the queue to the under-load
-# mark; then the debug module's mark is lowered (see put_under_load).
+# mark; then the debug module's mark is lowered (see put_under_load). The
+# generator runs at nice 19 on one CPU (see FLOOD_PIN): a remote
+# attacker's CPU time is not the responder's.
 # The counters are wgc's (`wgctl show wg0 handshake-stats`); with
 # WGC_TEST_IMPL=wireguard only what wireguard.ko shows is checked.
 # timeout: 420
@@ -100,12 +102,13 @@ dos_setup() {
 
 dos_teardown() { netns_del_quiet n1 n2 na; }
 
-# The generator runs on the VM's last CPU only. A remote attacker's own
-# CPU time is not the responder's: here, unpinned, it would compete with
-# the handshake workers, which run at nice 19 and yield to it, on every
-# CPU. Its packets' receive path (softirq) still runs on that CPU.
-FLOOD_PIN=()
-(($(nproc) > 1)) && FLOOD_PIN=(taskset -c $(($(nproc) - 1)))
+# The generator runs at nice 19 on the VM's last CPU only. A remote
+# attacker's CPU time is not the responder's; here it would otherwise
+# take the CPUs from the handshake workers, which run at nice 19 and
+# yield to anything at nice 0. Its packets' receive path (softirq, which
+# yields to nothing) still runs on that CPU.
+FLOOD_PIN=(nice -n 19)
+(($(nproc) > 1)) && FLOOD_PIN+=(taskset -c $(($(nproc) - 1)))
 
 # flood ARGS...: wgc-flood from na at n2, in the foreground; prints its
 # report. FLOOD_SENT is set to the number of packets it sent.
