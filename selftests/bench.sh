@@ -107,11 +107,6 @@ HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
 FLOOD_JOBS=${WGC_BENCH_FLOOD_JOBS:-2}
 FLOOD_SOURCES=${WGC_BENCH_FLOOD_SOURCES:-1000}
-case ${WGC_BENCH_FLOOD_FAMILY:-4} in
-4) FLOOD_TARGET=$B_XADDR FLOOD_SOURCES_NET=$SPOOFED ;;
-6) FLOOD_TARGET=$B_XADDR6 FLOOD_SOURCES_NET=$SPOOFED6 ;;
-*) echo "bench: WGC_BENCH_FLOOD_FAMILY must be 4 or 6" >&2; exit 2 ;;
-esac
 case ${WGC_BENCH_FLOOD_KIND:-initiation} in
 initiation) FLOOD_KIND_ARG="" FLOOD_WHAT=initiations ;;
 data) FLOOD_KIND_ARG=--data FLOOD_WHAT="data messages" ;;
@@ -122,6 +117,11 @@ FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/15 HS_PORT=40000
 X_ADDR6=2001:db8:100::1 B_XADDR6=2001:db8:100::2 SPOOFED6=2001:db8:ff::/48
+case ${WGC_BENCH_FLOOD_FAMILY:-4} in
+4) FLOOD_TARGET=$B_XADDR FLOOD_SOURCES_NET=$SPOOFED ;;
+6) FLOOD_TARGET=$B_XADDR6 FLOOD_SOURCES_NET=$SPOOFED6 ;;
+*) echo "bench: WGC_BENCH_FLOOD_FAMILY must be 4 or 6" >&2; exit 2 ;;
+esac
 # the new peer's address in the tunnel, and how long its first ping waits
 NEW_ADDR=10.0.9.1 NEW_PEER_WAIT=20
 WGC_IMPL=${WGC_TEST_IMPL:-wgc}
