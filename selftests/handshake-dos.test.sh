@@ -6,7 +6,7 @@
 #
 #   n1 (legit peer) v1 192.0.2.1 ---- v2 192.0.2.2   n2 (responder)
 #   na (attacker)   va 198.51.100.1 -- vb 198.51.100.2  n2
-#                   spoofed sources 198.18.0.0/16, routed back to na
+#                   spoofed sources 198.18.0.0/15, routed back to na
 #
 # - per-source-limit: 1,000 initiations in a second from one address get
 #   the burst plus 20 per second processed, every one of them is accounted
@@ -34,11 +34,11 @@
 # - spoofed-sources-fill-limiter: the sources all ratelimiters may track
 #   are lowered to 200 (debug parameter), so that half of that, 100, is
 #   the room for sources not yet proven by a MAC2, and n2 is kept from
-#   being under load. A flood from 1,000 spoofed sources fills that room;
-#   then n1, a new source for n2, and n3, a new source for n4 in a
+#   being under load. A flood from 100,000 spoofed sources fills that
+#   room; then n1, a new source for n2, and n3, a new source for n4 in a
 #   namespace the flood never reaches, each get a cookie reply instead of
 #   being refused, come back with a MAC2 and complete their handshakes
-#   (n4's, while the handshake workers all n2's flood keeps busy: each
+#   (n4's while n2's flood keeps the shared handshake workers busy: each
 #   device's work takes a batch of messages at a time).
 # - data-flood: 20,000 data messages to random receiver indices, from 1,000
 #   spoofed sources, while n1 and n2 have a session: each one is dropped
@@ -63,7 +63,7 @@ source "$(dirname "$0")/tunnel-lib.sh"
 command -v wgc-flood >/dev/null ||
 	fail "wgc-flood is missing from selftests/bin (make -C selftests/tools)"
 
-NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/16
+NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/15
 # Fast enough that the handshake queue fills up past the under-load mark
 # under emulation, slow enough that cookie replies keep it from overflowing.
 FLOOD_RATE=${WGC_TEST_FLOOD_RATE:-15000}
@@ -519,12 +519,13 @@ spoofed_sources_fill_limiter() {
 	# Never under load (the queue holds 4,096): the ratelimiter decides.
 	set_param handshake_load_mark 100000
 	set_param ratelimiter_total_limit 200
-	# 2 initiations a second from each source: those of the 100 sources
-	# n2 tracks are within their rate and, as n2 is never under load,
-	# each costs it its Curve25519 work, 200 a second, which the
-	# handshake workers keep up with under emulation; the 900 sources it
-	# has no room for get cookie replies.
-	flood_bg "$report" --sources "$SPOOFED" --num-sources 1000 \
+	# 2,000 initiations a second, each source in turn: n2 sees each of
+	# the 100,000 once every 50 s. It tracks 100 of them at a time (each
+	# forgotten a second after its message), whose messages cost it
+	# their Curve25519 work as it is never under load, about 100 a
+	# second, which the handshake workers keep up with under emulation;
+	# the others get cookie replies.
+	flood_bg "$report" --sources "$SPOOFED" --num-sources 100000 \
 		--count 120000 --rate 2000 --seconds 60
 	if ! within 20 hs_stat_above n2 ratelimiter-entries 95; then
 		hs_stats_log n2
