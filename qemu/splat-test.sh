@@ -32,7 +32,10 @@ cp "$work/ko/splat.ko" "$work/selftests/bin/"
 cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/selftests/splat/splat.test.sh" \
 	"$work/selftests/"
 
-WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests WGC_BUILD_DIR=$work/qemu \
+# The image's base (tools, libraries, the kernel's modules) is the debug
+# suite's, in the default build directory: only its overlay, with these
+# selftests, is made anew.
+WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests \
 	"$REPO/qemu/run.sh" --kernel debug >"$log" 2>&1
 status=$?
 clean=$(tr -d '\r' <"$log")
