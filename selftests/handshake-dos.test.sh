@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Handshake floods. A responder (n2) is flooded with handshake initiations
 # that carry a valid MAC1 and random contents (selftests/tools/wgc-flood),
-# from an attacker namespace (na) that spoofs up to 1,000 source addresses:
+# from an attacker namespace (na) that spoofs up to 100,000 source addresses:
 #
 #   n1 (legit peer) v1 192.0.2.1 ---- v2 192.0.2.2   n2 (responder)
 #   na (attacker)   va 198.51.100.1 -- vb 198.51.100.2  n2
