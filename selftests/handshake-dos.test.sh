@@ -38,7 +38,7 @@
 #   slow kernel) fills that room; then n1, a new source for n2, and n3, a new source for n4 in a
 #   namespace the flood never reaches, each get a cookie reply instead of
 #   being refused, come back with a MAC2 and complete their handshakes
-#   (n4's while n2's flood keeps the shared handshake workers busy: each
+#   within 12 s (n4's while n2's flood keeps the shared handshake workers busy: each
 #   device's work takes a batch of messages at a time).
 # - data-flood: 20,000 data messages to random receiver indices, from 1,000
 #   spoofed sources, while n1 and n2 have a session: each one is dropped
@@ -512,7 +512,7 @@ second_pair_setup() {
 }
 
 spoofed_sources_fill_limiter() {
-	local report=$TMPDIR/flood.report
+	local report=$TMPDIR/flood.report start
 	defer dos_teardown
 	dos_setup
 	second_pair_setup
@@ -537,10 +537,15 @@ spoofed_sources_fill_limiter() {
 		fail "the flood did not fill the room for unproven sources (100): $(<"$report")"
 	fi
 	hs_stats_log n2
+	# Admission is what is tested here, not its speed (flood-legit-peer
+	# and make bench time that): the wait allows for an initiation lost
+	# behind the flood's queue, and the retransmission 5 s later.
+	start=$SECONDS
 	ip netns exec n1 ping -n -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 &
 	ip netns exec n3 ping -n -c 1 -W 1 "$N4_IN4" >/dev/null 2>&1 || true
-	wait_handshake -t 5 n1 n2
-	wait_handshake -t 5 n3 n4
+	wait_handshake -t 12 n1 n2
+	wait_handshake -t 12 n3 n4
+	log "n1's and n3's handshakes done within $((SECONDS - start)) s"
 	kill -0 "$FLOOD_PID" 2>/dev/null || fail "the flood ended before the handshakes: $(<"$report")"
 	hs_stats_log n2
 	hs_stats_log n4
