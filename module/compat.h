@@ -9,6 +9,7 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
@@ -102,5 +103,13 @@ static inline void wgc_compat_set_tstamp_type(struct sk_buff *skb, u8 type)
 	skb->mono_delivery_time = type;
 #endif
 }
+
+/*
+ * Since 6.14 kthread_create_worker() leaves the thread asleep and
+ * kthread_run_worker() (a macro) wakes it; before, the first did both.
+ */
+#ifndef kthread_run_worker
+#define kthread_run_worker kthread_create_worker
+#endif
 
 #endif /* _WGC_COMPAT_H */

@@ -117,7 +117,7 @@ int __init wgc_handshake_workers_init(void)
 	if (!wgc_handshake_workers)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		worker = kthread_create_worker(KTW_FREEZABLE, "wgc-hs/%u", i);
+		worker = kthread_run_worker(KTW_FREEZABLE, "wgc-hs/%u", i);
 		if (IS_ERR(worker)) {
 			wgc_nr_handshake_workers = i;
 			wgc_handshake_workers_uninit();

@@ -4,27 +4,37 @@
  *
  * Each handshake message costs the receiver Curve25519 work, so every
  * source gets a bucket of tokens: 20 messages per second, in bursts of up
- * to 5. A source is an IPv4 address or an IPv6 /64, the smallest block one
- * user can be assumed to hold. Buckets are counted in nanoseconds of
- * refill: a message costs 1/20 s, and a bucket holds at most 5 messages'
- * worth, so a source that stays under the rate is never limited and one
- * above it gets exactly the rate.
+ * to 5. Buckets are counted in nanoseconds of refill: a message costs
+ * 1/20 s, and a bucket holds at most 5 messages' worth, so a source that
+ * stays under the rate is never limited and one above it gets exactly the
+ * rate.
+ *
+ * Anyone can send from any address, so sources are of two kinds. A
+ * message with a valid MAC2 proves that its sender receives at its
+ * address and UDP port (it got our cookie there); other messages prove
+ * nothing.
+ * - Unproven messages count against their address: an IPv4 address or an
+ *   IPv6 /64, the smallest block one user can be assumed to hold.
+ * - Proven messages count against their address and port, so peers behind
+ *   one NAT address each have a source's rate, and all the proven ports of
+ *   an address together against the address's budget for them: 128
+ *   messages per second, in bursts of up to 128. The host that owns an
+ *   address receives at all its ports; the budget bounds what it gets by
+ *   proving many of them.
+ * A message refused while unproven is not simply dropped: the caller asks
+ * its sender for a MAC2 with a cookie reply (see
+ * wgc_handshake_within_rate()). A real peer comes back with one and counts
+ * on its own port; a spoofed one never does.
  *
  * The buckets live in a hash table read under RCU. Sources idle for a
  * second are forgotten by a garbage collector that runs once a second
  * while the table is not empty; their buckets would be full again by then
  * anyway. The table holds a bounded number of sources (scaled to memory),
- * and all tables together a hard maximum.
- *
- * Anyone can send from any address, so sources are of two kinds. A source
- * is proven once one of its messages carried a valid MAC2 (it received a
- * cookie at its address); until then it is unproven, and unproven sources
- * may fill only half of their table and half of the maximum of all tables.
- * A new unproven source that finds no room is not refused but turned away
- * with a cookie reply (see wgc_handshake_admitted()): a real one comes
- * back with a MAC2 and is proven, a spoofed one never does. So a flood
- * from spoofed sources, in this namespace or in another, cannot keep out
- * a source that receives at its address.
+ * and all tables together a hard maximum. An address whose messages are
+ * all unproven is an unproven source, and unproven sources may fill only
+ * half of their table and half of the maximum of all tables: a flood from
+ * spoofed sources, in this namespace or in another, cannot keep out a
+ * source that receives at its address.
  *
  * One ratelimiter serves all devices whose sockets live in one namespace,
  * so that a source cannot multiply its rate by the number of devices, and
@@ -49,19 +59,45 @@
 #include <net/netns/generic.h>
 
 enum {
+	/* One source: an address, or one proven port of an address. */
 	WGC_RATELIMIT_PER_SECOND = 20,
 	WGC_RATELIMIT_BURST = 5,
-	WGC_RATELIMIT_COST_NS = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND,
-	WGC_RATELIMIT_FULL_NS = WGC_RATELIMIT_COST_NS * WGC_RATELIMIT_BURST,
-	/* A source silent this long has a full bucket: forget it. */
+	/* All the proven ports of one address together. */
+	WGC_RATELIMIT_PORTS_PER_SECOND = 128,
+	WGC_RATELIMIT_PORTS_BURST = 128,
+	/* A source silent this long has full buckets: forget it. */
 	WGC_RATELIMIT_IDLE_NS = NSEC_PER_SEC,
 	WGC_RATELIMIT_MIN_BUCKETS = 16,
 	WGC_RATELIMIT_MAX_BUCKETS = 8192,
 	WGC_RATELIMIT_ENTRIES_PER_BUCKET = 8,
-	/* All namespaces together: about 8 MiB at most. */
+	/* All namespaces together: about 12 MiB at most. */
 	WGC_RATELIMIT_MAX_TOTAL_ENTRIES = 2 * WGC_RATELIMIT_MAX_BUCKETS *
 					  WGC_RATELIMIT_ENTRIES_PER_BUCKET,
 };
+
+/* A rate in nanoseconds of refill: what one message costs, and a burst. */
+struct wgc_ratelimit_rate {
+	u64 cost_ns;
+	u64 full_ns;
+};
+
+static const struct wgc_ratelimit_rate wgc_ratelimit_source_rate = {
+	.cost_ns = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND,
+	.full_ns = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND *
+		   WGC_RATELIMIT_BURST,
+};
+
+static const struct wgc_ratelimit_rate wgc_ratelimit_ports_rate = {
+	.cost_ns = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND,
+	.full_ns = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND *
+		   WGC_RATELIMIT_PORTS_BURST,
+};
+
+static_assert(WGC_RATELIMIT_IDLE_NS >=
+	      NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND * WGC_RATELIMIT_BURST);
+static_assert(WGC_RATELIMIT_IDLE_NS >=
+	      NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND *
+	      WGC_RATELIMIT_PORTS_BURST);
 
 #ifdef WGC_DEBUG
 /*
@@ -86,15 +122,31 @@ static unsigned int wgc_ratelimiter_total_max(void)
 }
 #endif
 
+/* Not a UDP port: the key of a whole address. */
+#define WGC_RATELIMIT_ANY_PORT U32_MAX
+
+struct wgc_ratelimit_key {
+	u64 addr;			/* IPv4 address, or IPv6 /64 prefix */
+	u32 port;			/* a proven port, or ..._ANY_PORT */
+	u16 family;
+};
+
+struct wgc_ratelimit_bucket {
+	u64 tokens_ns;
+	u64 last_ns;			/* when tokens_ns was last brought up */
+};
+
 struct wgc_ratelimiter_entry {
 	struct hlist_node node;		/* in a bucket; see table_lock */
-	u64 addr;			/* IPv4 address, or IPv6 /64 prefix */
-	u16 family;
+	struct wgc_ratelimit_key key;
 	spinlock_t lock;		/* protects the fields below */
 	bool proven;			/* counted in unproven while false */
 	bool unlinked;			/* out of the table: counted nowhere */
-	u64 tokens_ns;
-	u64 last_ns;			/* when tokens_ns was last brought up */
+	/* An address's unproven messages, or a port's messages. */
+	struct wgc_ratelimit_bucket own;
+	/* An address's proven messages, from all its ports together. */
+	struct wgc_ratelimit_bucket ports;
+	u64 seen_ns;			/* the latest message, for the collector */
 	struct rcu_head rcu;
 };
 
@@ -161,7 +213,7 @@ static void wgc_ratelimiter_unlink(struct wgc_ratelimiter *rl,
 static bool wgc_ratelimiter_is_idle(struct wgc_ratelimiter_entry *entry,
 				    u64 now)
 {
-	u64 last = READ_ONCE(entry->last_ns);
+	u64 last = READ_ONCE(entry->seen_ns);
 
 	return now > last && now - last > WGC_RATELIMIT_IDLE_NS;
 }
@@ -205,16 +257,41 @@ static void wgc_ratelimiter_gc_worker(struct work_struct *work)
 }
 
 /*
- * Refills the bucket for the time since it was last seen and takes one
+ * Refills @bucket for the time since it was last brought up and takes one
  * message's worth if it is there. Clocks read on different CPUs may arrive
- * out of order: time never runs backwards for a bucket. A message with a
- * valid MAC2 (@proven) proves its source.
+ * out of order: time never runs backwards for a bucket.
+ */
+static bool wgc_ratelimit_take(struct wgc_ratelimit_bucket *bucket,
+			       const struct wgc_ratelimit_rate *rate, u64 now)
+{
+	u64 tokens = bucket->tokens_ns;
+
+	if (now > bucket->last_ns) {
+		tokens = min(rate->full_ns, tokens + (now - bucket->last_ns));
+		bucket->last_ns = now;
+	}
+	if (tokens < rate->cost_ns) {
+		bucket->tokens_ns = tokens;
+		return false;
+	}
+	bucket->tokens_ns = tokens - rate->cost_ns;
+	return true;
+}
+
+static bool wgc_ratelimit_is_address(const struct wgc_ratelimit_key *key)
+{
+	return key->port == WGC_RATELIMIT_ANY_PORT;
+}
+
+/*
+ * One message from @entry's source, @proven by its MAC2 or not: an address
+ * spends from the bucket for its ports or from its own, a port from its
+ * own. The first proven message proves the entry.
  */
 static bool wgc_ratelimiter_spend(struct wgc_ratelimiter *rl,
 				  struct wgc_ratelimiter_entry *entry,
 				  u64 now, bool proven)
 {
-	u64 tokens;
 	bool allowed;
 
 	spin_lock(&entry->lock);
@@ -222,27 +299,39 @@ static bool wgc_ratelimiter_spend(struct wgc_ratelimiter *rl,
 		entry->proven = true;
 		wgc_ratelimiter_uncount_unproven(rl);
 	}
-	tokens = entry->tokens_ns;
-	if (now > entry->last_ns) {
-		tokens = min_t(u64, WGC_RATELIMIT_FULL_NS,
-			       tokens + (now - entry->last_ns));
-		WRITE_ONCE(entry->last_ns, now);
-	}
-	allowed = tokens >= WGC_RATELIMIT_COST_NS;
-	entry->tokens_ns = allowed ? tokens - WGC_RATELIMIT_COST_NS : tokens;
+	if (proven && wgc_ratelimit_is_address(&entry->key))
+		allowed = wgc_ratelimit_take(&entry->ports,
+					     &wgc_ratelimit_ports_rate, now);
+	else
+		allowed = wgc_ratelimit_take(&entry->own,
+					     &wgc_ratelimit_source_rate, now);
+	if (now > entry->seen_ns)
+		WRITE_ONCE(entry->seen_ns, now);
 	spin_unlock(&entry->lock);
 	return allowed;
 }
 
+static struct hlist_head *
+wgc_ratelimiter_bucket_of(struct wgc_ratelimiter *rl,
+			  const struct wgc_ratelimit_key *key)
+{
+	u64 rest = (u64)key->port << 16 | key->family;
+
+	return &rl->buckets[siphash_2u64(key->addr, rest, &rl->hash_key) &
+			    rl->bucket_mask];
+}
+
 static struct wgc_ratelimiter_entry *
 wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
-		     u64 addr, u16 family)
+		     const struct wgc_ratelimit_key *key)
 {
 	struct wgc_ratelimiter_entry *entry;
 
 	hlist_for_each_entry_rcu(entry, bucket, node,
 				 lockdep_is_held(&rl->table_lock)) {
-		if (entry->addr == addr && entry->family == family)
+		if (entry->key.addr == key->addr &&
+		    entry->key.port == key->port &&
+		    entry->key.family == key->family)
 			return entry;
 	}
 	return NULL;
@@ -289,73 +378,134 @@ static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl, bool proven)
 	atomic_dec(&wgc_ratelimiter_total);
 }
 
-static enum wgc_ratelimit_verdict wgc_ratelimit_verdict(bool allowed)
+static struct wgc_ratelimiter_entry *
+wgc_ratelimiter_new_entry(const struct wgc_ratelimit_key *key, u64 now,
+			  bool proven)
 {
-	return allowed ? WGC_RATELIMIT_ALLOWED : WGC_RATELIMIT_LIMITED;
+	struct wgc_ratelimiter_entry *entry;
+
+	entry = kmem_cache_alloc(wgc_ratelimiter_cache, GFP_KERNEL);
+	if (unlikely(!entry))
+		return NULL;
+	entry->key = *key;
+	spin_lock_init(&entry->lock);
+	entry->proven = proven;
+	entry->unlinked = false;
+	entry->own.tokens_ns = wgc_ratelimit_source_rate.full_ns;
+	entry->own.last_ns = now;
+	entry->ports.tokens_ns = wgc_ratelimit_ports_rate.full_ns;
+	entry->ports.last_ns = now;
+	entry->seen_ns = now;
+	return entry;
 }
 
 /*
- * A source seen for the first time: its first message is allowed, from a
- * full bucket. Without room, an unproven source gets NO_ROOM (see the top)
- * and a proven one is refused: the tables' bound holds either way.
+ * A source seen for the first time: its first message is allowed, from
+ * full buckets. Without room, it is refused: the tables' bound holds, and
+ * the caller asks an unproven source to prove itself (see the top).
  */
-static enum wgc_ratelimit_verdict
-wgc_ratelimiter_add(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
-		    u64 addr, u16 family, u64 now, bool proven)
+static bool wgc_ratelimiter_add(struct wgc_ratelimiter *rl,
+				struct hlist_head *bucket,
+				const struct wgc_ratelimit_key *key, u64 now,
+				bool proven)
 {
 	struct wgc_ratelimiter_entry *entry, *fresh;
 	bool allowed;
 
+	/* Port entries are made only for proven messages. */
 	if (!wgc_ratelimiter_reserve(rl, proven))
-		return proven ? WGC_RATELIMIT_LIMITED : WGC_RATELIMIT_NO_ROOM;
-	fresh = kmem_cache_alloc(wgc_ratelimiter_cache, GFP_KERNEL);
+		return false;
+	fresh = wgc_ratelimiter_new_entry(key, now, proven);
 	if (unlikely(!fresh)) {
 		wgc_ratelimiter_unreserve(rl, proven);
-		return WGC_RATELIMIT_LIMITED;
+		return false;
 	}
-	fresh->addr = addr;
-	fresh->family = family;
-	spin_lock_init(&fresh->lock);
-	fresh->proven = proven;
-	fresh->unlinked = false;
-	fresh->tokens_ns = WGC_RATELIMIT_FULL_NS - WGC_RATELIMIT_COST_NS;
-	fresh->last_ns = now;
-
 	spin_lock(&rl->table_lock);
 	/* Another CPU may have added the same source since our lookup. */
-	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
+	entry = wgc_ratelimiter_find(rl, bucket, key);
 	if (entry) {
 		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
 		spin_unlock(&rl->table_lock);
 		kmem_cache_free(wgc_ratelimiter_cache, fresh);
 		wgc_ratelimiter_unreserve(rl, proven);
-		return wgc_ratelimit_verdict(allowed);
+		return allowed;
 	}
+	allowed = wgc_ratelimiter_spend(rl, fresh, now, proven);
 	hlist_add_head_rcu(&fresh->node, bucket);
 	spin_unlock(&rl->table_lock);
 	wgc_ratelimiter_schedule_gc(rl);
-	return WGC_RATELIMIT_ALLOWED;
+	return allowed;
 }
 
-static enum wgc_ratelimit_verdict
-wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl, u64 addr,
-			     u16 family, u64 now, bool proven)
+static bool wgc_ratelimiter_allow_key(struct wgc_ratelimiter *rl,
+				      const struct wgc_ratelimit_key *key,
+				      u64 now, bool proven)
 {
+	struct hlist_head *bucket = wgc_ratelimiter_bucket_of(rl, key);
 	struct wgc_ratelimiter_entry *entry;
-	struct hlist_head *bucket;
 	bool allowed;
 
-	bucket = &rl->buckets[siphash_2u64(addr, family, &rl->hash_key) &
-			      rl->bucket_mask];
 	rcu_read_lock();
-	entry = wgc_ratelimiter_find(rl, bucket, addr, family);
+	entry = wgc_ratelimiter_find(rl, bucket, key);
 	if (entry) {
 		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
 		rcu_read_unlock();
-		return wgc_ratelimit_verdict(allowed);
+		return allowed;
 	}
 	rcu_read_unlock();
-	return wgc_ratelimiter_add(rl, bucket, addr, family, now, proven);
+	return wgc_ratelimiter_add(rl, bucket, key, now, proven);
+}
+
+/*
+ * A proven message its port refused after its address paid: the address's
+ * budget for its ports gets the message's worth back, so that one port
+ * above its own rate does not use up what its neighbours behind the same
+ * NAT have.
+ */
+static void wgc_ratelimiter_give_back(struct wgc_ratelimiter *rl,
+				      const struct wgc_ratelimit_key *key)
+{
+	const struct wgc_ratelimit_rate *rate = &wgc_ratelimit_ports_rate;
+	struct wgc_ratelimiter_entry *entry;
+
+	rcu_read_lock();
+	entry = wgc_ratelimiter_find(rl, wgc_ratelimiter_bucket_of(rl, key),
+				     key);
+	if (entry) {
+		spin_lock(&entry->lock);
+		entry->ports.tokens_ns = min(rate->full_ns,
+					     entry->ports.tokens_ns +
+					     rate->cost_ns);
+		spin_unlock(&entry->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * An unproven message spends from its address's bucket. A proven one
+ * spends from its address's budget for ports first (so that ports without
+ * a budget get no entries), then from its port's bucket.
+ */
+static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
+					 u64 addr, u16 family, __be16 port,
+					 u64 now, bool proven)
+{
+	struct wgc_ratelimit_key key = {
+		.addr = addr,
+		.port = WGC_RATELIMIT_ANY_PORT,
+		.family = family,
+	};
+
+	if (!wgc_ratelimiter_allow_key(rl, &key, now, proven))
+		return false;
+	if (!proven)
+		return true;
+	key.port = (__force u16)port;
+	if (wgc_ratelimiter_allow_key(rl, &key, now, true))
+		return true;
+	key.port = WGC_RATELIMIT_ANY_PORT;
+	wgc_ratelimiter_give_back(rl, &key);
+	return false;
 }
 
 /* The source of @skb: an IPv4 address, or the /64 of an IPv6 address. */
@@ -376,16 +526,16 @@ static bool wgc_ratelimiter_source_of(struct sk_buff *skb, u64 *addr,
 	return false;
 }
 
-enum wgc_ratelimit_verdict
-wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb,
-		      bool proven)
+bool wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb,
+			   bool proven)
 {
 	u16 family;
 	u64 addr;
 
 	if (unlikely(!wgc_ratelimiter_source_of(skb, &addr, &family)))
-		return WGC_RATELIMIT_LIMITED;
+		return false;
 	return wgc_ratelimiter_allow_source(rl, addr, family,
+					    udp_hdr(skb)->source,
 					    ktime_get_coarse_boottime_ns(),
 					    proven);
 }

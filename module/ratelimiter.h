@@ -21,25 +21,16 @@ struct wgc_ratelimiter;
 struct wgc_ratelimiter *wgc_ratelimiter_get(struct net *net);
 void wgc_ratelimiter_put(struct wgc_ratelimiter *rl);
 
-enum wgc_ratelimit_verdict {
-	WGC_RATELIMIT_ALLOWED,
-	/* above its rate, or no room for one more source at all */
-	WGC_RATELIMIT_LIMITED,
-	/*
-	 * a new source that has not shown it receives at its address, while
-	 * the room for such sources is taken: ask it to, with a cookie
-	 */
-	WGC_RATELIMIT_NO_ROOM,
-};
-
 /*
- * Whether the sender of @skb (an IPv4 address, or an IPv6 /64) may have
- * one more handshake message processed now. @proven: the message carries
- * a valid MAC2, so its source receives at its address. Process context.
+ * Whether the sender of @skb may have one more handshake message processed
+ * now. @proven: the message carries a valid MAC2, so its sender receives
+ * at its address and port, and it counts against that port (and its
+ * address's budget for ports) instead of against the whole address. A
+ * refusal of an unproven message is the caller's cue to ask for a MAC2.
+ * Process context.
  */
-enum wgc_ratelimit_verdict
-wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb,
-		      bool proven);
+bool wgc_ratelimiter_allow(struct wgc_ratelimiter *rl, struct sk_buff *skb,
+			   bool proven);
 
 /* How many sources @rl tracks now. */
 unsigned int wgc_ratelimiter_entries(const struct wgc_ratelimiter *rl);

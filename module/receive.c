@@ -250,27 +250,28 @@ static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 
 /*
  * Whether the source of @skb is within its rate. @proven: MAC2 was found
- * valid. A new source the ratelimiter has no room for unless it proves
- * its address is asked to, with a cookie reply, as under load: spoofed
- * sources filling the table cannot keep out one that receives there.
+ * valid. An unproven message the ratelimiter refuses (its address above
+ * its rate, or no room for one more unproven source) is asked to prove
+ * its address and port, with a cookie reply, as under load: then it
+ * counts on its own port. So peers behind one NAT address are not held to
+ * one address's rate, and spoofed sources filling the table cannot keep
+ * out one that receives at its address.
  */
 static bool wgc_handshake_within_rate(struct wgc_device *wgc,
 				      struct sk_buff *skb, bool proven)
 {
-	enum wgc_ratelimit_verdict verdict;
-
-	verdict = wgc_ratelimiter_allow(wgc->ratelimiter, skb, proven);
-	if (verdict == WGC_RATELIMIT_NO_ROOM) {
+	if (wgc_ratelimiter_allow(wgc->ratelimiter, skb, proven))
+		return true;
+	if (!proven) {
 		/* Not under load, MAC2 was not looked at yet. */
 		if (wgc_cookie_validate_packet(&wgc->cookie_checker, skb, true) !=
 		    WGC_COOKIE_VALID_MAC_WITH_COOKIE) {
 			wgc_send_cookie(wgc, skb);
 			return false;
 		}
-		verdict = wgc_ratelimiter_allow(wgc->ratelimiter, skb, true);
+		if (wgc_ratelimiter_allow(wgc->ratelimiter, skb, true))
+			return true;
 	}
-	if (verdict == WGC_RATELIMIT_ALLOWED)
-		return true;
 	atomic64_inc(&wgc->handshake_stats.ratelimited);
 	DEV_STATS_INC(wgc->dev, rx_dropped);
 	net_dbg_ratelimited("%s: handshake message above its source's rate, dropped\n",
@@ -282,10 +283,17 @@ static bool wgc_handshake_within_rate(struct wgc_device *wgc,
  * The defences come in order of cost, cheapest first: MAC1 proves the
  * sender knows our public key; under load, MAC2 proves it receives at the
  * address it sends from (or it gets a cookie to prove that next time);
- * then its address must be within its rate. Only then the Curve25519 work.
+ * then its source must be within its rate. Only then the Curve25519 work.
+ *
+ * Initiations are held to their source's rate always. A response costs
+ * Curve25519 work only if its receiver index names an initiation of ours
+ * still waiting for its answer (a hash lookup finds out first), which
+ * only someone on the path to that peer has seen: responses are held to
+ * the rate only under load, as in WireGuard. So the responses of one
+ * server to many devices of one host do not share one source's rate.
  */
 static bool wgc_handshake_admitted(struct wgc_device *wgc,
-				   struct sk_buff *skb)
+				   struct sk_buff *skb, u32 type)
 {
 	bool under_load = wgc_handshakes_under_load(wgc);
 	bool proven = false;
@@ -307,7 +315,8 @@ static bool wgc_handshake_admitted(struct wgc_device *wgc,
 		proven = true;
 		break;
 	}
-	if (!wgc_handshake_within_rate(wgc, skb, proven))
+	if ((type == WGC_MESSAGE_HANDSHAKE_INITIATION || under_load) &&
+	    !wgc_handshake_within_rate(wgc, skb, proven))
 		return false;
 	atomic64_inc(&wgc->handshake_stats.processed);
 	return true;
@@ -336,7 +345,7 @@ static void wgc_receive_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 		wgc_receive_cookie(wgc, skb);
 		return;
 	}
-	if (!wgc_handshake_admitted(wgc, skb))
+	if (!wgc_handshake_admitted(wgc, skb, type))
 		return;
 	if (type == WGC_MESSAGE_HANDSHAKE_INITIATION)
 		wgc_receive_initiation(wgc, skb);
@@ -488,15 +497,15 @@ static bool wgc_queue_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 		queued = !__ptr_ring_produce(&queue->ring, skb);
 		spin_unlock_bh(&queue->ring.producer_lock);
 	}
-	if (queued)
-		wgc_handshake_queue_kick(queue);
-	if (likely(queued))
-		return true;
-	atomic_dec(&wgc->handshake_queue_len);
-	atomic64_inc(&wgc->handshake_stats.queue_full);
-	net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
-			    wgc->dev->name);
-	return false;
+	if (unlikely(!queued)) {
+		atomic_dec(&wgc->handshake_queue_len);
+		atomic64_inc(&wgc->handshake_stats.queue_full);
+		net_dbg_ratelimited("%s: dropping handshake message, queue full\n",
+				    wgc->dev->name);
+		return false;
+	}
+	wgc_handshake_queue_kick(queue);
+	return true;
 }
 
 void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)

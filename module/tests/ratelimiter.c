@@ -4,8 +4,9 @@
  * WGC_DEBUG builds. It runs a private table on its own clock, stepping
  * time instead of sleeping, so every expected result is exact: the burst,
  * the refill rate, a clock read out of order, sources kept apart (and an
- * IPv6 /64 kept together), the collector, the bound on the table, and the
- * room kept for proven sources.
+ * IPv6 /64 kept together), the collector, the bound on the table, the
+ * room kept for proven sources, and proven ports of one address, each
+ * with its own bucket, within their address's budget.
  */
 
 #include <linux/inet.h>
@@ -15,6 +16,7 @@ enum {
 	RL_MS = NSEC_PER_MSEC,
 	RL_TABLE_BUCKETS = 16,
 	RL_TABLE_MAX = 64,
+	RL_PORTS_TABLE_MAX = 512,
 	RL_MAX_REPORTS = 10,
 };
 
@@ -34,16 +36,18 @@ static void __init rl_check(bool ok, const char *what, unsigned int line)
 
 #define CHECK(cond) rl_check(cond, #cond, __LINE__)
 
-static enum wgc_ratelimit_verdict __init
-rl_src(struct wgc_ratelimiter *rl, u32 addr, u64 now, bool proven)
-{
-	return wgc_ratelimiter_allow_source(rl, addr, AF_INET, now, proven);
-}
-
-/* An unproven source's message: whether it was allowed. */
+/* An unproven message from @addr: whether it was allowed. */
 static bool __init rl_v4(struct wgc_ratelimiter *rl, u32 addr, u64 now)
 {
-	return rl_src(rl, addr, now, false) == WGC_RATELIMIT_ALLOWED;
+	return wgc_ratelimiter_allow_source(rl, addr, AF_INET, 0, now, false);
+}
+
+/* A proven message from @addr and @port: whether it was allowed. */
+static bool __init rl_proven(struct wgc_ratelimiter *rl, u32 addr, u16 port,
+			     u64 now)
+{
+	return wgc_ratelimiter_allow_source(rl, addr, AF_INET, htons(port),
+					    now, true);
 }
 
 /* Takes @n messages at @now; returns how many were allowed. */
@@ -117,8 +121,7 @@ static bool __init rl_skb_allow(struct wgc_ratelimiter *rl,
 	u64 addr;
 
 	return wgc_ratelimiter_source_of(skb, &addr, &family) &&
-	       wgc_ratelimiter_allow_source(rl, addr, family, now, false) ==
-	       WGC_RATELIMIT_ALLOWED;
+	       wgc_ratelimiter_allow_source(rl, addr, family, 0, now, false);
 }
 
 /* Addresses in one /64 share a bucket; the next /64 has its own. */
@@ -164,7 +167,7 @@ static void __init rl_test_collect(struct wgc_ratelimiter *rl)
 	for (i = 0; i < RL_TABLE_MAX / 2; i++)
 		CHECK(rl_v4(rl, 100 + i, t));
 	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX / 2);
-	CHECK(rl_src(rl, 99, t, false) == WGC_RATELIMIT_NO_ROOM);
+	CHECK(!rl_v4(rl, 99, t));
 	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX / 2);
 	/* Sources already known still get their due. */
 	CHECK(rl_v4(rl, 100, t));
@@ -173,9 +176,10 @@ static void __init rl_test_collect(struct wgc_ratelimiter *rl)
 }
 
 /*
- * Proven sources have the other half, and the whole table is still the
- * bound; a source that proves itself leaves the unproven half; the
- * collector's removals are counted in both.
+ * Proven sources have the other half (an entry for the address and one
+ * for the port each), and the whole table is still the bound; an address
+ * that proves a port leaves the unproven half; the collector's removals
+ * are counted in both.
  */
 static void __init rl_test_room(struct wgc_ratelimiter *rl)
 {
@@ -186,25 +190,81 @@ static void __init rl_test_room(struct wgc_ratelimiter *rl)
 	CHECK(!atomic_read(&rl->unproven));
 	for (i = 0; i < RL_TABLE_MAX / 2; i++)
 		CHECK(rl_v4(rl, 200 + i, t));
-	CHECK(rl_src(rl, 199, t, false) == WGC_RATELIMIT_NO_ROOM);
-	for (i = 0; i < RL_TABLE_MAX / 2; i++)
-		CHECK(rl_src(rl, 300 + i, t, true) == WGC_RATELIMIT_ALLOWED);
-	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
+	CHECK(!rl_v4(rl, 199, t));
+	for (i = 0; i < RL_TABLE_MAX / 4 - 1; i++)
+		CHECK(rl_proven(rl, 300 + i, 1, t));
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX - 2);
 	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2);
-	/* Full: a new proven source is refused, an unproven one asked. */
-	CHECK(rl_src(rl, 399, t, true) == WGC_RATELIMIT_LIMITED);
-	CHECK(rl_src(rl, 199, t, false) == WGC_RATELIMIT_NO_ROOM);
-	/* Proving itself spends from the source's bucket as before. */
-	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
+	/* A known address proves a port: a port entry, the burst, no more. */
+	for (i = 0; i < WGC_RATELIMIT_BURST; i++)
+		CHECK(rl_proven(rl, 201, 7, t));
+	CHECK(!rl_proven(rl, 201, 7, t));
 	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2 - 1);
-	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
-	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
-	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_ALLOWED);
-	CHECK(rl_src(rl, 201, t, true) == WGC_RATELIMIT_LIMITED);
-	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2 - 1);
+	CHECK(rl_proven(rl, 201, 8, t));
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
+	/* Full: one more port, or a new proven source, is refused. */
+	CHECK(!rl_proven(rl, 201, 9, t));
+	CHECK(!rl_proven(rl, 399, 1, t));
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
+	/* Unproven sources are refused too (and asked to prove themselves). */
+	CHECK(!rl_v4(rl, 199, t));
+	/* 201's own bucket, for its unproven messages, was never touched. */
+	CHECK(rl_burst(rl, 201, t, 10) == WGC_RATELIMIT_BURST - 1);
 	wgc_ratelimiter_collect(rl, t + RL_SECONDS(2), false);
 	CHECK(!wgc_ratelimiter_entries(rl));
 	CHECK(!atomic_read(&rl->unproven));
+}
+
+/* Proven messages from @n ports from @first on; how many were allowed. */
+static unsigned int __init rl_ports(struct wgc_ratelimiter *rl, u32 addr,
+				    u16 first, unsigned int n, u64 now)
+{
+	unsigned int allowed = 0;
+
+	while (n--)
+		allowed += rl_proven(rl, addr, first++, now);
+	return allowed;
+}
+
+/*
+ * Peers behind one NAT address: its unproven messages are held to one
+ * source's rate, while each port that proved itself has a source's rate
+ * of its own, all of them together within the address's budget. A port
+ * above its own rate does not spend that budget.
+ */
+static void __init rl_test_ports(void)
+{
+	u64 t = 6 * RL_T0, step = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND;
+	struct wgc_ratelimiter *rl;
+
+	rl = wgc_ratelimiter_create(RL_TABLE_BUCKETS, RL_PORTS_TABLE_MAX);
+	CHECK(rl);
+	if (!rl)
+		return;
+	rl->manual_gc = true;
+	CHECK(rl_burst(rl, 50, t, 10) == WGC_RATELIMIT_BURST);
+	/* Port 1 gets its burst, out of the address's budget. */
+	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	CHECK(!rl_proven(rl, 50, 1, t));
+	/* Other ports have the rest of the burst of the budget. */
+	CHECK(rl_ports(rl, 50, 2, 200, t) ==
+	      WGC_RATELIMIT_PORTS_BURST - WGC_RATELIMIT_BURST);
+	/* One message's worth of time later: port 1 is refused by its own
+	 * bucket, and the budget's token it took is given back for another.
+	 */
+	CHECK(!rl_proven(rl, 50, 1, t + step));
+	CHECK(rl_proven(rl, 50, 500, t + step));
+	CHECK(!rl_proven(rl, 50, 501, t + step));
+	/* A second later the whole budget is there again. */
+	CHECK(rl_ports(rl, 50, 1000, 200, t + RL_SECONDS(1) + step) ==
+	      WGC_RATELIMIT_PORTS_BURST);
+	/* Another address has a budget of its own. */
+	CHECK(rl_ports(rl, 51, 1, 10, t) == 10);
+	wgc_ratelimiter_destroy(rl);
 }
 
 bool __init wgc_ratelimiter_selftest(void)
@@ -225,6 +285,7 @@ bool __init wgc_ratelimiter_selftest(void)
 	rl_test_collect(rl);
 	rl_test_room(rl);
 	wgc_ratelimiter_destroy(rl);
+	rl_test_ports();
 	CHECK(atomic_read(&wgc_ratelimiter_unproven_total) == unproven_before);
 	/* Every entry's memory is given back. */
 	rcu_barrier();
