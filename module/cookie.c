@@ -132,6 +132,34 @@ static struct wgc_message_macs *wgc_macs_of(void *message, size_t len)
 }
 
 /*
+ * Whether the MAC2 of the handshake message in @skb (its data is the whole
+ * message, linear, with a MAC1 found valid) was made with the cookie of
+ * its source address and port. Process context.
+ */
+bool wgc_cookie_mac2_valid(struct wgc_cookie_checker *checker,
+			   struct sk_buff *skb)
+{
+	struct wgc_message_macs *macs = wgc_macs_of(skb->data, skb->len);
+	size_t mac2_len = (u8 *)macs->mac2 - skb->data;
+	u8 computed[WGC_COOKIE_LEN];
+	u8 cookie[WGC_COOKIE_LEN];
+	bool valid;
+
+	/*
+	 * A sender without a cookie leaves MAC2 zero: such a message, the
+	 * whole of a flood, costs no cookie and no MAC2 to tell apart. (A
+	 * computed MAC2 of all zeros is as likely as guessing it.)
+	 */
+	if (!memchr_inv(macs->mac2, 0, WGC_COOKIE_LEN))
+		return false;
+	wgc_make_cookie(cookie, skb, checker);
+	wgc_mac(computed, skb->data, mac2_len, cookie, WGC_COOKIE_LEN);
+	valid = !crypto_memneq(computed, macs->mac2, WGC_COOKIE_LEN);
+	memzero_explicit(cookie, sizeof(cookie));
+	return valid;
+}
+
+/*
  * Checks the MACs of a handshake message in @skb (its data is the whole
  * message, linear). MAC2 is only looked at when @check_cookie, that is
  * under load. Process context.
@@ -142,10 +170,7 @@ wgc_cookie_validate_packet(struct wgc_cookie_checker *checker,
 {
 	struct wgc_message_macs *macs = wgc_macs_of(skb->data, skb->len);
 	size_t mac1_len = (u8 *)macs->mac1 - skb->data;
-	size_t mac2_len = (u8 *)macs->mac2 - skb->data;
 	u8 computed[WGC_COOKIE_LEN];
-	u8 cookie[WGC_COOKIE_LEN];
-	enum wgc_cookie_mac_state ret;
 
 	down_read(&checker->wgc->identity_lock);
 	wgc_mac(computed, skb->data, mac1_len, checker->message_mac1_key,
@@ -153,23 +178,9 @@ wgc_cookie_validate_packet(struct wgc_cookie_checker *checker,
 	up_read(&checker->wgc->identity_lock);
 	if (crypto_memneq(computed, macs->mac1, WGC_COOKIE_LEN))
 		return WGC_COOKIE_INVALID_MAC;
-	if (!check_cookie)
-		return WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE;
-	/*
-	 * A sender without a cookie leaves MAC2 zero: such a message, the
-	 * whole of a flood, costs no cookie and no MAC2 to tell apart. (A
-	 * computed MAC2 of all zeros is as likely as guessing it.)
-	 */
-	if (!memchr_inv(macs->mac2, 0, WGC_COOKIE_LEN))
-		return WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE;
-
-	wgc_make_cookie(cookie, skb, checker);
-	wgc_mac(computed, skb->data, mac2_len, cookie, WGC_COOKIE_LEN);
-	ret = crypto_memneq(computed, macs->mac2, WGC_COOKIE_LEN) ?
-		WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE :
-		WGC_COOKIE_VALID_MAC_WITH_COOKIE;
-	memzero_explicit(cookie, sizeof(cookie));
-	return ret;
+	if (check_cookie && wgc_cookie_mac2_valid(checker, skb))
+		return WGC_COOKIE_VALID_MAC_WITH_COOKIE;
+	return WGC_COOKIE_VALID_MAC_BUT_NO_COOKIE;
 }
 
 /*

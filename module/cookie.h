@@ -54,6 +54,8 @@ void wgc_cookie_init(struct wgc_cookie *cookie,
 enum wgc_cookie_mac_state
 wgc_cookie_validate_packet(struct wgc_cookie_checker *checker,
 			   struct sk_buff *skb, bool check_cookie);
+bool wgc_cookie_mac2_valid(struct wgc_cookie_checker *checker,
+			   struct sk_buff *skb);
 void wgc_cookie_add_mac_to_packet(void *message, size_t len,
 				  struct wgc_peer *peer);
 void wgc_cookie_message_create(struct wgc_message_handshake_cookie *dst,

@@ -650,19 +650,19 @@ wgc_noise_handshake_consume_response(struct wgc_message_handshake_response *src,
 {
 	const struct wgc_static_identity *identity = &wgc->static_identity;
 	struct wgc_peer *peer = NULL, *ret_peer = NULL;
+	struct wgc_response_work *w = NULL;
 	struct wgc_handshake *handshake;
-	struct wgc_response_work *w;
 	enum wgc_handshake_state state;
-
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (unlikely(!w))
-		return NULL;
 
 	down_read(&wgc->identity_lock);
 	if (unlikely(!identity->has_identity))
 		goto out;
 	handshake = wgc_response_handshake(wgc, src->receiver_index, &peer);
 	if (!handshake)
+		goto out;
+	/* Only now: a response to no initiation of ours costs a lookup. */
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (unlikely(!w))
 		goto out;
 
 	down_read(&handshake->lock);

@@ -34,7 +34,10 @@
  * all unproven is an unproven source, and unproven sources may fill only
  * half of their table and half of the maximum of all tables: a flood from
  * spoofed sources, in this namespace or in another, cannot keep out a
- * source that receives at its address.
+ * source that receives at its address. Ports may fill only a quarter, so
+ * that a few hundred addresses proving many ports each cannot keep out
+ * new proven addresses either; a port that finds no room is held to its
+ * address's budget alone.
  *
  * One ratelimiter serves all devices whose sockets live in one namespace,
  * so that a source cannot multiply its rate by the number of devices, and
@@ -62,9 +65,15 @@ enum {
 	/* One source: an address, or one proven port of an address. */
 	WGC_RATELIMIT_PER_SECOND = 20,
 	WGC_RATELIMIT_BURST = 5,
+	WGC_RATELIMIT_COST_NS = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND,
+	WGC_RATELIMIT_FULL_NS = WGC_RATELIMIT_COST_NS * WGC_RATELIMIT_BURST,
 	/* All the proven ports of one address together. */
 	WGC_RATELIMIT_PORTS_PER_SECOND = 128,
 	WGC_RATELIMIT_PORTS_BURST = 128,
+	WGC_RATELIMIT_PORTS_COST_NS = NSEC_PER_SEC /
+				      WGC_RATELIMIT_PORTS_PER_SECOND,
+	WGC_RATELIMIT_PORTS_FULL_NS = WGC_RATELIMIT_PORTS_COST_NS *
+				      WGC_RATELIMIT_PORTS_BURST,
 	/* A source silent this long has full buckets: forget it. */
 	WGC_RATELIMIT_IDLE_NS = NSEC_PER_SEC,
 	WGC_RATELIMIT_MIN_BUCKETS = 16,
@@ -82,22 +91,18 @@ struct wgc_ratelimit_rate {
 };
 
 static const struct wgc_ratelimit_rate wgc_ratelimit_source_rate = {
-	.cost_ns = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND,
-	.full_ns = NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND *
-		   WGC_RATELIMIT_BURST,
+	.cost_ns = WGC_RATELIMIT_COST_NS,
+	.full_ns = WGC_RATELIMIT_FULL_NS,
 };
 
 static const struct wgc_ratelimit_rate wgc_ratelimit_ports_rate = {
-	.cost_ns = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND,
-	.full_ns = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND *
-		   WGC_RATELIMIT_PORTS_BURST,
+	.cost_ns = WGC_RATELIMIT_PORTS_COST_NS,
+	.full_ns = WGC_RATELIMIT_PORTS_FULL_NS,
 };
 
-static_assert(WGC_RATELIMIT_IDLE_NS >=
-	      NSEC_PER_SEC / WGC_RATELIMIT_PER_SECOND * WGC_RATELIMIT_BURST);
-static_assert(WGC_RATELIMIT_IDLE_NS >=
-	      NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND *
-	      WGC_RATELIMIT_PORTS_BURST);
+/* A source forgotten when idle would have had full buckets anyway. */
+static_assert(WGC_RATELIMIT_IDLE_NS >= WGC_RATELIMIT_FULL_NS);
+static_assert(WGC_RATELIMIT_IDLE_NS >= WGC_RATELIMIT_PORTS_FULL_NS);
 
 #ifdef WGC_DEBUG
 /*
@@ -123,15 +128,16 @@ static unsigned int wgc_ratelimiter_total_max(void)
 #endif
 
 /* Not a UDP port: the key of a whole address. */
-#define WGC_RATELIMIT_ANY_PORT U32_MAX
+#define WGC_RATELIMIT_NO_PORT U32_MAX
 
 struct wgc_ratelimit_key {
 	u64 addr;			/* IPv4 address, or IPv6 /64 prefix */
-	u32 port;			/* a proven port, or ..._ANY_PORT */
+	u32 port;			/* a proven port, or ..._NO_PORT */
 	u16 family;
 };
 
-struct wgc_ratelimit_bucket {
+/* Tokens, in nanoseconds of refill. */
+struct wgc_ratelimit_tokens {
 	u64 tokens_ns;
 	u64 last_ns;			/* when tokens_ns was last brought up */
 };
@@ -143,9 +149,9 @@ struct wgc_ratelimiter_entry {
 	bool proven;			/* counted in unproven while false */
 	bool unlinked;			/* out of the table: counted nowhere */
 	/* An address's unproven messages, or a port's messages. */
-	struct wgc_ratelimit_bucket own;
+	struct wgc_ratelimit_tokens own;
 	/* An address's proven messages, from all its ports together. */
-	struct wgc_ratelimit_bucket ports;
+	struct wgc_ratelimit_tokens ports;
 	u64 seen_ns;			/* the latest message, for the collector */
 	struct rcu_head rcu;
 };
@@ -164,6 +170,7 @@ struct wgc_ratelimiter {
 	unsigned int max_entries;
 	atomic_t entries;
 	atomic_t unproven;		/* those of entries not proven */
+	atomic_t ports;			/* those of entries for a port */
 	spinlock_t table_lock;		/* see "Locking" above */
 	siphash_key_t hash_key;
 	struct delayed_work gc_work;
@@ -179,8 +186,15 @@ static DEFINE_MUTEX(wgc_ratelimiter_mutex);
 static atomic_t wgc_ratelimiter_total = ATOMIC_INIT(0);
 /* Unproven entries in all tables. */
 static atomic_t wgc_ratelimiter_unproven_total = ATOMIC_INIT(0);
+/* Port entries in all tables. */
+static atomic_t wgc_ratelimiter_ports_total = ATOMIC_INIT(0);
 
-/* Caller holds @entry->lock; the entry is counted as unproven. */
+static bool wgc_ratelimit_is_address(const struct wgc_ratelimit_key *key)
+{
+	return key->port == WGC_RATELIMIT_NO_PORT;
+}
+
+/* Caller holds the lock of an entry counted as unproven. */
 static void wgc_ratelimiter_uncount_unproven(struct wgc_ratelimiter *rl)
 {
 	atomic_dec(&rl->unproven);
@@ -201,6 +215,10 @@ static void wgc_ratelimiter_unlink(struct wgc_ratelimiter *rl,
 	lockdep_assert_held(&rl->table_lock);
 	hlist_del_rcu(&entry->node);
 	atomic_dec(&rl->entries);
+	if (!wgc_ratelimit_is_address(&entry->key)) {
+		atomic_dec(&rl->ports);
+		atomic_dec(&wgc_ratelimiter_ports_total);
+	}
 	/* A reader may still prove it: after this, that counts nowhere. */
 	spin_lock(&entry->lock);
 	entry->unlinked = true;
@@ -257,30 +275,25 @@ static void wgc_ratelimiter_gc_worker(struct work_struct *work)
 }
 
 /*
- * Refills @bucket for the time since it was last brought up and takes one
+ * Refills @tokens for the time since they were last brought up and takes one
  * message's worth if it is there. Clocks read on different CPUs may arrive
  * out of order: time never runs backwards for a bucket.
  */
-static bool wgc_ratelimit_take(struct wgc_ratelimit_bucket *bucket,
+static bool wgc_ratelimit_take(struct wgc_ratelimit_tokens *tokens,
 			       const struct wgc_ratelimit_rate *rate, u64 now)
 {
-	u64 tokens = bucket->tokens_ns;
+	u64 ns = tokens->tokens_ns;
 
-	if (now > bucket->last_ns) {
-		tokens = min(rate->full_ns, tokens + (now - bucket->last_ns));
-		bucket->last_ns = now;
+	if (now > tokens->last_ns) {
+		ns = min(rate->full_ns, ns + (now - tokens->last_ns));
+		tokens->last_ns = now;
 	}
-	if (tokens < rate->cost_ns) {
-		bucket->tokens_ns = tokens;
+	if (ns < rate->cost_ns) {
+		tokens->tokens_ns = ns;
 		return false;
 	}
-	bucket->tokens_ns = tokens - rate->cost_ns;
+	tokens->tokens_ns = ns - rate->cost_ns;
 	return true;
-}
-
-static bool wgc_ratelimit_is_address(const struct wgc_ratelimit_key *key)
-{
-	return key->port == WGC_RATELIMIT_ANY_PORT;
 }
 
 /*
@@ -312,8 +325,8 @@ static bool wgc_ratelimiter_spend(struct wgc_ratelimiter *rl,
 }
 
 static struct hlist_head *
-wgc_ratelimiter_bucket_of(struct wgc_ratelimiter *rl,
-			  const struct wgc_ratelimit_key *key)
+wgc_ratelimiter_chain_of(struct wgc_ratelimiter *rl,
+			 const struct wgc_ratelimit_key *key)
 {
 	u64 rest = (u64)key->port << 16 | key->family;
 
@@ -322,12 +335,12 @@ wgc_ratelimiter_bucket_of(struct wgc_ratelimiter *rl,
 }
 
 static struct wgc_ratelimiter_entry *
-wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
+wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *chain,
 		     const struct wgc_ratelimit_key *key)
 {
 	struct wgc_ratelimiter_entry *entry;
 
-	hlist_for_each_entry_rcu(entry, bucket, node,
+	hlist_for_each_entry_rcu(entry, chain, node,
 				 lockdep_is_held(&rl->table_lock)) {
 		if (entry->key.addr == key->addr &&
 		    entry->key.port == key->port &&
@@ -337,40 +350,61 @@ wgc_ratelimiter_find(struct wgc_ratelimiter *rl, struct hlist_head *bucket,
 	return NULL;
 }
 
+/* The share of a table, and of all tables, a kind of entry may hold. */
+static bool wgc_ratelimiter_share(atomic_t *in_table, unsigned int table_max,
+				  atomic_t *in_all, unsigned int all_max)
+{
+	if (atomic_inc_return(in_all) > all_max)
+		goto all_full;
+	if (atomic_inc_return(in_table) > table_max)
+		goto table_full;
+	return true;
+
+table_full:
+	atomic_dec(in_table);
+all_full:
+	atomic_dec(in_all);
+	return false;
+}
+
 /*
- * Counts one more entry, unless its table or all tables are full; an
- * unproven one only while unproven entries hold at most half of each.
+ * Counts one more entry for @key, unless its table or all tables are full;
+ * an unproven address only while unproven ones hold at most half of each,
+ * a port while ports hold at most a quarter.
  */
-static bool wgc_ratelimiter_reserve(struct wgc_ratelimiter *rl, bool proven)
+static bool wgc_ratelimiter_reserve(struct wgc_ratelimiter *rl,
+				    const struct wgc_ratelimit_key *key,
+				    bool proven)
 {
 	unsigned int total_max = wgc_ratelimiter_total_max();
 
-	if (atomic_inc_return(&wgc_ratelimiter_total) > total_max)
-		goto total_full;
-	if (atomic_inc_return(&rl->entries) > rl->max_entries)
-		goto table_full;
-	if (proven)
+	if (!wgc_ratelimiter_share(&rl->entries, rl->max_entries,
+				   &wgc_ratelimiter_total, total_max))
+		return false;
+	if (!wgc_ratelimit_is_address(key)) {
+		if (wgc_ratelimiter_share(&rl->ports, rl->max_entries / 4,
+					  &wgc_ratelimiter_ports_total,
+					  total_max / 4))
+			return true;
+	} else if (proven ||
+		   wgc_ratelimiter_share(&rl->unproven, rl->max_entries / 2,
+					 &wgc_ratelimiter_unproven_total,
+					 total_max / 2)) {
 		return true;
-	if (atomic_inc_return(&wgc_ratelimiter_unproven_total) > total_max / 2)
-		goto unproven_total_full;
-	if (atomic_inc_return(&rl->unproven) > rl->max_entries / 2)
-		goto unproven_table_full;
-	return true;
-
-unproven_table_full:
-	atomic_dec(&rl->unproven);
-unproven_total_full:
-	atomic_dec(&wgc_ratelimiter_unproven_total);
-table_full:
+	}
 	atomic_dec(&rl->entries);
-total_full:
 	atomic_dec(&wgc_ratelimiter_total);
 	return false;
 }
 
-static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl, bool proven)
+static void wgc_ratelimiter_unreserve(struct wgc_ratelimiter *rl,
+				      const struct wgc_ratelimit_key *key,
+				      bool proven)
 {
-	if (!proven) {
+	if (!wgc_ratelimit_is_address(key)) {
+		atomic_dec(&rl->ports);
+		atomic_dec(&wgc_ratelimiter_ports_total);
+	} else if (!proven) {
 		atomic_dec(&rl->unproven);
 		atomic_dec(&wgc_ratelimiter_unproven_total);
 	}
@@ -399,61 +433,74 @@ wgc_ratelimiter_new_entry(const struct wgc_ratelimit_key *key, u64 now,
 	return entry;
 }
 
+enum wgc_ratelimit_verdict {
+	WGC_RATELIMIT_ALLOWED,
+	WGC_RATELIMIT_LIMITED,		/* above its rate */
+	WGC_RATELIMIT_NO_ROOM,		/* new, and no room to track it */
+};
+
+static enum wgc_ratelimit_verdict
+wgc_ratelimiter_spend_verdict(struct wgc_ratelimiter *rl,
+			      struct wgc_ratelimiter_entry *entry, u64 now,
+			      bool proven)
+{
+	return wgc_ratelimiter_spend(rl, entry, now, proven) ?
+	       WGC_RATELIMIT_ALLOWED : WGC_RATELIMIT_LIMITED;
+}
+
 /*
  * A source seen for the first time: its first message is allowed, from
- * full buckets. Without room, it is refused: the tables' bound holds, and
- * the caller asks an unproven source to prove itself (see the top).
+ * full buckets, if there is room to track it (the tables' bound holds).
  */
-static bool wgc_ratelimiter_add(struct wgc_ratelimiter *rl,
-				struct hlist_head *bucket,
-				const struct wgc_ratelimit_key *key, u64 now,
-				bool proven)
+static enum wgc_ratelimit_verdict
+wgc_ratelimiter_add(struct wgc_ratelimiter *rl, struct hlist_head *chain,
+		    const struct wgc_ratelimit_key *key, u64 now, bool proven)
 {
 	struct wgc_ratelimiter_entry *entry, *fresh;
-	bool allowed;
+	enum wgc_ratelimit_verdict verdict;
 
-	/* Port entries are made only for proven messages. */
-	if (!wgc_ratelimiter_reserve(rl, proven))
-		return false;
+	if (!wgc_ratelimiter_reserve(rl, key, proven))
+		return WGC_RATELIMIT_NO_ROOM;
 	fresh = wgc_ratelimiter_new_entry(key, now, proven);
 	if (unlikely(!fresh)) {
-		wgc_ratelimiter_unreserve(rl, proven);
-		return false;
+		wgc_ratelimiter_unreserve(rl, key, proven);
+		return WGC_RATELIMIT_NO_ROOM;
 	}
 	spin_lock(&rl->table_lock);
 	/* Another CPU may have added the same source since our lookup. */
-	entry = wgc_ratelimiter_find(rl, bucket, key);
+	entry = wgc_ratelimiter_find(rl, chain, key);
 	if (entry) {
-		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
+		verdict = wgc_ratelimiter_spend_verdict(rl, entry, now, proven);
 		spin_unlock(&rl->table_lock);
 		kmem_cache_free(wgc_ratelimiter_cache, fresh);
-		wgc_ratelimiter_unreserve(rl, proven);
-		return allowed;
+		wgc_ratelimiter_unreserve(rl, key, proven);
+		return verdict;
 	}
-	allowed = wgc_ratelimiter_spend(rl, fresh, now, proven);
-	hlist_add_head_rcu(&fresh->node, bucket);
+	verdict = wgc_ratelimiter_spend_verdict(rl, fresh, now, proven);
+	hlist_add_head_rcu(&fresh->node, chain);
 	spin_unlock(&rl->table_lock);
 	wgc_ratelimiter_schedule_gc(rl);
-	return allowed;
+	return verdict;
 }
 
-static bool wgc_ratelimiter_allow_key(struct wgc_ratelimiter *rl,
-				      const struct wgc_ratelimit_key *key,
-				      u64 now, bool proven)
+static enum wgc_ratelimit_verdict
+wgc_ratelimiter_allow_key(struct wgc_ratelimiter *rl,
+			  const struct wgc_ratelimit_key *key, u64 now,
+			  bool proven)
 {
-	struct hlist_head *bucket = wgc_ratelimiter_bucket_of(rl, key);
+	struct hlist_head *chain = wgc_ratelimiter_chain_of(rl, key);
+	enum wgc_ratelimit_verdict verdict;
 	struct wgc_ratelimiter_entry *entry;
-	bool allowed;
 
 	rcu_read_lock();
-	entry = wgc_ratelimiter_find(rl, bucket, key);
+	entry = wgc_ratelimiter_find(rl, chain, key);
 	if (entry) {
-		allowed = wgc_ratelimiter_spend(rl, entry, now, proven);
+		verdict = wgc_ratelimiter_spend_verdict(rl, entry, now, proven);
 		rcu_read_unlock();
-		return allowed;
+		return verdict;
 	}
 	rcu_read_unlock();
-	return wgc_ratelimiter_add(rl, bucket, key, now, proven);
+	return wgc_ratelimiter_add(rl, chain, key, now, proven);
 }
 
 /*
@@ -465,17 +512,16 @@ static bool wgc_ratelimiter_allow_key(struct wgc_ratelimiter *rl,
 static void wgc_ratelimiter_give_back(struct wgc_ratelimiter *rl,
 				      const struct wgc_ratelimit_key *key)
 {
-	const struct wgc_ratelimit_rate *rate = &wgc_ratelimit_ports_rate;
 	struct wgc_ratelimiter_entry *entry;
 
 	rcu_read_lock();
-	entry = wgc_ratelimiter_find(rl, wgc_ratelimiter_bucket_of(rl, key),
+	entry = wgc_ratelimiter_find(rl, wgc_ratelimiter_chain_of(rl, key),
 				     key);
 	if (entry) {
 		spin_lock(&entry->lock);
-		entry->ports.tokens_ns = min(rate->full_ns,
-					     entry->ports.tokens_ns +
-					     rate->cost_ns);
+		entry->ports.tokens_ns = min_t(u64, WGC_RATELIMIT_PORTS_FULL_NS,
+					       entry->ports.tokens_ns +
+					       WGC_RATELIMIT_PORTS_COST_NS);
 		spin_unlock(&entry->lock);
 	}
 	rcu_read_unlock();
@@ -484,7 +530,8 @@ static void wgc_ratelimiter_give_back(struct wgc_ratelimiter *rl,
 /*
  * An unproven message spends from its address's bucket. A proven one
  * spends from its address's budget for ports first (so that ports without
- * a budget get no entries), then from its port's bucket.
+ * a budget get no entries), then from its port's bucket; a port the table
+ * has no room for is held to the address's budget alone.
  */
 static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
 					 u64 addr, u16 family, __be16 port,
@@ -492,18 +539,20 @@ static bool wgc_ratelimiter_allow_source(struct wgc_ratelimiter *rl,
 {
 	struct wgc_ratelimit_key key = {
 		.addr = addr,
-		.port = WGC_RATELIMIT_ANY_PORT,
+		.port = WGC_RATELIMIT_NO_PORT,
 		.family = family,
 	};
 
-	if (!wgc_ratelimiter_allow_key(rl, &key, now, proven))
+	if (wgc_ratelimiter_allow_key(rl, &key, now, proven) !=
+	    WGC_RATELIMIT_ALLOWED)
 		return false;
 	if (!proven)
 		return true;
-	key.port = (__force u16)port;
-	if (wgc_ratelimiter_allow_key(rl, &key, now, true))
+	key.port = be16_to_cpu(port);
+	if (wgc_ratelimiter_allow_key(rl, &key, now, true) !=
+	    WGC_RATELIMIT_LIMITED)
 		return true;
-	key.port = WGC_RATELIMIT_ANY_PORT;
+	key.port = WGC_RATELIMIT_NO_PORT;
 	wgc_ratelimiter_give_back(rl, &key);
 	return false;
 }
@@ -574,6 +623,7 @@ static struct wgc_ratelimiter *wgc_ratelimiter_create(unsigned int buckets,
 	rl->max_entries = max_entries;
 	atomic_set(&rl->entries, 0);
 	atomic_set(&rl->unproven, 0);
+	atomic_set(&rl->ports, 0);
 	spin_lock_init(&rl->table_lock);
 	get_random_bytes(&rl->hash_key, sizeof(rl->hash_key));
 	INIT_DELAYED_WORK(&rl->gc_work, wgc_ratelimiter_gc_worker);

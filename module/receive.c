@@ -14,14 +14,13 @@
  * Handshake messages pass MAC1, then (under load) MAC2 or get a cookie
  * reply, then their source's token bucket, before any Curve25519 work:
  * see wgc_handshake_admitted(). Unlike WireGuard, which limits rates only
- * under load, the token bucket applies always: one source must not keep
- * the CPUs busy with handshakes just because it alone does not fill the
- * queue. 20 per second is far above what honest peers behind one address
- * send, and each device's handshake_stats count what happened.
+ * under load, the token bucket applies to initiations always: one source
+ * must not keep the CPUs busy with handshakes just because it alone does
+ * not fill the queue. Each device's handshake_stats count what happened.
  *
  * Accounting: malformed or unknown messages, full queues, handshake messages
- * with an invalid MAC1 or above their source's rate, and replayed or stale
- * data messages count as rx_dropped; data that fails authentication
+ * with an invalid MAC1 or with a valid MAC2 above their source's rate, and
+ * replayed or stale data messages count as rx_dropped; data that fails authentication
  * as rx_errors and rx_crc_errors; an authenticated packet that is not a
  * valid IP packet, or whose source the peer may not use, as rx_errors and
  * rx_frame_errors (rx_length_errors for a bad length).
@@ -264,8 +263,7 @@ static bool wgc_handshake_within_rate(struct wgc_device *wgc,
 		return true;
 	if (!proven) {
 		/* Not under load, MAC2 was not looked at yet. */
-		if (wgc_cookie_validate_packet(&wgc->cookie_checker, skb, true) !=
-		    WGC_COOKIE_VALID_MAC_WITH_COOKIE) {
+		if (!wgc_cookie_mac2_valid(&wgc->cookie_checker, skb)) {
 			wgc_send_cookie(wgc, skb);
 			return false;
 		}

@@ -16,7 +16,7 @@ enum {
 	RL_MS = NSEC_PER_MSEC,
 	RL_TABLE_BUCKETS = 16,
 	RL_TABLE_MAX = 64,
-	RL_PORTS_TABLE_MAX = 512,
+	RL_PORTS_TABLE_MAX = 2048,
 	RL_MAX_REPORTS = 10,
 };
 
@@ -176,10 +176,11 @@ static void __init rl_test_collect(struct wgc_ratelimiter *rl)
 }
 
 /*
- * Proven sources have the other half (an entry for the address and one
- * for the port each), and the whole table is still the bound; an address
- * that proves a port leaves the unproven half; the collector's removals
- * are counted in both.
+ * Of a table, unproven addresses may hold half and ports a quarter; the
+ * rest is proven addresses'. An address that proves a port leaves the
+ * unproven half; a port without room is held to its address's budget
+ * alone; a new proven address without room is refused. The collector's
+ * removals are counted everywhere.
  */
 static void __init rl_test_room(struct wgc_ratelimiter *rl)
 {
@@ -191,28 +192,37 @@ static void __init rl_test_room(struct wgc_ratelimiter *rl)
 	for (i = 0; i < RL_TABLE_MAX / 2; i++)
 		CHECK(rl_v4(rl, 200 + i, t));
 	CHECK(!rl_v4(rl, 199, t));
+	/* Each an entry for the address and one for the port. */
 	for (i = 0; i < RL_TABLE_MAX / 4 - 1; i++)
 		CHECK(rl_proven(rl, 300 + i, 1, t));
 	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX - 2);
 	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2);
+	CHECK(atomic_read(&rl->ports) == RL_TABLE_MAX / 4 - 1);
 	/* A known address proves a port: a port entry, the burst, no more. */
 	for (i = 0; i < WGC_RATELIMIT_BURST; i++)
 		CHECK(rl_proven(rl, 201, 7, t));
 	CHECK(!rl_proven(rl, 201, 7, t));
 	CHECK(atomic_read(&rl->unproven) == RL_TABLE_MAX / 2 - 1);
-	CHECK(rl_proven(rl, 201, 8, t));
+	CHECK(atomic_read(&rl->ports) == RL_TABLE_MAX / 4);
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX - 1);
+	/* The ports' quarter is full: port 8 has only the address's budget. */
+	for (i = 0; i < 2 * WGC_RATELIMIT_BURST; i++)
+		CHECK(rl_proven(rl, 201, 8, t));
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX - 1);
+	/* A new proven address still has room; its port does not. */
+	CHECK(rl_proven(rl, 399, 1, t));
 	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
-	/* Full: one more port, or a new proven source, is refused. */
-	CHECK(!rl_proven(rl, 201, 9, t));
-	CHECK(!rl_proven(rl, 399, 1, t));
-	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
-	/* Unproven sources are refused too (and asked to prove themselves). */
+	/* The table is full: a new proven address is refused... */
+	CHECK(!rl_proven(rl, 398, 1, t));
+	/* ...and so is an unproven one (and asked to prove itself). */
 	CHECK(!rl_v4(rl, 199, t));
+	CHECK(wgc_ratelimiter_entries(rl) == RL_TABLE_MAX);
 	/* 201's own bucket, for its unproven messages, was never touched. */
 	CHECK(rl_burst(rl, 201, t, 10) == WGC_RATELIMIT_BURST - 1);
 	wgc_ratelimiter_collect(rl, t + RL_SECONDS(2), false);
 	CHECK(!wgc_ratelimiter_entries(rl));
 	CHECK(!atomic_read(&rl->unproven));
+	CHECK(!atomic_read(&rl->ports));
 }
 
 /* Proven messages from @n ports from @first on; how many were allowed. */
@@ -234,8 +244,9 @@ static unsigned int __init rl_ports(struct wgc_ratelimiter *rl, u32 addr,
  */
 static void __init rl_test_ports(void)
 {
-	u64 t = 6 * RL_T0, step = NSEC_PER_SEC / WGC_RATELIMIT_PORTS_PER_SECOND;
+	u64 t = 6 * RL_T0, step = WGC_RATELIMIT_PORTS_COST_NS;
 	struct wgc_ratelimiter *rl;
+	unsigned int i;
 
 	rl = wgc_ratelimiter_create(RL_TABLE_BUCKETS, RL_PORTS_TABLE_MAX);
 	CHECK(rl);
@@ -244,32 +255,38 @@ static void __init rl_test_ports(void)
 	rl->manual_gc = true;
 	CHECK(rl_burst(rl, 50, t, 10) == WGC_RATELIMIT_BURST);
 	/* Port 1 gets its burst, out of the address's budget. */
-	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
-	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
-	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
-	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
-	CHECK(rl_ports(rl, 50, 1, 1, t) == 1);
+	for (i = 0; i < WGC_RATELIMIT_BURST; i++)
+		CHECK(rl_proven(rl, 50, 1, t));
 	CHECK(!rl_proven(rl, 50, 1, t));
-	/* Other ports have the rest of the burst of the budget. */
+	/* Other ports have the rest of the budget's burst. */
 	CHECK(rl_ports(rl, 50, 2, 200, t) ==
 	      WGC_RATELIMIT_PORTS_BURST - WGC_RATELIMIT_BURST);
-	/* One message's worth of time later: port 1 is refused by its own
-	 * bucket, and the budget's token it took is given back for another.
+	/*
+	 * One message's worth of the budget's time later, port 1 is refused
+	 * by its own bucket, and the budget's token it took is given back:
+	 * one other port gets it, and not two.
 	 */
 	CHECK(!rl_proven(rl, 50, 1, t + step));
 	CHECK(rl_proven(rl, 50, 500, t + step));
 	CHECK(!rl_proven(rl, 50, 501, t + step));
-	/* A second later the whole budget is there again. */
-	CHECK(rl_ports(rl, 50, 1000, 200, t + RL_SECONDS(1) + step) ==
+	/* Port 1's own bucket has one message again after 50 ms. */
+	CHECK(rl_proven(rl, 50, 1, t + 50 * RL_MS));
+	/* A second after that the whole budget is there again. */
+	CHECK(rl_ports(rl, 50, 1000, 200, t + RL_SECONDS(1) + 50 * RL_MS) ==
 	      WGC_RATELIMIT_PORTS_BURST);
 	/* Another address has a budget of its own. */
 	CHECK(rl_ports(rl, 51, 1, 10, t) == 10);
+	/* 2 addresses, their ports (1 + 123 + 1 + 128, and 10), all proven */
+	CHECK(wgc_ratelimiter_entries(rl) == 265);
+	CHECK(atomic_read(&rl->ports) == 263);
+	CHECK(!atomic_read(&rl->unproven));
 	wgc_ratelimiter_destroy(rl);
 }
 
 bool __init wgc_ratelimiter_selftest(void)
 {
 	int unproven_before = atomic_read(&wgc_ratelimiter_unproven_total);
+	int ports_before = atomic_read(&wgc_ratelimiter_ports_total);
 	int total_before = atomic_read(&wgc_ratelimiter_total);
 	struct wgc_ratelimiter *rl;
 
@@ -287,6 +304,7 @@ bool __init wgc_ratelimiter_selftest(void)
 	wgc_ratelimiter_destroy(rl);
 	rl_test_ports();
 	CHECK(atomic_read(&wgc_ratelimiter_unproven_total) == unproven_before);
+	CHECK(atomic_read(&wgc_ratelimiter_ports_total) == ports_before);
 	/* Every entry's memory is given back. */
 	rcu_barrier();
 	CHECK(atomic_read(&wgc_ratelimiter_total) == total_before);
