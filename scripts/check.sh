@@ -112,13 +112,27 @@ tests="$*"
 scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$logs"
 
-timed build-module build_step module make --no-print-directory module W=1
-build_step wgctl make --no-print-directory wgctl
-build_step selftest-tools make --no-print-directory -C selftests/tools
+# One job per CPU, unless `make -jN check` shares its job slots already.
+jobs=(-j"$(nproc)")
+case " ${MAKEFLAGS:-} " in
+*jobserver* | *" -j"*) jobs=() ;;
+esac
+timed build-module build_step module make "${jobs[@]}" --no-print-directory module W=1
+build_step wgctl make "${jobs[@]}" --no-print-directory wgctl
+build_step selftest-tools make "${jobs[@]}" --no-print-directory -C selftests/tools
 
-checkpatch() {
-	scripts/checkpatch.sh
-	count style/checkpatch $?
+# checkpatch takes one CPU for half a minute: it runs beside the other
+# host checks, and its result is counted once they are done.
+checkpatch_start() {
+	scripts/checkpatch.sh > $logs/checkpatch.log 2>&1 &
+	checkpatch_pid=$!
+}
+
+checkpatch_count() {
+	local status=0
+	wait "$checkpatch_pid" || status=$?
+	cat $logs/checkpatch.log
+	count style/checkpatch $status
 }
 
 unit() {
@@ -139,10 +153,11 @@ fuzz() {
 }
 
 if [ -z "$tests" ]; then
-	timed checkpatch checkpatch
+	checkpatch_start
 	timed unit unit
 	timed ynl ynl
 	timed fuzz fuzz
+	timed checkpatch checkpatch_count
 fi
 
 for kernel in $kernels; do
