@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels wgc builds for. Nothing outside this file
- * tests LINUX_VERSION_CODE (which is why .checkpatch.conf tolerates it).
+ * Differences between the kernels wgc builds for (Linux 6.1 and newer).
+ * Kbuild probes the kernel's headers for each feature and defines
+ * WGC_HAVE_<feature>: a version number would miss the backports. Nothing
+ * else in module/ depends on the kernel's version or features.
  */
 
 #ifndef _WGC_COMPAT_H
@@ -14,13 +16,17 @@
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
+#error "wgc needs Linux 6.1 or newer"
+#endif
+
 /* 6.5 moved the GSO helpers into a header of their own. */
-#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_NET_GSO_H
 #include <net/gso.h>
 #endif
 
 /* 6.12 moved the unaligned access helpers out of asm/. */
-#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -29,8 +35,8 @@
 /* 6.6 embedded a struct genl_info in struct genl_dumpit_info. */
 static inline struct nlattr **wgc_compat_dump_attrs(struct netlink_callback *cb)
 {
-#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
-	return genl_dumpit_info(cb)->info.attrs;
+#ifdef WGC_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
 #endif
@@ -39,7 +45,7 @@ static inline struct nlattr **wgc_compat_dump_attrs(struct netlink_callback *cb)
 /* 6.11 turned NETIF_F_LLTX into a private flag bit of its own. */
 static inline void wgc_compat_set_lltx(struct net_device *dev)
 {
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_LLTX_FIELD
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
@@ -49,7 +55,7 @@ static inline void wgc_compat_set_lltx(struct net_device *dev)
 /* 6.2 renamed prandom_u32_max() to get_random_u32_below(). */
 static inline u32 wgc_compat_random_below(u32 ceil)
 {
-#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_RANDOM_U32_BELOW
 	return get_random_u32_below(ceil);
 #else
 	return prandom_u32_max(ceil);
@@ -57,19 +63,20 @@ static inline u32 wgc_compat_random_below(u32 ceil)
 }
 
 /*
- * 6.6 let the core allocate a device's per-CPU counters, and the UDP tunnel
- * transmit path then insists on that: before it, drivers allocated them.
+ * 6.6 let the core allocate a device's per-CPU counters (Debian's 6.1 has
+ * it too), and the UDP tunnel transmit path then insists on that: before
+ * it, drivers allocated them.
  */
 static inline void wgc_compat_setup_tstats(struct net_device *dev)
 {
-#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_PCPU_STAT_TYPE
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 #endif
 }
 
 static inline int wgc_compat_alloc_tstats(struct net_device *dev)
 {
-#if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
+#ifndef WGC_HAVE_PCPU_STAT_TYPE
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
@@ -79,7 +86,7 @@ static inline int wgc_compat_alloc_tstats(struct net_device *dev)
 
 static inline void wgc_compat_free_tstats(struct net_device *dev)
 {
-#if KERNEL_VERSION(6, 6, 0) > LINUX_VERSION_CODE
+#ifndef WGC_HAVE_PCPU_STAT_TYPE
 	free_percpu(dev->tstats);
 	dev->tstats = NULL;
 #endif
@@ -88,7 +95,7 @@ static inline void wgc_compat_free_tstats(struct net_device *dev)
 /* 6.11 widened the skb's one-bit mono_delivery_time into tstamp_type. */
 static inline u8 wgc_compat_tstamp_type(const struct sk_buff *skb)
 {
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_TSTAMP_TYPE
 	return skb->tstamp_type;
 #else
 	return skb->mono_delivery_time;
@@ -97,7 +104,7 @@ static inline u8 wgc_compat_tstamp_type(const struct sk_buff *skb)
 
 static inline void wgc_compat_set_tstamp_type(struct sk_buff *skb, u8 type)
 {
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#ifdef WGC_HAVE_TSTAMP_TYPE
 	skb->tstamp_type = type;
 #else
 	skb->mono_delivery_time = type;

@@ -71,5 +71,6 @@ module_exit(wgc_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Encrypted layer-3 tunnel device speaking the WireGuard protocol");
 MODULE_AUTHOR("The wgc developers");
+MODULE_VERSION(WGC_VERSION);
 MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
 MODULE_ALIAS_GENL_FAMILY(WGC_GENL_NAME);

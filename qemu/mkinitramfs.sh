@@ -15,6 +15,9 @@
 #   WGC_SELFTESTS      selftests directory       (default <repo>/selftests)
 #   WGC_ALLOW_MISSING  1: build even if wgc.ko or wgctl do not exist (yet)
 #   WGC_EXTRA_MODULES  more kernel modules to include (space separated)
+#   WGC_PKGROOT        a tree copied to /pkgroot in the image: the files of
+#                      the Debian packages (scripts/package-test.sh), which
+#                      selftests/packages.test.sh installs
 #
 # The image is two gzip'd cpio archives, concatenated (the kernel unpacks them
 # in turn): a base (busybox, real tools and their libraries, kernel modules,
@@ -37,6 +40,7 @@ WGCTL=${WGC_WGCTL:-$REPO/tools/wgctl/wgctl}
 WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
 ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
+PKGROOT=${WGC_PKGROOT:-}
 FORCE=0
 # where the base image's copies of the kernel's WireGuard selftest and of its
 # ynl CLI (tools/net/ynl/cli.py and the library it runs on) come from
@@ -118,9 +122,15 @@ shopt -s nullglob
 OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
 [[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
 shopt -u nullglob
+if [[ -n $PKGROOT ]]; then
+	[[ -d $PKGROOT ]] || die "WGC_PKGROOT $PKGROOT is not a directory"
+	PKGROOT=$(cd "$PKGROOT" && pwd)
+	mapfile -t pkg_files < <(find "$PKGROOT" ! -type d | sort)
+	OVL_INPUTS+=("${pkg_files[@]}")
+fi
 ALL_NEW=$(
 	printf '%s\n' "$BASE_NEW"
-	stamp_of "allow_missing=$ALLOW_MISSING" "${OVL_INPUTS[@]}"
+	stamp_of "allow_missing=$ALLOW_MISSING pkgroot=$PKGROOT" "${OVL_INPUTS[@]}"
 )
 if ((!FORCE)) && [[ -f $IMG && -f $STAMP ]] && [[ $(<"$STAMP") == "$ALL_NEW" ]]; then
 	printf '%s\n' "$IMG"
@@ -573,13 +583,24 @@ build_overlay() {
 		SYMLINKS=("${keep[@]}")
 	fi
 
+	# the packages' files, as dpkg would install them, for a test to install
+	if [[ -n $PKGROOT ]]; then
+		mkdir -p "$ROOT/pkgroot"
+		cp -a "$PKGROOT/." "$ROOT/pkgroot/"
+	fi
+
 	# wgc.ko and what it needs, then depmod (on the base tree, which has the
-	# other modules), and the resulting modules.* indexes
+	# other modules), and the resulting modules.* indexes. A module DKMS
+	# compressed (wgc.ko.xz) goes in as extra/wgc.ko all the same, which
+	# is where the harness looks for it.
 	rm -rf "$BMOD/extra"
 	if [[ -f $KO ]]; then
 		mkdir -p "$BMOD/extra" "$ROOT/usr/lib/modules/$KVER/extra"
-		cp "$KO" "$BMOD/extra/wgc.ko"
-		cp "$KO" "$ROOT/usr/lib/modules/$KVER/extra/wgc.ko"
+		case $KO in
+		*.ko.xz) xz -dc "$KO" >"$BMOD/extra/wgc.ko" || die "cannot decompress $KO" ;;
+		*) cp "$KO" "$BMOD/extra/wgc.ko" ;;
+		esac
+		cp "$BMOD/extra/wgc.ko" "$ROOT/usr/lib/modules/$KVER/extra/wgc.ko"
 		local deps=()
 		IFS=, read -r -a deps <<<"$(modinfo -F depends "$KO")"
 		if ((${#deps[@]})); then

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check [T="name ..."] [KERNEL="debian debug"]
+# make check [T="name ..."] [KERNEL="debian debug debian-6.12"]
 #
 # Installs what is missing, builds, and runs every test, ending with one
 # "N passed, N failed" line over everything. KERNEL names the kernels the VM
-# selftests run on: "debian" (the default: Debian's linux-image-amd64) and
+# selftests run on: "debian" (the default: Debian's linux-image-amd64),
 # "debug" (qemu/debug-kernel.sh: Linux 6.12 with KASAN, kmemleak, lockdep
-# and UBSAN, built once into a cache; its run adds the scripted GDB test).
-# With test names, only those VM selftests run, after the build checks.
+# and UBSAN, built once into a cache; its run adds the scripted GDB test)
+# and "debian-6.12" (Debian 12's linux-image-6.12-amd64, as users install
+# it: the module is the one DKMS builds from the wgc-dkms package, the
+# tools are the wgctl package's, and the tests are TESTS_6_12 below, with
+# packages, which installs the packages in the VM). With test names, only
+# those VM selftests run, after the build checks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 kernels=${KERNEL:-debian}
+# On Debian's 6.12 kernel: the tunnel, WireGuard interop, the kernel's own
+# WireGuard selftest, and the packages installed.
+TESTS_6_12="tunnel interop wireguard-netns packages"
 logs=build/check
 passed=0
 failed=0
@@ -63,11 +70,11 @@ build_step() {
 	count "build/$name" $status
 }
 
-vm_suite() { # vm_suite KERNEL-NAME run.sh-arguments...
-	local name=$1 log=$logs/vm-$1.log
-	shift
+vm_suite() { # vm_suite KERNEL-NAME TESTS run.sh-arguments...
+	local name=$1 log=$logs/vm-$1.log list=$2
+	shift 2
 	echo "=== VM selftests on the $name kernel"
-	WGC_SKIP_DEPS=1 qemu/run.sh --mode test --tests "$tests" "$@" 2>&1 | tee "$log"
+	WGC_SKIP_DEPS=1 qemu/run.sh --mode test --tests "$list" "$@" 2>&1 | tee "$log"
 	count_from_log "vm-$name" "$log"
 }
 
@@ -80,7 +87,7 @@ debug_kernel() {
 	[ -n "$dir" ] || return 0
 	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
 	timed module-debug selftest_module module-debug "$dir/build" build/kmod-debug
-	timed vm-debug vm_suite debug --kernel debug
+	timed vm-debug vm_suite debug "$tests" --kernel debug
 	if [ -z "$tests" ]; then
 		timed gdb-test checks_step gdb-test qemu/gdb-test.sh
 		timed splat-test checks_step splat-test qemu/splat-test.sh
@@ -108,8 +115,22 @@ checks_step() {
 	grep -q '^\(PASS\|FAIL\): ' "$log" || count "$name (no result)" 1
 }
 
+# Debian's 6.12 kernel as users run it: DKMS builds the module from the
+# wgc-dkms package (scripts/package-test.sh, into a scratch root), and the
+# VM boots with it, the wgctl package's tools and both packages' files.
+debian_6_12() {
+	local krel root=$PWD/build/deb/root
+
+	krel=$(scripts/kernel-version.sh debian-6.12) || { count kernel/debian-6.12 1; return; }
+	rm -rf "$root"
+	timed dkms-6.12 checks_step dkms-6.12 scripts/package-test.sh "$krel"
+	WGC_KO=$root/lib/modules/$krel/updates/dkms/wgc.ko.xz WGC_WGCTL=$root/usr/bin/wgctl \
+		WGC_PKGROOT=$root vm_suite debian-6.12 "${tests:-$TESTS_6_12}" --kernel "$krel"
+}
+
 tests="$*"
-scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+# shellcheck disable=SC2086 # one word per kernel
+scripts/deps.sh $kernels || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$logs"
 
 # One job per CPU, unless `make -jN check` shares its job slots already.
@@ -154,6 +175,12 @@ fuzz() {
 
 if [ -z "$tests" ]; then
 	checkpatch_start
+	timed install checks_step install scripts/install-test.sh
+	# (the 6.12 run builds them again, with the module for its kernel)
+	case " $kernels " in
+	*" debian-6.12 "*) ;;
+	*) timed packages checks_step packages scripts/package-test.sh ;;
+	esac
 	timed unit unit
 	timed ynl ynl
 	timed fuzz fuzz
@@ -165,13 +192,16 @@ for kernel in $kernels; do
 	debian)
 		timed module-debian selftest_module module-debian \
 			"/lib/modules/$(scripts/kernel-version.sh)/build" build/kmod-debian
-		WGC_KO=$PWD/build/kmod-debian/wgc.ko timed vm-debian vm_suite debian
+		WGC_KO=$PWD/build/kmod-debian/wgc.ko timed vm-debian vm_suite debian "$tests"
 		;;
 	debug)
 		timed debug debug_kernel
 		;;
+	debian-6.12)
+		timed debian-6.12 debian_6_12
+		;;
 	*)
-		echo "unknown KERNEL '$kernel' (expected debian and/or debug)"
+		echo "unknown KERNEL '$kernel' (expected debian, debug and/or debian-6.12)"
 		count "kernel/$kernel" 1
 		;;
 	esac

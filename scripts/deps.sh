@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Installs, only when missing, every Debian package that building wgc, the
-# QEMU test VM and the selftests need. Silent and fast (a single dpkg-query)
-# when everything is present; `apt-get update` runs at most once, and only
-# when something has to be installed.
 #
-# linux-image-amd64 / linux-headers-amd64 are meta packages: this also makes
-# sure the concrete image of the meta package's version and the headers of
-# that very same kernel release are installed.
+# usage: scripts/deps.sh [KERNEL...]
+#
+# Installs, only when missing, every Debian package that building wgc, its
+# packages, the QEMU test VM and the selftests need, and the test kernels
+# named (debian, always; debian-6.12: Debian 12's 6.12 kernel and its
+# headers, for `make check KERNEL=debian-6.12`). Silent and fast (a single
+# dpkg-query) when everything is present; `apt-get update` runs at most
+# once, and only when something has to be installed.
+#
+# The kernels come as meta packages (linux-image-amd64,
+# linux-image-6.12-amd64, and their headers): this also makes sure the
+# concrete image of each meta package's version and the headers of that
+# very same kernel release are installed.
 set -euo pipefail
 
 PKGS=(
@@ -19,6 +25,8 @@ PKGS=(
 	linux-source-6.12 bc flex bison libelf-dev gdb
 	# wgctl build
 	libmnl-dev libsodium-dev pkg-config
+	# the Debian packages (scripts/deb.sh) and their DKMS build
+	dpkg-dev debhelper dh-dkms dkms lintian
 	# selftests/tools: wgc-flood's BLAKE2s (OpenSSL 3's libcrypto)
 	libssl-dev
 	# scripts/ynl-check.sh: Linux 6.12's YNL generator (from linux-source-6.12)
@@ -35,6 +43,19 @@ PKGS=(
 	iproute2 iperf3 iputils-ping ncat nftables iptables wireguard-tools tcpdump
 	ethtool strace jq
 )
+
+# linux-image-amd64 is Debian's test kernel; each KERNEL named adds its own.
+METAS=(linux-image-amd64)
+for k in "$@"; do
+	case $k in
+	debian | debug) ;;
+	debian-6.12)
+		PKGS+=(linux-image-6.12-amd64 linux-headers-6.12-amd64)
+		METAS+=(linux-image-6.12-amd64)
+		;;
+	*) echo "deps.sh: unknown kernel '$k' (debian, debug or debian-6.12)" >&2; exit 1 ;;
+	esac
+done
 
 SUDO=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -61,21 +82,23 @@ check() {
 		[[ -n ${inst[$pkg]:-} ]] || MISSING+=("$pkg")
 	done
 
-	# Concrete kernel image + headers of the same release.
-	if [[ -n ${inst[linux-image-amd64]:-} ]]; then
-		line=$(printf '%s\n' "${dep[linux-image-amd64]//[,|]/$'\n'}" |
+	# Concrete kernel image + headers of the same release, for each meta.
+	local meta kver
+	for meta in "${METAS[@]}"; do
+		[[ -n ${inst[$meta]:-} ]] || continue
+		line=$(printf '%s\n' "${dep[$meta]//[,|]/$'\n'}" |
 			sed -nE 's/^[[:space:]]*linux-image-([0-9][^[:space:]]*)([[:space:]].*)?$/\1/p' |
 			head -n1)
-		local kver=${line%-unsigned}
+		kver=${line%-unsigned}
 		if [[ -z $kver ]]; then
-			echo "deps.sh: cannot parse the dependencies of linux-image-amd64: ${dep[linux-image-amd64]}" >&2
+			echo "deps.sh: cannot parse the dependencies of $meta: ${dep[$meta]}" >&2
 			exit 1
 		fi
 		if [[ -z ${inst[linux-image-$kver]:-} && -z ${inst[linux-image-$kver-unsigned]:-} ]]; then
 			MISSING+=("linux-image-$kver")
 		fi
 		[[ -n ${inst[linux-headers-$kver]:-} ]] || MISSING+=("linux-headers-$kver")
-	fi
+	done
 }
 
 apt_install() {

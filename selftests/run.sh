@@ -65,18 +65,25 @@ done
 # "# debug kernel: skip: REASON": those test wgctl's own logic, and other
 # tests drive their kernel paths under the sanitizers. A test named on the
 # command line runs on any kernel.
+# It also leaves out a test whose file says "# needs: PATH REASON" when the
+# VM has no PATH: the package test needs the packages' files, which only the
+# run on Debian's 6.12 kernel puts into the image.
 SKIPPED=()
 if ((${#REQ[@]} == 0)); then
 	skip_re='^#[[:space:]]*debug kernel:[[:space:]]*skip:[[:space:]]*(.*)'
+	needs_re='^#[[:space:]]*needs:[[:space:]]*([^[:space:]]+)[[:space:]]*(.*)'
 	for n in "${ALL[@]}"; do
 		reason=""
-		if [[ -e /sys/kernel/debug/kmemleak ]]; then
-			while IFS= read -r line; do
-				[[ $line =~ $skip_re ]] && reason=${BASH_REMATCH[1]} && break
-			done <"$DIR/$n.test.sh"
-		fi
+		while IFS= read -r line; do
+			if [[ $line =~ $skip_re && -e /sys/kernel/debug/kmemleak ]]; then
+				reason=" on the debug kernel: ${BASH_REMATCH[1]}"
+			elif [[ $line =~ $needs_re && ! -e ${BASH_REMATCH[1]} ]]; then
+				reason=" no ${BASH_REMATCH[1]}: ${BASH_REMATCH[2]}"
+			fi
+			[[ -n $reason ]] && break
+		done <"$DIR/$n.test.sh"
 		if [[ -n $reason ]]; then
-			SKIPPED+=("$n: $reason")
+			SKIPPED+=("$n:$reason")
 		else
 			REQ+=("$n")
 		fi
@@ -94,7 +101,7 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 fi
 echo "=== selftests on $KREL, $WGC_INFO: ${REQ[*]:-(none)}"
 for n in "${SKIPPED[@]}"; do
-	echo "SKIP: ${n%%:*} (on the debug kernel:${n#*:})"
+	echo "SKIP: ${n%%:*} (${n#*: })"
 done
 
 result() { # result NAME ok|REASON

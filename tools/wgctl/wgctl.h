@@ -8,8 +8,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* From the top-level VERSION file, as the module's MODULE_VERSION is. */
 #ifndef WGCTL_VERSION
-#define WGCTL_VERSION "0.1.0"
+#error "WGCTL_VERSION is not defined: build wgctl with its Makefile"
 #endif
 
 /*
