@@ -37,7 +37,11 @@ if ! DEB_BUILD_OPTIONS=nocheck "$REPO/scripts/deb.sh" "$OUT" >/dev/null; then
 	fail build "scripts/deb.sh failed (above)"
 	exit 1
 fi
-pass "build and lintian"
+if [[ -f $OUT/lintian.log ]]; then
+	pass "build and lintian"
+else
+	fail "build and lintian" "lintian did not run (is it installed?)"
+fi
 WGCTL_DEB=$OUT/wgctl_${VERSION}_amd64.deb
 DKMS_DEB=$OUT/wgc-dkms_${VERSION}_all.deb
 
