@@ -34,14 +34,14 @@ VERSION := $(shell cat VERSION)
 
 ifeq ($(origin KDIR)$(origin KERNELRELEASE),undefinedundefined)
 running_kernel := $(shell uname -r)
-ifneq ($(wildcard /lib/modules/$(running_kernel)/build/Makefile),)
 KERNELRELEASE := $(running_kernel)
-else
-KERNELRELEASE := $(shell scripts/kernel-version.sh 2>/dev/null)
-ifneq ($(KERNELRELEASE),)
+ifeq ($(wildcard /lib/modules/$(running_kernel)/build/Makefile),)
+test_kernel := $(shell scripts/kernel-version.sh 2>/dev/null)
+ifneq ($(test_kernel),)
 kernel_note = $(info note: no headers for the running kernel $(running_kernel) \
 	(apt install linux-headers-$(running_kernel)); wgc.ko is for the test \
-	VM's kernel $(KERNELRELEASE))
+	VM's kernel $(test_kernel))
+KERNELRELEASE := $(test_kernel)
 endif
 endif
 endif
@@ -51,9 +51,9 @@ else
 KDIR := /lib/modules/$(KERNELRELEASE)/build
 endif
 # Said only by the targets that need the kernel's headers.
-need_kdir = $(kernel_note)$(if $(wildcard $(KDIR)/Makefile),,$(error no kernel headers in \
-	$(KDIR): install linux-headers-$(or $(KERNELRELEASE),$(running_kernel)), \
-	or name a kernel tree with KDIR=))
+need_kdir = $(kernel_note)$(if $(wildcard $(KDIR)/Makefile),,$(error no kernel \
+	headers in $(KDIR): install linux-headers-$(KERNELRELEASE), or name a \
+	kernel tree with KDIR=))
 
 ifdef IMPL
 export WGC_TEST_IMPL := $(IMPL)

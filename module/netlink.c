@@ -241,10 +241,19 @@ struct genl_family wgc_genl_family __ro_after_init = {
 
 int __init wgc_genetlink_init(void)
 {
-	return genl_register_family(&wgc_genl_family);
+	int ret;
+
+	ret = genl_register_family(&wgc_genl_family);
+	if (ret)
+		return ret;
+	ret = wgc_wg_genetlink_init();
+	if (ret)
+		genl_unregister_family(&wgc_genl_family);
+	return ret;
 }
 
 void wgc_genetlink_uninit(void)
 {
+	wgc_wg_genetlink_uninit();
 	genl_unregister_family(&wgc_genl_family);
 }

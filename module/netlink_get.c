@@ -54,6 +54,14 @@ struct wgc_dump_state {
 	unsigned int allowedips_sent;	/* of next_peer */
 	bool peer_started;		/* next_peer's attributes are out */
 	bool device_sent;
+	const struct wgc_nl_dialect *dialect;	/* set again at each pass */
+};
+
+const struct wgc_nl_dialect wgc_nl_native = {
+	.family			= &wgc_genl_family,
+	.attr_listen_port	= WGC_DEVICE_A_LISTEN_PORT,
+	.attr_fwmark		= WGC_DEVICE_A_FWMARK,
+	.handshake_stats	= true,
 };
 
 static struct wgc_dump_state *wgc_dump_state(struct netlink_callback *cb)
@@ -158,15 +166,17 @@ static int wgc_fill_handshake_stats(struct sk_buff *skb,
  * Caller holds wgc->device_update_lock. dev->name is read without RTNL: a
  * concurrent rename can at worst show a stale name in this one reply.
  */
-static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc)
+static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
+			   const struct wgc_nl_dialect *dialect)
 {
 	const struct wgc_static_identity *identity = &wgc->static_identity;
 
 	lockdep_assert_held(&wgc->device_update_lock);
 
-	if (nla_put_u16(skb, WGC_DEVICE_A_LISTEN_PORT, wgc->listen_port) ||
-	    nla_put_u32(skb, WGC_DEVICE_A_FWMARK, wgc->fwmark) ||
-	    wgc_fill_handshake_stats(skb, wgc))
+	if (nla_put_u16(skb, dialect->attr_listen_port, wgc->listen_port) ||
+	    nla_put_u32(skb, dialect->attr_fwmark, wgc->fwmark))
+		return -EMSGSIZE;
+	if (dialect->handshake_stats && wgc_fill_handshake_stats(skb, wgc))
 		return -EMSGSIZE;
 	if (!identity->has_identity)
 		return 0;
@@ -417,7 +427,7 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	if (!wgc_dump_unchanged(cb, wgc, hdr))
 		return 0;
-	if (first && wgc_fill_device(skb, wgc))
+	if (first && wgc_fill_device(skb, wgc, state->dialect))
 		return -EMSGSIZE;
 	state->device_sent = true;
 	ret = wgc_fill_peers(skb, wgc, state);
@@ -425,21 +435,25 @@ static int wgc_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * One message per pass. Returning 0 with the last message still in @skb is
- * fine: netlink appends NLMSG_DONE to it, or sends that alone next time.
+ * One message per pass, in @dialect's numbering. Returning 0 with the last
+ * message still in @skb is fine: netlink appends NLMSG_DONE to it, or sends
+ * that alone next time.
  */
-int wgc_get_device_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int wgc_dump_device(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct wgc_nl_dialect *dialect)
 {
 	struct wgc_device *wgc;
 	void *hdr;
 	int ret;
 
+	wgc_dump_state(cb)->dialect = dialect;
 	wgc = wgc_dump_lookup(cb);
 	if (IS_ERR(wgc))
 		return PTR_ERR(wgc);
 
+	/* Both families number the get command 0. */
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &wgc_genl_family, NLM_F_MULTI, WGC_CMD_GET_DEVICE);
+			  dialect->family, NLM_F_MULTI, WGC_CMD_GET_DEVICE);
 	if (!hdr) {
 		ret = -EMSGSIZE;
 		goto out;
@@ -456,4 +470,9 @@ out:
 	if (ret < 0)
 		return ret;
 	return ret ? skb->len : 0;
+}
+
+int wgc_get_device_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return wgc_dump_device(skb, cb, &wgc_nl_native);
 }

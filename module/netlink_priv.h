@@ -20,10 +20,32 @@ extern const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1];
 struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
 			      struct netlink_ext_ack *extack);
 
+/*
+ * How a family numbers what a get dumps, where WireGuard's family
+ * (netlink_wg.c) differs from wgc's: its own family and command header,
+ * and the device's listen port and fwmark; WireGuard has no handshake
+ * statistics.
+ */
+struct wgc_nl_dialect {
+	const struct genl_family *family;
+	u16 attr_listen_port;
+	u16 attr_fwmark;
+	bool handshake_stats;
+};
+
+extern const struct wgc_nl_dialect wgc_nl_native;
+extern const struct wgc_nl_dialect wgc_nl_wireguard;
+
 /* WGC_CMD_GET_DEVICE, in netlink_get.c */
 int wgc_get_device_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int wgc_dump_device(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct wgc_nl_dialect *dialect);
 
 /* WGC_CMD_SET_DEVICE, in netlink_set.c */
 int wgc_set_device(struct sk_buff *skb, struct genl_info *info);
+
+/* The "wireguard" family, in netlink_wg.c: registered only on request. */
+int wgc_wg_genetlink_init(void);
+void wgc_wg_genetlink_uninit(void);
 
 #endif /* _WGC_NETLINK_PRIV_H */

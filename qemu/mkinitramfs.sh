@@ -119,7 +119,8 @@ stamp_of() { # stamp_of LABEL FILE...: names, sizes, mtimes (missing ones too)
 BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
-OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
+OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere
+	"$REPO"/Documentation/site-to-site/*.conf "$REPO"/Documentation/site-to-site/quick/*/*.conf)
 [[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
 shopt -u nullglob
 if [[ -n $PKGROOT ]]; then
@@ -263,7 +264,7 @@ write_image() {
 			newc "${SYMLINKS[i]#/}" 0120777 0 0 "${SYMLINKS[i + 1]}"
 		done
 		newc 'TRAILER!!!' 0 0 0
-	} | gzip -n -6 >"$tmp" || { rm -f "$tmp"; die "writing $out failed"; }
+	} | gzip -n -1 >"$tmp" || { rm -f "$tmp"; die "writing $out failed"; }
 	chmod 644 "$tmp"
 	mv "$tmp" "$out"
 }
@@ -542,10 +543,12 @@ build_overlay() {
 		done
 	fi
 
-	# the site-to-site example configurations, which a selftest runs as they are
+	# the site-to-site example configurations (the plain ones and the
+	# wgctl-quick ones in quick/), which a selftest runs as they are
 	if [[ -d $REPO/Documentation/site-to-site ]]; then
 		mkdir -p "$ROOT/selftests/site-to-site"
-		cp -- "$REPO"/Documentation/site-to-site/*.conf "$ROOT/selftests/site-to-site/"
+		(cd "$REPO/Documentation/site-to-site" &&
+			find . -name '*.conf' -exec cp --parents -t "$ROOT/selftests/site-to-site/" {} +)
 	fi
 
 	# the family's YNL spec, for the kernel's ynl CLI in the base

@@ -8,8 +8,8 @@
 # should, for the kernel the module was built for; uninstall removes every
 # one of them and keeps /etc/wgc while it holds a configuration; PREFIX
 # moves the tools; a kernel without headers is refused with the package to
-# install; dkms-source places what dkms.conf needs. Prints a PASS: or FAIL:
-# line per check.
+# install, and one older than 6.1 by Kbuild; dkms-source places what
+# dkms.conf needs. Prints a PASS: or FAIL: line per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,6 +91,18 @@ if [[ $rc -ne 0 && $log == *"install linux-headers-0.0.0-none"* ]]; then
 	pass "a kernel without headers is named"
 else
 	fail "a kernel without headers is named" "status $rc: $log"
+fi
+
+# ---------------------------------------------------------------- too old
+# Kbuild stops at once on a kernel before 6.1 (here the test kernel's
+# headers, told they are 5.10's).
+kdir=/lib/modules/$KREL/build
+log=$("$REPO/scripts/build-module.sh" "$kdir" "$scratch/old" VERSION=5 PATCHLEVEL=10 2>&1)
+rc=$?
+if [[ $rc -ne 0 && $log == *"wgc needs Linux 6.1 or newer, not 5.10 "* ]]; then
+	pass "Linux 5.10 is refused"
+else
+	fail "Linux 5.10 is refused" "status $rc: $(tail -n 3 <<<"$log" | tr '\n' ';')"
 fi
 
 # ---------------------------------------------------------------- DKMS source

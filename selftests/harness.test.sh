@@ -4,6 +4,7 @@
 # the real tools shadowing busybox, /dev/fd, modules, namespaces, nftables,
 # wireguard.ko as a reference, users. Runs in a few seconds.
 # timeout: 120
+# debug kernel: skip: the image's tools are the same on every kernel, and each test loads the modules it needs itself
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 

@@ -3,8 +3,10 @@
 # offices behind carrier NAT joined through one public relay, and two
 # remote workers, each behind a NAT of its own. Shared by
 # site-to-site.test.sh and the main job's demo (demo.sh); sourced, it only
-# defines. The tunnel nodes are configured with `setconf' from the example
-# files of Documentation/site-to-site/ as they are, and iproute2:
+# defines. The tunnel nodes are configured from the example files of
+# Documentation/site-to-site/ as they are: with `setconf' and iproute2 (the
+# demo, which shows each command), or each from its wgctl-quick file
+# quick/NODE/wg0.conf (the test):
 #
 #   LAN1 192.168.201.0/24          "internet" 203.0.113.0/24         LAN2 192.168.200.0/24
 #   b .55 --+                      (bridge in namespace inet)              +-- d .244
@@ -24,6 +26,9 @@
 #   S2S_TOOL      the tool that goes with it (wgctl, or wg)
 #   S2S_RUN       a command to run each tunnel command through (the demo
 #                 shows them; empty: run them as they are)
+#   S2S_QUICK     wgctl-quick: each tunnel node comes up from its quick
+#                 file, addresses, routes and forwarding included; empty:
+#                 setconf and iproute2
 # Errors end the caller through its own `set -e' or ERR trap.
 
 S2S_NAT_UDP_TIMEOUT=30	# above the configs' PersistentKeepalive of 25 s
@@ -42,7 +47,7 @@ s2s_prepare() {
 	local n
 	[[ -d $S2S_CONF_SRC ]] ||
 		{ echo "no example configurations in $S2S_CONF_SRC" >&2; return 1; }
-	(umask 077 && mkdir -p "$S2S_DIR" && cp "$S2S_CONF_SRC"/*.conf "$S2S_DIR/")
+	(umask 077 && mkdir -p "$S2S_DIR" && cp -r "$S2S_CONF_SRC"/. "$S2S_DIR/")
 	for n in "${S2S_TUNNEL_NODES[@]}"; do
 		sed -n 's/^PrivateKey = //p' "$S2S_DIR/$n.conf" |
 			"$S2S_TOOL" pubkey >"$S2S_DIR/$n.pub"
@@ -131,6 +136,10 @@ _s2s_run() { ${S2S_RUN:+"$S2S_RUN"} "$@"; }
 
 # s2s_tunnel NODE: wg0 from the node's example file, its address, up.
 s2s_tunnel() {
+	if [[ -n ${S2S_QUICK:-} ]]; then
+		_s2s_run ip netns exec "$1" "$S2S_QUICK" up "$S2S_DIR/quick/$1/wg0.conf"
+		return
+	fi
 	_s2s_run ip -n "$1" link add wg0 type "$S2S_KIND"
 	_s2s_run ip netns exec "$1" "$S2S_TOOL" setconf wg0 "$S2S_DIR/$1.conf"
 	_s2s_run ip -n "$1" addr add "${S2S_TUN[$1]}/24" dev wg0
@@ -138,8 +147,10 @@ s2s_tunnel() {
 }
 
 # s2s_routes NODE: what goes through the tunnel, and forwarding. The
-# tunnel network itself is on wg0's link by its address.
+# tunnel network itself is on wg0's link by its address. A quick file
+# brings its node's own.
 s2s_routes() {
+	[[ -z ${S2S_QUICK:-} || $1 == [bd] ]] || return 0
 	case $1 in
 	z)
 		_s2s_run ip -n z route add "$S2S_LAN1" dev wg0

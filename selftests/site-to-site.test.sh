@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Two offices behind carrier NAT joined through one public relay, and two
 # remote workers, each behind a NAT of its own: the topology of
-# site-to-site-lib.sh (drawn there), configured from the example files of
-# Documentation/site-to-site/ as they are.
+# site-to-site-lib.sh (drawn there), each tunnel node brought up by
+# wgctl-quick from its example file Documentation/site-to-site/quick/NODE/
+# wg0.conf as it is. (The demo configures them from the plain files beside
+# them, with setconf and iproute2; quick-files-match checks that both have
+# the same keys and peers.)
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 
 S2S_CONF_SRC=$SELFTESTS_DIR/site-to-site
 S2S_DIR=$TMPDIR/site-to-site
-S2S_KIND=wgc S2S_TOOL=wgctl S2S_RUN=
+S2S_KIND=wgc S2S_TOOL=wgctl S2S_RUN= S2S_QUICK=wgctl-quick
 source "$SELFTESTS_DIR/site-to-site-lib.sh"
 MARKER=WGC-S2S-MARKER-7f3a
 B=$S2S_B D=$S2S_D
@@ -130,6 +133,19 @@ relay_restart() {
 	ping_ok d "$B"
 	log "both sites and worker e back $((SECONDS - start)) s after the relay's restart"
 }
+
+# Each quick file is its plain file plus wgctl-quick's own keys: what
+# `wgctl-quick strip' leaves of it sets the same as the plain one.
+quick_files_match() {
+	local n plain quick
+	for n in "${S2S_TUNNEL_NODES[@]}"; do
+		plain=$(grep -v -e '^#' -e '^$' "$S2S_DIR/$n.conf")
+		expect_ok wgctl-quick strip "$S2S_DIR/quick/$n/wg0.conf"
+		quick=$(grep -v -e '^#' -e '^$' <<<"$OUT")
+		assert_eq "$quick" "$plain" "quick/$n/wg0.conf stripped, against $n.conf"
+	done
+}
+subtest quick-files-match quick_files_match
 
 s2s_build_network
 s2s_build_tunnels
