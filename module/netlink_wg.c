@@ -155,9 +155,12 @@ int __init wgc_wg_genetlink_init(void)
 	if (!wg_genl_compat)
 		return 0;
 	ret = genl_register_family(&wgc_wg_genl_family);
-	if (ret == -EEXIST)
+	if (ret == -EEXIST) {
 		pr_err("wg_genl_compat: the \"wireguard\" generic netlink family is taken (is wireguard.ko loaded?); unload it first, or load wgc without wg_genl_compat\n");
-	else if (!ret)
+		/* modprobe would take EEXIST for "already loaded", and say nothing */
+		return -EBUSY;
+	}
+	if (!ret)
 		pr_info("wg_genl_compat: wgc devices answer the \"wireguard\" generic netlink family too\n");
 	return ret;
 }

@@ -31,7 +31,7 @@ refused_while_wireguard() {
 	defer rmmod wireguard
 	mark=$(kmsg_mark)
 	expect_fail modprobe wgc wg_genl_compat=1
-	assert_match "$ERR" "File exists" "modprobe's error"
+	assert_match "$ERR" "Device or resource busy" "modprobe's error"
 	[[ ! -d /sys/module/wgc ]] || fail "wgc loaded although the family is taken"
 	assert_match "$(kmsg_since "$mark")" 'wgc: wg_genl_compat: the "wireguard" generic netlink family is taken' \
 		"the kernel log says why"
@@ -43,7 +43,9 @@ subtest refused-while-wireguard-loaded refused_while_wireguard
 wireguard_refused() {
 	reload_wgc wg_genl_compat=1
 	assert_eq "$(cat /sys/module/wgc/parameters/wg_genl_compat)" Y "the parameter"
-	expect_fail modprobe wireguard
+	# (wireguard.ko's init fails with EEXIST, which modprobe takes for
+	# "already loaded": its status says nothing)
+	modprobe wireguard 2>/dev/null || true
 	[[ ! -d /sys/module/wireguard ]] || fail "wireguard.ko loaded although wgc has its family"
 }
 subtest wireguard-refused-while-compat wireguard_refused
@@ -94,7 +96,7 @@ conf_n2() { # the file wg setconf reads for n2; $1: extra lines
 		Endpoint = 192.0.2.1:51821
 		AllowedIPs = 10.0.0.1/32, fd00::1/128
 		PersistentKeepalive = 25
-		$1
+		${1:-}
 	EOF
 }
 
