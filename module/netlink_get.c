@@ -451,7 +451,7 @@ int wgc_dump_device(struct sk_buff *skb, struct netlink_callback *cb,
 	if (IS_ERR(wgc))
 		return PTR_ERR(wgc);
 
-	/* Both families number the get command 0. */
+	/* Both families number it alike (netlink_wg.c checks). */
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  dialect->family, NLM_F_MULTI, WGC_CMD_GET_DEVICE);
 	if (!hdr) {

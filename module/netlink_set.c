@@ -23,9 +23,11 @@
 #include "socket.h"
 
 #include <crypto/algapi.h>
+#include <linux/capability.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 #include <uapi/linux/wgc.h>
 
 static u32 wgc_get_flags(const struct nlattr *attr)
@@ -296,6 +298,27 @@ static int wgc_prepare_listen_port(struct wgc_device *wgc,
 	return ret;
 }
 
+/*
+ * The sockets live in the namespace that created the device, which may not
+ * be the one it is in now: root in a container that was handed the device
+ * may change its peers, but not rebind or re-mark sockets in the host's
+ * namespace. That takes CAP_NET_ADMIN over the creating namespace too, as
+ * in WireGuard. Called under RTNL, which keeps creating_net alive.
+ */
+static int wgc_may_change_sockets(struct wgc_device *wgc,
+				  struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[WGC_DEVICE_A_LISTEN_PORT] ?:
+			      info->attrs[WGC_DEVICE_A_FWMARK];
+
+	ASSERT_RTNL();
+	if (!attr || ns_capable(wgc->creating_net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, attr,
+			    "changing the listen port or fwmark needs CAP_NET_ADMIN in the namespace that created the device");
+	return -EPERM;
+}
+
 static int wgc_prepare_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
 			      struct genl_info *info)
@@ -307,6 +330,9 @@ static int wgc_prepare_update(struct wgc_device *wgc,
 	bool replace_peers;
 	int ret;
 
+	ret = wgc_may_change_sockets(wgc, info);
+	if (ret)
+		return ret;
 	if (public_key) {
 		NL_SET_ERR_MSG_ATTR(info->extack, public_key,
 				    "the public key follows from the private key and cannot be set");

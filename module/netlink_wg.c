@@ -3,7 +3,9 @@
  * The "wireguard" generic netlink family, answered for wgc devices when the
  * module is loaded with wg_genl_compat=1: wireguard-tools' wg, and other
  * programs written against WireGuard's uapi (exporters, wgctrl), then
- * configure and read wgc devices unchanged.
+ * configure and read wgc devices they name unchanged. (Those that list
+ * devices find them by the link kind "wireguard", which a wgc device does
+ * not have.)
  *
  * The family is WireGuard's byte for byte, from the kernel's own uapi
  * header. Peers and allowed IPs are numbered as in the wgc family (checked
@@ -38,6 +40,7 @@ MODULE_PARM_DESC(wg_genl_compat,
 static void wgc_wg_check_layout(void)
 {
 	WGC_SAME(WG_KEY_LEN, WGC_KEY_LEN);
+	WGC_SAME(WG_CMD_GET_DEVICE, WGC_CMD_GET_DEVICE);
 	WGC_SAME(WGDEVICE_A_IFINDEX, WGC_DEVICE_A_IFINDEX);
 	WGC_SAME(WGDEVICE_A_IFNAME, WGC_DEVICE_A_IFNAME);
 	WGC_SAME(WGDEVICE_A_PRIVATE_KEY, WGC_DEVICE_A_PRIVATE_KEY);

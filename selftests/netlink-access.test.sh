@@ -14,7 +14,9 @@
 # first; a peer removed under a paused dump is freed at once, and the dump,
 # which would have resumed at it, ends marked interrupted, as it does when
 # a peer is added; wgctl, which starts such a dump again, shows the
-# configuration as it is now.
+# configuration as it is now. Root of a container that was handed a device
+# made outside it may change its peers, but not its listen port or fwmark:
+# those act on sockets in the namespace that made it (as in WireGuard).
 # wgc only: it looks at wgc's own debug messages.
 # timeout: 300
 source "$(dirname "$0")/lib.sh"
@@ -272,7 +274,46 @@ dump_resume_after_change() {
 		"allowed IPs shown by wgctl"
 }
 
+in_other_netns() { [[ $(readlink "/proc/$1/ns/net") != "$(readlink /proc/self/ns/net)" ]]; }
+
+# A device made here, moved into a user and network namespace of nobody's:
+# root there manages its peers, but its sockets stay where they were made.
+moved_device_sockets() {
+	local pid out=$TMPDIR/moved.out
+	if ! as_nobody unshare -Urn true 2>/dev/null; then
+		log "skipped: this kernel gives an unprivileged user no user namespace (the debug kernel is built without CONFIG_USER_NS)"
+		return 0
+	fi
+	ip link add wgm0 type wgc
+	# (the namespace's end deletes it, unless it never got there)
+	defer eval 'ip link del wgm0 2>/dev/null'
+	expect_ok wgctl set wgm0 listen-port 40000
+	# The namespace's root waits for the device, then tries each change.
+	# (Not through as_nobody: $! must be the process that unshares.)
+	# shellcheck disable=SC2016 # $1 is bash -c's own
+	(cd / && exec "${NOBODY[@]}" unshare -Urn bash -c '
+		for ((i = 0; i < 100; i++)); do
+			ip link show wgm0 >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		wgctl set wgm0 listen-port 40001; echo "port: $?"
+		wgctl set wgm0 fwmark 7; echo "fwmark: $?"
+		wgctl set wgm0 peer "$1" allowed-ips 10.11.0.0/24; echo "peer: $?"
+		wgctl show wgm0 listen-port' _ "$(wgctl genkey | wgctl pubkey)") >"$out" 2>&1 &
+	pid=$!
+	wait_for in_other_netns "$pid"
+	ip link set wgm0 netns "$pid"
+	wait "$pid"
+	log "in the namespace: $(tr '\n' '|' <"$out")"
+	assert_line "$(cat "$out")" '^port: 1$' "listen port change refused"
+	assert_line "$(cat "$out")" '^fwmark: 1$' "fwmark change refused"
+	assert_line "$(cat "$out")" 'needs CAP_NET_ADMIN in the namespace that created the device' "the reason given"
+	assert_line "$(cat "$out")" '^peer: 0$' "peer change allowed"
+	assert_line "$(cat "$out")" '^40000$' "listen port unchanged"
+}
+
 subtest unprivileged-get unprivileged_get
+subtest moved-device-sockets moved_device_sockets
 subtest held-dump-does-not-pin held_dump_does_not_pin
 subtest held-dump-namespace-exit held_dump_namespace_exit
 subtest dump-device-moved dump_device_moved
