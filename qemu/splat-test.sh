@@ -33,8 +33,7 @@ cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/selftests/splat/spl
 	"$work/selftests/"
 
 # The image's base (tools, libraries, the kernel's modules) is the debug
-# suite's, in its build directory (WGC_BUILD_DIR; make check gives this
-# test and the GDB one a directory of their own): only its overlay, with
+# suite's, in its build directory (WGC_BUILD_DIR): only its overlay, with
 # these selftests, is made anew.
 WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests \
 	"$REPO/qemu/run.sh" --kernel debug >"$log" 2>&1
