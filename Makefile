@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make                 build wgc.ko and wgctl
+#   make                 build wgc.ko (into build/module/KERNELRELEASE/) and
+#                        wgctl (into build/wgctl/)
+#   make module-selftests
+#                        wgc.ko with its self-tests, which run at every load
+#                        (WGC_DEBUG=y), into build/module/KERNELRELEASE-selftests/:
+#                        the module the VM tests
 #   make install         install them: the module into
 #                        /lib/modules/KERNELRELEASE/updates (then depmod),
 #                        wgctl, wgctl-quick, man pages, bash completion,
@@ -21,6 +26,7 @@
 #   make bench           throughput and latency: veth, wireguard.ko, wgc (VM)
 #   make -C qemu shell   an interactive shell in the VM
 #
+# Nothing is built in the source tree: everything goes into build/.
 # The module is built for KERNELRELEASE (default: the running kernel), from
 # KDIR (default: /lib/modules/KERNELRELEASE/build). When the running kernel
 # has no headers (the build box), plain `make` builds for the test VM's
@@ -61,9 +67,19 @@ endif
 
 all: module wgctl
 
+# The module is built in a mirror of its sources in build/module/, one
+# directory per kernel and kind, so that builds for several kernels (and
+# with or without self-tests) keep their own objects.
+MODULE_OUT := build/module/$(KERNELRELEASE)
+build_module = scripts/build-module.sh $(KDIR) $(1)
+
 module:
 	$(need_kdir)
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	+$(call build_module,$(MODULE_OUT))
+
+module-selftests:
+	$(need_kdir)
+	+$(call build_module,$(MODULE_OUT)-selftests) WGC_DEBUG=y
 
 wgctl:
 	$(MAKE) -C tools/wgctl
@@ -98,7 +114,7 @@ install: install-module install-tools
 # Not kbuild's modules_install: on a distribution's headers it tries to sign
 # with the distribution's key, which is not there, and cannot run depmod.
 install-module: module
-	install -D -m 0644 wgc.ko $(MODULE_DIR)/wgc.ko
+	install -D -m 0644 $(MODULE_OUT)/wgc.ko $(MODULE_DIR)/wgc.ko
 	$(depmod)
 
 install-tools: wgctl
@@ -139,10 +155,8 @@ deb:
 	scripts/deb.sh
 
 clean:
-	$(if $(wildcard $(KDIR)/Makefile),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
-	$(MAKE) -C tools/wgctl clean
 	rm -rf build
 
-.PHONY: all module wgctl deps check demo bench clean install install-module \
+.PHONY: all module module-selftests wgctl deps check demo bench clean install install-module \
 	install-tools uninstall dkms-source dkms-install dkms-uninstall deb \
 	kernelrelease

@@ -9,10 +9,12 @@
 #   WGC_BUILD_DIR      output directory          (default <repo>/build/qemu)
 #   WGC_KVER           kernel release            (default scripts/kernel-version.sh)
 #   WGC_MODROOT        root holding lib/modules/KVER (default /)
-#   WGC_KO             wgc.ko                    (default <repo>/wgc.ko)
-#   WGC_WGCTL          wgctl binary              (default <repo>/tools/wgctl/wgctl)
-#   WGC_WGCTL_QUICK    wgctl-quick script        (default: wgctl-quick next to wgctl)
+#   WGC_KO             wgc.ko                    (required, unless WGC_ALLOW_MISSING)
+#   WGC_WGCTL          wgctl binary              (default <repo>/build/wgctl/wgctl)
+#   WGC_WGCTL_QUICK    wgctl-quick script        (default <repo>/tools/wgctl/wgctl-quick)
 #   WGC_SELFTESTS      selftests directory       (default <repo>/selftests)
+#   WGC_TEST_BIN       the tests' helper programs, /selftests/bin in the
+#                      image (default <repo>/build/selftests/bin)
 #   WGC_ALLOW_MISSING  1: build even if wgc.ko or wgctl do not exist (yet)
 #   WGC_EXTRA_MODULES  more kernel modules to include (space separated)
 #   WGC_PKGROOT        a tree copied to /pkgroot in the image: the files of
@@ -23,7 +25,7 @@
 # in turn): a base (busybox, real tools and their libraries, kernel modules,
 # /etc), rebuilt only when the installed packages or this script change, and
 # an overlay (/init, wgc.ko with the depmod output, wgctl and wgctl-quick,
-# the selftests, the YNL spec of the family),
+# the selftests, /demo/demo.sh, /bench/bench.sh, the YNL spec of the family),
 # rebuilt when one of those changes. Each is checked with a cheap stamp of
 # names, sizes and mtimes; when nothing changed this just prints the path.
 set -euo pipefail
@@ -35,10 +37,13 @@ REPO=$(dirname "$QEMU_DIR")
 OUT=${WGC_BUILD_DIR:-$REPO/build/qemu}
 KVER=${WGC_KVER:-}
 MODROOT=${WGC_MODROOT:-/}
-KO=${WGC_KO:-$REPO/wgc.ko}
-WGCTL=${WGC_WGCTL:-$REPO/tools/wgctl/wgctl}
+KO=${WGC_KO:-}
+WGCTL=${WGC_WGCTL:-$REPO/build/wgctl/wgctl}
 WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
+TEST_BIN=${WGC_TEST_BIN:-$REPO/build/selftests/bin}
+DEMO=$REPO/demo/demo.sh
+BENCH=$REPO/bench/bench.sh
 ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
 PKGROOT=${WGC_PKGROOT:-}
 FORCE=0
@@ -71,7 +76,11 @@ while (($#)); do
 done
 
 [[ -n $KVER ]] || KVER=$("$REPO/scripts/kernel-version.sh")
-[[ -n $WGCTL_QUICK ]] || WGCTL_QUICK=$(dirname "$WGCTL")/wgctl-quick
+# a packaged wgctl has its wgctl-quick next to it; a built one is in the tree
+if [[ -z $WGCTL_QUICK ]]; then
+	WGCTL_QUICK=$(dirname "$WGCTL")/wgctl-quick
+	[[ -f $WGCTL_QUICK ]] || WGCTL_QUICK=$REPO/tools/wgctl/wgctl-quick
+fi
 MODDIR=${MODROOT%/}/lib/modules/$KVER
 [[ -d $MODDIR ]] || die "kernel modules directory $MODDIR does not exist"
 [[ -f $MODDIR/modules.dep ]] || die "$MODDIR/modules.dep is missing (run depmod $KVER)"
@@ -82,7 +91,7 @@ for f in KO WGCTL; do
 		if [[ $ALLOW_MISSING == 1 ]]; then
 			note "warning: ${!f} does not exist; building without it (WGC_ALLOW_MISSING=1)"
 		elif [[ $f == KO ]]; then
-			die "$KO does not exist: build the module first (make), or set WGC_ALLOW_MISSING=1"
+			die "${KO:-no wgc.ko given (WGC_KO, --module)}${KO:+ does not exist}: build the module first (make), or set WGC_ALLOW_MISSING=1"
 		else
 			die "$WGCTL does not exist: build wgctl first (make), or set WGC_ALLOW_MISSING=1"
 		fi
@@ -120,8 +129,9 @@ BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
 OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere
-	"$REPO"/Documentation/site-to-site/*.conf "$REPO"/Documentation/site-to-site/quick/*/*.conf)
-[[ -d $SELFTESTS/bin ]] && OVL_INPUTS+=("$SELFTESTS"/bin/*)
+	"$DEMO" "$BENCH" "$REPO"/Documentation/site-to-site/*.conf
+	"$REPO"/Documentation/site-to-site/quick/*/*.conf)
+[[ -d $TEST_BIN ]] && OVL_INPUTS+=("$TEST_BIN"/*)
 shopt -u nullglob
 if [[ -n $PKGROOT ]]; then
 	[[ -d $PKGROOT ]] || die "WGC_PKGROOT $PKGROOT is not a directory"
@@ -526,15 +536,18 @@ build_overlay() {
 	chmod 755 "$ROOT/init"
 
 	# selftests: *.sh, the kernel splat pattern and the helper binaries in
-	# selftests/bin/
+	# selftests/bin/; the demo and the benchmark
 	local st=() elfs=()
 	shopt -s nullglob
 	st=("$SELFTESTS"/*.sh "$SELFTESTS"/*.ere)
 	shopt -u nullglob
 	((${#st[@]} == 0)) || cp -- "${st[@]}" "$ROOT/selftests/"
-	if [[ -d $SELFTESTS/bin ]]; then
+	mkdir -p "$ROOT/demo" "$ROOT/bench"
+	cp -- "$DEMO" "$ROOT/demo/"
+	cp -- "$BENCH" "$ROOT/bench/"
+	if [[ -d $TEST_BIN ]]; then
 		mkdir -p "$ROOT/selftests/bin"
-		for f in "$SELFTESTS"/bin/*; do
+		for f in "$TEST_BIN"/*; do
 			[[ -f $f ]] || continue
 			cp -L --preserve=mode -- "$f" "$ROOT/selftests/bin/"
 			magic=""
@@ -572,14 +585,14 @@ build_overlay() {
 		SKIP_IN=""
 		local libs=()
 		for f in "${FILES[@]}"; do
-			case $f in "$WGCTL" | "$SELFTESTS"/bin/*) ;; *) libs+=("$f") ;; esac
+			case $f in "$WGCTL" | "$TEST_BIN"/*) ;; *) libs+=("$f") ;; esac
 		done
 		((${#libs[@]} == 0)) || cp --parents -t "$ROOT" -- "${libs[@]}"
 		# symlinks to wgctl / the test binaries themselves are not wanted
 		local keep=() i
 		for ((i = 0; i < ${#SYMLINKS[@]}; i += 2)); do
 			case ${SYMLINKS[i + 1]} in
-			"$WGCTL" | "$SELFTESTS"/bin/*) ;;
+			"$WGCTL" | "$TEST_BIN"/*) ;;
 			*) keep+=("${SYMLINKS[i]}" "${SYMLINKS[i + 1]}") ;;
 			esac
 		done

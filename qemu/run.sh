@@ -11,7 +11,7 @@
 #   --mode          test (default): run selftests/*.test.sh (or --tests) and
 #                   fail on any failed test, a missing result (crash, hang,
 #                   timeout) or a kernel splat anywhere in the console output;
-#                   demo: run selftests/demo.sh; bench: run selftests/bench.sh
+#                   demo: run demo/demo.sh; bench: run bench/bench.sh
 #                   (the `make bench` throughput and latency table); shell:
 #                   interactive bash (leave with `exit` or `poweroff`; Ctrl-A x
 #                   kills QEMU)
@@ -20,9 +20,7 @@
 #                   /lib/modules/VERSION), a bzImage or vmlinux path (its
 #                   release is read from the image; modules from
 #                   $WGC_MODROOT/lib/modules), or "debug": the sanitizer kernel
-#                   of qemu/debug-kernel.sh, built on first use, with wgc.ko
-#                   built for it in build/kmod-debug/ (with WGC_DEBUG=y: its
-#                   self-tests run at every load)
+#                   of qemu/debug-kernel.sh, built on first use
 #   --timeout       whole-run limit: default 3600 s in test mode (the whole
 #                   suite on the debug kernel takes about 25 min under TCG;
 #                   a hung test is stopped by its own limit inside the VM,
@@ -45,8 +43,14 @@
 #                   (kernel command line wgc.env=NAME=VALUE, read by
 #                   qemu/init); VALUE without blanks. Repeatable
 #
+# The module: the one `make check` tests, built for the VM's kernel with its
+# self-tests (make module-selftests: build/module/KERNELRELEASE-selftests/)
+# in test mode and with --gdb, the one `make` builds
+# (build/module/KERNELRELEASE/) otherwise; WGC_KO names another. Nothing is built here: a missing module
+# is an error that says how to build it.
+#
 # Environment: WGC_TEST_IMPL (see --impl) and WGC_BENCH_* (see
-# selftests/bench.sh) are passed on to the VM as if given with --env.
+# bench/bench.sh) are passed on to the VM as if given with --env.
 # WGC_ALLOW_MISSING=1 boots without wgc.ko/wgctl (the default when
 # WGC_TEST_IMPL=wireguard); WGC_NO_KVM=1
 # never uses KVM; WGC_SKIP_DEPS=1 skips scripts/deps.sh; WGC_BUILD_DIR,
@@ -121,13 +125,6 @@ TESTS_ARG=$(
 	echo "${TEST_LIST[*]%.test.sh}"
 )
 
-if [[ $MODE == demo && ! -f $SELFTESTS/demo.sh ]]; then
-	die "mode demo runs $SELFTESTS/demo.sh, which does not exist"
-fi
-if [[ $MODE == bench && ! -f $SELFTESTS/bench.sh ]]; then
-	die "mode bench runs $SELFTESTS/bench.sh, which does not exist"
-fi
-
 # Environment for the VM (wgc.env=NAME=VALUE on the kernel command line).
 case $IMPL in
 "" | wgc) ;;
@@ -158,17 +155,14 @@ bzimage_release() {
 is_elf() { [[ $(head -c4 "$1" | tr -d '\0') == $'\x7fELF' ]]; }
 MEM=${WGC_VM_MEM:-1G}
 GDB_PORT=${WGC_GDB_PORT:-1234}
-# "debug": the sanitizer kernel of qemu/debug-kernel.sh (built on first use)
-# with wgc.ko built for it, self-tests included, and with the flags
-# scripts/check.sh builds it with (so that neither rebuilds after the other);
-# KASAN's shadow and quarantine want more memory.
+# "debug": the sanitizer kernel of qemu/debug-kernel.sh (built on first
+# use); KASAN's shadow and quarantine want more memory.
+KDIR_HINT=""
 if [[ $KERNEL == debug ]]; then
 	dk=$("$QEMU_DIR/debug-kernel.sh") || die "building the debug kernel failed"
-	"$REPO/scripts/build-module.sh" "$dk/build" "$REPO/build/kmod-debug" -s W=1 WGC_DEBUG=y >&2 ||
-		die "building wgc.ko for the debug kernel failed"
 	export WGC_MODROOT=$dk/modroot
-	export WGC_KO=${WGC_KO:-$REPO/build/kmod-debug/wgc.ko}
 	KERNEL=$dk/build/vmlinux
+	KDIR_HINT=" KDIR=$dk/build"
 	MEM=${WGC_VM_MEM:-2G}
 fi
 if [[ -z $KERNEL ]]; then
@@ -187,6 +181,20 @@ else
 	KIMG=/boot/vmlinuz-$KVER
 fi
 [[ -r $KIMG ]] || die "kernel image $KIMG is missing or unreadable"
+
+if [[ -z ${WGC_KO:-} ]]; then
+	[[ -n $KDIR_HINT ]] || KDIR_HINT=" KERNELRELEASE=$KVER"
+	if [[ $MODE == test ]] || ((GDB)); then
+		WGC_KO=$REPO/build/module/$KVER-selftests/wgc.ko
+		build_it="make module-selftests$KDIR_HINT"
+	else
+		WGC_KO=$REPO/build/module/$KVER/wgc.ko
+		build_it="make module$KDIR_HINT"
+	fi
+	[[ -f $WGC_KO || ${WGC_ALLOW_MISSING:-0} == 1 ]] ||
+		die "no wgc.ko for $KVER in ${WGC_KO%/wgc.ko}: build it with '$build_it'"
+	export WGC_KO
+fi
 
 # ---- initramfs
 INITRD=$(WGC_KVER=$KVER "$QEMU_DIR/mkinitramfs.sh") || die "building the initramfs failed"

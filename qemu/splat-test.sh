@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Proves that a run on the debug kernel fails on what the kernel reports:
-# boots it with one selftest that loads selftests/splat/splat.ko (a module
+# boots it with one selftest that loads qemu/splat/splat.ko (a module
 # that leaks, reads freed memory and sleeps under a spinlock) and passes,
 # then checks that qemu/run.sh failed the run and saw each report, the
 # kmemleak one printed after the tests' own success line. Prints one
@@ -25,17 +25,17 @@ result() { # result NAME STATUS
 
 dk=$("$REPO/qemu/debug-kernel.sh") || exit 1
 rm -rf "$work"
-mkdir -p "$work/ko" "$work/selftests/bin" "$(dirname "$log")"
-cp "$REPO"/selftests/splat/{Kbuild,splat.c} "$work/ko/"
+mkdir -p "$work/ko" "$work/selftests" "$work/bin" "$(dirname "$log")"
+cp "$REPO"/qemu/splat/{Kbuild,splat.c} "$work/ko/"
 make -s -C "$dk/build" M="$work/ko" modules >/dev/null || exit 1
-cp "$work/ko/splat.ko" "$work/selftests/bin/"
-cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/selftests/splat/splat.test.sh" \
+cp "$work/ko/splat.ko" "$work/bin/"
+cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/qemu/splat/splat.test.sh" \
 	"$work/selftests/"
 
 # The image's base (tools, libraries, the kernel's modules) is the debug
 # suite's, in its build directory (WGC_BUILD_DIR): only its overlay, with
 # these selftests, is made anew.
-WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests \
+WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests WGC_TEST_BIN=$work/bin \
 	"$REPO/qemu/run.sh" --kernel debug >"$log" 2>&1
 status=$?
 clean=$(tr -d '\r' <"$log")

@@ -17,7 +17,7 @@ GDB attaches while the VM is still at its first instruction, before the
 kernel has a module list that lx-symbols could read. This runs the kernel up
 to its first module load (a hardware breakpoint: the kernel's text is not
 mapped yet), then runs lx-symbols on MODULE-DIR (default: $WGC_KMOD_DIR,
-the build/kmod-debug directory qemu/gdb.sh names), which loads the symbols
+the build/module/KERNELRELEASE-selftests directory qemu/gdb.sh names), which loads the symbols
 of the modules loaded so far and keeps loading those of every module that
 loads later. Breakpoints in the module may be set before it loads."""
 

@@ -5,7 +5,7 @@
 #
 # Builds wgc.ko against the kernel tree KDIR in OUTDIR, a mirror of the
 # module's sources, so that builds for several kernels do not overwrite each
-# other's objects (or the in-tree build that `make` does for Debian's kernel).
+# other's objects.
 # The module ends up as OUTDIR/wgc.ko.
 set -euo pipefail
 
@@ -16,7 +16,7 @@ shift 2
 
 mkdir -p "$out"
 # Only changed files are copied, so kbuild rebuilds only what changed.
-for path in Kbuild module include; do
+for path in Kbuild VERSION module include; do
 	cp -a --update "$REPO/$path" "$out/"
 done
 # One job per CPU (it halves the build on two), unless a make above us

@@ -86,7 +86,7 @@ debug_kernel() {
 	count build/debug-kernel $?
 	[ -n "$dir" ] || return 0
 	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
-	timed module-debug selftest_module module-debug "$dir/build" build/kmod-debug
+	timed module-debug selftest_module module-debug KDIR="$dir/build"
 	timed vm-debug vm_suite debug "$tests" --kernel debug
 	# Not beside the suite: two more VMs, even at nice 19, slowed it by
 	# nearly as much as they would have saved.
@@ -96,15 +96,18 @@ debug_kernel() {
 	fi
 }
 
-# The module the VM tests is built with WGC_DEBUG=y, so that its self-tests
-# run at every load (selftests/module-selftests.test.sh requires them), in a
-# directory of its own; plain `make` (and so `make demo` and `make bench`)
-# keeps building the release module in the tree. qemu/run.sh builds the debug
-# kernel's module with the same flags, so it finds nothing to rebuild.
-selftest_module() { # selftest_module STEP-NAME KDIR OUTDIR
+# The module the VM tests has its self-tests, which run at every load
+# (selftests/module-selftests.test.sh requires them): make module-selftests,
+# into build/module/KERNELRELEASE-selftests/, where qemu/run.sh takes it
+# from; plain `make` (and so `make demo` and `make bench`) builds the release
+# module into build/module/KERNELRELEASE/.
+selftest_module() { # selftest_module STEP-NAME KDIR=... | KERNELRELEASE=...
+	local krel
+
+	krel=$(make --no-print-directory -s kernelrelease "$2")
 	# A failed build must not leave an older wgc.ko behind to be tested.
-	rm -f "$3/wgc.ko"
-	build_step "$1" scripts/build-module.sh "$2" "$3" W=1 WGC_DEBUG=y
+	rm -f "build/module/$krel-selftests/wgc.ko"
+	build_step "$1" make --no-print-directory module-selftests W=1 "$2"
 }
 
 # A script printing its own PASS:/FAIL: lines; each one counts.
@@ -215,9 +218,9 @@ ynl() {
 	checks_step ynl scripts/ynl-check.sh
 }
 
-# wgctl's parsers under libFuzzer, 10 s each (selftests/fuzz/run.sh).
+# wgctl's parsers under libFuzzer, 10 s each (tools/wgctl/fuzz/run.sh).
 fuzz() {
-	selftests/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
+	tools/wgctl/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
 	count_from_log fuzz $logs/fuzz.log
 }
 
@@ -281,8 +284,8 @@ for kernel in $kernels; do
 	case $kernel in
 	debian)
 		timed module-debian selftest_module module-debian \
-			"/lib/modules/$(scripts/kernel-version.sh)/build" build/kmod-debian
-		WGC_KO=$PWD/build/kmod-debian/wgc.ko timed vm-debian vm_suite debian "$(debian_tests)"
+			KERNELRELEASE="$(scripts/kernel-version.sh)"
+		timed vm-debian vm_suite debian "$(debian_tests)"
 		;;
 	debug)
 		timed debug debug_kernel

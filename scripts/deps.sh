@@ -33,7 +33,7 @@ PKGS=(
 	# runs on Debian's python3, validating the spec with jsonschema; the VM's
 	# ynl CLI needs python3-yaml too
 	python3 python3-yaml python3-jsonschema
-	# selftests/fuzz: clang, and libFuzzer's runtime (libclang_rt.fuzzer,
+	# tools/wgctl/fuzz: clang, and libFuzzer's runtime (libclang_rt.fuzzer,
 	# with the sanitizers', is in libclang-rt-14-dev, not libfuzzer-14-dev)
 	clang-14 libclang-rt-14-dev
 	# VM and initramfs

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The main job's demo (demo.sh, what `make demo' runs) runs whole and says
+# The main job's demo (demo/demo.sh, what `make demo' runs) runs whole and says
 # in its output what the site-to-site topology did: four handshakes with the
 # relay through NAT, replies between the LANs and the workers, no cleartext
 # on the internet, the transfer intact, the relay's peers in `wgctl show',
@@ -16,7 +16,7 @@ TOOL=$(impl_tool "$TUN_IMPL")
 
 runs_whole() {
 	local rc=0
-	bash "$SELFTESTS_DIR/demo.sh" >"$OUTPUT" 2>&1 </dev/null || rc=$?
+	bash /demo/demo.sh >"$OUTPUT" 2>&1 </dev/null || rc=$?
 	sed 's/^/| /' "$OUTPUT"
 	((rc == 0)) || fail "demo.sh exited with status $rc: $(grep -m1 'DEMO FAILED' "$OUTPUT" || true)"
 	assert_line "$(<"$OUTPUT")" '^demo finished$'

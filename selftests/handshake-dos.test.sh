@@ -71,7 +71,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 
 command -v wgc-flood >/dev/null ||
-	fail "wgc-flood is missing from selftests/bin (make -C selftests/tools)"
+	fail "wgc-flood is missing from /selftests/bin (make -C selftests/tools)"
 
 NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/15
 # Fast enough that the handshake queue fills up past the under-load mark

@@ -37,7 +37,7 @@ FLOOD=3000
 QUEUE_BOUND=1024
 
 command -v pcap-replay >/dev/null ||
-	fail "pcap-replay is missing from selftests/bin (make -C selftests/tools)"
+	fail "pcap-replay is missing from /selftests/bin (make -C selftests/tools)"
 load_wgc dyndbg=+p
 [[ -e $PARAMS/race_points ]] ||
 	fail "wgc.ko has no race points: not a WGC_DEBUG build"

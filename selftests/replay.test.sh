@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 
 command -v pcap-replay >/dev/null ||
-	fail "pcap-replay is missing from selftests/bin (make -C selftests/tools)"
+	fail "pcap-replay is missing from /selftests/bin (make -C selftests/tools)"
 
 pair_setup
 peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"

@@ -60,7 +60,7 @@ struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
 				 const char *name);
 
 /*
- * Reply parsing, exposed so that selftests/unit can feed it hand-built
+ * Reply parsing, exposed so that tools/wgctl/tests can feed it hand-built
  * messages; there is no kernel module on the build host.
  *
  * wgc_nl_process() runs one recv()'d buffer through the callbacks used for

@@ -23,7 +23,7 @@ struct config_resolver;
 /*
  * The command line into change. resolver looks endpoint host names up;
  * NULL is getaddrinfo() with WG_ENDPOINT_RESOLUTION_RETRIES, which the
- * fuzzer (selftests/fuzz) replaces to stay off the network.
+ * fuzzer (fuzz/) replaces to stay off the network.
  */
 int set_parse_args(int argc, char *argv[],
 		   const struct config_resolver *resolver,

@@ -3,13 +3,14 @@
 # The main job: two offices behind carrier NAT and two remote workers joined
 # through one public relay (Documentation/site-to-site.md), built in the VM
 # from the example configuration files and narrated as it happens. Run by
-# `make demo' (qemu/run.sh --mode demo); selftests/demo.test.sh runs it in
+# `make demo' (qemu/run.sh --mode demo: /demo/demo.sh in the VM, beside the
+# selftests it borrows from); selftests/demo.test.sh runs it in
 # `make check'. WGC_TEST_IMPL=wireguard (make demo IMPL=wireguard) runs it
 # on wireguard.ko and wg(8) instead, to check the demo and the files.
 # Any step that does not work ends the demo with "DEMO FAILED" and status 1.
 set -euo pipefail
 
-SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SELFTESTS_DIR=/selftests
 # shellcheck disable=SC2034 # the S2S_ settings are site-to-site-lib.sh's
 S2S_KIND=wgc S2S_TOOL=wgctl
 if [[ ${WGC_TEST_IMPL:-wgc} == wireguard ]]; then

@@ -2,7 +2,7 @@
 /*
  * Minimal test reporting for the wgctl host unit tests: one line per
  * case, "PASS: unit/<name>" or "FAIL: unit/<name>: <why>", which
- * selftests/unit/run.sh counts.
+ * tools/wgctl/tests/run.sh counts.
  */
 #ifndef WGCTL_UNIT_H
 #define WGCTL_UNIT_H

@@ -246,7 +246,7 @@ static void test_malformed(void)
 /*
  * A message claiming more bytes than were received. At 2 GiB and more,
  * libmnl 1.0.4 took the length for negative and read past the buffer
- * (found by selftests/fuzz/fuzz-reply, as was the missing padding).
+ * (found by tools/wgctl/fuzz/fuzz-reply, as was the missing padding).
  */
 static void test_overlong(void)
 {
@@ -334,7 +334,7 @@ static void test_errors(void)
 		   !strcmp(e.msg, "device too big for one message"),
 		   "ret=%d err=%d msg=\"%s\"", ret, e.err, e.msg);
 
-	/* INT_MIN cannot be negated (found by selftests/fuzz/fuzz-reply). */
+	/* INT_MIN cannot be negated (found by tools/wgctl/fuzz/fuzz-reply). */
 	reset();
 	error_msg(INT_MIN, NULL, true);
 	ret = process(&dev, NULL, &e);

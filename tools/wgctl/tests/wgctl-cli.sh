@@ -11,7 +11,7 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WGCTL=${WGCTL:-$here/../../tools/wgctl/wgctl}
+WGCTL=${WGCTL:-$here/../../../build/wgctl/wgctl}
 # An interface name that cannot exist (the test never creates one).
 NOSUCH=wgcnosuch0
 

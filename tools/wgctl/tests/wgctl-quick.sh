@@ -17,7 +17,7 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-QUICK=${WGCTL_QUICK:-$here/../../tools/wgctl/wgctl-quick}
+QUICK=${WGCTL_QUICK:-$here/../wgctl-quick}
 
 PRIV=dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=
 PUB=3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08=

@@ -113,7 +113,7 @@ data) FLOOD_KIND_ARG=--data FLOOD_WHAT="data messages" ;;
 *) echo "bench: WGC_BENCH_FLOOD_KIND must be initiation or data" >&2; exit 2 ;;
 esac
 PROFILE=${WGC_BENCH_PROFILE:-0}
-FLOOD=$(dirname "$(readlink -f "$0")")/bin/wgc-flood
+FLOOD=/selftests/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/15 HS_PORT=40000
 X_ADDR6=2001:db8:100::1 B_XADDR6=2001:db8:100::2 SPOOFED6=2001:db8:ff::/48

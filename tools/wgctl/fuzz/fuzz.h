@@ -20,7 +20,7 @@
 
 /*
  * The generic netlink family id, sequence number and port id that the
- * reply corpus (selftests/fuzz/mkreply.c) is made with; any will do.
+ * reply corpus (tools/wgctl/fuzz/mkreply.c) is made with; any will do.
  */
 #define FUZZ_FAMILY 0x1d
 #define FUZZ_SEQ 7

@@ -22,7 +22,7 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-COMPLETION_DIR=${COMPLETION_DIR:-$here/../../tools/wgctl/completion}
+COMPLETION_DIR=${COMPLETION_DIR:-$here/../completion}
 
 ALICE=hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
 BOB=3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08=

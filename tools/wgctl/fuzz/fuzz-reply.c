@@ -7,7 +7,7 @@
  * which merges a peer continued from one message into the next) and once
  * as an rtnetlink link dump (wgc_parse_link()). The family id, sequence
  * number and port id expected are those of fuzz.h;
- * selftests/fuzz/mkreply.c makes the seeds.
+ * tools/wgctl/fuzz/mkreply.c makes the seeds.
  *
  * A dump that parses must give a device that holds together (no two
  * consecutive peers with one key: that is a continuation, merged; allowed

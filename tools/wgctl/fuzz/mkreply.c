@@ -4,7 +4,7 @@
  * messages such as the kernel sends wgctl, with the family id, sequence
  * number and port id of fuzz.h. `make -C tools/wgctl fuzz` builds it;
  *
- *   tools/wgctl/fuzz-bin/mkreply selftests/fuzz/corpus/reply
+ *   build/wgctl/fuzz/mkreply tools/wgctl/fuzz/corpus/reply
  *
  * writes the files again (the same bytes every time).
  */

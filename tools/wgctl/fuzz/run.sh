@@ -16,9 +16,9 @@
 
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=$top/selftests/fuzz/corpus
-bin=$top/tools/wgctl/fuzz-bin
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+corpus=$top/tools/wgctl/fuzz/corpus
+bin=$top/build/wgctl/fuzz
 out=$top/build/fuzz
 seconds=${FUZZ_SECONDS:-10}
 jobs=${FUZZ_JOBS:-$(nproc)}
@@ -75,7 +75,7 @@ report() {
 	for input in "$dir"/crashes/*; do
 		[ -e "$input" ] || continue
 		echo "  input: ${input#"$top"/}"
-		echo "  replay: tools/wgctl/fuzz-bin/fuzz-$name ${input#"$top"/}"
+		echo "  replay: build/wgctl/fuzz/fuzz-$name ${input#"$top"/}"
 	done
 	echo "  log: ${dir#"$top"/}/log"
 }
