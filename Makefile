@@ -32,7 +32,7 @@
 # has no headers (the build box), plain `make` builds for the test VM's
 # kernel, Debian's linux-image-amd64, and says so.
 #
-# IMPL=wireguard (or WGC_TEST_IMPL=wireguard) runs the tunnel tests, the
+# IMPL=wireguard runs the tunnel tests, the
 # demo's network and the bench's wgc row on the kernel's wireguard.ko and
 # wg(8) instead of wgc and wgctl: `make check T=tunnel IMPL=wireguard`.
 
@@ -60,10 +60,6 @@ endif
 need_kdir = $(kernel_note)$(if $(wildcard $(KDIR)/Makefile),,$(error no kernel \
 	headers in $(KDIR): install linux-headers-$(KERNELRELEASE), or name a \
 	kernel tree with KDIR=))
-
-ifdef IMPL
-export WGC_TEST_IMPL := $(IMPL)
-endif
 
 all: module wgctl
 

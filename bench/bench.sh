@@ -4,7 +4,7 @@
 # boot, between two namespaces over a veth pair through
 #   veth           the plain veth pair, no tunnel
 #   wireguard.ko   the kernel's WireGuard on both ends
-#   wgc            wgc on both ends (WGC_TEST_IMPL=wireguard: wireguard.ko
+#   wgc            wgc on both ends (IMPL=wireguard: wireguard.ko
 #                  stands in, to check the bench itself)
 # Same MTU rules for all: the tunnels' devices have their default MTU of
 # 1420 over 1500-byte veths, and the plain veth path gets MTU 1420, so every
@@ -124,7 +124,7 @@ case ${WGC_BENCH_FLOOD_FAMILY:-4} in
 esac
 # the new peer's address in the tunnel, and how long its first ping waits
 NEW_ADDR=10.0.9.1 NEW_PEER_WAIT=20
-WGC_IMPL=${WGC_TEST_IMPL:-wgc}
+WGC_IMPL=${IMPL:-wgc}
 MTU=1420
 TMP=$(mktemp -d)
 
@@ -431,7 +431,7 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 fi
 echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere"
 echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources"
-[[ $WGC_IMPL == wgc ]] || echo "=== WGC_TEST_IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
+[[ $WGC_IMPL == wgc ]] || echo "=== IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
 	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
 done

@@ -5,7 +5,7 @@
 # from the example configuration files and narrated as it happens. Run by
 # `make demo' (qemu/run.sh --mode demo: /demo/demo.sh in the VM, beside the
 # selftests it borrows from); selftests/demo.test.sh runs it in
-# `make check'. WGC_TEST_IMPL=wireguard (make demo IMPL=wireguard) runs it
+# `make check'. IMPL=wireguard (make demo IMPL=wireguard) runs it
 # on wireguard.ko and wg(8) instead, to check the demo and the files.
 # Any step that does not work ends the demo with "DEMO FAILED" and status 1.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 SELFTESTS_DIR=/selftests
 # shellcheck disable=SC2034 # the S2S_ settings are site-to-site-lib.sh's
 S2S_KIND=wgc S2S_TOOL=wgctl
-if [[ ${WGC_TEST_IMPL:-wgc} == wireguard ]]; then
+if [[ ${IMPL:-wgc} == wireguard ]]; then
 	S2S_KIND=wireguard S2S_TOOL=wg
 fi
 S2S_CONF_SRC=$SELFTESTS_DIR/site-to-site

@@ -4,8 +4,8 @@
 # The scripted GDB test: boots the debug kernel paused under QEMU's GDB stub
 # with the gdb-target selftest, attaches GDB in batch mode, breaks in
 # wgc_packet_xmit when the test's ping reaches it, checks that the backtrace names
-# wgc's source file and line, and lets the VM finish its test. Prints one
-# PASS:/FAIL: line per check.
+# wgc's source file and line, and lets the VM finish its test. Prints KTAP,
+# a result per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,16 +13,17 @@ logs=$REPO/build/check
 mkdir -p "$logs"
 vm_log=$logs/gdb-vm.log
 gdb_log=$logs/gdb.log
-failed=0
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
 
 result() { # result NAME OK [detail]
 	if [[ $2 == 0 ]]; then
-		echo "PASS: gdb/$1"
+		ktap_result "gdb/$1" ok
 	else
-		echo "FAIL: gdb/$1${3:+ ($3)}"
-		failed=1
+		ktap_result "gdb/$1" fail "${3:-}"
 	fi
 }
+ktap_begin 5
 
 # A port of our own, so that a developer's session on 1234 is left alone.
 port=$((20000 + RANDOM % 20000))
@@ -60,6 +61,6 @@ grep -Eq '^\$1 = "wg0' "$gdb_log"
 result inspect-device $? "see $gdb_log"
 grep -Eq '^\$2 = 1$' "$gdb_log"
 result wgc-dev-helper $? "see $gdb_log"
-[[ $vm_status == 0 ]] && grep -q '^1 passed, 0 failed' "$vm_log"
+[[ $vm_status == 0 ]] && grep -Eq '^[1-9][0-9]* passed, 0 failed$' "$vm_log"
 result vm-resumed-and-passed $? "status $vm_status, see $vm_log"
-exit $failed
+ktap_end

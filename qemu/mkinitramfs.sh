@@ -2,24 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds the gzip'd cpio initramfs of the wgc test VM and prints its path.
 #
-# usage: qemu/mkinitramfs.sh [--out DIR] [--kver KVER] [--module PATH]
-#                            [--wgctl PATH] [--selftests DIR] [--force]
+# usage: qemu/mkinitramfs.sh [OPTION...]
 #
-# Environment (options win over it):
-#   WGC_BUILD_DIR      output directory          (default <repo>/build/qemu)
-#   WGC_KVER           kernel release            (default scripts/kernel-version.sh)
-#   WGC_MODROOT        root holding lib/modules/KVER (default /)
-#   WGC_KO             wgc.ko                    (required, unless WGC_ALLOW_MISSING)
-#   WGC_WGCTL          wgctl binary              (default <repo>/build/wgctl/wgctl)
-#   WGC_WGCTL_QUICK    wgctl-quick script        (default <repo>/tools/wgctl/wgctl-quick)
-#   WGC_SELFTESTS      selftests directory       (default <repo>/selftests)
-#   WGC_TEST_BIN       the tests' helper programs, /selftests/bin in the
-#                      image (default <repo>/build/selftests/bin)
-#   WGC_ALLOW_MISSING  1: build even if wgc.ko or wgctl do not exist (yet)
-#   WGC_EXTRA_MODULES  more kernel modules to include (space separated)
-#   WGC_PKGROOT        a tree copied to /pkgroot in the image: the files of
+# qemu/run.sh runs it, with the options its environment asks for (see
+# qemu/run.sh --help); it reads no environment of its own.
+#   --kver KVER        kernel release        (default scripts/kernel-version.sh)
+#   --modroot DIR      root holding lib/modules/KVER (default /)
+#   --module PATH      wgc.ko                (required, unless --allow-missing)
+#   --wgctl PATH       wgctl binary          (default <repo>/build/wgctl/wgctl;
+#                      wgctl-quick is taken from beside it, else the tree's)
+#   --selftests DIR    selftests directory   (default <repo>/selftests)
+#   --test-bin DIR     the tests' helper programs, /selftests/bin in the image
+#                      (default <repo>/build/selftests/bin)
+#   --pkgroot DIR      a tree copied to /pkgroot in the image: the files of
 #                      the Debian packages (scripts/package-test.sh), which
 #                      selftests/packages.test.sh installs
+#   --allow-missing    build even if wgc.ko or wgctl do not exist (yet)
+#   --force            build both archives anew
+# The image goes into build/qemu/.
 #
 # The image is two gzip'd cpio archives, concatenated (the kernel unpacks them
 # in turn): a base (busybox, real tools and their libraries, kernel modules,
@@ -34,18 +34,17 @@ SELF=$(readlink -f "${BASH_SOURCE[0]}")
 QEMU_DIR=$(dirname "$SELF")
 REPO=$(dirname "$QEMU_DIR")
 
-OUT=${WGC_BUILD_DIR:-$REPO/build/qemu}
-KVER=${WGC_KVER:-}
-MODROOT=${WGC_MODROOT:-/}
-KO=${WGC_KO:-}
-WGCTL=${WGC_WGCTL:-$REPO/build/wgctl/wgctl}
-WGCTL_QUICK=${WGC_WGCTL_QUICK:-}
-SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
-TEST_BIN=${WGC_TEST_BIN:-$REPO/build/selftests/bin}
+OUT=$REPO/build/qemu
+KVER=""
+MODROOT=/
+KO=""
+WGCTL=$REPO/build/wgctl/wgctl
+SELFTESTS=$REPO/selftests
+TEST_BIN=$REPO/build/selftests/bin
 DEMO=$REPO/demo/demo.sh
 BENCH=$REPO/bench/bench.sh
-ALLOW_MISSING=${WGC_ALLOW_MISSING:-0}
-PKGROOT=${WGC_PKGROOT:-}
+ALLOW_MISSING=0
+PKGROOT=""
 FORCE=0
 # where the base image's copies of the kernel's WireGuard selftest and of its
 # ynl CLI (tools/net/ynl/cli.py and the library it runs on) come from
@@ -64,11 +63,14 @@ note() { printf 'mkinitramfs: %s\n' "$*" >&2; }
 
 while (($#)); do
 	case $1 in
-	--out) OUT=$2; shift 2 ;;
 	--kver) KVER=$2; shift 2 ;;
+	--modroot) MODROOT=$2; shift 2 ;;
 	--module) KO=$2; shift 2 ;;
 	--wgctl) WGCTL=$2; shift 2 ;;
 	--selftests) SELFTESTS=$2; shift 2 ;;
+	--test-bin) TEST_BIN=$2; shift 2 ;;
+	--pkgroot) PKGROOT=$2; shift 2 ;;
+	--allow-missing) ALLOW_MISSING=1; shift ;;
 	--force) FORCE=1; shift ;;
 	-h | --help) sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$SELF"; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
@@ -77,10 +79,8 @@ done
 
 [[ -n $KVER ]] || KVER=$("$REPO/scripts/kernel-version.sh")
 # a packaged wgctl has its wgctl-quick next to it; a built one is in the tree
-if [[ -z $WGCTL_QUICK ]]; then
-	WGCTL_QUICK=$(dirname "$WGCTL")/wgctl-quick
-	[[ -f $WGCTL_QUICK ]] || WGCTL_QUICK=$REPO/tools/wgctl/wgctl-quick
-fi
+WGCTL_QUICK=$(dirname "$WGCTL")/wgctl-quick
+[[ -f $WGCTL_QUICK ]] || WGCTL_QUICK=$REPO/tools/wgctl/wgctl-quick
 MODDIR=${MODROOT%/}/lib/modules/$KVER
 [[ -d $MODDIR ]] || die "kernel modules directory $MODDIR does not exist"
 [[ -f $MODDIR/modules.dep ]] || die "$MODDIR/modules.dep is missing (run depmod $KVER)"
@@ -89,11 +89,11 @@ MODDIR=${MODROOT%/}/lib/modules/$KVER
 for f in KO WGCTL; do
 	if [[ ! -f ${!f} ]]; then
 		if [[ $ALLOW_MISSING == 1 ]]; then
-			note "warning: ${!f} does not exist; building without it (WGC_ALLOW_MISSING=1)"
+			note "warning: ${!f} does not exist; building without it (--allow-missing)"
 		elif [[ $f == KO ]]; then
-			die "${KO:-no wgc.ko given (WGC_KO, --module)}${KO:+ does not exist}: build the module first (make), or set WGC_ALLOW_MISSING=1"
+			die "${KO:-no wgc.ko given (--module)}${KO:+ does not exist}: build the module first (make), or use --allow-missing"
 		else
-			die "$WGCTL does not exist: build wgctl first (make), or set WGC_ALLOW_MISSING=1"
+			die "$WGCTL does not exist: build wgctl first (make), or use --allow-missing"
 		fi
 	fi
 done
@@ -125,7 +125,7 @@ stamp_of() { # stamp_of LABEL FILE...: names, sizes, mtimes (missing ones too)
 	done
 	((${#present[@]} == 0)) || stat -L -c '%n %s %.9Y' -- "${present[@]}"
 }
-BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT extra=${WGC_EXTRA_MODULES:-}" \
+BASE_NEW=$(stamp_of "kver=$KVER modroot=$MODROOT" \
 	"$SELF" /var/lib/dpkg/status "$MODDIR/modules.dep")
 shopt -s nullglob
 OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/*.sh "$SELFTESTS"/*.ere
@@ -134,7 +134,7 @@ OVL_INPUTS=("$QEMU_DIR/init" "$KO" "$WGCTL" "$WGCTL_QUICK" "$SPEC" "$SELFTESTS"/
 [[ -d $TEST_BIN ]] && OVL_INPUTS+=("$TEST_BIN"/*)
 shopt -u nullglob
 if [[ -n $PKGROOT ]]; then
-	[[ -d $PKGROOT ]] || die "WGC_PKGROOT $PKGROOT is not a directory"
+	[[ -d $PKGROOT ]] || die "--pkgroot $PKGROOT is not a directory"
 	PKGROOT=$(cd "$PKGROOT" && pwd)
 	mapfile -t pkg_files < <(find "$PKGROOT" ! -type d | sort)
 	OVL_INPUTS+=("${pkg_files[@]}")
@@ -433,9 +433,6 @@ build_base() {
 		nft_ct nft_reject_inet nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_limit nft_log nft_redir nft_quota
 		nf_conntrack_netlink chacha20poly1305 chacha_generic poly1305_generic
 		curve25519_generic crypto_user)
-	local extra_mods=()
-	read -r -a extra_mods <<<"${WGC_EXTRA_MODULES:-}"
-	OPT_MODS+=("${extra_mods[@]}")
 	MOD_RELS=()
 	out=$(modprobe_deps "${MODS[@]}" 2>&1) || die "cannot resolve kernel modules for $KVER: $out"
 	collect_mods "$out"

@@ -6,7 +6,7 @@
 # usage: qemu/run.sh [--mode test|demo|bench|shell] [--tests "a b"]
 #                    [--kernel VERSION_OR_PATH] [--timeout SECONDS]
 #                    [--test-timeout SECONDS] [--append "KERNEL ARGS"] [--gdb]
-#                    [--impl wgc|wireguard] [--env NAME=VALUE]...
+#                    [--env NAME=VALUE]...
 #
 #   --mode          test (default): run selftests/*.test.sh (or --tests) and
 #                   fail on any failed test, a missing result (crash, hang,
@@ -19,7 +19,7 @@
 #   --kernel        kernel release (/boot/vmlinuz-VERSION, modules from
 #                   /lib/modules/VERSION), a bzImage or vmlinux path (its
 #                   release is read from the image; modules from
-#                   $WGC_MODROOT/lib/modules), or "debug": the sanitizer kernel
+#                   $WGC_MODROOT/lib/modules/), or "debug": the sanitizer kernel
 #                   of qemu/debug-kernel.sh, built on first use
 #   --timeout       whole-run limit: default 3600 s in test mode (the whole
 #                   suite on the debug kernel takes about 25 min under TCG;
@@ -30,15 +30,9 @@
 #                   test's "# timeout: N" line, else 300 s)
 #   --append        extra kernel command line (e.g. wgc.<param>=... for the
 #                   module, dyndbg=...)
-#   --gdb           QEMU waits for gdb on 127.0.0.1:$WGC_GDB_PORT (default
-#                   1234; like -s -S), kernel
-#                   gets nokaslr; no whole-run timeout unless --timeout
-#   --impl          what the tunnel tests (tunnel, interop, allowedips,
-#                   roaming, replay, keepalive), the demo's network and the
-#                   bench's "wgc" row run on: wgc (default: link kind wgc,
-#                   wgctl) or wireguard (the kernel's wireguard.ko and wg(8),
-#                   to prove a test right before wgc can pass it). Same as
-#                   --env WGC_TEST_IMPL=...; also taken from $WGC_TEST_IMPL
+#   --gdb           QEMU waits for gdb on 127.0.0.1:$WGC_GDB_PORT (like
+#                   -s -S), kernel gets nokaslr; no whole-run timeout unless
+#                   --timeout
 #   --env           exports NAME=VALUE to the VM's test, demo or bench run
 #                   (kernel command line wgc.env=NAME=VALUE, read by
 #                   qemu/init); VALUE without blanks. Repeatable
@@ -46,18 +40,44 @@
 # The module: the one `make check` tests, built for the VM's kernel with its
 # self-tests (make module-selftests: build/module/KERNELRELEASE-selftests/)
 # in test mode and with --gdb, the one `make` builds
-# (build/module/KERNELRELEASE/) otherwise; WGC_KO names another. Nothing is built here: a missing module
-# is an error that says how to build it.
+# (build/module/KERNELRELEASE/) otherwise. Nothing is built here: a missing
+# module is an error that says how to build it.
 #
-# Environment: WGC_TEST_IMPL (see --impl) and WGC_BENCH_* (see
-# bench/bench.sh) are passed on to the VM as if given with --env.
-# WGC_ALLOW_MISSING=1 boots without wgc.ko/wgctl (the default when
-# WGC_TEST_IMPL=wireguard); WGC_NO_KVM=1
-# never uses KVM; WGC_SKIP_DEPS=1 skips scripts/deps.sh; WGC_BUILD_DIR,
-# WGC_KO, WGC_WGCTL, WGC_MODROOT, WGC_EXTRA_MODULES: see qemu/mkinitramfs.sh.
+# Environment: every knob of the harness, in one place (`make` passes its
+# command line's on: `make check T=tunnel IMPL=wireguard`).
+#   IMPL=wgc|wireguard   what the tunnel tests, the demo's network and the
+#                        bench's "wgc" row run on: wgc (the default) or the
+#                        kernel's wireguard.ko and wg(8), to prove a test
+#                        right before wgc can pass it; passed to the VM
+#   WGC_KO=PATH          the module (default: as said above)
+#   WGC_WGCTL=PATH       wgctl (default build/wgctl/wgctl; wgctl-quick is
+#                        taken from beside it, else tools/wgctl/)
+#   WGC_ALLOW_MISSING=1  boot without wgc.ko and wgctl (the default with
+#                        IMPL=wireguard)
+#   WGC_MODROOT=DIR      where a --kernel image's lib/modules/KVER is
+#                        (default /)
+#   WGC_PKGROOT=DIR      the Debian packages' files, /pkgroot in the VM
+#                        (selftests/packages.test.sh installs them)
+#   WGC_SELFTESTS=DIR    the selftests (default selftests/)
+#   WGC_TEST_BIN=DIR     their helper programs (default build/selftests/bin)
+#   WGC_SKIP_DEPS=1      do not run scripts/deps.sh first
+#   WGC_NO_KVM=1         emulate (TCG) even where /dev/kvm works
+#   WGC_VM_MEM=SIZE      the VM's memory (default 1G; 2G on the debug kernel)
+#   WGC_GDB_PORT=PORT    the GDB stub's port (default 1234)
+#   WGC_CACHE_DIR=DIR    where qemu/debug-kernel.sh keeps the debug kernel
+#                        (default ~/.cache/wgc)
+#   WGC_BENCH_*          make bench's settings (bench/bench.sh); passed to
+#                        the VM
+# The VM also tells its tests what they may need to know of the kernel:
+# WGC_SANITIZERS, the sanitizers in its configuration (kasan, kmemleak,
+# lockdep, ubsan; empty for none).
 #
-# Test mode prints the console (also saved to build/qemu/console.log) and
-# ends with the line "N passed, N failed"; exit status 0 only if all passed.
+# Test, demo and bench modes print KTAP (selftests/ktap.sh): a document of
+# two results, the VM's own (its console, also saved to
+# build/qemu/console.log, nested in it: its selftests, demo or bench) and
+# the kernel log's (no oops, WARN, KASAN, lockdep, leak... report anywhere
+# in the console); then the Totals and "N passed, N failed" (sub-cases and
+# tests without any). Exit status 0 only if all passed.
 set -euo pipefail
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
@@ -71,7 +91,7 @@ TIMEOUT=""
 TEST_TIMEOUT=""
 APPEND=""
 GDB=0
-IMPL=${WGC_TEST_IMPL:-}
+IMPL=${IMPL:-}
 VM_ENV=()
 
 die() {
@@ -95,8 +115,6 @@ while (($#)); do
 	--append) APPEND=${2?}; shift 2 ;;
 	--append=*) APPEND=${1#*=}; shift ;;
 	--gdb) GDB=1; shift ;;
-	--impl) IMPL=${2:?}; shift 2 ;;
-	--impl=*) IMPL=${1#*=}; shift ;;
 	--env) VM_ENV+=("${2:?}"); shift 2 ;;
 	--env=*) VM_ENV+=("${1#*=}"); shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -113,6 +131,10 @@ fi
 
 # Test names: checked here, so that a typo fails at once and clearly.
 SELFTESTS=${WGC_SELFTESTS:-$REPO/selftests}
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
+# what the VM's own result is called in this run's
+if [[ $MODE == test ]]; then VM_RESULT=selftests; else VM_RESULT=$MODE; fi
 TEST_LIST=()
 read -r -a TEST_LIST <<<"${TESTS//,/ }"
 for t in "${TEST_LIST[@]}"; do
@@ -130,11 +152,11 @@ case $IMPL in
 "" | wgc) ;;
 wireguard)
 	# nothing of wgc is needed to prove the tests on wireguard.ko
-	export WGC_ALLOW_MISSING=${WGC_ALLOW_MISSING:-1}
+	WGC_ALLOW_MISSING=${WGC_ALLOW_MISSING:-1}
 	;;
-*) die "--impl / WGC_TEST_IMPL must be wgc or wireguard (got '$IMPL')" ;;
+*) die "IMPL must be wgc or wireguard (got '$IMPL')" ;;
 esac
-[[ -n $IMPL ]] && VM_ENV=("WGC_TEST_IMPL=$IMPL" "${VM_ENV[@]}")
+[[ -n $IMPL ]] && VM_ENV=("IMPL=$IMPL" "${VM_ENV[@]}")
 while IFS='=' read -r name _; do
 	[[ $name == WGC_BENCH_* ]] && VM_ENV+=("$name=${!name}")
 done < <(env)
@@ -160,7 +182,7 @@ GDB_PORT=${WGC_GDB_PORT:-1234}
 KDIR_HINT=""
 if [[ $KERNEL == debug ]]; then
 	dk=$("$QEMU_DIR/debug-kernel.sh") || die "building the debug kernel failed"
-	export WGC_MODROOT=$dk/modroot
+	WGC_MODROOT=$dk/modroot
 	KERNEL=$dk/build/vmlinux
 	KDIR_HINT=" KDIR=$dk/build"
 	MEM=${WGC_VM_MEM:-2G}
@@ -182,6 +204,29 @@ else
 fi
 [[ -r $KIMG ]] || die "kernel image $KIMG is missing or unreadable"
 
+# The sanitizers of the kernel, from its configuration (a kernel tree's
+# .config next to its image, else /boot/config-KVER), for the tests, which
+# move less data under them: WGC_SANITIZERS in the VM, a comma-separated
+# list of kasan, kmemleak, lockdep and ubsan, empty for none.
+KCONFIG=$(dirname "$KIMG")/.config
+[[ -r $KCONFIG ]] || KCONFIG=/boot/config-$KVER
+SANITIZERS=""
+if [[ -r $KCONFIG ]]; then
+	while IFS='=' read -r opt val; do
+		case $opt in
+		CONFIG_KASAN) s=kasan ;;
+		CONFIG_DEBUG_KMEMLEAK) s=kmemleak ;;
+		CONFIG_PROVE_LOCKING) s=lockdep ;;
+		CONFIG_UBSAN) s=ubsan ;;
+		*) continue ;;
+		esac
+		[[ $val == y ]] && SANITIZERS+=${SANITIZERS:+,}$s
+	done <"$KCONFIG"
+else
+	echo "qemu/run.sh: note: no configuration of $KVER found: the tests are told it has no sanitizers" >&2
+fi
+VM_ENV+=("WGC_SANITIZERS=$SANITIZERS")
+
 if [[ -z ${WGC_KO:-} ]]; then
 	[[ -n $KDIR_HINT ]] || KDIR_HINT=" KERNELRELEASE=$KVER"
 	if [[ $MODE == test ]] || ((GDB)); then
@@ -193,18 +238,23 @@ if [[ -z ${WGC_KO:-} ]]; then
 	fi
 	[[ -f $WGC_KO || ${WGC_ALLOW_MISSING:-0} == 1 ]] ||
 		die "no wgc.ko for $KVER in ${WGC_KO%/wgc.ko}: build it with '$build_it'"
-	export WGC_KO
 fi
 
 # ---- initramfs
-INITRD=$(WGC_KVER=$KVER "$QEMU_DIR/mkinitramfs.sh") || die "building the initramfs failed"
+MKINITRAMFS=("$QEMU_DIR/mkinitramfs.sh" --kver "$KVER" --modroot "${WGC_MODROOT:-/}"
+	--module "$WGC_KO" --selftests "$SELFTESTS")
+[[ -z ${WGC_WGCTL:-} ]] || MKINITRAMFS+=(--wgctl "$WGC_WGCTL")
+[[ -z ${WGC_TEST_BIN:-} ]] || MKINITRAMFS+=(--test-bin "$WGC_TEST_BIN")
+[[ -z ${WGC_PKGROOT:-} ]] || MKINITRAMFS+=(--pkgroot "$WGC_PKGROOT")
+[[ ${WGC_ALLOW_MISSING:-0} != 1 ]] || MKINITRAMFS+=(--allow-missing)
+INITRD=$("${MKINITRAMFS[@]}") || die "building the initramfs failed"
 BUILD=$(dirname "$INITRD")
 
 # ---- PVH boot
 # QEMU boots an uncompressed ELF vmlinux directly through PVH when the kernel
 # has CONFIG_PVH (Debian's has): no firmware loading a bzImage in real mode,
 # no decompressor. Under TCG that saves ~4 s per boot. The vmlinux is pulled
-# out of the bzImage once and cached; WGC_NO_PVH=1 boots the bzImage itself.
+# out of the bzImage once and cached.
 extract_vmlinux() { # extract_vmlinux BZIMAGE OUT: 0 if OUT is a PVH vmlinux
 	local img=$1 out=$2 magic cmd off
 	for magic in $'\xfd7zXZ:xz' $'\x28\xb5\x2f\xfd:zstd' $'\x1f\x8b\x08:gzip'; do
@@ -223,7 +273,7 @@ extract_vmlinux() { # extract_vmlinux BZIMAGE OUT: 0 if OUT is a PVH vmlinux
 	return 1
 }
 BOOT_IMG=$KIMG
-if [[ ${WGC_NO_PVH:-0} != 1 ]] && command -v readelf >/dev/null; then
+if command -v readelf >/dev/null; then
 	if is_elf "$KIMG"; then
 		BOOT_IMG=$KIMG
 	else
@@ -296,7 +346,10 @@ shell)
 	;;
 esac
 
-hide_dmesg_dump() { sed -u '/=== dmesg begin ===/,/=== dmesg end ===/d'; }
+# The console, nested in this run's KTAP document, without the closing
+# dmesg dump: it is for the judge below, which reads it from the log; on the
+# terminal it would only bury the results.
+console() { sed -u -e '/=== dmesg begin ===/,/=== dmesg end ===/d' -e 's/^/  /'; }
 
 echo "qemu/run.sh: booting $BOOT_IMG ($ACCEL), mode=$MODE${TESTS_ARG:+, tests=$TESTS_ARG}${IMPL:+, impl=$IMPL}${TIMEOUT:+, timeout ${TIMEOUT}s}" >&2
 T0=${EPOCHREALTIME/./}
@@ -308,19 +361,17 @@ if [[ $MODE == shell ]]; then
 		"${QEMU[@]}" || rc=$?
 	fi
 else
-	# The closing dmesg dump is for the judge below, which reads it from the
-	# log; on the terminal it would only bury the results.
+	ktap_begin 2
 	if [[ -n $TIMEOUT ]]; then
-		timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null | hide_dmesg_dump || rc=$?
+		timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null | console || rc=$?
 	else
-		"${QEMU[@]}" </dev/null | hide_dmesg_dump || rc=$?
+		"${QEMU[@]}" </dev/null | console || rc=$?
 	fi
 fi
 SECS=$(((${EPOCHREALTIME/./} - T0) / 1000))
 SECS=$((SECS / 1000)).$(printf '%03d' $((SECS % 1000)))
 if [[ $MODE == shell && -t 0 ]]; then stty sane 2>/dev/null || true; fi
-echo
-echo "qemu/run.sh: QEMU exited with status $rc after ${SECS}s" >&2
+echo "# QEMU exited with status $rc after ${SECS}s"
 
 TIMED_OUT=0
 ((rc == 124 || rc == 137)) && [[ -n $TIMEOUT ]] && TIMED_OUT=1
@@ -339,77 +390,72 @@ tr -d '\r' <"$LOG" >"$CLEAN"
 SPLAT_RE=$(<"$REPO/selftests/kernel-splat.ere")
 SPLATS=$(grep -a -n -E "$SPLAT_RE" "$CLEAN" | head -n 20 || true)
 
-echo
-echo "==== qemu/run.sh: result (console log: $LOG)"
-BAD=0
+# The run's KTAP document: the VM's own (its console, nested), then the
+# kernel log's verdict.
+echo "# console log: $LOG"
 if [[ -n $SPLATS ]]; then
-	BAD=1
-	echo "kernel log problems (console line: text):"
-	while IFS= read -r line; do echo "  $line"; done <<<"$SPLATS"
+	echo "# kernel log problems (console line: text):"
+	while IFS= read -r line; do echo "#   $line"; done <<<"$SPLATS"
 fi
 if ((TIMED_OUT)); then
-	echo "the whole run exceeded its limit of ${TIMEOUT}s: QEMU was killed"
+	echo "# the whole run exceeded its limit of ${TIMEOUT}s: QEMU was killed"
 fi
 
-if [[ $MODE == demo || $MODE == bench ]]; then
-	status=$(sed -nE "s/^WGC-VM-EXIT: mode=$MODE status=([0-9]+).*/\\1/p" "$CLEAN" | tail -n1)
-	if [[ -z $status ]]; then
-		echo "FAIL: $MODE (no exit status from the VM: crash, hang or timeout)"
-	elif [[ $status != 0 ]]; then
-		echo "FAIL: $MODE ($MODE.sh exited with status $status)"
-	elif ((BAD)); then
-		echo "FAIL: $MODE (kernel log problems)"
-	else
-		echo "PASS: $MODE"
-		exit 0
-	fi
-	exit 1
-fi
+# The VM's result: its Totals, or, when it died (or hung) on the way, a
+# count of each expected test: passed, failed, killed with the VM, or not
+# run.
+vm_result() {
+	local totals expected=() t line pass=0 fail=0 skip=0
 
-# test mode
-PASSED=0
-FAILED=0
-RESULT=$(grep -a -E '^VMRESULT: [0-9]+ passed, [0-9]+ failed' "$CLEAN" | tail -n1 || true)
-if [[ -n $RESULT ]]; then
-	read -r _ PASSED _ FAILED _ <<<"${RESULT//,/}"
-	if ((FAILED)); then
-		grep -a -E '^FAIL: ' "$CLEAN" || true
+	totals=$(ktap_totals "$CLEAN")
+	if [[ -n $totals ]]; then
+		grep -a -E '^not ok [0-9]+ ' "$CLEAN" | sed 's/^/# /' || true
+		[[ $totals =~ $KTAP_TOTALS_RE ]]
+		if ((BASH_REMATCH[2] == 0)); then
+			ktap_parent "$VM_RESULT" ok "$totals"
+		else
+			ktap_parent "$VM_RESULT" fail "$totals"
+		fi
+		return
 	fi
-else
-	# The VM died (or hung) on the way: each expected test counts, as passed,
-	# failed, killed with the VM, or not run.
-	echo "the VM did not finish the tests (no VMRESULT line): kernel crash, hang or timeout"
 	expected=("${TEST_LIST[@]%.test.sh}")
+	[[ $MODE == test ]] || expected=("$MODE")
 	if ((${#expected[@]} == 0)); then
-		for f in "$SELFTESTS"/*.test.sh; do
-			[[ -e $f ]] || continue
-			f=${f##*/}
-			expected+=("${f%.test.sh}")
+		for t in "$SELFTESTS"/*.test.sh; do
+			[[ -e $t ]] || continue
+			t=${t##*/}
+			expected+=("${t%.test.sh}")
 		done
 	fi
 	for t in "${expected[@]}"; do
-		if grep -a -q -x -F "PASS: $t" "$CLEAN"; then
-			PASSED=$((PASSED + 1))
-			continue
-		fi
-		grep -a -q -F "SKIP: $t (" "$CLEAN" && continue
-		FAILED=$((FAILED + 1))
-		if grep -a -E "^FAIL: $t( |\$)" "$CLEAN"; then
-			:
-		elif grep -a -q -F "=== RUN: $t (" "$CLEAN"; then
-			echo "FAIL: $t (the VM crashed, hung or timed out during this test)"
+		line=$(grep -a -E "^(not )?ok [0-9]+ $t( |\$)" "$CLEAN" | tail -n 1 || true)
+		if [[ $line == ok*'# SKIP'* ]]; then
+			skip=$((skip + 1))
+		elif [[ $line == ok* ]]; then
+			pass=$((pass + 1))
 		else
-			echo "FAIL: $t (not run: the VM died before)"
+			fail=$((fail + 1))
+			if [[ -n $line ]]; then
+				echo "# $line"
+			elif grep -a -q -F "# === RUN: $t (" "$CLEAN"; then
+				echo "# $t: the VM crashed, hung or timed out during this test"
+			else
+				echo "# $t: not run: the VM died before"
+			fi
 		fi
 	done
-	if ((${#expected[@]} == 0)); then
-		echo "FAIL: vm (no result)"
-		FAILED=$((FAILED + 1))
-	fi
-fi
+	((pass + fail + skip > 0)) || fail=1
+	ktap_parent "$VM_RESULT" fail "# Totals: pass:$pass fail:$fail skip:$skip" \
+		"the VM did not finish: kernel crash, hang or timeout"
+}
+
+vm_result
 if [[ -n $SPLATS ]]; then
-	echo "FAIL: kernel-log (first: ${SPLATS%%$'\n'*})"
-	FAILED=$((FAILED + 1))
+	ktap_result kernel-log fail "first: ${SPLATS%%$'\n'*}"
+else
+	ktap_result kernel-log ok
 fi
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+status=0
+ktap_end || status=1
+ktap_summary
+exit $status

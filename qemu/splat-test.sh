@@ -5,35 +5,36 @@
 # boots it with one selftest that loads qemu/splat/splat.ko (a module
 # that leaks, reads freed memory and sleeps under a spinlock) and passes,
 # then checks that qemu/run.sh failed the run and saw each report, the
-# kmemleak one printed after the tests' own success line. Prints one
-# PASS:/FAIL: line per check.
+# kmemleak one printed after the tests' own success line. Prints KTAP, a
+# result per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 work=$REPO/build/splat
 log=$REPO/build/check/splat-vm.log
-failed=0
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
 
 result() { # result NAME STATUS
 	if [[ $2 == 0 ]]; then
-		echo "PASS: harness-detects/$1"
+		ktap_result "harness-detects/$1" ok
 	else
-		echo "FAIL: harness-detects/$1 (see $log)"
-		failed=1
+		ktap_result "harness-detects/$1" fail "see $log"
 	fi
 }
 
+ktap_begin 6
 dk=$("$REPO/qemu/debug-kernel.sh") || exit 1
 rm -rf "$work"
 mkdir -p "$work/ko" "$work/selftests" "$work/bin" "$(dirname "$log")"
 cp "$REPO"/qemu/splat/{Kbuild,splat.c} "$work/ko/"
 make -s -C "$dk/build" M="$work/ko" modules >/dev/null || exit 1
 cp "$work/ko/splat.ko" "$work/bin/"
-cp "$REPO"/selftests/{lib.sh,run.sh,kernel-splat.ere} "$REPO/qemu/splat/splat.test.sh" \
+cp "$REPO"/selftests/{lib.sh,ktap.sh,kernel-splat.ere} "$REPO/qemu/splat/splat.test.sh" \
 	"$work/selftests/"
 
 # The image's base (tools, libraries, the kernel's modules) is the debug
-# suite's, in its build directory (WGC_BUILD_DIR): only its overlay, with
+# suite's, in build/qemu: only its overlay, with
 # these selftests, is made anew.
 WGC_SKIP_DEPS=1 WGC_SELFTESTS=$work/selftests WGC_TEST_BIN=$work/bin \
 	"$REPO/qemu/run.sh" --kernel debug >"$log" 2>&1
@@ -42,15 +43,16 @@ clean=$(tr -d '\r' <"$log")
 
 ((status != 0))
 result run-fails $?
-grep -q '^VMRESULT: 1 passed, 0 failed' <<<"$clean"
+# (the VM's console is nested in qemu/run.sh's output, two spaces in)
+grep -q '^  # Totals: pass:1 fail:0 skip:0$' <<<"$clean"
 result test-itself-passed $?
 grep -q 'BUG: KASAN: slab-use-after-free in splat_use_after_free' <<<"$clean"
 result kasan $?
 grep -q 'BUG: sleeping function called from invalid context' <<<"$clean"
 result atomic-sleep $?
-# The leak report comes after the VMRESULT line, from the scan at the end.
-sed -n '/^VMRESULT:/,$p' <<<"$clean" | grep -q 'unreferenced object'
+# The leak report comes after the VM's Totals, from the scan at the end.
+sed -n '/^  # Totals:/,$p' <<<"$clean" | grep -q '^  unreferenced object'
 result kmemleak-after-success $?
-grep -q '^FAIL: kernel-log' <<<"$clean"
+grep -q '^not ok 2 kernel-log' <<<"$clean"
 result judged-as-kernel-log-failure $?
-exit $failed
+ktap_end

@@ -3,9 +3,12 @@
 #
 # make check [T="name ..."] [KERNEL="debian debug debian-6.12"]
 #
-# Installs what is missing, builds, and runs every test, ending with one
-# "N passed, N failed" line over everything. KERNEL names the kernels the VM
-# selftests run on: "debian" (the default: Debian's linux-image-amd64),
+# Installs what is missing, builds, and runs every test. Prints KTAP
+# (selftests/ktap.sh): a result per step, with the results of a step that
+# has its own nested in it (a VM run's tests, a test's sub-cases, the unit
+# tests' cases), and ends with the Totals of the leaves and one
+# "N passed, N failed" line over everything. KERNEL names the kernels the
+# VM selftests run on: "debian" (the default: Debian's linux-image-amd64),
 # "debug" (qemu/debug-kernel.sh: Linux 6.12 with KASAN, kmemleak, lockdep
 # and UBSAN, built once into a cache; its run adds the scripted GDB test)
 # and "debian-6.12" (Debian 12's linux-image-6.12-amd64, as users install
@@ -15,37 +18,47 @@
 # those VM selftests run, after the build checks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=../selftests/ktap.sh
+source selftests/ktap.sh
 
 kernels=${KERNEL:-debian}
 # On Debian's 6.12 kernel: the tunnel, WireGuard interop, the kernel's own
 # WireGuard selftest, and the packages installed.
 TESTS_6_12="tunnel interop wireguard-netns packages"
 logs=build/check
-passed=0
-failed=0
+tests="$*"
 
-count() {
+count() { # count NAME STATUS: a step that is one result
 	if [ "$2" -eq 0 ]; then
-		echo "PASS: $1"
-		passed=$((passed + 1))
+		ktap_result "$1" ok
 	else
-		echo "FAIL: $1"
-		failed=$((failed + 1))
+		ktap_result "$1" fail
 	fi
 }
 
-# Adds a step's own "N passed, N failed" line; a step that died before
-# printing one counts as one failure.
-count_from_log() {
-	local line
+# step NAME CMD...: a step printing KTAP of its own, shown nested as it
+# runs and kept in $logs/NAME.log.
+step() {
+	local name=$1 status
+	shift
+	"$@" 2>&1 | tee "$logs/$name.log" | sed -u 's/^/  /'
+	status=${PIPESTATUS[0]}
+	step_result "$name" "$status"
+}
 
-	line=$(tr -d '\r' < "$2" | grep -a -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-	if [ -z "$line" ]; then
-		count "$1 (no result line)" 1
-		return
+# step_result NAME STATUS: the result of a step whose output is
+# $logs/NAME.log; its Totals count, and a step that died before printing
+# them is one failure.
+step_result() {
+	local totals
+	totals=$(ktap_totals "$logs/$1.log")
+	if [ -z "$totals" ]; then
+		ktap_result "$1" fail "no Totals: it died (exit status $2), see $logs/$1.log"
+	elif [ "$2" -eq 0 ]; then
+		ktap_parent "$1" ok "$totals"
+	else
+		ktap_parent "$1" fail "$totals" "exit status $2"
 	fi
-	passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
 
 # timed NAME CMD...: runs CMD in this shell (it may count), then prints how
@@ -54,46 +67,21 @@ timed() {
 	local name=$1 start=$SECONDS
 	shift
 	"$@"
-	echo "--- $name: $((SECONDS - start)) s"
+	echo "# $name: $((SECONDS - start)) s"
 }
 
-# A build passes when it succeeds with no compiler warning.
+# A build passes when it succeeds with no compiler warning; its log is
+# shown only when it does not.
 build_step() {
 	local name=$1 log=$logs/$1.log
 	shift
 	"$@" > "$log" 2>&1
 	local status=$?
 	if [ $status -ne 0 ] || grep -q 'warning:' "$log"; then
-		cat "$log"
+		sed 's/^/# /' "$log"
 		status=1
 	fi
 	count "build/$name" $status
-}
-
-vm_suite() { # vm_suite KERNEL-NAME TESTS run.sh-arguments...
-	local name=$1 log=$logs/vm-$1.log list=$2
-	shift 2
-	echo "=== VM selftests on the $name kernel"
-	WGC_SKIP_DEPS=1 qemu/run.sh --mode test --tests "$list" "$@" 2>&1 | tee "$log"
-	count_from_log "vm-$name" "$log"
-}
-
-debug_kernel() {
-	local dir
-
-	echo "=== the debug kernel (built once, then cached)"
-	dir=$(qemu/debug-kernel.sh 2> >(tee $logs/debug-kernel.log >&2))
-	count build/debug-kernel $?
-	[ -n "$dir" ] || return 0
-	echo "debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
-	timed module-debug selftest_module module-debug KDIR="$dir/build"
-	timed vm-debug vm_suite debug "$tests" --kernel debug
-	# Not beside the suite: two more VMs, even at nice 19, slowed it by
-	# nearly as much as they would have saved.
-	if [ -z "$tests" ]; then
-		timed gdb-test checks_step gdb-test qemu/gdb-test.sh
-		timed splat-test checks_step splat-test qemu/splat-test.sh
-	fi
 }
 
 # The module the VM tests has its self-tests, which run at every load
@@ -110,22 +98,41 @@ selftest_module() { # selftest_module STEP-NAME KDIR=... | KERNELRELEASE=...
 	build_step "$1" make --no-print-directory module-selftests W=1 "$2"
 }
 
-# A script printing its own PASS:/FAIL: lines; each one counts.
-checks_step() {
-	local name=$1 log=$logs/$1.log
-	shift
-	"$@" 2>&1 | tee "$log"
-	checks_log "$name" quiet
+vm_suite() { # vm_suite KERNEL-NAME TESTS run.sh-arguments...
+	local name=$1 list=$2
+	shift 2
+	echo "# VM selftests on the $name kernel"
+	step "vm-$name" env WGC_SKIP_DEPS=1 qemu/run.sh --mode test --tests "$list" "$@"
 }
 
-# Counts the PASS:/FAIL: lines of a step's log, $logs/NAME.log (and shows
-# it, unless told it was shown already).
-checks_log() {
-	local name=$1 log=$logs/$1.log
-	[ -n "${2:-}" ] || cat "$log"
-	passed=$((passed + $(grep -c '^PASS: ' "$log")))
-	failed=$((failed + $(grep -c '^FAIL: ' "$log")))
-	grep -q '^\(PASS\|FAIL\): ' "$log" || count "$name (no result)" 1
+# The debug kernel's steps (the plan counts them); without the kernel, the
+# others fail.
+debug_steps() {
+	echo build/debug-kernel build/module-debug vm-debug
+	[ -n "$tests" ] || echo gdb-test splat-test
+}
+
+debug_kernel() {
+	local dir s
+
+	echo "# the debug kernel (built once, then cached)"
+	dir=$(qemu/debug-kernel.sh 2> >(tee $logs/debug-kernel.log >&2))
+	count build/debug-kernel $?
+	if [ -z "$dir" ]; then
+		for s in $(debug_steps); do
+			[ "$s" = build/debug-kernel ] || ktap_result "$s" fail "not run: no debug kernel"
+		done
+		return 0
+	fi
+	echo "# debug kernel $(cat "$dir/kernelrelease"), built in $(cat "$dir/build-seconds") s: $dir"
+	timed module-debug selftest_module module-debug KDIR="$dir/build"
+	timed vm-debug vm_suite debug "$tests" --kernel debug
+	# Not beside the suite: two more VMs, even at nice 19, slowed it by
+	# nearly as much as they would have saved.
+	if [ -z "$tests" ]; then
+		timed gdb-test step gdb-test qemu/gdb-test.sh
+		timed splat-test step splat-test qemu/splat-test.sh
+	fi
 }
 
 # Debian's 6.12 kernel as users run it: DKMS builds the module from the
@@ -144,15 +151,17 @@ packages_6_12_start() {
 }
 
 debian_6_12() {
-	local krel=${packages_6_12_krel:-} root=$PWD/build/deb/root
+	local krel=${packages_6_12_krel:-} root=$PWD/build/deb/root status=0
 
 	if [ -z "$krel" ]; then
-		scripts/kernel-version.sh debian-6.12
+		scripts/kernel-version.sh debian-6.12 | sed 's/^/# /'
 		count kernel/debian-6.12 1
+		ktap_result vm-debian-6.12 fail "not run: no Debian 6.12 kernel"
 		return
 	fi
-	wait "$packages_6_12_pid"
-	checks_log dkms-6.12
+	wait "$packages_6_12_pid" || status=$?
+	sed 's/^/  /' $logs/dkms-6.12.log
+	step_result dkms-6.12 $status
 	WGC_KO=$root/lib/modules/$krel/updates/dkms/wgc.ko.xz WGC_WGCTL=$root/usr/bin/wgctl \
 		WGC_PKGROOT=$root vm_suite debian-6.12 "${tests:-$TESTS_6_12}" --kernel "$krel"
 }
@@ -179,11 +188,60 @@ debian_tests() {
 	echo "${list# }"
 }
 
-tests="$*"
-# shellcheck disable=SC2086 # one word per kernel
-scripts/deps.sh $kernels || { echo "0 passed, 1 failed"; exit 1; }
-mkdir -p "$logs"
+# The checks on the host, a step of their own: KTAP, a result per check.
+host_checks() {
+	# checkpatch takes one CPU for half a minute: it runs beside the other
+	# host checks, and its result is counted once they are done.
+	scripts/checkpatch.sh > $logs/checkpatch.log 2>&1 &
+	local checkpatch_pid=$! status=0
 
+	ktap_begin "$(host_steps | wc -w)"
+	timed install step install scripts/install-test.sh
+	# (the 6.12 run builds them again, with the module for its kernel)
+	case " $kernels " in
+	*" debian-6.12 "*) ;;
+	*) timed packages step packages scripts/package-test.sh ;;
+	esac
+	timed unit step unit make --no-print-directory -C tools/wgctl unit
+	# the YNL spec against the uapi header, with Linux 6.12's generator
+	timed ynl step ynl scripts/ynl-check.sh
+	# wgctl's parsers under libFuzzer, 10 s each
+	timed fuzz step fuzz tools/wgctl/fuzz/run.sh
+	wait "$checkpatch_pid" || status=$?
+	sed 's/^/# /' $logs/checkpatch.log
+	count style/checkpatch $status
+	ktap_end
+}
+host_steps() {
+	echo install unit ynl fuzz style/checkpatch
+	case " $kernels " in *" debian-6.12 "*) ;; *) echo packages ;; esac
+}
+
+# The plan: every step this run will report.
+plan() {
+	local k n=3
+	[ -n "$tests" ] || n=$((n + 1))
+	for k in $kernels; do
+		case $k in
+		debian | debian-6.12) n=$((n + 2)) ;;
+		debug) n=$((n + $(debug_steps | wc -w))) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	echo $n
+}
+
+mkdir -p "$logs"
+# shellcheck disable=SC2086 # one word per kernel
+if ! scripts/deps.sh $kernels 2>&1 | sed 's/^/# /'; then
+	ktap_begin 1
+	ktap_result deps fail "scripts/deps.sh failed"
+	ktap_end
+	ktap_summary
+	exit 1
+fi
+
+ktap_begin "$(plan)"
 # One job per CPU, unless `make -jN check` shares its job slots already.
 jobs=(-j"$(nproc)")
 case " ${MAKEFLAGS:-} " in
@@ -192,69 +250,6 @@ esac
 timed build-module build_step module make "${jobs[@]}" --no-print-directory module W=1
 build_step wgctl make "${jobs[@]}" --no-print-directory wgctl
 build_step selftest-tools make "${jobs[@]}" --no-print-directory -C selftests/tools
-
-# checkpatch takes one CPU for half a minute: it runs beside the other
-# host checks, and its result is counted once they are done.
-checkpatch_start() {
-	scripts/checkpatch.sh > $logs/checkpatch.log 2>&1 &
-	checkpatch_pid=$!
-}
-
-checkpatch_count() {
-	local status=0
-	wait "$checkpatch_pid" || status=$?
-	cat $logs/checkpatch.log
-	count style/checkpatch $status
-}
-
-unit() {
-	make --no-print-directory -C tools/wgctl unit 2>&1 | tee $logs/unit.log
-	count_from_log unit $logs/unit.log
-}
-
-# The YNL spec against the uapi header, with Linux 6.12's generator
-# (scripts/ynl-check.sh).
-ynl() {
-	checks_step ynl scripts/ynl-check.sh
-}
-
-# wgctl's parsers under libFuzzer, 10 s each (tools/wgctl/fuzz/run.sh).
-fuzz() {
-	tools/wgctl/fuzz/run.sh 2>&1 | tee $logs/fuzz.log
-	count_from_log fuzz $logs/fuzz.log
-}
-
-# The checks on the host, in a shell of their own that prints its count
-# last, as "host checks: N passed, N failed".
-host_checks() {
-	passed=0
-	failed=0
-	checkpatch_start
-	timed install checks_step install scripts/install-test.sh
-	# (the 6.12 run builds them again, with the module for its kernel)
-	case " $kernels " in
-	*" debian-6.12 "*) ;;
-	*) timed packages checks_step packages scripts/package-test.sh ;;
-	esac
-	timed unit unit
-	timed ynl ynl
-	timed fuzz fuzz
-	timed checkpatch checkpatch_count
-	echo "host checks: $passed passed, $failed failed"
-}
-
-host_count() {
-	local line
-
-	line=$(tr -d '\r' < $logs/host.log | grep -a -E '^host checks: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	if [ -z "$line" ]; then
-		count "host checks (no result line)" 1
-		return
-	fi
-	line=${line#host checks: }
-	passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-}
 
 # With VM runs to come, the host checks (two minutes of CPU) run beside
 # them at nice 19, in the CPU time the VMs leave idle, and report at the
@@ -270,8 +265,7 @@ if [ -z "$tests" ]; then
 		host_pid=$!
 		;;
 	*)
-		host_checks 2>&1 | tee $logs/host.log
-		host_count
+		step host host_checks
 		;;
 	esac
 fi
@@ -294,19 +288,22 @@ for kernel in $kernels; do
 		timed debian-6.12 debian_6_12
 		;;
 	*)
-		echo "unknown KERNEL '$kernel' (expected debian, debug and/or debian-6.12)"
+		echo "# unknown KERNEL '$kernel' (expected debian, debug and/or debian-6.12)"
 		count "kernel/$kernel" 1
 		;;
 	esac
 done
 
 if [ -n "$host_pid" ]; then
-	echo "=== the checks on the host"
-	wait "$host_pid"
-	cat $logs/host.log
-	host_count
+	echo "# the checks on the host"
+	status=0
+	wait "$host_pid" || status=$?
+	sed 's/^/  /' $logs/host.log
+	step_result host $status
 fi
 
-echo "make check took $((SECONDS / 60)) min $((SECONDS % 60)) s"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "# make check took $((SECONDS / 60)) min $((SECONDS % 60)) s"
+ktap_end
+status=$?
+ktap_summary
+exit $status

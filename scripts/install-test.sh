@@ -9,18 +9,22 @@
 # one of them and keeps /etc/wgc while it holds a configuration; PREFIX
 # moves the tools; a kernel without headers is refused with the package to
 # install, and one older than 6.1 by Kbuild; dkms-source places what
-# dkms.conf needs. Prints a PASS: or FAIL: line per check.
+# dkms.conf needs. Prints KTAP, a result per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 VERSION=$(cat "$REPO/VERSION")
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
+ktap_begin
+# the count, however the script ends
+trap 'ktap_end; rm -rf "$scratch"' EXIT
 
 failed=0
-pass() { echo "PASS: install/$1"; }
+pass() { ktap_result "install/$1" ok; }
 fail() {
-	echo "FAIL: install/$1: $2"
+	ktap_result "install/$1" fail "$2"
 	failed=1
 }
 

@@ -10,7 +10,7 @@
 # the module from the source wgc-dkms installed, and installs it into the
 # scratch root, as the package's postinst would on a real machine; the VM
 # run on that kernel boots with that module and the root's files
-# (selftests/packages.test.sh). Prints a PASS: or FAIL: line per check.
+# (selftests/packages.test.sh). Prints KTAP, a result per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +19,16 @@ ROOT=$OUT/root
 KREL=${1:-}
 VERSION=$(cat "$REPO/VERSION")
 
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
+ktap_begin
+# the count, however the script ends
+trap ktap_end EXIT
+
 failed=0
-pass() { echo "PASS: packages/$1"; }
+pass() { ktap_result "packages/$1" ok; }
 fail() {
-	echo "FAIL: packages/$1: $2"
+	ktap_result "packages/$1" fail "$2"
 	failed=1
 }
 
@@ -82,7 +88,7 @@ done
 # Installing or upgrading starts, stops or enables no tunnel; installing
 # wgc-dkms hands its source, with the right version, to DKMS.
 scripts=$(mktemp -d)
-trap 'rm -rf "$scripts"' EXIT
+trap 'rm -rf "$scripts"; ktap_end' EXIT
 dpkg-deb -e "$WGCTL_DEB" "$scripts/wgctl"
 dpkg-deb -e "$DKMS_DEB" "$scripts/dkms"
 if grep -q -E 'deb-systemd-invoke (start|restart)|deb-systemd-helper enable' "$scripts"/wgctl/* 2>/dev/null; then

@@ -26,7 +26,7 @@
 # (render-max) WGC_X_F_MASK, where the header has __WGC_X_F_ALL, which the
 # module uses; the values must still agree.
 #
-# Prints a PASS:/FAIL: line per check, then "N passed, N failed".
+# Prints KTAP, a result per check.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,20 +36,18 @@ CLANG=clang-14
 SPEC=$REPO/Documentation/netlink/specs/wgc.yaml
 HEADER=$REPO/include/uapi/linux/wgc.h
 
-passed=0
-failed=0
+# shellcheck source=../selftests/ktap.sh
+source "$REPO/selftests/ktap.sh"
+ktap_begin
 result() { # result NAME STATUS
 	if (($2 == 0)); then
-		echo "PASS: ynl/$1"
-		passed=$((passed + 1))
+		ktap_result "ynl/$1" ok
 	else
-		echo "FAIL: ynl/$1"
-		failed=$((failed + 1))
+		ktap_result "ynl/$1" fail
 	fi
 }
 finish() {
-	echo "$passed passed, $failed failed"
-	((failed == 0))
+	ktap_end
 	exit
 }
 

@@ -5,7 +5,7 @@
 # the receiver does not allow for the peer it came from is dropped and
 # counted (rx_errors, rx_frame_errors); a prefix given to another peer moves
 # there: traffic follows it and `show allowed-ips` lists it once.
-# WGC_TEST_IMPL=wireguard runs it on wireguard.ko.
+# IMPL=wireguard runs it on wireguard.ko.
 # timeout: 240
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"

@@ -65,7 +65,7 @@
 # generator runs at nice 19 on one CPU (see FLOOD_PIN): a remote
 # attacker's CPU time is not the responder's.
 # The counters are wgc's (`wgctl show wg0 handshake-stats`); with
-# WGC_TEST_IMPL=wireguard only what wireguard.ko shows is checked.
+# IMPL=wireguard only what wireguard.ko shows is checked.
 # timeout: 420
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
@@ -76,7 +76,7 @@ command -v wgc-flood >/dev/null ||
 NA_OUT4=198.51.100.1 N2_ATT4=198.51.100.2 SPOOFED=198.18.0.0/15
 # Fast enough that the handshake queue fills up past the under-load mark
 # under emulation, slow enough that cookie replies keep it from overflowing.
-FLOOD_RATE=${WGC_TEST_FLOOD_RATE:-15000}
+FLOOD_RATE=15000
 
 # hs_stat NS NAME: one counter of `wgctl show wg0 handshake-stats` in NS
 # (of DEV, default wg0)

@@ -110,14 +110,15 @@ check_lib_substitution_guard() {
 		subtest fine fine
 	EOF
 	rc=0
-	out=$(env -u WGC_FAIL_REASON_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
+	out=$(env -u WGC_FAIL_REASON_FILE -u WGC_TOTALS_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
 	((rc != 0)) || fail "a test whose sub-case failed inside \$(...) exited 0: $out"
-	assert_line "$out" '^not ok: guard/swallowed$' "sub-case with the failure"
-	assert_line "$out" '^ok: guard/fine$' "sub-case without one"
+	assert_line "$out" '^  not ok 1 swallowed$' "sub-case with the failure"
+	assert_line "$out" '^  ok 2 fine$' "sub-case without one"
+	assert_line "$out" '^  # Totals: pass:1 fail:1 skip:0$' "the sub-cases' count"
 
 	printf '%s\n' 'source "$SELFTESTS_DIR/lib.sh"' 'assert_eq "$(false)" ""' >"$script"
 	rc=0
-	out=$(env -u WGC_FAIL_REASON_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
+	out=$(env -u WGC_FAIL_REASON_FILE -u WGC_TOTALS_FILE TEST_NAME=guard bash "$script" 2>&1) || rc=$?
 	((rc != 0)) || fail "a test with a failed command inside \$(...) exited 0: $out"
 }
 

@@ -5,7 +5,7 @@
 # given an endpoint, and the handshake initiations on the wire are checked
 # to come from it. With and without a preshared key: the handshake completes
 # (latest handshake non-zero in `show dump` on both sides), ping works both
-# ways, a short iperf3 TCP transfer works. WGC_TEST_IMPL=wireguard runs n1 on
+# ways, a short iperf3 TCP transfer works. IMPL=wireguard runs n1 on
 # wireguard.ko too.
 # timeout: 300
 source "$(dirname "$0")/lib.sh"

@@ -6,7 +6,7 @@
 # off, nothing more flows. Without persistent keepalive, the only keepalive
 # is the passive one: the side that last received data and had nothing to
 # send back sends one keepalive 10 s later (the protocol's Keepalive-Timeout),
-# then all is quiet. WGC_TEST_IMPL=wireguard runs it on wireguard.ko.
+# then all is quiet. IMPL=wireguard runs it on wireguard.ko.
 # timeout: 180
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"

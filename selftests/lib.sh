@@ -5,21 +5,25 @@
 #   #!/bin/bash
 #   # timeout: 120            (optional; default 300 s)
 #   # debug kernel: skip: WHY  (optional: left out of the full suite on the
-#                              debug kernel; see run.sh)
+#                              debug kernel; see qemu/init)
 #   source "$(dirname "$0")/lib.sh"
 #
-# and runs inside the test VM under selftests/run.sh, which cleans up after
-# it (processes, namespaces, links, nftables ruleset, wgc.ko). Sourcing this
-# turns on `set -Eeuo pipefail`: any failing command fails the test, and
-# the failing command and its line are printed.
+# and runs inside the test VM under the runner (qemu/init), which cleans up
+# after it (processes, namespaces, links, nftables ruleset, wgc.ko).
+# Sourcing this turns on `set -Eeuo pipefail`: any failing command fails the
+# test, and the failing command and its line are printed.
 #
-# Output conventions (run.sh alone prints the counted PASS:/FAIL: lines):
+# Output: KTAP (ktap.sh), nested in the runner's (qemu/init), which prints
+# the test's own result line; the sub-cases are the test's results, two
+# spaces in:
 #   log MSG...              "# MSG"
 #   subtest SUB CMD...      runs CMD in a subshell, prints "# SUB: N ms" (its
-#                           time), then "ok: NAME/SUB" or
-#                           "not ok: NAME/SUB"; the test fails at exit if any
-#                           sub-case failed, but continues with the next one
-#   fail MSG                "not ok: NAME[/SUB]: MSG (file:line)", exit 1
+#                           time), then "ok N SUB" or "not ok N SUB"; the
+#                           test fails at exit if any sub-case failed, but
+#                           continues with the next one. At exit, the
+#                           sub-cases' "# Totals:" line (also written to
+#                           WGC_TOTALS_FILE, for the runner to add up)
+#   fail MSG                "# NAME[/SUB]: MSG (file:line)", exit 1
 #
 # Assertions:  assert_eq GOT WANT [WHAT]   assert_ne GOT UNWANTED [WHAT]
 #              assert_match GOT ERE [WHAT]   assert_nomatch GOT ERE [WHAT]
@@ -69,6 +73,9 @@ TEST_NAME=${TEST_NAME:-$(basename "$0" .test.sh)}
 SELFTESTS_DIR=${SELFTESTS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 export TEST_NAME SELFTESTS_DIR
 PATH=$SELFTESTS_DIR/bin:$PATH
+KTAP_INDENT="  "
+# shellcheck source=ktap.sh
+source "$SELFTESTS_DIR/ktap.sh"
 
 _LIB_SUB=""
 # Diagnostics go to the test's original stdout, even from inside $(...).
@@ -78,7 +85,7 @@ _LIB_DEFERRED=()
 
 _lib_id() { printf '%s' "$TEST_NAME${_LIB_SUB:+/$_LIB_SUB}"; }
 
-# The first failure reason goes to run.sh's FAIL: line.
+# The first failure reason goes to the runner's result line.
 _lib_reason() {
 	if [[ -n ${WGC_FAIL_REASON_FILE:-} && ! -s ${WGC_FAIL_REASON_FILE:-/nonexistent} ]]; then
 		local r=$*
@@ -105,7 +112,7 @@ _lib_failed_here() { grep -qxF -- "$1" "$_LIB_FAILMARK" 2>/dev/null; }
 fail() {
 	local d=${FAIL_DEPTH:-1}
 	local where="${BASH_SOURCE[$d]##*/}:${BASH_LINENO[$((d - 1))]}"
-	printf 'not ok: %s: %s (%s)\n' "$(_lib_id)" "$*" "$where" >&"$_LIB_OUT"
+	printf '  # %s: %s (%s)\n' "$(_lib_id)" "$*" "$where" >&"$_LIB_OUT"
 	_lib_reason "$(_lib_id): $*"
 	_lib_mark_failed
 	exit 1
@@ -113,7 +120,7 @@ fail() {
 
 _lib_on_err() {
 	local rc=$1 cmd=$2 where="${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}"
-	printf 'not ok: %s: command failed with status %s: %s (%s)\n' "$(_lib_id)" "$rc" "$cmd" "$where" >&"$_LIB_OUT"
+	printf '  # %s: command failed with status %s: %s (%s)\n' "$(_lib_id)" "$rc" "$cmd" "$where" >&"$_LIB_OUT"
 	_lib_reason "$(_lib_id): '$cmd' failed with status $rc ($where)"
 	_lib_mark_failed
 }
@@ -127,15 +134,23 @@ _lib_on_exit() {
 		eval "${_LIB_DEFERRED[i]}"
 	done
 	if ((rc == 0)) && [[ -z $_LIB_SUB ]] && _lib_failed_here "$TEST_NAME"; then
-		printf 'not ok: %s: a failure inside $(...), reported above\n' "$TEST_NAME"
+		printf '  # %s: a failure inside $(...), reported above\n' "$TEST_NAME"
 		rc=1
 	fi
 	if ((rc == 0 && ${#_LIB_SUBFAILED[@]})); then
-		printf 'not ok: %s: %d sub-case(s) failed: %s\n' "$TEST_NAME" "${#_LIB_SUBFAILED[@]}" "${_LIB_SUBFAILED[*]}"
+		printf '  # %s: %d sub-case(s) failed: %s\n' "$TEST_NAME" "${#_LIB_SUBFAILED[@]}" "${_LIB_SUBFAILED[*]}"
 		_lib_reason "sub-case(s) failed: ${_LIB_SUBFAILED[*]}"
 		rc=1
 	fi
+	[[ -n $_LIB_SUB ]] || _lib_totals
 	exit "$rc"
+}
+
+# The sub-cases' count, for the runner to add up (none: the test is one leaf).
+_lib_totals() {
+	((KTAP_NUM > 0)) || return 0
+	ktap_end || true
+	[[ -z ${WGC_TOTALS_FILE:-} ]] || KTAP_INDENT="" ktap_end >"$WGC_TOTALS_FILE" 2>/dev/null || true
 }
 trap _lib_on_exit EXIT
 
@@ -160,15 +175,16 @@ subtest() {
 	) &
 	wait $! || rc=$?
 	if ((rc == 0)) && _lib_failed_here "$TEST_NAME/$sub"; then
-		printf 'not ok: %s/%s: a failure inside $(...), reported above\n' "$TEST_NAME" "$sub"
+		printf '  # %s/%s: a failure inside $(...), reported above\n' "$TEST_NAME" "$sub"
 		rc=1
 	fi
 	# the time each sub-case takes, to see where a run's minutes go
-	log "$sub: $(((${EPOCHREALTIME/./} - start) / 1000)) ms"
+	printf '  # %s: %d ms\n' "$sub" $(((${EPOCHREALTIME/./} - start) / 1000))
+	((KTAP_NUM > 0)) || ktap_begin
 	if ((rc == 0)); then
-		printf 'ok: %s/%s\n' "$TEST_NAME" "$sub"
+		ktap_result "$sub" ok
 	else
-		printf 'not ok: %s/%s\n' "$TEST_NAME" "$sub"
+		ktap_result "$sub" fail
 		# shellcheck disable=SC2031 # the parent's list, not the subshell's
 		_LIB_SUBFAILED+=("$sub")
 	fi

@@ -9,7 +9,7 @@
 # wgc only: it looks at wgc's own debug messages.
 # timeout: 240
 source "$(dirname "$0")/lib.sh"
-WGC_TEST_IMPL=wgc
+IMPL=wgc
 source "$(dirname "$0")/tunnel-lib.sh"
 
 # Peer lifetimes are logged at debug level, which the WGC_DEBUG build the

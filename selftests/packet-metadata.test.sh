@@ -8,7 +8,7 @@
 #     (nftables, before it reaches the tunnel) is not on the inner packets
 #   tx-bytes-count-the-wire: the device's tx_bytes grow by the lengths of
 #     the tunnel's messages on the wire, as wireguard.ko counts them
-# WGC_TEST_IMPL=wireguard runs it on wireguard.ko, which behaves so.
+# IMPL=wireguard runs it on wireguard.ko, which behaves so.
 # timeout: 180
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"

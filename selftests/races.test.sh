@@ -28,7 +28,7 @@
 # wgc only, and only its WGC_DEBUG build, which the harness tests.
 # timeout: 300
 source "$(dirname "$0")/lib.sh"
-WGC_TEST_IMPL=wgc
+IMPL=wgc
 source "$(dirname "$0")/tunnel-lib.sh"
 
 PARAMS=/sys/module/wgc/parameters

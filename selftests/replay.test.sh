@@ -7,7 +7,7 @@
 # delivered a second time, the peer's received bytes do not grow, and the
 # tunnel keeps working. wgc counts each replayed data message in the device's
 # rx_dropped; wireguard.ko counts it nowhere, so that check is for wgc only
-# (WGC_TEST_IMPL=wireguard runs the rest on wireguard.ko).
+# (IMPL=wireguard runs the rest on wireguard.ko).
 # timeout: 180
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"

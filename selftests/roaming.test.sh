@@ -4,7 +4,7 @@
 # and its listen port, then sends. n2, which never had an endpoint for n1
 # configured, must follow: traffic continues both ways and n2's
 # `show endpoints` names the new address:port. Over IPv4, then IPv6.
-# WGC_TEST_IMPL=wireguard runs it on wireguard.ko.
+# IMPL=wireguard runs it on wireguard.ko.
 # timeout: 180
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"

@@ -6,17 +6,18 @@
 #   source "$(dirname "$0")/lib.sh"
 #   source "$(dirname "$0")/tunnel-lib.sh"
 #
-# The implementation under test is picked by WGC_TEST_IMPL:
+# The implementation under test is picked by IMPL:
 #   wgc (default)  link kind "wgc", configured with wgctl
 #   wireguard      the kernel's wireguard.ko and wg(8): the very same test run
 #                  against the reference, which proves the test itself right
-# From the host: `make check T=tunnel IMPL=wireguard` (or qemu/run.sh
-# --impl wireguard); qemu/init exports it from the kernel command line.
+# From the host: `make check T=tunnel IMPL=wireguard` (or IMPL=wireguard
+# qemu/run.sh); qemu/init exports it from the kernel command line.
 #
-# TUN_SLOW is 1 on a kernel that moves data far more slowly than Debian's
-# under emulation (the debug kernel: kmemleak, KASAN, lockdep): tests move
-# less data there, since that run is about memory and locking bugs, not
-# speed. WGC_TEST_SLOW=0/1 overrides the guess.
+# TUN_SLOW is 1 on a kernel with sanitizers (WGC_SANITIZERS, which
+# qemu/run.sh reads from the kernel's configuration: the debug kernel's
+# KASAN, kmemleak, lockdep), which moves data far more slowly than Debian's
+# under emulation: tests move less data there, since that run is about
+# memory and locking bugs, not speed.
 #
 # Nodes: a node is a namespace holding one tunnel device, wg0.
 #   node_add NS [IMPL] [CREATE_NS]  makes namespace NS (if needed) and its wg0
@@ -58,19 +59,14 @@
 #   capture_count NAME [FILTER...]       how many packets so far (matching)
 #   capture_has NAME N [FILTER...]       true once it holds N or more
 
-TUN_IMPL=${WGC_TEST_IMPL:-wgc}
+TUN_IMPL=${IMPL:-wgc}
 case $TUN_IMPL in
 wgc | wireguard) ;;
-*) fail "WGC_TEST_IMPL must be wgc or wireguard, not '$TUN_IMPL'" ;;
+*) fail "IMPL must be wgc or wireguard, not '$TUN_IMPL'" ;;
 esac
-if [[ -n ${WGC_TEST_SLOW:-} ]]; then
-	TUN_SLOW=$WGC_TEST_SLOW
-elif [[ -e /sys/kernel/debug/kmemleak ]] || dmesg 2>/dev/null | grep -q 'KernelAddressSanitizer initialized'; then
-	TUN_SLOW=1
-else
-	TUN_SLOW=0
-fi
-log "implementation under test: $TUN_IMPL (WGC_TEST_IMPL)$( ((TUN_SLOW)) && echo "; slow (debug) kernel: less data")"
+TUN_SLOW=0
+[[ -z ${WGC_SANITIZERS:-} ]] || TUN_SLOW=1
+log "implementation under test: $TUN_IMPL (IMPL)$( ((TUN_SLOW)) && echo "; a kernel with sanitizers ($WGC_SANITIZERS): less data")"
 
 declare -A _TUN_NODE_IMPL=()
 _TUN_KEYS=$TMPDIR/keys

@@ -4,7 +4,7 @@
 # IPv4 and IPv6 inside, over an IPv4 and then an IPv6 outer transport; a TCP
 # transfer, a UDP flood that must lose nothing, 10 MB whose sha256 must
 # match. Then two devices created in one namespace and moved to two others,
-# talking over that namespace's lo. WGC_TEST_IMPL=wireguard runs it all on
+# talking over that namespace's lo. IMPL=wireguard runs it all on
 # wireguard.ko (see tunnel-lib.sh).
 # timeout: 300
 source "$(dirname "$0")/lib.sh"
@@ -12,10 +12,10 @@ source "$(dirname "$0")/tunnel-lib.sh"
 
 # A rate TCG sustains with no loss on wireguard.ko, with a wide margin
 # (wireguard.ko loses none at 20M; the slow debug kernel gets 1M).
-UDP_RATE=${WGC_TEST_UDP_RATE:-5M}
+UDP_RATE=5M
 BIG=10M
 if ((TUN_SLOW)); then
-	UDP_RATE=${WGC_TEST_UDP_RATE:-1M}
+	UDP_RATE=1M
 	BIG=2M
 fi
 

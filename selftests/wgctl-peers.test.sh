@@ -18,9 +18,9 @@ CAROL_PUB=wgcpeerCAROL000000000000000000000000000000A=
 NPEERS=1000
 # The debug kernel (KASAN, kmemleak, lockdep) is many times slower here:
 # 300 peers still make a request of several messages, and a dump of several.
-if [[ -e /sys/kernel/debug/kmemleak ]]; then
+if [[ -n ${WGC_SANITIZERS:-} ]]; then
 	NPEERS=300
-	log "slow (debug) kernel: $NPEERS peers, not 1,000"
+	log "a kernel with sanitizers ($WGC_SANITIZERS): $NPEERS peers, not 1,000"
 fi
 
 # shellcheck disable=SC2119 # no module parameters wanted
@@ -304,8 +304,8 @@ peer_ips() {
 # wgc only: Debian 12's wireguard.ko has no such flag and its wg
 # (1.0.20210914) no such syntax.
 incremental_allowed_ips() {
-	if [[ ${WGC_TEST_IMPL:-wgc} == wireguard ]]; then
-		log "incremental-allowed-ips: skipped, wgc only (WGC_TEST_IMPL=wireguard: Debian 12's wireguard.ko and wg 1.0.20210914 have no allowed IP flags)"
+	if [[ ${IMPL:-wgc} == wireguard ]]; then
+		log "incremental-allowed-ips: skipped, wgc only (IMPL=wireguard: Debian 12's wireguard.ko and wg 1.0.20210914 have no allowed IP flags)"
 		return 0
 	fi
 	local ips=() list i got want conf before

@@ -19,7 +19,7 @@
 # Outside the script, the VM gives it what the kernel's own test VM gives
 # it: a standard input that never ends (its sleep() reads from it), the
 # netfilter modules its iptables rules need, loaded up front.
-# WGC_TEST_IMPL=wireguard runs the untouched names on wireguard.ko and
+# IMPL=wireguard runs the untouched names on wireguard.ko and
 # wg(8), which proves the harness.
 # timeout: 1500
 source "$(dirname "$0")/lib.sh"
@@ -28,10 +28,10 @@ PRISTINE=/usr/share/wgc/netns.sh
 SCRIPT=$PWD/netns.sh
 TRACE=$PWD/netns.trace
 
-case ${WGC_TEST_IMPL:-wgc} in
+case ${IMPL:-wgc} in
 wgc) KIND=wgc TOOL=wgctl ;;
 wireguard) KIND=wireguard TOOL=wg ;;
-*) fail "WGC_TEST_IMPL must be wgc or wireguard, not '$WGC_TEST_IMPL'" ;;
+*) fail "IMPL must be wgc or wireguard, not '$IMPL'" ;;
 esac
 
 transform() {

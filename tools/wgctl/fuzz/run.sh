@@ -8,11 +8,10 @@
 #   run.sh [NAME...]        NAME: conf, set, keys, reply (default: all)
 #
 # FUZZ_SECONDS (default 10) is how long each harness runs, FUZZ_JOBS
-# (default: the number of CPUs) how many run at once. Prints one
-# "PASS: fuzz/<name>" or "FAIL: fuzz/<name>" line per harness, a failure
-# followed by the sanitizer's report and the input that caused it (kept,
-# with the whole log, in build/fuzz/<name>/), and ends with
-# "N passed, N failed"; exits non-zero if anything failed.
+# (default: the number of CPUs) how many run at once. Prints KTAP, a
+# result per harness, a failure after the sanitizer's report and the input
+# that caused it (kept, with the whole log, in build/fuzz/<name>/), and
+# ends with "N passed, N failed"; exits non-zero if anything failed.
 
 set -uo pipefail
 
@@ -25,8 +24,8 @@ jobs=${FUZZ_JOBS:-$(nproc)}
 names=("$@")
 ((${#names[@]})) || names=(conf set keys reply)
 
-passed=0
-failed=0
+# shellcheck source=../../../selftests/ktap.sh
+source "$top/selftests/ktap.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
@@ -39,9 +38,11 @@ build() {
 		> "$log" 2>&1 && ! grep -q 'warning:' "$log"; then
 		return 0
 	fi
-	cat "$log"
-	echo "FAIL: fuzz/build"
-	echo "0 passed, 1 failed"
+	sed 's/^/# /' "$log"
+	ktap_begin 1
+	ktap_result build fail
+	ktap_end
+	ktap_summary
 	exit 1
 }
 
@@ -70,34 +71,32 @@ report() {
 	     /^ALARM:|out-of-memory|^ERROR: libFuzzer/ { on = 1 }
 	     /^Shadow bytes around/ { shadow = 1 }
 	     /==ABORTING/ { shadow = 0 }
-	     on && !shadow && n++ < 60 { print "  " $0 }
+	     on && !shadow && n++ < 60 { print "#   " $0 }
 	     /Test unit written to/ { exit }' "$dir/log"
 	for input in "$dir"/crashes/*; do
 		[ -e "$input" ] || continue
-		echo "  input: ${input#"$top"/}"
-		echo "  replay: build/wgctl/fuzz/fuzz-$name ${input#"$top"/}"
+		echo "#   input: ${input#"$top"/}"
+		echo "#   replay: build/wgctl/fuzz/fuzz-$name ${input#"$top"/}"
 	done
-	echo "  log: ${dir#"$top"/}/log"
+	echo "#   log: ${dir#"$top"/}/log"
 }
 
 result() {
 	local name=$1 dir=$out/$1 runs
 
 	if [ ! -x "$bin/fuzz-$name" ] || [ ! -d "$corpus/$name" ]; then
-		echo "FAIL: fuzz/$name (no such harness)"
-		failed=$((failed + 1))
+		ktap_result "$name" fail "no such harness"
 	elif [ "$(cat "$dir/status" 2>/dev/null)" = 0 ]; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
-		echo "PASS: fuzz/$name (${runs:-?} runs in $seconds s)"
-		passed=$((passed + 1))
+		ktap_result "$name" ok "${runs:-?} runs in $seconds s"
 	else
-		echo "FAIL: fuzz/$name"
 		report "$dir" "$name"
-		failed=$((failed + 1))
+		ktap_result "$name" fail
 	fi
 }
 
 build
+ktap_begin ${#names[@]}
 for name in "${names[@]}"; do
 	[ -x "$bin/fuzz-$name" ] && [ -d "$corpus/$name" ] || continue
 	while (($(jobs -rp | wc -l) >= jobs)); do
@@ -110,5 +109,7 @@ for name in "${names[@]}"; do
 	result "$name"
 done
 
-echo "$passed passed, $failed failed"
-((failed == 0 && passed > 0))
+ktap_end
+status=$?
+ktap_summary
+((status == 0 && KTAP_PASS > 0))

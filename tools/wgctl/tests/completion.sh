@@ -15,13 +15,15 @@
 # real wgctl is never run (its genetlink look-up could make the kernel
 # load a module).
 #
-# Prints "PASS: unit/completion/<name>" or
-# "FAIL: unit/completion/<name>: <why>" per case; exits non-zero if any
+# Prints KTAP, a result per case; exits non-zero if any
 # failed.
 
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../../selftests/ktap.sh
+source "$here/../../../selftests/ktap.sh"
+ktap_begin
 COMPLETION_DIR=${COMPLETION_DIR:-$here/../completion}
 
 ALICE=hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
@@ -38,8 +40,11 @@ failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wgctl-completion.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-pass() { echo "PASS: unit/completion/$1"; }
-fail() { echo "FAIL: unit/completion/$1: $2"; failures=$((failures + 1)); }
+pass() { ktap_result "completion/$1" ok; }
+fail() {
+	ktap_result "completion/$1" fail "$2"
+	failures=$((failures + 1))
+}
 
 # --- the fake wgctl, and the files to complete ---
 
@@ -401,4 +406,4 @@ else
 fi
 shopt -u failglob
 
-((failures == 0))
+ktap_end

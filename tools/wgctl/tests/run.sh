@@ -5,30 +5,33 @@
 #
 #   run.sh TEST...
 #
-# Each TEST is a program printing "PASS: unit/<name>" or
-# "FAIL: unit/<name>: <why>" lines on stdout. A test that exits non-zero
-# without a FAIL line of its own (a crash, say) is counted as one failure,
-# so that nothing can fail silently. Ends with "N passed, N failed" and
-# exits non-zero if anything failed or nothing ran.
+# Each TEST is a program printing KTAP (unit.h, or selftests/ktap.sh for the
+# shell ones): a result per case and a "# Totals:" line. Here each is one
+# result, its own nested in it. A test that exits non-zero without a failed
+# case of its own (a crash, say) counts as one more failure, so that nothing
+# can fail silently. Ends with the Totals and "N passed, N failed"; exits
+# non-zero if anything failed or nothing ran.
 
-passed=0
-failed=0
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../../selftests/ktap.sh
+source "$here/../../../selftests/ktap.sh"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 
+ktap_begin $#
 for t in "$@"; do
 	name=$(basename "$t")
 	name=${name%.sh}
-	out=$("$t")
+	"$t" >"$out"
 	status=$?
-	[[ -n $out ]] && printf '%s\n' "$out"
-	p=$(grep -c '^PASS: ' <<<"$out")
-	f=$(grep -c '^FAIL: ' <<<"$out")
-	if ((status != 0 && f == 0)); then
-		echo "FAIL: unit/$name: exited with status $status"
-		f=1
+	sed 's/^/  /' "$out"
+	if ((status == 0)); then
+		ktap_parent "$name" ok "$(ktap_totals "$out")"
+	else
+		ktap_parent "$name" fail "$(ktap_totals "$out")" "exited with status $status"
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
 done
-
-echo "$passed passed, $failed failed"
-((failed == 0 && passed > 0))
+ktap_end
+status=$?
+ktap_summary
+((status == 0 && KTAP_PASS > 0))

@@ -5,12 +5,15 @@
 # key commands, argument checking, and error reporting. Run on the build
 # host by "make -C tools/wgctl unit", or anywhere with WGCTL=/path/to/wgctl.
 #
-# Prints "PASS: unit/cli/<name>" or "FAIL: unit/cli/<name>: <why>" per
+# Prints KTAP, a result per
 # case; exits non-zero if any failed.
 
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../../selftests/ktap.sh
+source "$here/../../../selftests/ktap.sh"
+ktap_begin
 WGCTL=${WGCTL:-$here/../../../build/wgctl/wgctl}
 # An interface name that cannot exist (the test never creates one).
 NOSUCH=wgcnosuch0
@@ -24,8 +27,11 @@ failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wgctl-cli.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-pass() { echo "PASS: unit/cli/$1"; }
-fail() { echo "FAIL: unit/cli/$1: $2"; failures=$((failures + 1)); }
+pass() { ktap_result "cli/$1" ok; }
+fail() {
+	ktap_result "cli/$1" fail "$2"
+	failures=$((failures + 1))
+}
 
 # run ARGS...: run wgctl with stdin from /dev/null; sets out, err, rc.
 run() {
@@ -543,4 +549,4 @@ else
 	expect_error write-error '^wgctl: Unable to write key: No space left on device$'
 fi
 
-((failures == 0))
+ktap_end

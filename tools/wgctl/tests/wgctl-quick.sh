@@ -11,12 +11,15 @@
 # resolvconf, modprobe) is shadowed on PATH by a stand-in that only records
 # the call and fails, so a bug cannot reach the host's network.
 #
-# Prints "PASS: unit/quick/<name>" or "FAIL: unit/quick/<name>: <why>" per
+# Prints KTAP: a result per
 # case; exits non-zero if any failed.
 
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../../selftests/ktap.sh
+source "$here/../../../selftests/ktap.sh"
+ktap_begin
 QUICK=${WGCTL_QUICK:-$here/../wgctl-quick}
 
 PRIV=dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=
@@ -33,9 +36,9 @@ for b in ip wgctl nft sysctl resolvconf modprobe insmod; do
 done
 : >"$tmp/guard.log"
 
-pass() { echo "PASS: unit/quick/$1"; }
+pass() { ktap_result "quick/$1" ok; }
 fail() {
-	echo "FAIL: unit/quick/$1: $2"
+	ktap_result "quick/$1" fail "$2"
 	failures=$((failures + 1))
 }
 
@@ -314,4 +317,4 @@ else
 	pass no-system-changes
 fi
 
-((failures == 0))
+ktap_end
