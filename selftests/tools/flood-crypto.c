@@ -2,7 +2,7 @@
 /*
  * wgc-flood's cryptography, all of it from OpenSSL 3's libcrypto: random
  * bytes, BLAKE2s and keyed BLAKE2s, HMAC-BLAKE2s, ChaCha20-Poly1305 and
- * X25519; and base64 for the keys.
+ * X25519; and base64 for the keys (EVP_EncodeBlock, EVP_DecodeBlock).
  */
 
 #include <errno.h>
@@ -190,45 +190,22 @@ EVP_PKEY *x25519_generate(void)
 
 /* --------------------------------------------------------------- base64 */
 
-static int b64_value(char c)
+/*
+ * One key in padded standard base64: 44 characters, the last one '='. An
+ * '=' anywhere else is refused (EVP_DecodeBlock reads it as zero bits), and
+ * so is whitespace (EVP_DecodeBlock trims it at either end, leaving a length
+ * that is no multiple of 4); the spare bits of the last character may be set.
+ */
+bool key_from_base64(const char *in, uint8_t key[KEY_LEN])
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+	const size_t len = 4 * ((KEY_LEN + 2) / 3);
+	uint8_t block[KEY_LEN + 1];	/* the '=' decodes to a zero byte */
 
-/* Padded standard base64; returns the number of bytes, -1 if malformed. */
-int base64_decode(const char *in, uint8_t *out, size_t max)
-{
-	size_t len = strlen(in), pad, total, n = 0, i;
-
-	if (!len || len % 4)
-		return -1;
-	pad = (in[len - 1] == '=') + (in[len - 1] == '=' && in[len - 2] == '=');
-	total = len / 4 * 3 - pad;
-	if (total > max)
-		return -1;
-	for (i = 0; i < len; i += 4) {
-		uint32_t v = 0;
-		int j;
-
-		for (j = 0; j < 4; j++) {
-			int d = i + j < len - pad ? b64_value(in[i + j]) : 0;
-
-			if (d < 0)
-				return -1;
-			v = v << 6 | d;
-		}
-		for (j = 0; j < 3 && n < total; j++)
-			out[n++] = v >> (16 - 8 * j);
-	}
-	return n;
+	if (strlen(in) != len || strchr(in, '=') != in + len - 1)
+		return false;
+	if (EVP_DecodeBlock(block, (const unsigned char *)in, len) !=
+	    sizeof(block))
+		return false;
+	memcpy(key, block, KEY_LEN);
+	return true;
 }

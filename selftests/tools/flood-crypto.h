@@ -29,6 +29,6 @@ void x25519_public(EVP_PKEY *k, uint8_t pub[KEY_LEN]);
 void x25519(uint8_t out[KEY_LEN], EVP_PKEY *priv, const uint8_t pub[KEY_LEN]);
 EVP_PKEY *x25519_generate(void);
 
-int base64_decode(const char *in, uint8_t *out, size_t max);
+bool key_from_base64(const char *in, uint8_t key[KEY_LEN]);
 
 #endif /* FLOOD_CRYPTO_H */

@@ -229,7 +229,7 @@ void load_peers(struct flood *f, const char *file)
 		field = strtok(line, " \t\r\n");
 		if (!field)
 			continue;
-		if (base64_decode(field, priv, sizeof(priv)) != KEY_LEN)
+		if (!key_from_base64(field, priv))
 			die("%s:%u: not a private key in base64", file, lineno);
 		if (f->v.npeers == MAX_PEERS)
 			die("%s: more than %u keys", file, MAX_PEERS);

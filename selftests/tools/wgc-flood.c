@@ -358,7 +358,7 @@ static bool parse_args(struct flood *f, int argc, char **argv)
 		usage_error("--target: '%s' is not an IPv4 or IPv6 address", a.target);
 	if (!is_test_net(&f->target, addr_bits(&f->target)))
 		refuse("target", a.target);
-	if (base64_decode(a.pubkey, f->pubkey, sizeof(f->pubkey)) != KEY_LEN)
+	if (!key_from_base64(a.pubkey, f->pubkey))
 		usage_error("--public-key: '%s' is not 32 bytes in base64", a.pubkey);
 	if (a.have_nsrc && !a.sources)
 		usage_error("--num-sources needs --sources");

@@ -205,7 +205,7 @@ bool config_parse_keepalive(const char *s, uint16_t *interval)
  * The address part of an allowed IP. As in wg(8), a colon makes it IPv6;
  * inet_pton() then takes only the plain forms, so no "10.1" shorthands.
  */
-static bool parse_allowedip_addr(const char *s, struct wgc_allowedip *aip,
+static bool parse_allowedip_addr(const char *s, struct wgctl_allowedip *aip,
 				 char *why, size_t why_size)
 {
 	if (strchr(s, '%'))
@@ -227,7 +227,7 @@ static bool parse_allowedip_addr(const char *s, struct wgc_allowedip *aip,
  * One "<ip>[/<cidr>]" with no spaces. Without a prefix length the address
  * stands alone (/32 or /128). why gets the reason on failure.
  */
-bool config_parse_allowedip(const char *s, struct wgc_allowedip *aip,
+bool config_parse_allowedip(const char *s, struct wgctl_allowedip *aip,
 			    char *why, size_t why_size)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
@@ -276,7 +276,7 @@ static char *strip_spaces(const char *s)
  * clears WGC_PEER_F_REPLACE_ALLOWEDIPS while leaving an entry behind: a
  * peer given no list yet has neither the flag nor entries.
  */
-bool config_allowedips_incremental(const struct wgc_peer *peer)
+bool config_allowedips_incremental(const struct wgctl_peer *peer)
 {
 	return !(peer->flags & WGC_PEER_F_REPLACE_ALLOWEDIPS) &&
 	       peer->num_allowedips;
@@ -286,7 +286,7 @@ bool config_allowedips_incremental(const struct wgc_peer *peer)
  * One entry of a list, spaces stripped: an allowed IP, perhaps marked
  * `+' (add it) or `-' (take it away). *marked tells whether it was.
  */
-static bool parse_entry(const char *entry, struct wgc_allowedip *aip,
+static bool parse_entry(const char *entry, struct wgctl_allowedip *aip,
 			bool *marked, char *why, size_t why_size)
 {
 	const char *prefix = entry;
@@ -325,13 +325,13 @@ static bool parse_entry(const char *entry, struct wgc_allowedip *aip,
  * suggest was not meant. An empty entry ("a,,b", a trailing comma) is an
  * error, as it is for wg(8).
  */
-bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
+bool config_parse_allowedips(const char *value, struct wgctl_peer *peer,
 			     char *why, size_t why_size)
 {
 	bool was_incremental = config_allowedips_incremental(peer);
 	char *list = strip_spaces(value), *entry, *rest;
 	bool incremental = false, marked = false, ok = true;
-	struct wgc_allowedip aip, *slot;
+	struct wgctl_allowedip aip, *slot;
 
 	if (!list)
 		return why_not(why, why_size, "out of memory");
@@ -342,7 +342,7 @@ bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
 				     "`%s': empty entry in the list", value);
 		else if (!parse_entry(entry, &aip, &marked, why, why_size))
 			ok = false;
-		else if (!(slot = wgc_peer_add_allowedip(peer)))
+		else if (!(slot = wgctl_peer_add_allowedip(peer)))
 			ok = why_not(why, why_size, "out of memory");
 		else
 			*slot = aip;
@@ -363,7 +363,7 @@ bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
 }
 
 /* Whether bits beyond the prefix length are set, as in 10.1.2.3/8. */
-bool config_allowedip_has_host_bits(const struct wgc_allowedip *aip)
+bool config_allowedip_has_host_bits(const struct wgctl_allowedip *aip)
 {
 	const uint8_t *b = aip->family == AF_INET ?
 			   (const uint8_t *)&aip->ip4 :
@@ -523,7 +523,7 @@ static int lookup(const char *value, const char *host, const char *port,
 }
 
 /* Take the first address found, refusing one that needs a zone id. */
-static bool take_address(const struct addrinfo *ai, union wgc_endpoint *ep,
+static bool take_address(const struct addrinfo *ai, union wgctl_endpoint *ep,
 			 char *why, size_t why_size)
 {
 	if (ai->ai_family == AF_INET &&
@@ -581,7 +581,7 @@ bool config_endpoint_syntax(const char *value, char *why, size_t why_size)
 
 /* Everything but the copying: copy is value, ours to cut up. */
 static enum config_endpoint_result
-parse_endpoint(const char *value, char *copy, union wgc_endpoint *ep,
+parse_endpoint(const char *value, char *copy, union wgctl_endpoint *ep,
 	       const struct config_resolver *r, char *why, size_t why_size)
 {
 	struct addrinfo *res;
@@ -609,7 +609,7 @@ parse_endpoint(const char *value, char *copy, union wgc_endpoint *ep,
  * namespace, which need not be the one the tunnel's socket lives in.
  */
 enum config_endpoint_result
-config_parse_endpoint(const char *value, union wgc_endpoint *ep,
+config_parse_endpoint(const char *value, union wgctl_endpoint *ep,
 		      const struct config_resolver *r, char *why,
 		      size_t why_size)
 {

@@ -26,12 +26,12 @@ int config_read_key_file(const char *path, uint8_t key[WGC_KEY_LEN],
 			 bool *exposed);
 
 bool config_parse_keepalive(const char *s, uint16_t *interval);
-bool config_parse_allowedip(const char *s, struct wgc_allowedip *aip,
+bool config_parse_allowedip(const char *s, struct wgctl_allowedip *aip,
 			    char *why, size_t why_size);
-bool config_parse_allowedips(const char *value, struct wgc_peer *peer,
+bool config_parse_allowedips(const char *value, struct wgctl_peer *peer,
 			     char *why, size_t why_size);
-bool config_allowedips_incremental(const struct wgc_peer *peer);
-bool config_allowedip_has_host_bits(const struct wgc_allowedip *aip);
+bool config_allowedips_incremental(const struct wgctl_peer *peer);
+bool config_allowedip_has_host_bits(const struct wgctl_allowedip *aip);
 
 /*
  * How endpoint host names are looked up. The hooks are getaddrinfo(),
@@ -60,7 +60,7 @@ bool config_parse_retries(const char *s, int *retries);
 int config_resolver_from_env(struct config_resolver *r);
 bool config_endpoint_syntax(const char *value, char *why, size_t why_size);
 enum config_endpoint_result
-config_parse_endpoint(const char *value, union wgc_endpoint *ep,
+config_parse_endpoint(const char *value, union wgctl_endpoint *ep,
 		      const struct config_resolver *r, char *why,
 		      size_t why_size);
 

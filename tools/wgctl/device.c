@@ -41,9 +41,9 @@ static int grow(void **array, size_t count, size_t *capacity, size_t elem)
 }
 
 /* A new zeroed peer at the end of list, or NULL (errno ENOMEM). */
-struct wgc_peer *wgc_peers_add(struct wgc_peer_list *list)
+struct wgctl_peer *wgctl_peers_add(struct wgctl_peer_list *list)
 {
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 	void *array = list->peers;
 
 	if (grow(&array, list->count, &list->capacity, sizeof(*peer))) {
@@ -57,9 +57,9 @@ struct wgc_peer *wgc_peers_add(struct wgc_peer_list *list)
 }
 
 /* A new zeroed allowed IP at the end of peer's list, or NULL. */
-struct wgc_allowedip *wgc_peer_add_allowedip(struct wgc_peer *peer)
+struct wgctl_allowedip *wgctl_peer_add_allowedip(struct wgctl_peer *peer)
 {
-	struct wgc_allowedip *aip;
+	struct wgctl_allowedip *aip;
 	void *array = peer->allowedips;
 
 	if (grow(&array, peer->num_allowedips, &peer->cap_allowedips,
@@ -73,7 +73,7 @@ struct wgc_allowedip *wgc_peer_add_allowedip(struct wgc_peer *peer)
 	return aip;
 }
 
-void wgc_peers_free(struct wgc_peer_list *list)
+void wgctl_peers_free(struct wgctl_peer_list *list)
 {
 	size_t i;
 
@@ -87,14 +87,8 @@ void wgc_peers_free(struct wgc_peer_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-void wgc_device_info_free(struct wgc_device_info *dev)
+void wgctl_device_free(struct wgctl_device *dev)
 {
-	wgc_peers_free(&dev->peers);
+	wgctl_peers_free(&dev->peers);
 	sodium_memzero(dev, sizeof(*dev));
-}
-
-void wgc_device_change_free(struct wgc_device_change *change)
-{
-	wgc_peers_free(&change->peers);
-	sodium_memzero(change, sizeof(*change));
 }

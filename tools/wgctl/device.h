@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The in-memory form of a wgc device: what "show" reads back from the
- * kernel and what "set" asks it to change. Peers and allowed IPs have the
- * same shape in both directions; a few fields only mean something in one.
+ * kernel and what "set" asks it to change, in one shape for both
+ * directions; a few fields only mean something in one.
  */
 #ifndef WGCTL_DEVICE_H
 #define WGCTL_DEVICE_H
@@ -16,7 +16,7 @@
 
 #include <linux/wgc.h>
 
-struct wgc_allowedip {
+struct wgctl_allowedip {
 	uint16_t family;		/* AF_INET or AF_INET6 */
 	uint8_t cidr;
 	/*
@@ -31,13 +31,13 @@ struct wgc_allowedip {
 };
 
 /* An endpoint is either address family; AF_UNSPEC means none. */
-union wgc_endpoint {
+union wgctl_endpoint {
 	struct sockaddr addr;
 	struct sockaddr_in addr4;
 	struct sockaddr_in6 addr6;
 };
 
-struct wgc_peer {
+struct wgctl_peer {
 	uint8_t public_key[WGC_KEY_LEN];
 	uint8_t preshared_key[WGC_KEY_LEN];
 	/*
@@ -47,19 +47,19 @@ struct wgc_peer {
 	bool has_preshared_key;
 	bool has_keepalive;		/* to set: send the interval */
 	uint32_t flags;			/* to set: WGC_PEER_F_* */
-	union wgc_endpoint endpoint;
+	union wgctl_endpoint endpoint;
 	uint16_t persistent_keepalive;	/* seconds; 0: off */
 	int64_t last_handshake_sec;	/* wall clock; 0: never */
 	int64_t last_handshake_nsec;
 	uint64_t rx_bytes;
 	uint64_t tx_bytes;
-	struct wgc_allowedip *allowedips;
+	struct wgctl_allowedip *allowedips;
 	size_t num_allowedips;
 	size_t cap_allowedips;
 };
 
-struct wgc_peer_list {
-	struct wgc_peer *peers;
+struct wgctl_peer_list {
+	struct wgctl_peer *peers;
 	size_t count;
 	size_t capacity;
 };
@@ -69,7 +69,7 @@ struct wgc_peer_list {
  * created (WGC_DEVICE_A_HANDSHAKE_STATS; the uapi header says what each
  * counter counts). Read back only.
  */
-struct wgc_handshake_stats {
+struct wgctl_handshake_stats {
 	uint64_t processed;
 	uint64_t invalid;
 	uint64_t ratelimited;
@@ -82,38 +82,34 @@ struct wgc_handshake_stats {
 	bool under_load;
 };
 
-struct wgc_device_info {
+/*
+ * A device, both ways. Read back from the kernel: all but the set_ flags
+ * and replace_peers, with peers in the order the kernel sent them. As a
+ * change: the name, the fields the set_ flags select, replace_peers, and
+ * the peers, applied in their order; nothing else is sent.
+ */
+struct wgctl_device {
 	char name[IFNAMSIZ];
 	uint32_t ifindex;
 	uint16_t listen_port;
 	uint32_t fwmark;
 	uint8_t public_key[WGC_KEY_LEN];
-	uint8_t private_key[WGC_KEY_LEN];
+	uint8_t private_key[WGC_KEY_LEN];	/* to set: zeros remove it */
 	bool has_public_key;
 	bool has_private_key;
 	/* Sent once per dump, in its first message, by kernels that have it. */
 	bool has_handshake_stats;
-	struct wgc_handshake_stats handshake_stats;
-	struct wgc_peer_list peers;	/* in the order the kernel sent them */
-};
-
-/* What "wgctl set" wants changed; only flagged fields are sent. */
-struct wgc_device_change {
-	const char *name;
+	struct wgctl_handshake_stats handshake_stats;
 	bool set_private_key;
 	bool set_listen_port;
 	bool set_fwmark;
 	bool replace_peers;		/* WGC_DEVICE_F_REPLACE_PEERS */
-	uint8_t private_key[WGC_KEY_LEN];	/* all zero: remove the key */
-	uint16_t listen_port;
-	uint32_t fwmark;
-	struct wgc_peer_list peers;	/* applied in this order */
+	struct wgctl_peer_list peers;
 };
 
-struct wgc_peer *wgc_peers_add(struct wgc_peer_list *list);
-struct wgc_allowedip *wgc_peer_add_allowedip(struct wgc_peer *peer);
-void wgc_peers_free(struct wgc_peer_list *list);
-void wgc_device_info_free(struct wgc_device_info *dev);
-void wgc_device_change_free(struct wgc_device_change *change);
+struct wgctl_peer *wgctl_peers_add(struct wgctl_peer_list *list);
+struct wgctl_allowedip *wgctl_peer_add_allowedip(struct wgctl_peer *peer);
+void wgctl_peers_free(struct wgctl_peer_list *list);
+void wgctl_device_free(struct wgctl_device *dev);
 
 #endif /* WGCTL_DEVICE_H */

@@ -198,7 +198,7 @@ enum json_form {
 	JSON_CONFIG,
 };
 
-static void put_endpoint(struct json_writer *w, const union wgc_endpoint *ep)
+static void put_endpoint(struct json_writer *w, const union wgctl_endpoint *ep)
 {
 	char buf[SHOW_BUF_SIZE];
 
@@ -210,7 +210,7 @@ static void put_endpoint(struct json_writer *w, const union wgc_endpoint *ep)
 	put_string(w, "endpoint", buf);
 }
 
-static void put_allowedips(struct json_writer *w, const struct wgc_peer *peer)
+static void put_allowedips(struct json_writer *w, const struct wgctl_peer *peer)
 {
 	char buf[SHOW_BUF_SIZE];
 	size_t i;
@@ -225,9 +225,9 @@ static void put_allowedips(struct json_writer *w, const struct wgc_peer *peer)
 }
 
 static void put_handshake_stats(struct json_writer *w,
-				const struct wgc_device_info *dev)
+				const struct wgctl_device *dev)
 {
-	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 
 	if (!dev->has_handshake_stats) {
 		put_null(w, "handshake_stats");
@@ -264,7 +264,7 @@ static int64_t age_of(int64_t then, time_t now)
  * The members of show come in the order of dump's columns; the
  * configuration's are a subset of them, in the same order.
  */
-static void put_peer(struct json_writer *w, const struct wgc_peer *peer,
+static void put_peer(struct json_writer *w, const struct wgctl_peer *peer,
 		     enum json_form form, time_t now)
 {
 	open_container(w, NULL, '{');
@@ -289,7 +289,7 @@ static void put_peer(struct json_writer *w, const struct wgc_peer *peer,
 }
 
 static void put_device(struct json_writer *w,
-		       const struct wgc_device_info *dev, enum json_form form,
+		       const struct wgctl_device *dev, enum json_form form,
 		       time_t now)
 {
 	size_t i;
@@ -331,8 +331,8 @@ void json_show_begin(struct json_writer *w, FILE *out)
 	begin(w, out);
 }
 
-void json_show_device(struct json_writer *w, const struct wgc_device_info *dev,
-		      time_t now)
+void json_show_device(struct json_writer *w,
+		      const struct wgctl_device *dev, time_t now)
 {
 	put_device(w, dev, JSON_SHOW, now);
 }
@@ -342,7 +342,7 @@ void json_show_end(struct json_writer *w)
 	end(w);
 }
 
-void json_print_config(FILE *out, const struct wgc_device_info *dev)
+void json_print_config(FILE *out, const struct wgctl_device *dev)
 {
 	struct json_writer w;
 

@@ -38,8 +38,8 @@ struct json_writer {
  * devices came in between, none included.
  */
 void json_show_begin(struct json_writer *w, FILE *out);
-void json_show_device(struct json_writer *w, const struct wgc_device_info *dev,
-		      time_t now);
+void json_show_device(struct json_writer *w,
+		      const struct wgctl_device *dev, time_t now);
 void json_show_end(struct json_writer *w);
 
 /*
@@ -47,7 +47,7 @@ void json_show_end(struct json_writer *w);
  * same members, of the same types, as in show's document, with the state
  * (public key, statistics, handshakes, transfer) left out.
  */
-void json_print_config(FILE *out, const struct wgc_device_info *dev);
+void json_print_config(FILE *out, const struct wgctl_device *dev);
 
 /*
  * len bytes of s as a JSON string, quotes included. Well-formed UTF-8 is

@@ -53,58 +53,58 @@ struct nl_conn {
 
 /* What the data and control callbacks of one request share. */
 struct nl_txn {
-	wgc_nl_parse_t parse;
+	wgctl_nl_parse_t parse;
 	void *arg;
-	struct wgc_nl_error *e;
+	struct wgctl_nl_error *e;
 };
 
 /* Cached once found: it is fixed for as long as the module is loaded. */
-static uint16_t wgc_family_id;
+static uint16_t wgctl_family_id;
 
-static int fail(struct wgc_nl_error *e, int err)
+static int fail(struct wgctl_nl_error *e, int err)
 {
 	e->err = err;
 	errno = err;
 	return -1;
 }
 
-static void error_reset(struct wgc_nl_error *e)
+static void error_reset(struct wgctl_nl_error *e)
 {
 	memset(e, 0, sizeof(*e));
 }
 
-const char *wgc_nl_strerror(const struct wgc_nl_error *e)
+const char *wgctl_nl_strerror(const struct wgctl_nl_error *e)
 {
 	if (e->msg[0])
 		return e->msg;
 	return strerror(e->err);
 }
 
-void wgc_nl_perror(const char *what, const struct wgc_nl_error *e)
+void wgctl_nl_perror(const char *what, const struct wgctl_nl_error *e)
 {
 	if (e->no_family)
 		fprintf(stderr,
 			"%s: the wgc kernel module is not loaded (generic netlink family \"%s\" not found)\n",
 			PROG_NAME, WGC_GENL_NAME);
 	else
-		fprintf(stderr, "%s: %s\n", what, wgc_nl_strerror(e));
+		fprintf(stderr, "%s: %s\n", what, wgctl_nl_strerror(e));
 }
 
 /* ---- Control messages: acks, errors, end of dump ---- */
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
 {
-	struct wgc_nl_error *e = data;
+	struct wgctl_nl_error *e = data;
 
 	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 	    mnl_attr_get_payload_len(attr) > 0)
-		wgc_attr_copy_str(attr, e->msg, sizeof(e->msg));
+		wgctl_attr_copy_str(attr, e->msg, sizeof(e->msg));
 	return MNL_CB_OK;
 }
 
 /* The extended ack TLVs start offset bytes into the payload, if at all. */
 static void parse_extack(const struct nlmsghdr *nlh, size_t offset,
-			 struct wgc_nl_error *e)
+			 struct wgctl_nl_error *e)
 {
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
@@ -228,8 +228,9 @@ static bool whole_messages(const void *buf, size_t len)
 	return true;
 }
 
-int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		   wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e)
+int wgctl_nl_process(const void *buf, size_t len, uint32_t seq,
+		     uint32_t portid, wgctl_nl_parse_t parse, void *arg,
+		     struct wgctl_nl_error *e)
 {
 	struct nl_txn t = { .parse = parse, .arg = arg, .e = e };
 	int ret;
@@ -249,8 +250,8 @@ int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
  * WGC_DUMP_ATTEMPTS times: something reconfigured non-stop is rare, and
  * saying so beats spinning forever or showing a mix of old and new.
  */
-int wgc_nl_dump_retry(const struct wgc_dump_ops *ops, void *arg,
-		      struct wgc_nl_error *e)
+int wgctl_nl_dump_retry(const struct wgctl_dump_ops *ops, void *arg,
+			struct wgctl_nl_error *e)
 {
 	int ret, attempt;
 
@@ -284,7 +285,7 @@ static void nl_close(struct nl_conn *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int nl_open(struct nl_conn *c, int bus, struct wgc_nl_error *e)
+static int nl_open(struct nl_conn *c, int bus, struct wgctl_nl_error *e)
 {
 	int one = 1;
 
@@ -324,7 +325,8 @@ err:
 
 /* Send one request and feed every reply to parse until it is answered. */
 static int nl_request(struct nl_conn *c, struct nlmsghdr *nlh,
-		      wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e)
+		      wgctl_nl_parse_t parse, void *arg,
+		      struct wgctl_nl_error *e)
 {
 	uint32_t seq = ++c->seq;
 	ssize_t len;
@@ -340,8 +342,8 @@ static int nl_request(struct nl_conn *c, struct nlmsghdr *nlh,
 			continue;
 		if (len < 0)
 			return fail(e, errno);
-		ret = wgc_nl_process(c->buf, (size_t)len, seq, c->portid,
-				     parse, arg, e);
+		ret = wgctl_nl_process(c->buf, (size_t)len, seq, c->portid,
+				       parse, arg, e);
 		if (ret <= MNL_CB_STOP)
 			return ret;
 	}
@@ -390,13 +392,13 @@ static int parse_family(const struct nlmsghdr *nlh, void *arg)
 			      arg);
 }
 
-static int resolve_family(struct nl_conn *c, struct wgc_nl_error *e)
+static int resolve_family(struct nl_conn *c, struct wgctl_nl_error *e)
 {
 	char buf[NL_SEND_SIZE] = { 0 };
 	struct nlmsghdr *nlh;
 	uint16_t id = 0;
 
-	if (wgc_family_id)
+	if (wgctl_family_id)
 		return 0;
 
 	/* NLM_F_ACK: the ack tells us the single reply has been seen. */
@@ -411,11 +413,11 @@ static int resolve_family(struct nl_conn *c, struct wgc_nl_error *e)
 	}
 	if (!id)
 		return fail(e, EPROTO);
-	wgc_family_id = id;
+	wgctl_family_id = id;
 	return 0;
 }
 
-static int genl_open(struct nl_conn *c, struct wgc_nl_error *e)
+static int genl_open(struct nl_conn *c, struct wgctl_nl_error *e)
 {
 	if (nl_open(c, NETLINK_GENERIC, e) < 0)
 		return -1;
@@ -428,8 +430,8 @@ static int genl_open(struct nl_conn *c, struct wgc_nl_error *e)
 
 /* ---- WGC_CMD_GET_DEVICE ---- */
 
-struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
-				 const char *name)
+struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,
+				   const char *name)
 {
 	struct nlmsghdr *nlh;
 
@@ -442,10 +444,10 @@ struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
 	return nlh;
 }
 
-static int get_device_once(const char *name, struct wgc_device_info *dev,
-			   struct wgc_nl_error *e)
+static int get_device_once(const char *name, struct wgctl_device *dev,
+			   struct wgctl_nl_error *e)
 {
-	struct wgc_device_parse p = { .dev = dev };
+	struct wgctl_device_parse p = { .dev = dev };
 	char buf[NL_SEND_SIZE] = { 0 };
 	struct nlmsghdr *nlh;
 	struct nl_conn c;
@@ -454,14 +456,14 @@ static int get_device_once(const char *name, struct wgc_device_info *dev,
 	if (genl_open(&c, e) < 0)
 		return -1;
 
-	p.family = wgc_family_id;
-	nlh = wgc_get_request(buf, sizeof(buf), wgc_family_id, name);
+	p.family = wgctl_family_id;
+	nlh = wgctl_get_request(buf, sizeof(buf), wgctl_family_id, name);
 	if (!nlh) {
 		nl_close(&c);
 		return fail(e, ENODEV);
 	}
 
-	ret = nl_request(&c, nlh, wgc_parse_device, &p, e);
+	ret = nl_request(&c, nlh, wgctl_parse_device, &p, e);
 	/* A dump that names no device at all is as good as ENODEV. */
 	if (!ret && !p.messages)
 		ret = fail(e, ENODEV);
@@ -472,13 +474,13 @@ static int get_device_once(const char *name, struct wgc_device_info *dev,
 	return ret;
 }
 
-/* wgc_nl_dump_retry() callbacks for one device. */
+/* wgctl_nl_dump_retry() callbacks for one device. */
 struct get_ctx {
 	const char *name;
-	struct wgc_device_info *dev;
+	struct wgctl_device *dev;
 };
 
-static int get_once(void *arg, struct wgc_nl_error *e)
+static int get_once(void *arg, struct wgctl_nl_error *e)
 {
 	struct get_ctx *g = arg;
 
@@ -489,13 +491,13 @@ static void get_discard(void *arg)
 {
 	struct get_ctx *g = arg;
 
-	wgc_device_info_free(g->dev);
+	wgctl_device_free(g->dev);
 }
 
-int wgc_get_device(const char *name, struct wgc_device_info *dev,
-		   struct wgc_nl_error *e)
+int wgctl_get_device(const char *name, struct wgctl_device *dev,
+		     struct wgctl_nl_error *e)
 {
-	static const struct wgc_dump_ops ops = {
+	static const struct wgctl_dump_ops ops = {
 		.once = get_once,
 		.discard = get_discard,
 		.what = "the interface's configuration",
@@ -507,7 +509,7 @@ int wgc_get_device(const char *name, struct wgc_device_info *dev,
 		error_reset(e);
 		return fail(e, ENODEV);
 	}
-	return wgc_nl_dump_retry(&ops, &g, e);
+	return wgctl_nl_dump_retry(&ops, &g, e);
 }
 
 /* ---- WGC_CMD_SET_DEVICE ---- */
@@ -538,8 +540,8 @@ static size_t set_msg_bound(struct nl_conn *c)
  * next goes out, and stop at the first the kernel refuses: the messages
  * before it have been applied (e->applied says how many).
  */
-static int send_batch(struct nl_conn *c, struct wgc_set_batch *batch,
-		      struct wgc_nl_error *e)
+static int send_batch(struct nl_conn *c, struct wgctl_set_batch *batch,
+		      struct wgctl_nl_error *e)
 {
 	size_t i;
 
@@ -552,33 +554,33 @@ static int send_batch(struct nl_conn *c, struct wgc_set_batch *batch,
 	return 0;
 }
 
-int wgc_set_device(const struct wgc_device_change *change,
-		   struct wgc_nl_error *e)
+int wgctl_set_device(const struct wgctl_device *change,
+		     struct wgctl_nl_error *e)
 {
-	struct wgc_set_batch batch;
+	struct wgctl_set_batch batch;
 	struct nl_conn c;
 	int ret;
 
 	error_reset(e);
-	if (strlen(change->name) >= IFNAMSIZ || !*change->name)
+	if (strnlen(change->name, IFNAMSIZ) >= IFNAMSIZ || !*change->name)
 		return fail(e, ENODEV);
 	if (genl_open(&c, e) < 0)
 		return -1;
 
-	ret = wgc_set_batch_build(change, wgc_family_id, set_msg_bound(&c),
-				  &batch);
+	ret = wgctl_set_batch_build(change, wgctl_family_id, set_msg_bound(&c),
+				    &batch);
 	if (ret < 0)
 		ret = fail(e, -ret);
 	else
 		ret = send_batch(&c, &batch, e);
-	wgc_set_batch_free(&batch);
+	wgctl_set_batch_free(&batch);
 	nl_close(&c);
 	return ret;
 }
 
-static int list_once(struct wgc_iface_list *list, struct wgc_nl_error *e)
+static int list_once(struct wgctl_iface_list *list, struct wgctl_nl_error *e)
 {
-	struct wgc_link_parse p = { .list = list };
+	struct wgctl_link_parse p = { .list = list };
 	char buf[NL_SEND_SIZE] = { 0 };
 	struct ifinfomsg *ifi;
 	struct nlmsghdr *nlh;
@@ -596,33 +598,34 @@ static int list_once(struct wgc_iface_list *list, struct wgc_nl_error *e)
 	/* Statistics are most of each message and we do not want them. */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 
-	ret = nl_request(&c, nlh, wgc_parse_link, &p, e);
+	ret = nl_request(&c, nlh, wgctl_parse_link, &p, e);
 	nl_close(&c);
 	return ret;
 }
 
-static int list_once_cb(void *arg, struct wgc_nl_error *e)
+static int list_once_cb(void *arg, struct wgctl_nl_error *e)
 {
-	memset(arg, 0, sizeof(struct wgc_iface_list));
+	memset(arg, 0, sizeof(struct wgctl_iface_list));
 	return list_once(arg, e);
 }
 
 static void list_discard(void *arg)
 {
-	wgc_iface_list_free(arg);
+	wgctl_iface_list_free(arg);
 }
 
-int wgc_list_interfaces(struct wgc_iface_list *list, struct wgc_nl_error *e)
+int wgctl_list_interfaces(struct wgctl_iface_list *list,
+			  struct wgctl_nl_error *e)
 {
-	static const struct wgc_dump_ops ops = {
+	static const struct wgctl_dump_ops ops = {
 		.once = list_once_cb,
 		.discard = list_discard,
 		.what = "the list of interfaces",
 	};
-	int ret = wgc_nl_dump_retry(&ops, list, e);
+	int ret = wgctl_nl_dump_retry(&ops, list, e);
 
 	if (!ret)
-		wgc_iface_list_sort(list);
+		wgctl_iface_list_sort(list);
 	return ret;
 }
 

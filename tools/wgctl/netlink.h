@@ -22,7 +22,7 @@ struct nlmsghdr;
  * Why a request failed. The kernel's extended ack message, when it sent
  * one, says far more than the bare errno ("Invalid argument").
  */
-struct wgc_nl_error {
+struct wgctl_nl_error {
 	int err;		/* positive errno; 0 if no error */
 	bool no_family;		/* the "wgc" family is not registered */
 	char msg[256];		/* extended ack message, or "" */
@@ -34,21 +34,22 @@ struct wgc_nl_error {
 	size_t applied;
 };
 
-struct wgc_iface_list {
+struct wgctl_iface_list {
 	char (*names)[IFNAMSIZ];	/* sorted by strcmp() */
 	size_t count;
 };
 
-/* On success, free dev with wgc_device_info_free(). */
-int wgc_get_device(const char *name, struct wgc_device_info *dev,
-		   struct wgc_nl_error *e);
-int wgc_set_device(const struct wgc_device_change *change,
-		   struct wgc_nl_error *e);
-int wgc_list_interfaces(struct wgc_iface_list *list, struct wgc_nl_error *e);
-void wgc_iface_list_free(struct wgc_iface_list *list);
+/* On success, free dev with wgctl_device_free(). */
+int wgctl_get_device(const char *name, struct wgctl_device *dev,
+		     struct wgctl_nl_error *e);
+int wgctl_set_device(const struct wgctl_device *change,
+		     struct wgctl_nl_error *e);
+int wgctl_list_interfaces(struct wgctl_iface_list *list,
+			  struct wgctl_nl_error *e);
+void wgctl_iface_list_free(struct wgctl_iface_list *list);
 
-const char *wgc_nl_strerror(const struct wgc_nl_error *e);
-void wgc_nl_perror(const char *what, const struct wgc_nl_error *e);
+const char *wgctl_nl_strerror(const struct wgctl_nl_error *e);
+void wgctl_nl_perror(const char *what, const struct wgctl_nl_error *e);
 
 /*
  * The WGC_CMD_GET_DEVICE dump request for the device called name, built
@@ -56,22 +57,23 @@ void wgc_nl_perror(const char *what, const struct wgc_nl_error *e);
  * NULL if it does not fit. It carries WGC_DEVICE_A_IFNAME and nothing
  * else: the kernel refuses a get with any other attribute.
  */
-struct nlmsghdr *wgc_get_request(void *buf, size_t size, uint16_t family,
-				 const char *name);
+struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,
+				   const char *name);
 
 /*
  * Reply parsing, exposed so that tools/wgctl/tests can feed it hand-built
  * messages; there is no kernel module on the build host.
  *
- * wgc_nl_process() runs one recv()'d buffer through the callbacks used for
+ * wgctl_nl_process() runs one recv()'d buffer through the callbacks used for
  * every request and returns like mnl_cb_run(): 1 (more to come), 0 (done)
  * or -1 with errno and *e set. For each data message it calls
  * parse(nlh, arg), a libmnl-style callback.
  */
-typedef int (*wgc_nl_parse_t)(const struct nlmsghdr *nlh, void *arg);
+typedef int (*wgctl_nl_parse_t)(const struct nlmsghdr *nlh, void *arg);
 
-int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		   wgc_nl_parse_t parse, void *arg, struct wgc_nl_error *e);
+int wgctl_nl_process(const void *buf, size_t len, uint32_t seq,
+		     uint32_t portid, wgctl_nl_parse_t parse, void *arg,
+		     struct wgctl_nl_error *e);
 
 /*
  * Running a dump until it is not interrupted: once() makes one attempt
@@ -80,38 +82,38 @@ int wgc_nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
  */
 #define WGC_DUMP_ATTEMPTS 8
 
-struct wgc_dump_ops {
-	int (*once)(void *arg, struct wgc_nl_error *e);
+struct wgctl_dump_ops {
+	int (*once)(void *arg, struct wgctl_nl_error *e);
 	void (*discard)(void *arg);
 	const char *what;
 };
 
-int wgc_nl_dump_retry(const struct wgc_dump_ops *ops, void *arg,
-		      struct wgc_nl_error *e);
+int wgctl_nl_dump_retry(const struct wgctl_dump_ops *ops, void *arg,
+			struct wgctl_nl_error *e);
 
-void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size);
-void wgc_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ]);
+void wgctl_attr_copy_str(const struct nlattr *attr, char *dst, size_t size);
+void wgctl_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ]);
 
 /*
- * arg of wgc_parse_device(): the device being filled in, and a count.
+ * arg of wgctl_parse_device(): the device being filled in, and a count.
  * A peer whose allowed IPs continue in the next message of the dump is
  * merged back into one.
  */
-struct wgc_device_parse {
-	struct wgc_device_info *dev;
+struct wgctl_device_parse {
+	struct wgctl_device *dev;
 	uint16_t family;
 	unsigned int messages;
 };
 
-int wgc_parse_device(const struct nlmsghdr *nlh, void *arg);
+int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg);
 
-/* arg of wgc_parse_link(): names of RTM_NEWLINK links of kind "wgc". */
-struct wgc_link_parse {
-	struct wgc_iface_list *list;
+/* arg of wgctl_parse_link(): names of RTM_NEWLINK links of kind "wgc". */
+struct wgctl_link_parse {
+	struct wgctl_iface_list *list;
 	size_t capacity;
 };
 
-int wgc_parse_link(const struct nlmsghdr *nlh, void *arg);
-void wgc_iface_list_sort(struct wgc_iface_list *list);
+int wgctl_parse_link(const struct nlmsghdr *nlh, void *arg);
+void wgctl_iface_list_sort(struct wgctl_iface_list *list);
 
 #endif /* WGCTL_NETLINK_H */

@@ -122,7 +122,7 @@ void show_format_bytes(char *buf, size_t size, uint64_t bytes, bool color)
  * inet_ntop() so that an IPv6 scope shows as wg(8) shows it.
  */
 void show_format_endpoint(char *buf, size_t size,
-			  const union wgc_endpoint *ep)
+			  const union wgctl_endpoint *ep)
 {
 	char host[128], port[16];
 	socklen_t len = ep->addr.sa_family == AF_INET ? sizeof(ep->addr4) :
@@ -142,7 +142,7 @@ void show_format_endpoint(char *buf, size_t size,
 
 /* "10.0.0.0/8", the slash in cyan when colouring. */
 void show_format_allowedip(char *buf, size_t size,
-			   const struct wgc_allowedip *aip, bool color)
+			   const struct wgctl_allowedip *aip, bool color)
 {
 	char addr[INET6_ADDRSTRLEN];
 
@@ -154,7 +154,7 @@ void show_format_allowedip(char *buf, size_t size,
 
 /* ---- Peer order ---- */
 
-static bool handshake_never(const struct wgc_peer *p)
+static bool handshake_never(const struct wgctl_peer *p)
 {
 	return !p->last_handshake_sec && !p->last_handshake_nsec;
 }
@@ -162,8 +162,8 @@ static bool handshake_never(const struct wgc_peer *p)
 /* qsort() is not stable: ties keep the kernel's order by address. */
 static int by_handshake(const void *a, const void *b)
 {
-	const struct wgc_peer *x = *(const struct wgc_peer *const *)a;
-	const struct wgc_peer *y = *(const struct wgc_peer *const *)b;
+	const struct wgctl_peer *x = *(const struct wgctl_peer *const *)a;
+	const struct wgctl_peer *y = *(const struct wgctl_peer *const *)b;
 
 	if (handshake_never(x) != handshake_never(y))
 		return handshake_never(x) ? 1 : -1;
@@ -180,9 +180,9 @@ static int by_handshake(const void *a, const void *b)
  * pointers, or NULL if the list is empty or memory ran out (then the
  * kernel's order will do).
  */
-const struct wgc_peer **show_sort_peers(const struct wgc_peer_list *list)
+const struct wgctl_peer **show_sort_peers(const struct wgctl_peer_list *list)
 {
-	const struct wgc_peer **order;
+	const struct wgctl_peer **order;
 	size_t i;
 
 	if (!list->count)
@@ -226,9 +226,9 @@ static void secret(FILE *out, const struct show_style *style,
  * then, so that an untroubled device looks just as it does under wg) the
  * interface block says what they did.
  */
-static bool handshakes_troubled(const struct wgc_device_info *dev)
+static bool handshakes_troubled(const struct wgctl_device *dev)
 {
-	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 
 	return dev->has_handshake_stats &&
 	       (hs->ratelimited || hs->invalid_mac1 || hs->missing_cookie ||
@@ -237,10 +237,10 @@ static bool handshakes_troubled(const struct wgc_device_info *dev)
 }
 
 static void pretty_handshake_stats(FILE *out,
-				   const struct wgc_device_info *dev,
+				   const struct wgctl_device *dev,
 				   const struct show_style *style)
 {
-	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 
 	if (!handshakes_troubled(dev))
 		return;
@@ -261,7 +261,7 @@ static void pretty_handshake_stats(FILE *out,
 		hs->under_load ? ", under load" : "");
 }
 
-static void pretty_interface(FILE *out, const struct wgc_device_info *dev,
+static void pretty_interface(FILE *out, const struct wgctl_device *dev,
 			     const struct show_style *style)
 {
 	char b64[WGC_KEY_B64_LEN + 1];
@@ -291,7 +291,7 @@ static void pretty_interface(FILE *out, const struct wgc_device_info *dev,
 	pretty_handshake_stats(out, dev, style);
 }
 
-static void pretty_allowedips(FILE *out, const struct wgc_peer *peer,
+static void pretty_allowedips(FILE *out, const struct wgctl_peer *peer,
 			      const struct show_style *style)
 {
 	char buf[SHOW_BUF_SIZE];
@@ -309,7 +309,7 @@ static void pretty_allowedips(FILE *out, const struct wgc_peer *peer,
 }
 
 /* The lines that only appear once there has been traffic. */
-static void pretty_activity(FILE *out, const struct wgc_peer *peer,
+static void pretty_activity(FILE *out, const struct wgctl_peer *peer,
 			    const struct show_style *style, time_t now)
 {
 	char buf[SHOW_BUF_SIZE];
@@ -331,7 +331,7 @@ static void pretty_activity(FILE *out, const struct wgc_peer *peer,
 	}
 }
 
-static void pretty_peer(FILE *out, const struct wgc_peer *peer,
+static void pretty_peer(FILE *out, const struct wgctl_peer *peer,
 			const struct show_style *style, time_t now)
 {
 	char buf[SHOW_BUF_SIZE], b64[WGC_KEY_B64_LEN + 1];
@@ -366,10 +366,10 @@ static void pretty_peer(FILE *out, const struct wgc_peer *peer,
  * separated from the next by a blank line. now is the wall clock time
  * the handshake times are measured against.
  */
-void show_pretty(FILE *out, const struct wgc_device_info *dev,
+void show_pretty(FILE *out, const struct wgctl_device *dev,
 		 const struct show_style *style, time_t now)
 {
-	const struct wgc_peer **order = show_sort_peers(&dev->peers);
+	const struct wgctl_peer **order = show_sort_peers(&dev->peers);
 	size_t i;
 
 	pretty_interface(out, dev, style);

@@ -34,7 +34,7 @@ static int bad_reply(void)
  * Copy a string attribute into a fixed buffer, whether or not the sender
  * counted the terminating NUL, and keep it to one printable line.
  */
-void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
+void wgctl_attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
 {
 	const char *src = mnl_attr_get_payload(attr);
 	size_t len = mnl_attr_get_payload_len(attr);
@@ -53,7 +53,7 @@ void wgc_attr_copy_str(const struct nlattr *attr, char *dst, size_t size)
  * but NUL, '/', ':' and whitespace, and a name altered here would not be
  * found again when wgctl asks for that interface.
  */
-void wgc_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ])
+void wgctl_attr_copy_name(const struct nlattr *attr, char dst[IFNAMSIZ])
 {
 	const char *src = mnl_attr_get_payload(attr);
 	size_t len = mnl_attr_get_payload_len(attr);
@@ -182,8 +182,8 @@ static int parse_table(const struct nlattr *nest,
 static int allowedip_cb(const struct nlattr *nest, void *data)
 {
 	const struct nlattr *tb[WGC_ALLOWEDIP_A_MAX + 1] = { 0 };
-	struct wgc_peer *peer = data;
-	struct wgc_allowedip aip = { 0 }, *slot;
+	struct wgctl_peer *peer = data;
+	struct wgctl_allowedip aip = { 0 }, *slot;
 	size_t addr_len;
 
 	if (parse_table(nest, allowedip_attrs, WGC_ALLOWEDIP_A_MAX, tb) < 0)
@@ -201,14 +201,14 @@ static int allowedip_cb(const struct nlattr *nest, void *data)
 	memcpy(&aip.ip6, mnl_attr_get_payload(tb[WGC_ALLOWEDIP_A_IPADDR]),
 	       addr_len);
 
-	slot = wgc_peer_add_allowedip(peer);
+	slot = wgctl_peer_add_allowedip(peer);
 	if (!slot)
 		return MNL_CB_ERROR;
 	*slot = aip;
 	return MNL_CB_OK;
 }
 
-static int read_endpoint(const struct nlattr *attr, union wgc_endpoint *ep)
+static int read_endpoint(const struct nlattr *attr, union wgctl_endpoint *ep)
 {
 	const struct sockaddr *sa = mnl_attr_get_payload(attr);
 	size_t len = mnl_attr_get_payload_len(attr);
@@ -222,7 +222,7 @@ static int read_endpoint(const struct nlattr *attr, union wgc_endpoint *ep)
 	return MNL_CB_OK;
 }
 
-static void read_handshake(const struct nlattr *attr, struct wgc_peer *peer)
+static void read_handshake(const struct nlattr *attr, struct wgctl_peer *peer)
 {
 	struct __kernel_timespec ts;
 
@@ -237,17 +237,17 @@ static void read_handshake(const struct nlattr *attr, struct wgc_peer *peer)
  * a new one. Two peers of one device never share a key, so a repeat can
  * only be a continuation.
  */
-static struct wgc_peer *peer_for(struct wgc_peer_list *list,
-				 const struct nlattr *key)
+static struct wgctl_peer *peer_for(struct wgctl_peer_list *list,
+				   const struct nlattr *key)
 {
-	struct wgc_peer *last = list->count ?
+	struct wgctl_peer *last = list->count ?
 				&list->peers[list->count - 1] : NULL;
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 
 	if (last && !memcmp(last->public_key, mnl_attr_get_payload(key),
 			    WGC_KEY_LEN))
 		return last;
-	peer = wgc_peers_add(list);
+	peer = wgctl_peers_add(list);
 	if (peer)
 		memcpy(peer->public_key, mnl_attr_get_payload(key),
 		       WGC_KEY_LEN);
@@ -255,7 +255,7 @@ static struct wgc_peer *peer_for(struct wgc_peer_list *list,
 }
 
 /* Only what the nest carries is set: a continuation may carry little. */
-static int fill_peer(struct wgc_peer *peer, const struct nlattr **tb)
+static int fill_peer(struct wgctl_peer *peer, const struct nlattr **tb)
 {
 	const struct nlattr *a;
 
@@ -283,8 +283,8 @@ static int fill_peer(struct wgc_peer *peer, const struct nlattr **tb)
 static int peer_cb(const struct nlattr *nest, void *data)
 {
 	const struct nlattr *tb[WGC_PEER_A_MAX + 1] = { 0 };
-	struct wgc_device_info *dev = data;
-	struct wgc_peer *peer;
+	struct wgctl_device *dev = data;
+	struct wgctl_peer *peer;
 
 	if (parse_table(nest, peer_attrs, WGC_PEER_A_MAX, tb) < 0)
 		return MNL_CB_ERROR;
@@ -296,14 +296,14 @@ static int peer_cb(const struct nlattr *nest, void *data)
 	return fill_peer(peer, tb);
 }
 
-static void fill_device(struct wgc_device_info *dev, const struct nlattr **tb)
+static void fill_device(struct wgctl_device *dev, const struct nlattr **tb)
 {
 	const struct nlattr *a;
 
 	if ((a = tb[WGC_DEVICE_A_IFINDEX]))
 		dev->ifindex = mnl_attr_get_u32(a);
 	if ((a = tb[WGC_DEVICE_A_IFNAME]))
-		wgc_attr_copy_name(a, dev->name);
+		wgctl_attr_copy_name(a, dev->name);
 	if ((a = tb[WGC_DEVICE_A_LISTEN_PORT]))
 		dev->listen_port = mnl_attr_get_u16(a);
 	if ((a = tb[WGC_DEVICE_A_FWMARK]))
@@ -328,10 +328,10 @@ static uint64_t u64_or_zero(const struct nlattr *attr)
  * nothing; the whole nest replaces whatever an earlier one said.
  */
 static int read_handshake_stats(const struct nlattr *nest,
-				struct wgc_device_info *dev)
+				struct wgctl_device *dev)
 {
 	const struct nlattr *tb[WGC_HANDSHAKE_STATS_A_MAX + 1] = { 0 };
-	struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 	const struct nlattr *a;
 
 	if (parse_table(nest, handshake_stats_attrs, WGC_HANDSHAKE_STATS_A_MAX,
@@ -364,7 +364,7 @@ static int read_handshake_stats(const struct nlattr *nest,
  * repeats the device's name and index, and later values simply win. The
  * handshake statistics come once, in the first, and are kept.
  */
-int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
+int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[WGC_DEVICE_A_MAX + 1] = { 0 };
 	struct attr_table t = {
@@ -372,7 +372,7 @@ int wgc_parse_device(const struct nlmsghdr *nlh, void *arg)
 		.specs = device_attrs,
 		.max = WGC_DEVICE_A_MAX,
 	};
-	struct wgc_device_parse *p = arg;
+	struct wgctl_device_parse *p = arg;
 
 	if (nlh->nlmsg_type != p->family ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
@@ -438,9 +438,9 @@ static bool link_is_wgc(const struct nlattr *linkinfo)
 	return kind && attr_str_equal(kind, WGC_GENL_NAME);
 }
 
-static int list_add(struct wgc_link_parse *p, const struct nlattr *name)
+static int add_link_name(struct wgctl_link_parse *p, const struct nlattr *name)
 {
-	struct wgc_iface_list *list = p->list;
+	struct wgctl_iface_list *list = p->list;
 	char (*names)[IFNAMSIZ];
 	size_t capacity;
 
@@ -454,12 +454,12 @@ static int list_add(struct wgc_link_parse *p, const struct nlattr *name)
 		list->names = names;
 		p->capacity = capacity;
 	}
-	wgc_attr_copy_name(name, list->names[list->count]);
+	wgctl_attr_copy_name(name, list->names[list->count]);
 	list->count++;
 	return MNL_CB_OK;
 }
 
-int wgc_parse_link(const struct nlmsghdr *nlh, void *arg)
+int wgctl_parse_link(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
 
@@ -474,7 +474,7 @@ int wgc_parse_link(const struct nlmsghdr *nlh, void *arg)
 	if (!tb[IFLA_IFNAME] || !tb[IFLA_LINKINFO] ||
 	    !link_is_wgc(tb[IFLA_LINKINFO]))
 		return MNL_CB_OK;
-	return list_add(arg, tb[IFLA_IFNAME]);
+	return add_link_name(arg, tb[IFLA_IFNAME]);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -482,14 +482,14 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-void wgc_iface_list_sort(struct wgc_iface_list *list)
+void wgctl_iface_list_sort(struct wgctl_iface_list *list)
 {
 	if (list->count)
 		qsort(list->names, list->count, sizeof(*list->names),
 		      name_cmp);
 }
 
-void wgc_iface_list_free(struct wgc_iface_list *list)
+void wgctl_iface_list_free(struct wgctl_iface_list *list)
 {
 	free(list->names);
 	list->names = NULL;

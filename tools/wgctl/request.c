@@ -46,8 +46,8 @@ enum fit {
 	FIT_ALL,
 };
 
-static struct nlmsghdr *msg_new(struct wgc_set_batch *batch,
-				const struct wgc_device_change *change,
+static struct nlmsghdr *msg_new(struct wgctl_set_batch *batch,
+				const struct wgctl_device *change,
 				uint16_t family)
 {
 	struct nlmsghdr *nlh, **msgs;
@@ -80,7 +80,7 @@ static struct nlmsghdr *msg_new(struct wgc_set_batch *batch,
 
 /* First message only; WGC_SET_MSG_MIN leaves room for all of it. */
 static void put_device(struct nlmsghdr *nlh,
-		       const struct wgc_device_change *change)
+		       const struct wgctl_device *change)
 {
 	if (change->set_private_key)
 		mnl_attr_put(nlh, WGC_DEVICE_A_PRIVATE_KEY, WGC_KEY_LEN,
@@ -95,7 +95,7 @@ static void put_device(struct nlmsghdr *nlh,
 				 WGC_DEVICE_F_REPLACE_PEERS);
 }
 
-static size_t endpoint_len(const union wgc_endpoint *ep)
+static size_t endpoint_len(const union wgctl_endpoint *ep)
 {
 	if (ep->addr.sa_family == AF_INET)
 		return sizeof(ep->addr4);
@@ -106,7 +106,7 @@ static size_t endpoint_len(const union wgc_endpoint *ep)
 
 /* What a peer's first part carries besides its key, flags and IPs. */
 static bool put_peer_settings(struct nlmsghdr *nlh, size_t bound,
-			      const struct wgc_peer *peer)
+			      const struct wgctl_peer *peer)
 {
 	size_t ep_len = endpoint_len(&peer->endpoint);
 
@@ -127,7 +127,7 @@ static bool put_peer_settings(struct nlmsghdr *nlh, size_t bound,
 }
 
 static bool put_peer_head(struct nlmsghdr *nlh, size_t bound,
-			  const struct wgc_peer *peer, bool continued)
+			  const struct wgctl_peer *peer, bool continued)
 {
 	uint32_t flags = peer->flags;
 
@@ -149,7 +149,7 @@ static bool put_peer_head(struct nlmsghdr *nlh, size_t bound,
  * attribute refuses it, and a plain addition must still reach one.
  */
 static bool put_allowedip(struct nlmsghdr *nlh, size_t bound,
-			  const struct wgc_allowedip *aip)
+			  const struct wgctl_allowedip *aip)
 {
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, bound, 0);
 	size_t len = aip->family == AF_INET ? 4 : 16;
@@ -174,7 +174,7 @@ static bool put_allowedip(struct nlmsghdr *nlh, size_t bound,
 
 /* As many of the peer's allowed IPs from cur->aip on as fit. */
 static size_t put_allowedips(struct nlmsghdr *nlh, size_t bound,
-			     const struct wgc_peer *peer, struct cursor *cur)
+			     const struct wgctl_peer *peer, struct cursor *cur)
 {
 	struct nlattr *nest;
 	size_t first = cur->aip;
@@ -193,7 +193,7 @@ static size_t put_allowedips(struct nlmsghdr *nlh, size_t bound,
 }
 
 static enum fit put_peer(struct nlmsghdr *nlh, size_t bound,
-			 const struct wgc_peer *peer, struct cursor *cur)
+			 const struct wgctl_peer *peer, struct cursor *cur)
 {
 	struct nlattr *nest = mnl_attr_nest_start_check(nlh, bound, 0);
 	bool has_ips = !(peer->flags & WGC_PEER_F_REMOVE_ME) &&
@@ -216,7 +216,7 @@ static enum fit put_peer(struct nlmsghdr *nlh, size_t bound,
 
 /* Fill nlh with peers from cur on. Returns how many nests went in. */
 static size_t put_peers(struct nlmsghdr *nlh, size_t bound,
-			const struct wgc_peer_list *list, struct cursor *cur)
+			const struct wgctl_peer_list *list, struct cursor *cur)
 {
 	struct nlattr *nest;
 	size_t n = 0;
@@ -248,9 +248,9 @@ static size_t put_peers(struct nlmsghdr *nlh, size_t bound,
  * netlink family id family. Returns 0, -EINVAL for a bound below
  * WGC_SET_MSG_MIN, or -ENOMEM. On error batch holds nothing.
  */
-int wgc_set_batch_build(const struct wgc_device_change *change,
-			uint16_t family, size_t bound,
-			struct wgc_set_batch *batch)
+int wgctl_set_batch_build(const struct wgctl_device *change,
+			  uint16_t family, size_t bound,
+			  struct wgctl_set_batch *batch)
 {
 	struct cursor cur = { 0 };
 	struct nlmsghdr *nlh;
@@ -274,15 +274,15 @@ int wgc_set_batch_build(const struct wgc_device_change *change,
 	return 0;
 
 toosmall:
-	wgc_set_batch_free(batch);
+	wgctl_set_batch_free(batch);
 	return -EMSGSIZE;
 nomem:
-	wgc_set_batch_free(batch);
+	wgctl_set_batch_free(batch);
 	return -ENOMEM;
 }
 
 /* The messages hold the private and preshared keys: wipe them. */
-void wgc_set_batch_free(struct wgc_set_batch *batch)
+void wgctl_set_batch_free(struct wgctl_set_batch *batch)
 {
 	size_t i;
 

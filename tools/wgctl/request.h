@@ -19,7 +19,7 @@ struct nlmsghdr;
  * WGC_DEVICE_A_PEERS nest, whose length field is 16 bits, so a message
  * must stay well under 64 KiB; and the kernel refuses a message larger
  * than the socket's send buffer (net.core.wmem_default, usually 208 KiB,
- * but an admin may lower it; wgc_set_device() then goes lower too).
+ * but an admin may lower it; wgctl_set_device() then goes lower too).
  * 32 KiB sits comfortably inside both, is what the kernel itself caps its
  * dump messages at, and carries some 800 allowed IPs per message, so a
  * large configuration still goes over in few round trips.
@@ -33,16 +33,16 @@ struct nlmsghdr;
  */
 #define WGC_SET_MSG_MIN 512
 
-struct wgc_set_batch {
+struct wgctl_set_batch {
 	struct nlmsghdr **msgs;	/* each in a zeroed buffer of bound bytes */
 	size_t count;
 	size_t capacity;
 	size_t bound;
 };
 
-int wgc_set_batch_build(const struct wgc_device_change *change,
-			uint16_t family, size_t bound,
-			struct wgc_set_batch *batch);
-void wgc_set_batch_free(struct wgc_set_batch *batch);
+int wgctl_set_batch_build(const struct wgctl_device *change,
+			  uint16_t family, size_t bound,
+			  struct wgctl_set_batch *batch);
+void wgctl_set_batch_free(struct wgctl_set_batch *batch);
 
 #endif /* WGCTL_REQUEST_H */

@@ -35,7 +35,7 @@
 
 /* What the option handlers share while the command line is read. */
 struct set_parser {
-	struct wgc_device_change *change;
+	struct wgctl_device *change;
 	struct set_warnings *warnings;
 	/* The caller's, or env_resolver once an endpoint needs one. */
 	const struct config_resolver *resolver;
@@ -63,9 +63,9 @@ static void set_usage(FILE *out)
 }
 
 /* The peer options apply to: always the last one named. */
-static struct wgc_peer *current_peer(struct set_parser *p)
+static struct wgctl_peer *current_peer(struct set_parser *p)
 {
-	struct wgc_peer_list *list = &p->change->peers;
+	struct wgctl_peer_list *list = &p->change->peers;
 
 	return list->count ? &list->peers[list->count - 1] : NULL;
 }
@@ -153,7 +153,7 @@ static int opt_private_key(struct set_parser *p, const char *value)
 static int opt_peer(struct set_parser *p, const char *value)
 {
 	uint8_t key[WGC_KEY_LEN];
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 
 	if (!key_from_base64(key, value)) {
 		fprintf(stderr,
@@ -161,7 +161,7 @@ static int opt_peer(struct set_parser *p, const char *value)
 			PROG_NAME, value);
 		return -1;
 	}
-	peer = wgc_peers_add(&p->change->peers);
+	peer = wgctl_peers_add(&p->change->peers);
 	if (!peer)
 		return out_of_memory();
 	memcpy(peer->public_key, key, WGC_KEY_LEN);
@@ -177,7 +177,7 @@ static int opt_remove(struct set_parser *p, const char *value)
 
 static int opt_preshared_key(struct set_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 
 	if (read_key(p, "preshared", value, peer->preshared_key) < 0)
 		return -1;
@@ -223,7 +223,7 @@ static int opt_endpoint(struct set_parser *p, const char *value)
 
 static int opt_keepalive(struct set_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 
 	if (!config_parse_keepalive(value, &peer->persistent_keepalive)) {
 		fprintf(stderr,
@@ -242,7 +242,7 @@ static int opt_keepalive(struct set_parser *p, const char *value)
  */
 static int opt_allowed_ips(struct set_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 	char why[256];
 
 	if (!config_parse_allowedips(value, peer, why, sizeof(why))) {
@@ -321,12 +321,12 @@ static int parse_one(struct set_parser *p, int n, char *args[])
  * Fill change from argv (argv[0] is "set"), looking endpoint host names up
  * with resolver (NULL: getaddrinfo(), retried as the environment says).
  * Returns 0, or 1 after printing why not. Either way the caller frees
- * change with wgc_device_change_free() (it may hold keys) and warnings
+ * change with wgctl_device_free() (it may hold keys) and warnings
  * with set_warnings_free().
  */
 int set_parse_args(int argc, char *argv[],
 		   const struct config_resolver *resolver,
-		   struct wgc_device_change *change,
+		   struct wgctl_device *change,
 		   struct set_warnings *warnings)
 {
 	struct set_parser p = {
@@ -343,12 +343,9 @@ int set_parse_args(int argc, char *argv[],
 		set_usage(stderr);
 		return 1;
 	}
-	change->name = argv[1];
-	if (!*argv[1] || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "%s: Invalid interface name: `%s'\n",
-			PROG_NAME, argv[1]);
+	if (!valid_ifname(argv[1]))
 		return 1;
-	}
+	strcpy(change->name, argv[1]);
 
 	for (i = 2; i < argc; i += used) {
 		used = parse_one(&p, argc - i, argv + i);
@@ -365,10 +362,10 @@ void set_warnings_free(struct set_warnings *warnings)
 }
 
 /* The kernel keeps only the prefix: 10.1.2.3/24 becomes 10.1.2.0/24. */
-static void warn_host_bits(const struct wgc_peer_list *peers)
+static void warn_host_bits(const struct wgctl_peer_list *peers)
 {
 	char addr[INET6_ADDRSTRLEN];
-	const struct wgc_allowedip *aip;
+	const struct wgctl_allowedip *aip;
 	size_t i, j;
 
 	for (i = 0; i < peers->count; i++) {
@@ -384,7 +381,7 @@ static void warn_host_bits(const struct wgc_peer_list *peers)
 	}
 }
 
-static void print_warnings(const struct wgc_device_change *change,
+static void print_warnings(const struct wgctl_device *change,
 			   const struct set_warnings *warnings)
 {
 	size_t i;
@@ -396,21 +393,21 @@ static void print_warnings(const struct wgc_device_change *change,
 	warn_host_bits(&change->peers);
 }
 
-void set_print_error(const struct wgc_nl_error *e)
+void set_print_error(const struct wgctl_nl_error *e)
 {
 	if (e->applied && e->messages > 1 && !e->no_family)
 		fprintf(stderr,
 			"Unable to modify interface: %s (the first %zu of %zu messages of the request had been applied)\n",
-			wgc_nl_strerror(e), e->applied, e->messages);
+			wgctl_nl_strerror(e), e->applied, e->messages);
 	else
-		wgc_nl_perror("Unable to modify interface", e);
+		wgctl_nl_perror("Unable to modify interface", e);
 }
 
 int set_main(int argc, char *argv[])
 {
-	struct wgc_device_change change;
+	struct wgctl_device change;
 	struct set_warnings warnings;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	int ret;
 
 	if (argc == 2 && is_help_arg(argv[1])) {
@@ -421,12 +418,12 @@ int set_main(int argc, char *argv[])
 	ret = set_parse_args(argc, argv, NULL, &change, &warnings);
 	if (!ret) {
 		print_warnings(&change, &warnings);
-		if (wgc_set_device(&change, &e) < 0) {
+		if (wgctl_set_device(&change, &e) < 0) {
 			set_print_error(&e);
 			ret = 1;
 		}
 	}
 	set_warnings_free(&warnings);
-	wgc_device_change_free(&change);
+	wgctl_device_free(&change);
 	return ret;
 }

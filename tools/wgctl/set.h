@@ -27,13 +27,13 @@ struct config_resolver;
  */
 int set_parse_args(int argc, char *argv[],
 		   const struct config_resolver *resolver,
-		   struct wgc_device_change *change,
+		   struct wgctl_device *change,
 		   struct set_warnings *warnings);
 void set_warnings_free(struct set_warnings *warnings);
 
-struct wgc_nl_error;
+struct wgctl_nl_error;
 /* "Unable to modify interface: ...", saying how much of a split request
  * was applied. */
-void set_print_error(const struct wgc_nl_error *e);
+void set_print_error(const struct wgctl_nl_error *e);
 
 #endif /* WGCTL_SET_H */

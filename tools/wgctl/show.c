@@ -101,7 +101,7 @@ static void print_fwmark(FILE *out, uint32_t fwmark)
 		fputs("off", out);
 }
 
-static void print_endpoint(FILE *out, const union wgc_endpoint *ep)
+static void print_endpoint(FILE *out, const union wgctl_endpoint *ep)
 {
 	char buf[SHOW_BUF_SIZE];
 
@@ -114,7 +114,7 @@ static void print_endpoint(FILE *out, const union wgc_endpoint *ep)
 }
 
 /* The list joined by sep, or "(none)". */
-static void print_allowedips(FILE *out, const struct wgc_peer *peer, char sep)
+static void print_allowedips(FILE *out, const struct wgctl_peer *peer, char sep)
 {
 	char buf[SHOW_BUF_SIZE];
 	size_t i;
@@ -139,7 +139,7 @@ static void print_keepalive(FILE *out, uint16_t interval)
 }
 
 /* The interface's own line of "dump". */
-static void print_dump_device(FILE *out, const struct wgc_device_info *dev)
+static void print_dump_device(FILE *out, const struct wgctl_device *dev)
 {
 	print_key(out, dev->private_key, dev->has_private_key);
 	fputc('\t', out);
@@ -149,7 +149,7 @@ static void print_dump_device(FILE *out, const struct wgc_device_info *dev)
 }
 
 /* One line of "dump" per peer: every field, tab-separated. */
-static void print_dump_peer(FILE *out, const struct wgc_peer *peer)
+static void print_dump_peer(FILE *out, const struct wgctl_peer *peer)
 {
 	print_key(out, peer->public_key, true);
 	fputc('\t', out);
@@ -166,7 +166,7 @@ static void print_dump_peer(FILE *out, const struct wgc_peer *peer)
 }
 
 /* After the public key and a tab: what field says about one peer. */
-static void print_peer_field(FILE *out, const struct wgc_peer *peer,
+static void print_peer_field(FILE *out, const struct wgctl_peer *peer,
 			     enum show_field field)
 {
 	switch (field) {
@@ -199,10 +199,10 @@ static void print_peer_field(FILE *out, const struct wgc_peer *peer,
  * One line per peer, in the kernel's order: the public key, then (but for
  * "peers") a tab and the field.
  */
-static void show_peer_lines(FILE *out, const struct wgc_device_info *dev,
+static void show_peer_lines(FILE *out, const struct wgctl_device *dev,
 			    enum show_field field, bool with_name)
 {
-	const struct wgc_peer *peer;
+	const struct wgctl_peer *peer;
 	size_t i;
 
 	for (i = 0; i < dev->peers.count; i++) {
@@ -222,7 +222,7 @@ static void show_peer_lines(FILE *out, const struct wgc_device_info *dev,
 }
 
 /* The one line of an interface-wide field (and of the start of "dump"). */
-static void show_device_line(FILE *out, const struct wgc_device_info *dev,
+static void show_device_line(FILE *out, const struct wgctl_device *dev,
 			     enum show_field field, bool with_name)
 {
 	if (with_name)
@@ -252,10 +252,10 @@ static void show_device_line(FILE *out, const struct wgc_device_info *dev,
  * (wg has no such field, so the format is wgctl's own). Nothing if the
  * kernel sent no statistics.
  */
-static void show_handshake_stats(FILE *out, const struct wgc_device_info *dev,
+static void show_handshake_stats(FILE *out, const struct wgctl_device *dev,
 				 bool with_name)
 {
-	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 	const struct {
 		const char *name;
 		uint64_t value;
@@ -287,7 +287,7 @@ static void show_handshake_stats(FILE *out, const struct wgc_device_info *dev,
  * The script-friendly forms: tab-separated, one line per interface or
  * per peer; with_name prefixes every line as "show all" does.
  */
-void show_field(FILE *out, const struct wgc_device_info *dev,
+void show_field(FILE *out, const struct wgctl_device *dev,
 		enum show_field field, bool with_name)
 {
 	switch (field) {
@@ -334,7 +334,7 @@ static time_t wall_now(void)
 }
 
 static void show_device(struct show_output *o,
-			const struct wgc_device_info *dev, bool with_name)
+			const struct wgctl_device *dev, bool with_name)
 {
 	if (o->json)
 		json_show_device(&o->jw, dev, wall_now());
@@ -346,28 +346,28 @@ static void show_device(struct show_output *o,
 
 static int show_interfaces(void)
 {
-	struct wgc_iface_list list;
-	struct wgc_nl_error e;
+	struct wgctl_iface_list list;
+	struct wgctl_nl_error e;
 	size_t i;
 
-	if (wgc_list_interfaces(&list, &e) < 0) {
-		wgc_nl_perror("Unable to list interfaces", &e);
+	if (wgctl_list_interfaces(&list, &e) < 0) {
+		wgctl_nl_perror("Unable to list interfaces", &e);
 		return 1;
 	}
 	for (i = 0; i < list.count; i++)
 		printf("%s%c", list.names[i], i + 1 < list.count ? ' ' : '\n');
-	wgc_iface_list_free(&list);
+	wgctl_iface_list_free(&list);
 	return 0;
 }
 
 /* An interface that cannot be read prints nothing, not even JSON. */
 static int show_one(const char *name, struct show_output *o)
 {
-	struct wgc_device_info dev;
-	struct wgc_nl_error e;
+	struct wgctl_device dev;
+	struct wgctl_nl_error e;
 
-	if (wgc_get_device(name, &dev, &e) < 0) {
-		wgc_nl_perror("Unable to access interface", &e);
+	if (wgctl_get_device(name, &dev, &e) < 0) {
+		wgctl_nl_perror("Unable to access interface", &e);
 		return 1;
 	}
 	if (o->json)
@@ -375,7 +375,7 @@ static int show_one(const char *name, struct show_output *o)
 	show_device(o, &dev, false);
 	if (o->json)
 		json_show_end(&o->jw);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 	return 0;
 }
 
@@ -387,41 +387,41 @@ static int show_one(const char *name, struct show_output *o)
  */
 static int show_all(struct show_output *o)
 {
-	struct wgc_iface_list list;
-	struct wgc_device_info dev;
-	struct wgc_nl_error e;
+	struct wgctl_iface_list list;
+	struct wgctl_device dev;
+	struct wgctl_nl_error e;
 	bool first = true;
 	int ret = 0;
 	size_t i;
 
-	if (wgc_list_interfaces(&list, &e) < 0) {
-		wgc_nl_perror("Unable to list interfaces", &e);
+	if (wgctl_list_interfaces(&list, &e) < 0) {
+		wgctl_nl_perror("Unable to list interfaces", &e);
 		return 1;
 	}
 	if (o->json)
 		json_show_begin(&o->jw, stdout);
 	for (i = 0; i < list.count; i++) {
-		if (wgc_get_device(list.names[i], &dev, &e) < 0) {
+		if (wgctl_get_device(list.names[i], &dev, &e) < 0) {
 			if (e.err == ENODEV)
 				continue;
 			ret = 1;
 			if (e.no_family) {
-				wgc_nl_perror(NULL, &e);
+				wgctl_nl_perror(NULL, &e);
 				break;
 			}
 			fprintf(stderr, "Unable to access interface %s: %s\n",
-				list.names[i], wgc_nl_strerror(&e));
+				list.names[i], wgctl_nl_strerror(&e));
 			continue;
 		}
 		if (!o->json && o->field == SHOW_PRETTY && !first)
 			putchar('\n');
 		first = false;
 		show_device(o, &dev, true);
-		wgc_device_info_free(&dev);
+		wgctl_device_free(&dev);
 	}
 	if (o->json)
 		json_show_end(&o->jw);
-	wgc_iface_list_free(&list);
+	wgctl_iface_list_free(&list);
 	return ret;
 }
 

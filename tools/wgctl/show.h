@@ -42,11 +42,11 @@ struct show_style {
 
 bool show_parse_field(const char *name, enum show_field *field);
 struct show_style show_style_from_env(void);
-void show_field(FILE *out, const struct wgc_device_info *dev,
+void show_field(FILE *out, const struct wgctl_device *dev,
 		enum show_field field, bool with_name);
 
 /* pretty.c */
-void show_pretty(FILE *out, const struct wgc_device_info *dev,
+void show_pretty(FILE *out, const struct wgctl_device *dev,
 		 const struct show_style *style, time_t now);
 size_t show_format_duration(char *buf, size_t size, uint64_t seconds,
 			    bool color);
@@ -54,9 +54,9 @@ void show_format_ago(char *buf, size_t size, int64_t then, time_t now,
 		     bool color);
 void show_format_bytes(char *buf, size_t size, uint64_t bytes, bool color);
 void show_format_endpoint(char *buf, size_t size,
-			  const union wgc_endpoint *ep);
+			  const union wgctl_endpoint *ep);
 void show_format_allowedip(char *buf, size_t size,
-			   const struct wgc_allowedip *aip, bool color);
-const struct wgc_peer **show_sort_peers(const struct wgc_peer_list *list);
+			   const struct wgctl_allowedip *aip, bool color);
+const struct wgctl_peer **show_sort_peers(const struct wgctl_peer_list *list);
 
 #endif /* WGCTL_SHOW_H */

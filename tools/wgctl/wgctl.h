@@ -5,7 +5,9 @@
 #ifndef WGCTL_H
 #define WGCTL_H
 
+#include <net/if.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* From the top-level VERSION file, as the module's MODULE_VERSION is. */
@@ -28,6 +30,15 @@
 static inline bool is_help_arg(const char *arg)
 {
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* An interface name the kernel could know; if not, say so on stderr. */
+static inline bool valid_ifname(const char *name)
+{
+	if (*name && strlen(name) < IFNAMSIZ)
+		return true;
+	fprintf(stderr, "%s: Invalid interface name: `%s'\n", PROG_NAME, name);
+	return false;
 }
 
 int show_main(int argc, char *argv[]);

@@ -79,8 +79,8 @@ const struct config_resolver fuzz_resolver = {
 
 /* ---- Comparing configurations ---- */
 
-static bool same_endpoint(const union wgc_endpoint *a,
-			  const union wgc_endpoint *b)
+static bool same_endpoint(const union wgctl_endpoint *a,
+			  const union wgctl_endpoint *b)
 {
 	if (a->addr.sa_family != b->addr.sa_family)
 		return false;
@@ -91,8 +91,8 @@ static bool same_endpoint(const union wgc_endpoint *a,
 	return true;
 }
 
-static bool same_allowedip(const struct wgc_allowedip *a,
-			   const struct wgc_allowedip *b)
+static bool same_allowedip(const struct wgctl_allowedip *a,
+			   const struct wgctl_allowedip *b)
 {
 	size_t len = a->family == AF_INET ? sizeof(a->ip4) : sizeof(a->ip6);
 
@@ -100,7 +100,7 @@ static bool same_allowedip(const struct wgc_allowedip *a,
 	       !memcmp(&a->ip6, &b->ip6, len);
 }
 
-static bool same_peer(const struct wgc_peer *a, const struct wgc_peer *b)
+static bool same_peer(const struct wgctl_peer *a, const struct wgctl_peer *b)
 {
 	size_t i;
 
@@ -117,8 +117,8 @@ static bool same_peer(const struct wgc_peer *a, const struct wgc_peer *b)
 	return true;
 }
 
-bool fuzz_same_config(const struct wgc_device_info *a,
-		      const struct wgc_device_info *b)
+bool fuzz_same_config(const struct wgctl_device *a,
+		      const struct wgctl_device *b)
 {
 	size_t i;
 
@@ -188,10 +188,10 @@ static void note_message_flags(struct sent_flags *sent,
 }
 
 /* The flags sent are change's, allowed IP by allowed IP. */
-static void check_flags(const struct wgc_device_change *change,
+static void check_flags(const struct wgctl_device *change,
 			const struct sent_flags *sent)
 {
-	const struct wgc_peer *peer;
+	const struct wgctl_peer *peer;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < change->peers.count; i++) {
@@ -208,28 +208,28 @@ static void check_flags(const struct wgc_device_change *change,
 	FUZZ_CHECK(n == sent->count);
 }
 
-void fuzz_request_roundtrip(const struct wgc_device_change *change,
-			    struct wgc_device_info *back)
+void fuzz_request_roundtrip(const struct wgctl_device *change,
+			    struct wgctl_device *back)
 {
-	struct wgc_device_parse p = { .dev = back, .family = FUZZ_FAMILY };
+	struct wgctl_device_parse p = { .dev = back, .family = FUZZ_FAMILY };
 	struct sent_flags sent = { 0 };
-	struct wgc_set_batch batch;
-	struct wgc_nl_error e;
+	struct wgctl_set_batch batch;
+	struct wgctl_nl_error e;
 	size_t i, len;
 
 	memset(back, 0, sizeof(*back));
-	FUZZ_CHECK(!wgc_set_batch_build(change, FUZZ_FAMILY, WGC_SET_MSG_MIN,
-					&batch));
+	FUZZ_CHECK(!wgctl_set_batch_build(change, FUZZ_FAMILY, WGC_SET_MSG_MIN,
+					  &batch));
 	for (i = 0; i < batch.count; i++) {
 		len = batch.msgs[i]->nlmsg_len;
 		FUZZ_CHECK(len <= batch.bound);
 		/* Not the end of a dump: 1, more to come. */
-		FUZZ_CHECK(wgc_nl_process(batch.msgs[i], len, 0, 0,
-					  wgc_parse_device, &p, &e) == 1);
+		FUZZ_CHECK(wgctl_nl_process(batch.msgs[i], len, 0, 0,
+					    wgctl_parse_device, &p, &e) == 1);
 		note_message_flags(&sent, batch.msgs[i]);
 	}
 	FUZZ_CHECK(p.messages == batch.count);
 	check_flags(change, &sent);
 	free(sent.flags);
-	wgc_set_batch_free(&batch);
+	wgctl_set_batch_free(&batch);
 }

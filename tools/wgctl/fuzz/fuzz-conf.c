@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzzing conf_parse() (tools/wgctl/conf.c), which reads a whole
+ * Fuzzing conf_parse() (tools/wgctl/conffile.c), which reads a whole
  * configuration file. Endpoints go to fuzz_resolver: numeric hosts only,
  * no DNS.
  *
@@ -8,12 +8,12 @@
  * the device the kernel would make of it (private key clamped, a zero
  * preshared key meaning none, each `-' allowed IP taking back what its
  * peer's earlier entries added):
- *   - showconf's printer (conf_print()) writes it as a file that parses
- *     back to the same configuration;
+ *   - showconf's printer (showconf_print()) writes it as a file that
+ *     parses back to the same configuration;
  *   - syncconf takes the file too, the same way, unless an AllowedIPs
  *     entry is marked `+' or `-', and then refuses it;
  *   - syncconf towards the very configuration the device already has
- *     (conf_sync_change()) changes nothing.
+ *     (syncconf_change()) changes nothing.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -21,31 +21,33 @@
 
 #include <sodium.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "encoding.h"
 #include "fuzz.h"
 #include "keys.h"
+#include "showconf.h"
+#include "syncconf.h"
 
 static int parse_mode(const char *data, size_t len, enum conf_mode mode,
-		      FILE *err, struct wgc_device_change *change)
+		      FILE *err, struct wgctl_device *change)
 {
 	const struct conf_text text = {
 		.name = "fuzz.conf", .data = data, .len = len,
 	};
 
-	change->name = "wgc0";
+	strcpy(change->name, "wgc0");
 	return conf_parse(&text, mode, &fuzz_resolver, err, change, NULL);
 }
 
 static int parse(const char *data, size_t len, FILE *err,
-		 struct wgc_device_change *change)
+		 struct wgctl_device *change)
 {
 	return parse_mode(data, len, CONF_REPLACE, err, change);
 }
 
 /* Whether a and b are the same prefix once the kernel masks them. */
-static bool same_prefix(const struct wgc_allowedip *a,
-			const struct wgc_allowedip *b)
+static bool same_prefix(const struct wgctl_allowedip *a,
+			const struct wgctl_allowedip *b)
 {
 	const uint8_t *x = (const uint8_t *)&a->ip6;
 	const uint8_t *y = (const uint8_t *)&b->ip6;
@@ -63,8 +65,8 @@ static bool same_prefix(const struct wgc_allowedip *a,
 }
 
 /* A `-' entry takes its prefix back from what came before it. */
-static void view_remove(struct wgc_peer *peer,
-			const struct wgc_allowedip *aip)
+static void view_remove(struct wgctl_peer *peer,
+			const struct wgctl_allowedip *aip)
 {
 	size_t i, n = 0;
 
@@ -74,9 +76,9 @@ static void view_remove(struct wgc_peer *peer,
 	peer->num_allowedips = n;
 }
 
-static void view_peer(struct wgc_peer *to, const struct wgc_peer *from)
+static void view_peer(struct wgctl_peer *to, const struct wgctl_peer *from)
 {
-	struct wgc_allowedip *slot;
+	struct wgctl_allowedip *slot;
 	size_t i;
 
 	memcpy(to->public_key, from->public_key, WGC_KEY_LEN);
@@ -91,7 +93,7 @@ static void view_peer(struct wgc_peer *to, const struct wgc_peer *from)
 			view_remove(to, &from->allowedips[i]);
 			continue;
 		}
-		slot = wgc_peer_add_allowedip(to);
+		slot = wgctl_peer_add_allowedip(to);
 		FUZZ_CHECK(slot);
 		*slot = from->allowedips[i];
 		/* The kernel keeps the prefix, not the flags. */
@@ -100,7 +102,7 @@ static void view_peer(struct wgc_peer *to, const struct wgc_peer *from)
 }
 
 /* Whether any AllowedIPs line of change marked an entry `+' or `-'. */
-static bool any_incremental(const struct wgc_device_change *change)
+static bool any_incremental(const struct wgctl_device *change)
 {
 	size_t i;
 
@@ -111,10 +113,10 @@ static bool any_incremental(const struct wgc_device_change *change)
 }
 
 /* The device as the kernel would show it once set from change. */
-static void device_view(const struct wgc_device_change *change,
-			struct wgc_device_info *dev)
+static void device_view(const struct wgctl_device *change,
+			struct wgctl_device *dev)
 {
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 	size_t i;
 
 	memset(dev, 0, sizeof(*dev));
@@ -124,7 +126,7 @@ static void device_view(const struct wgc_device_change *change,
 	dev->listen_port = change->listen_port;
 	dev->fwmark = change->fwmark;
 	for (i = 0; i < change->peers.count; i++) {
-		peer = wgc_peers_add(&dev->peers);
+		peer = wgctl_peers_add(&dev->peers);
 		FUZZ_CHECK(peer);
 		view_peer(peer, &change->peers.peers[i]);
 	}
@@ -137,11 +139,11 @@ static void report_reparse(const char *text, const char *err)
 		err);
 }
 
-/* conf_print() writes dev as a file that parses back to dev. */
-static void check_showconf(const struct wgc_device_info *dev)
+/* showconf_print() writes dev as a file that parses back to dev. */
+static void check_showconf(const struct wgctl_device *dev)
 {
-	struct wgc_device_change again = { 0 };
-	struct wgc_device_info back;
+	struct wgctl_device again = { 0 };
+	struct wgctl_device back;
 	char *text = NULL, *err = NULL;
 	size_t text_len = 0, err_len = 0;
 	FILE *out, *errs;
@@ -150,7 +152,7 @@ static void check_showconf(const struct wgc_device_info *dev)
 	out = open_memstream(&text, &text_len);
 	errs = open_memstream(&err, &err_len);
 	FUZZ_CHECK(out && errs);
-	conf_print(out, dev);
+	showconf_print(out, dev);
 	FUZZ_CHECK(!fclose(out));
 
 	ret = parse(text, text_len, errs, &again);
@@ -163,8 +165,8 @@ static void check_showconf(const struct wgc_device_info *dev)
 		report_reparse(text, "a different configuration");
 	FUZZ_CHECK(fuzz_same_config(dev, &back));
 
-	wgc_device_info_free(&back);
-	wgc_device_change_free(&again);
+	wgctl_device_free(&back);
+	wgctl_device_free(&again);
 	/* The printed file holds the private key. */
 	sodium_memzero(text, text_len);
 	free(text);
@@ -172,15 +174,15 @@ static void check_showconf(const struct wgc_device_info *dev)
 }
 
 /* Syncing a device to the configuration it has sends nothing. */
-static void check_sync(const struct wgc_device_info *dev,
-		       const struct wgc_device_change *want)
+static void check_sync(const struct wgctl_device *dev,
+		       const struct wgctl_device *want)
 {
-	struct wgc_device_change out;
+	struct wgctl_device out;
 
-	FUZZ_CHECK(!conf_sync_change(dev, want, &out));
+	FUZZ_CHECK(!syncconf_change(dev, want, &out));
 	FUZZ_CHECK(!out.set_private_key && !out.set_listen_port &&
 		   !out.set_fwmark && !out.replace_peers && !out.peers.count);
-	wgc_device_change_free(&out);
+	wgctl_device_free(&out);
 }
 
 /*
@@ -188,11 +190,11 @@ static void check_sync(const struct wgc_device_info *dev,
  * what it reads, it reads the same.
  */
 static void check_sync_parse(const char *data, size_t size, bool parsed,
-			     const struct wgc_device_change *change,
-			     const struct wgc_device_info *dev,
-			     struct wgc_device_change *sync)
+			     const struct wgctl_device *change,
+			     const struct wgctl_device *dev,
+			     struct wgctl_device *sync)
 {
-	struct wgc_device_info sync_dev;
+	struct wgctl_device sync_dev;
 	int ret;
 
 	ret = parse_mode(data, size, CONF_SYNC, fuzz_null_stream(), sync);
@@ -201,13 +203,13 @@ static void check_sync_parse(const char *data, size_t size, bool parsed,
 		return;
 	device_view(sync, &sync_dev);
 	FUZZ_CHECK(fuzz_same_config(dev, &sync_dev));
-	wgc_device_info_free(&sync_dev);
+	wgctl_device_free(&sync_dev);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wgc_device_change change = { 0 }, sync = { 0 };
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device change = { 0 }, sync = { 0 };
+	struct wgctl_device dev = { 0 };
 	bool parsed;
 
 	parsed = !parse((const char *)data, size, fuzz_null_stream(),
@@ -220,8 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 &sync);
 	if (parsed && !any_incremental(&change))
 		check_sync(&dev, &sync);
-	wgc_device_info_free(&dev);
-	wgc_device_change_free(&sync);
-	wgc_device_change_free(&change);
+	wgctl_device_free(&dev);
+	wgctl_device_free(&sync);
+	wgctl_device_free(&change);
 	return 0;
 }

@@ -2,10 +2,10 @@
 /*
  * Fuzzing what wgctl makes of the kernel's netlink replies
  * (tools/wgctl/netlink.c, reply.c). The input is one receive buffer of
- * netlink messages, run through wgc_nl_process() as wgctl runs what it
- * recv()s: twice, once as a WGC_CMD_GET_DEVICE dump (wgc_parse_device(),
+ * netlink messages, run through wgctl_nl_process() as wgctl runs what it
+ * recv()s: twice, once as a WGC_CMD_GET_DEVICE dump (wgctl_parse_device(),
  * which merges a peer continued from one message into the next) and once
- * as an rtnetlink link dump (wgc_parse_link()). The family id, sequence
+ * as an rtnetlink link dump (wgctl_parse_link()). The family id, sequence
  * number and port id expected are those of fuzz.h;
  * tools/wgctl/fuzz/mkreply.c makes the seeds.
  *
@@ -22,16 +22,16 @@
 
 #include <sodium.h>
 
-#include "conf.h"
 #include "fuzz.h"
 #include "json.h"
 #include "netlink.h"
 #include "show.h"
+#include "showconf.h"
 
 /* "now" for the printers: a fixed time, so a crash can be replayed. */
 #define FUZZ_NOW 1700000000
 
-static void check_error(const struct wgc_nl_error *e)
+static void check_error(const struct wgctl_nl_error *e)
 {
 	size_t i, len = strnlen(e->msg, sizeof(e->msg));
 
@@ -39,13 +39,13 @@ static void check_error(const struct wgc_nl_error *e)
 	for (i = 0; i < len; i++)
 		FUZZ_CHECK((unsigned char)e->msg[i] >= ' ' &&
 			   e->msg[i] != 0x7f);
-	FUZZ_CHECK(wgc_nl_strerror(e));
+	FUZZ_CHECK(wgctl_nl_strerror(e));
 }
 
-static void check_shape(const struct wgc_device_info *dev)
+static void check_shape(const struct wgctl_device *dev)
 {
-	const struct wgc_peer *peer;
-	const struct wgc_allowedip *aip;
+	const struct wgctl_peer *peer;
+	const struct wgctl_allowedip *aip;
 	size_t i, j;
 
 	FUZZ_CHECK(strnlen(dev->name, IFNAMSIZ) < IFNAMSIZ);
@@ -62,7 +62,7 @@ static void check_shape(const struct wgc_device_info *dev)
 	}
 }
 
-static void print_all(const struct wgc_device_info *dev)
+static void print_all(const struct wgctl_device *dev)
 {
 	const struct show_style plain = { .hide_keys = true };
 	const struct show_style color = { .color = true };
@@ -78,7 +78,7 @@ static void print_all(const struct wgc_device_info *dev)
 	json_show_device(&w, dev, FUZZ_NOW);
 	json_show_end(&w);
 	json_print_config(out, dev);
-	conf_print(out, dev);
+	showconf_print(out, dev);
 }
 
 /*
@@ -86,10 +86,9 @@ static void print_all(const struct wgc_device_info *dev)
  * borrows dev's peers, which a set sends only the keepalive of when
  * has_keepalive says so; a device read back never uses that flag.
  */
-static void check_request(struct wgc_device_info *dev)
+static void check_request(struct wgctl_device *dev)
 {
-	struct wgc_device_change change = {
-		.name = dev->name,
+	struct wgctl_device change = {
 		.set_private_key = dev->has_private_key,
 		.set_listen_port = true,
 		.set_fwmark = true,
@@ -97,50 +96,51 @@ static void check_request(struct wgc_device_info *dev)
 		.fwmark = dev->fwmark,
 		.peers = dev->peers,
 	};
-	struct wgc_device_info back;
+	struct wgctl_device back;
 	size_t i;
 
+	memcpy(change.name, dev->name, sizeof(change.name));
 	memcpy(change.private_key, dev->private_key, WGC_KEY_LEN);
 	for (i = 0; i < dev->peers.count; i++)
 		dev->peers.peers[i].has_keepalive = true;
 	fuzz_request_roundtrip(&change, &back);
 	FUZZ_CHECK(!strcmp(back.name, dev->name));
 	FUZZ_CHECK(fuzz_same_config(dev, &back));
-	wgc_device_info_free(&back);
+	wgctl_device_free(&back);
 	sodium_memzero(&change, sizeof(change));
 }
 
 static void parse_device(const void *buf, size_t len)
 {
-	struct wgc_device_info dev = { 0 };
-	struct wgc_device_parse p = { .dev = &dev, .family = FUZZ_FAMILY };
-	struct wgc_nl_error e = { 0 };
+	struct wgctl_device dev = { 0 };
+	struct wgctl_device_parse p = { .dev = &dev, .family = FUZZ_FAMILY };
+	struct wgctl_nl_error e = { 0 };
 
-	if (wgc_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID, wgc_parse_device,
-			   &p, &e) < 0) {
+	if (wgctl_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID,
+			     wgctl_parse_device, &p, &e) < 0) {
 		check_error(&e);
 	} else if (p.messages) {
 		check_shape(&dev);
 		print_all(&dev);
 		check_request(&dev);
 	}
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 static void parse_links(const void *buf, size_t len)
 {
-	struct wgc_iface_list list = { 0 };
-	struct wgc_link_parse p = { .list = &list };
-	struct wgc_nl_error e = { 0 };
+	struct wgctl_iface_list list = { 0 };
+	struct wgctl_link_parse p = { .list = &list };
+	struct wgctl_nl_error e = { 0 };
 	size_t i;
 
-	if (wgc_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID, wgc_parse_link,
-			   &p, &e) < 0)
+	if (wgctl_nl_process(buf, len, FUZZ_SEQ, FUZZ_PORTID, wgctl_parse_link,
+			     &p, &e) < 0)
 		check_error(&e);
-	wgc_iface_list_sort(&list);
+	wgctl_iface_list_sort(&list);
 	for (i = 0; i < list.count; i++)
 		FUZZ_CHECK(strnlen(list.names[i], IFNAMSIZ) < IFNAMSIZ);
-	wgc_iface_list_free(&list);
+	wgctl_iface_list_free(&list);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -121,13 +121,13 @@ static int split_args(char *text, size_t len, char **argv)
 /* Each allowed IP of list with its peer's key, in order. */
 struct flat_ip {
 	const uint8_t *key;
-	const struct wgc_allowedip *aip;
+	const struct wgctl_allowedip *aip;
 };
 
 /* Fill out (if given) and count; peers being removed send no IPs. */
-static size_t flatten(const struct wgc_peer_list *list, struct flat_ip *out)
+static size_t flatten(const struct wgctl_peer_list *list, struct flat_ip *out)
 {
-	const struct wgc_peer *peer;
+	const struct wgctl_peer *peer;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < list->count; i++) {
@@ -154,8 +154,8 @@ static bool same_flat_ip(const struct flat_ip *a, const struct flat_ip *b)
 }
 
 /* The allowed IPs sent and read back are the same, peer by peer. */
-static void check_allowedips(const struct wgc_peer_list *sent,
-			     const struct wgc_peer_list *back)
+static void check_allowedips(const struct wgctl_peer_list *sent,
+			     const struct wgctl_peer_list *back)
 {
 	size_t n = flatten(sent, NULL), i;
 	struct flat_ip *a, *b;
@@ -176,9 +176,9 @@ static void check_allowedips(const struct wgc_peer_list *sent,
  * A peer whose allowed IPs carry a flag (a `-' entry) changes its list
  * entry by entry: it never also asks for the list to be replaced.
  */
-static void check_incremental(const struct wgc_peer_list *list)
+static void check_incremental(const struct wgctl_peer_list *list)
 {
-	const struct wgc_peer *peer;
+	const struct wgctl_peer *peer;
 	size_t i, j;
 
 	for (i = 0; i < list->count; i++) {
@@ -190,11 +190,11 @@ static void check_incremental(const struct wgc_peer_list *list)
 	}
 }
 
-static void check_change(const struct wgc_device_change *change)
+static void check_change(const struct wgctl_device *change)
 {
-	struct wgc_device_info back;
+	struct wgctl_device back;
 
-	FUZZ_CHECK(change->name && strlen(change->name) < IFNAMSIZ);
+	FUZZ_CHECK(strnlen(change->name, IFNAMSIZ) < IFNAMSIZ);
 	check_incremental(&change->peers);
 	fuzz_request_roundtrip(change, &back);
 	FUZZ_CHECK(!strcmp(back.name, change->name));
@@ -206,12 +206,12 @@ static void check_change(const struct wgc_device_change *change)
 		FUZZ_CHECK(!memcmp(back.private_key, change->private_key,
 				   WGC_KEY_LEN));
 	check_allowedips(&change->peers, &back.peers);
-	wgc_device_info_free(&back);
+	wgctl_device_free(&back);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wgc_device_change change;
+	struct wgctl_device change;
 	struct set_warnings warnings;
 	char *text, **argv;
 	int argc, ret;
@@ -232,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!ret)
 			check_change(&change);
 		set_warnings_free(&warnings);
-		wgc_device_change_free(&change);
+		wgctl_device_free(&change);
 	}
 	free(argv);
 	free(text);

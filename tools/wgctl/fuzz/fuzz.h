@@ -59,18 +59,18 @@ extern const struct config_resolver fuzz_resolver;
  * mark, and the peers in order with their preshared keys, endpoints,
  * keepalives and allowed IPs. Statistics and handshakes are not compared.
  */
-bool fuzz_same_config(const struct wgc_device_info *a,
-		      const struct wgc_device_info *b);
+bool fuzz_same_config(const struct wgctl_device *a,
+		      const struct wgctl_device *b);
 
 /*
  * Build change's set request in messages of the smallest size allowed,
  * check that each fits, and parse them with the dump parser into back
- * (zeroed first; free it with wgc_device_info_free()). A peer split over
+ * (zeroed first; free it with wgctl_device_free()). A peer split over
  * two messages comes back as one. The allowed IPs' flags, which the dump
  * parser does not read, are checked on the way: each allowed IP carries
  * WGC_ALLOWEDIP_A_FLAGS exactly when it has flags, with those flags.
  */
-void fuzz_request_roundtrip(const struct wgc_device_change *change,
-			    struct wgc_device_info *back);
+void fuzz_request_roundtrip(const struct wgctl_device *change,
+			    struct wgctl_device *back);
 
 #endif /* WGCTL_FUZZ_H */

@@ -293,7 +293,7 @@ static void test_keepalive(void)
 static void check_allowedip(const char *in, const char *want_addr,
 			    int want_cidr, const char *reason)
 {
-	struct wgc_allowedip aip, want = { 0 };
+	struct wgctl_allowedip aip, want = { 0 };
 	char name[128], why[128] = "";
 	bool ok = config_parse_allowedip(in, &aip, why, sizeof(why));
 
@@ -347,7 +347,7 @@ static void test_allowedip(void)
 
 static void test_allowedips_list(void)
 {
-	struct wgc_peer peer = { 0 };
+	struct wgctl_peer peer = { 0 };
 	char why[128] = "";
 	bool ok;
 
@@ -380,10 +380,10 @@ static void test_allowedips_list(void)
 }
 
 /* Whether entry i of peer is addr/cidr with flags. */
-static bool entry_is(const struct wgc_peer *peer, size_t i, const char *addr,
+static bool entry_is(const struct wgctl_peer *peer, size_t i, const char *addr,
 		     unsigned int cidr, uint32_t flags)
 {
-	struct wgc_allowedip want = { 0 };
+	struct wgctl_allowedip want = { 0 };
 
 	if (i >= peer->num_allowedips)
 		return false;
@@ -395,7 +395,7 @@ static bool entry_is(const struct wgc_peer *peer, size_t i, const char *addr,
 }
 
 /* Parse each list in turn into a fresh peer; the last one's result. */
-static bool parse_lists(struct wgc_peer *peer, uint32_t start_flags,
+static bool parse_lists(struct wgctl_peer *peer, uint32_t start_flags,
 			const char *const lists[], char *why, size_t why_size)
 {
 	bool ok = true;
@@ -416,7 +416,7 @@ static bool parse_lists(struct wgc_peer *peer, uint32_t start_flags,
 /* Entries marked `+' and `-': incremental lists, as wg(8) 1.0.20250521. */
 static void test_allowedips_marks(void)
 {
-	struct wgc_peer peer = { 0 };
+	struct wgctl_peer peer = { 0 };
 	char why[256];
 	bool ok;
 
@@ -515,7 +515,7 @@ static void test_allowedips_bad_marks(void)
 		{ "10.0.0.0-/8", "`10.0.0.0-': not an IPv4 or IPv6 address" },
 		{ "*10.0.0.0/8", "`*10.0.0.0': not an IPv4 or IPv6 address" },
 	};
-	struct wgc_peer peer = { 0 };
+	struct wgctl_peer peer = { 0 };
 	char name[96], why[256];
 	size_t i;
 	bool ok;
@@ -545,7 +545,7 @@ static void test_host_bits(void)
 		{ "2001:db8::1/64", true }, { "2001:db8::1/128", false },
 		{ "::/0", false },
 	};
-	struct wgc_allowedip aip;
+	struct wgctl_allowedip aip;
 	char name[96];
 	size_t i;
 	bool got;
@@ -624,7 +624,7 @@ static void fake_pause(unsigned int usec)
 
 static enum config_endpoint_result resolve_with(const int *script,
 						int retries,
-						union wgc_endpoint *ep,
+						union wgctl_endpoint *ep,
 						char *why, size_t why_size)
 {
 	struct config_resolver r = {
@@ -668,7 +668,7 @@ static void test_resolve_retries(void)
 		EAI_AGAIN, EAI_AGAIN, EAI_AGAIN, EAI_AGAIN, 0,
 	};
 	int many[40];
-	union wgc_endpoint ep;
+	union wgctl_endpoint ep;
 	char why[128];
 	enum config_endpoint_result res;
 	size_t i;
@@ -720,7 +720,7 @@ static void test_resolve_retries(void)
 static void test_resolve_scoped(void)
 {
 	static const int ok_now[] = { 0 };
-	union wgc_endpoint ep;
+	union wgctl_endpoint ep;
 	char why[128];
 	enum config_endpoint_result res;
 
@@ -769,7 +769,7 @@ static void test_endpoint_syntax(void)
 		{ "[fe80::1%1]:1", "IPv6 zone ids are not supported" },
 	};
 	struct config_resolver r;
-	union wgc_endpoint ep;
+	union wgctl_endpoint ep;
 	char name[96], why[128];
 	enum config_endpoint_result res;
 	size_t i;

@@ -20,7 +20,7 @@ static const uint8_t alice[WGC_KEY_LEN] = {
 	0x99, 0x2a, 0xb1, 0x77, 0xfb, 0xa5, 0x1d, 0xb9, 0x2c, 0x2a,
 };
 
-/* A plain table-driven encoder to hold the constant-time one against. */
+/* A plain table-driven encoder to hold libsodium's against. */
 static void reference_encode(char out[WGC_KEY_B64_LEN + 1],
 			     const uint8_t *in)
 {
@@ -157,20 +157,24 @@ static void test_wrong_length(void)
 	unit_check("encoding/reject-empty", rejects(""), "accepted");
 }
 
+/*
+ * Every byte outside the alphabet, '=' included, at every position but the
+ * pad: libsodium 1.0.18 alone would decode any byte from 0x80 up.
+ */
 static void test_bad_chars(void)
 {
-	static const char bad[] = "-_=*. \t\n\"\\\x7f\x80\xff";
 	char b64[WGC_KEY_B64_LEN + 1];
-	unsigned int pos, i;
+	unsigned int pos, c;
 
 	for (pos = 0; pos < 43; pos++) {
-		for (i = 0; i < sizeof(bad) - 1; i++) {
+		for (c = 1; c < 256; c++) {
+			if (memchr(alphabet, (int)c, sizeof(alphabet) - 1))
+				continue;
 			strcpy(b64, alice_b64);
-			b64[pos] = bad[i];
+			b64[pos] = (char)c;
 			if (!rejects(b64)) {
 				unit_check("encoding/reject-bad-char", false,
-					   "accepted 0x%02x at %u",
-					   (unsigned char)bad[i], pos);
+					   "accepted 0x%02x at %u", c, pos);
 				return;
 			}
 		}

@@ -411,7 +411,7 @@ static void expect(const char *name, FILE *f, const char *want)
 	unit_check(valid_name, !why, "%s", why);
 }
 
-static void show_one(const char *name, const struct wgc_device_info *dev,
+static void show_one(const char *name, const struct wgctl_device *dev,
 		     const char *want)
 {
 	struct json_writer w;
@@ -423,7 +423,7 @@ static void show_one(const char *name, const struct wgc_device_info *dev,
 	expect(name, f, want);
 }
 
-static void config_one(const char *name, const struct wgc_device_info *dev,
+static void config_one(const char *name, const struct wgctl_device *dev,
 		       const char *want)
 {
 	FILE *f = out_open();
@@ -434,9 +434,9 @@ static void config_one(const char *name, const struct wgc_device_info *dev,
 
 /* ---- Devices ---- */
 
-static void base_device(struct wgc_device_info *dev)
+static void base_device(struct wgctl_device *dev)
 {
-	*dev = (struct wgc_device_info){
+	*dev = (struct wgctl_device){
 		.name = "wgc0",
 		.ifindex = 5,
 		.listen_port = 51820,
@@ -448,19 +448,19 @@ static void base_device(struct wgc_device_info *dev)
 	memcpy(dev->public_key, alice_pub, WGC_KEY_LEN);
 }
 
-static void add_ip(struct wgc_peer *peer, const char *addr, uint8_t cidr)
+static void add_ip(struct wgctl_peer *peer, const char *addr, uint8_t cidr)
 {
-	struct wgc_allowedip *aip = wgc_peer_add_allowedip(peer);
+	struct wgctl_allowedip *aip = wgctl_peer_add_allowedip(peer);
 
 	aip->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	inet_pton(aip->family, addr, &aip->ip6);
 	aip->cidr = cidr;
 }
 
-static void set_endpoint(struct wgc_peer *peer, const char *addr,
+static void set_endpoint(struct wgctl_peer *peer, const char *addr,
 			 uint16_t port)
 {
-	union wgc_endpoint *ep = &peer->endpoint;
+	union wgctl_endpoint *ep = &peer->endpoint;
 
 	if (strchr(addr, ':')) {
 		ep->addr6.sin6_family = AF_INET6;
@@ -477,16 +477,16 @@ static void set_endpoint(struct wgc_peer *peer, const char *addr,
  * The four peers of test-show.c, in the kernel's order: never a
  * handshake; an hour ago with a PSK; in the future; right now, IPv6.
  */
-static void build_peers(struct wgc_device_info *dev)
+static void build_peers(struct wgctl_device *dev)
 {
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 
 	base_device(dev);
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	memset(p->public_key, 0x33, WGC_KEY_LEN);
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	memcpy(p->public_key, bob_pub, WGC_KEY_LEN);
 	memset(p->preshared_key, 0x11, WGC_KEY_LEN);
 	p->has_preshared_key = true;
@@ -499,14 +499,14 @@ static void build_peers(struct wgc_device_info *dev)
 	p->tx_bytes = 1099511627776ULL;
 	p->persistent_keepalive = 25;
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	memset(p->public_key, 0x44, WGC_KEY_LEN);
 	add_ip(p, "0.0.0.0", 0);
 	p->last_handshake_sec = NOW + 10;
 	p->rx_bytes = 5726623061ULL;
 	p->tx_bytes = 1;
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	memset(p->public_key, 0x22, WGC_KEY_LEN);
 	set_endpoint(p, "2001:db8::1", 443);
 	add_ip(p, "fd00::", 64);
@@ -516,7 +516,7 @@ static void build_peers(struct wgc_device_info *dev)
 	p->persistent_keepalive = 3661;
 }
 
-static const struct wgc_handshake_stats flood = {
+static const struct wgctl_handshake_stats flood = {
 	.processed = 25,
 	.invalid = 3,
 	.ratelimited = 975,
@@ -625,7 +625,7 @@ static const struct wgc_handshake_stats flood = {
 
 static void test_show(void)
 {
-	struct wgc_device_info dev, bare = { .name = "wgc1" };
+	struct wgctl_device dev, bare = { .name = "wgc1" };
 	struct json_writer w;
 	FILE *f;
 
@@ -692,18 +692,18 @@ static void test_show(void)
 	       "      \"peers\": []\n"
 	       "    }\n"
 	       DOC_TAIL);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /* Every counter at its largest, as a plain integer, never a float. */
 static void test_huge(void)
 {
-	struct wgc_device_info dev;
-	struct wgc_peer *p;
+	struct wgctl_device dev;
+	struct wgctl_peer *p;
 
 	base_device(&dev);
 	dev.has_handshake_stats = true;
-	dev.handshake_stats = (struct wgc_handshake_stats){
+	dev.handshake_stats = (struct wgctl_handshake_stats){
 		.processed = UINT64_MAX, .invalid = UINT64_MAX,
 		.ratelimited = UINT64_MAX, .invalid_mac1 = UINT64_MAX,
 		.missing_cookie = UINT64_MAX,
@@ -711,7 +711,7 @@ static void test_huge(void)
 		.cookies_received = UINT64_MAX, .queue_full = UINT64_MAX,
 		.ratelimiter_entries = UINT32_MAX,
 	};
-	p = wgc_peers_add(&dev.peers);
+	p = wgctl_peers_add(&dev.peers);
 	memcpy(p->public_key, bob_pub, WGC_KEY_LEN);
 	p->last_handshake_sec = INT64_MAX;
 	p->rx_bytes = UINT64_MAX;
@@ -719,7 +719,7 @@ static void test_huge(void)
 	p->persistent_keepalive = 65535;
 	set_endpoint(p, "255.255.255.255", 65535);
 	/* Its age overflowed a signed 64 bits (found by fuzz-reply). */
-	p = wgc_peers_add(&dev.peers);
+	p = wgctl_peers_add(&dev.peers);
 	memcpy(p->public_key, alice_pub, WGC_KEY_LEN);
 	p->last_handshake_sec = INT64_MIN;
 	show_one("json/show-huge-counters", &dev, DOC_HEAD
@@ -762,22 +762,22 @@ static void test_huge(void)
 		 "      ]\n"
 		 "    }\n"
 		 DOC_TAIL);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /* Endpoints and allowed IPs exactly as dump writes them. */
 static void test_addresses(void)
 {
-	struct wgc_device_info dev = { .name = "wgc2" };
-	struct wgc_peer *p;
+	struct wgctl_device dev = { .name = "wgc2" };
+	struct wgctl_peer *p;
 
-	p = wgc_peers_add(&dev.peers);
+	p = wgctl_peers_add(&dev.peers);
 	memset(p->public_key, 0x22, WGC_KEY_LEN);
 	set_endpoint(p, "::ffff:192.0.2.9", 9);
 	add_ip(p, "2001:db8:0:0:1:0:0:1", 128);
 	add_ip(p, "::ffff:10.0.0.0", 104);
 	add_ip(p, "10.1.2.3", 32);
-	p = wgc_peers_add(&dev.peers);
+	p = wgctl_peers_add(&dev.peers);
 	memset(p->public_key, 0x33, WGC_KEY_LEN);
 	set_endpoint(p, "fe80::1", 51820);
 	p->endpoint.addr6.sin6_scope_id = 1;	/* lo */
@@ -810,7 +810,7 @@ static void test_addresses(void)
 		   "      ]\n"
 		   "    }\n"
 		   DOC_TAIL);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /*
@@ -819,7 +819,7 @@ static void test_addresses(void)
  */
 static void test_config(void)
 {
-	struct wgc_device_info dev, bare = { .name = "wgc1" };
+	struct wgctl_device dev, bare = { .name = "wgc1" };
 
 	build_peers(&dev);
 	dev.has_handshake_stats = true;
@@ -870,7 +870,7 @@ static void test_config(void)
 		   "      ]\n"
 		   "    }\n"
 		   DOC_TAIL);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 
 	config_one("json/config-bare", &bare, DOC_HEAD
 		   "    {\n"
@@ -932,7 +932,7 @@ static void test_strings(void)
 /* An interface name with every kind of byte, in a whole document. */
 static void test_name_escaped(void)
 {
-	struct wgc_device_info dev = { .name = "a\"\\\x01\x7f\xc3\xa9\xff" };
+	struct wgctl_device dev = { .name = "a\"\\\x01\x7f\xc3\xa9\xff" };
 
 	config_one("json/name-escaped", &dev, DOC_HEAD
 		   "    {\n"
@@ -953,7 +953,7 @@ static void test_name_escaped(void)
  */
 static void test_random_names(void)
 {
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 	struct json_writer w;
 	struct checker c;
 	char got[IFNAMSIZ * 4 + 1], quoted[IFNAMSIZ * 6 + 3];

@@ -113,14 +113,15 @@ static void error_msg(int error, const char *extack, bool capped)
 	msg_end(nlh);
 }
 
-static int process(struct wgc_device_info *dev, unsigned int *messages,
-		   struct wgc_nl_error *e)
+static int process(struct wgctl_device *dev, unsigned int *messages,
+		   struct wgctl_nl_error *e)
 {
-	struct wgc_device_parse p = { .dev = dev, .family = FAMILY };
+	struct wgctl_device_parse p = { .dev = dev, .family = FAMILY };
 	int ret;
 
 	memset(e, 0, sizeof(*e));
-	ret = wgc_nl_process(buf, used, SEQ, PORTID, wgc_parse_device, &p, e);
+	ret = wgctl_nl_process(buf, used, SEQ, PORTID, wgctl_parse_device, &p,
+			       e);
 	if (messages)
 		*messages += p.messages;
 	return ret;
@@ -128,8 +129,8 @@ static int process(struct wgc_device_info *dev, unsigned int *messages,
 
 static void test_single_device(void)
 {
-	struct wgc_device_info dev = { 0 };
-	struct wgc_nl_error e;
+	struct wgctl_device dev = { 0 };
+	struct wgctl_nl_error e;
 	unsigned int n = 0;
 	int ret;
 
@@ -163,8 +164,8 @@ static void test_single_device(void)
  */
 static void test_multipart(void)
 {
-	struct wgc_device_info dev = { 0 };
-	struct wgc_nl_error e;
+	struct wgctl_device dev = { 0 };
+	struct wgctl_nl_error e;
 	unsigned int n = 0;
 	int ret1, ret2, ret3, i;
 
@@ -190,9 +191,9 @@ static void test_multipart(void)
 
 static void test_unknown_attribute(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	int ret;
 
 	reset();
@@ -208,10 +209,10 @@ static void test_unknown_attribute(void)
 
 static void test_malformed(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct genlmsghdr *genl;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	uint8_t short_key[31] = { 0 };
 	int ret;
 
@@ -251,9 +252,9 @@ static void test_malformed(void)
 static void test_overlong(void)
 {
 	static const uint32_t lengths[] = { 0xe1000038, 0x80000000, 21, 15 };
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	char name[64];
 	size_t i;
 	int ret;
@@ -269,7 +270,7 @@ static void test_overlong(void)
 			 lengths[i]);
 		unit_check(name, ret == -1 && e.err == EPROTO,
 			   "ret=%d err=%d", ret, e.err);
-		wgc_device_info_free(&dev);
+		wgctl_device_free(&dev);
 	}
 
 	/* libmnl reads up to the padded end, here past the buffer. */
@@ -281,13 +282,13 @@ static void test_overlong(void)
 	ret = process(&dev, NULL, &e);
 	unit_check("netlink/reject-unpadded-last", ret == -1 && e.err == EPROTO,
 		   "ret=%d err=%d", ret, e.err);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 static void test_errors(void)
 {
-	struct wgc_device_info dev = { 0 };
-	struct wgc_nl_error e;
+	struct wgctl_device dev = { 0 };
+	struct wgctl_nl_error e;
 	int ret;
 
 	reset();
@@ -295,7 +296,7 @@ static void test_errors(void)
 	ret = process(&dev, NULL, &e);
 	unit_check("netlink/error-extack", ret == -1 && e.err == ENODEV &&
 		   !strcmp(e.msg, "wgc: no such wgc device") &&
-		   !strcmp(wgc_nl_strerror(&e), e.msg),
+		   !strcmp(wgctl_nl_strerror(&e), e.msg),
 		   "ret=%d err=%d msg=\"%s\"", ret, e.err, e.msg);
 
 	reset();
@@ -310,7 +311,7 @@ static void test_errors(void)
 	ret = process(&dev, NULL, &e);
 	unit_check("netlink/error-plain", ret == -1 && e.err == EPERM &&
 		   !e.msg[0] &&
-		   !strcmp(wgc_nl_strerror(&e), strerror(EPERM)),
+		   !strcmp(wgctl_nl_strerror(&e), strerror(EPERM)),
 		   "ret=%d err=%d msg=\"%s\"", ret, e.err, e.msg);
 
 	reset();
@@ -389,9 +390,9 @@ static void link_msg(const char *name, const char *kind, bool kind_nul)
 
 static void test_links(void)
 {
-	struct wgc_iface_list list = { 0 };
-	struct wgc_link_parse p = { .list = &list };
-	struct wgc_nl_error e = { 0 };
+	struct wgctl_iface_list list = { 0 };
+	struct wgctl_link_parse p = { .list = &list };
+	struct wgctl_nl_error e = { 0 };
 	char name[IFNAMSIZ];
 	bool sorted = true;
 	size_t i;
@@ -413,8 +414,9 @@ static void test_links(void)
 	}
 	done_msg(0, NULL);
 
-	ret = wgc_nl_process(buf, used, SEQ, PORTID, wgc_parse_link, &p, &e);
-	wgc_iface_list_sort(&list);
+	ret = wgctl_nl_process(buf, used, SEQ, PORTID, wgctl_parse_link, &p,
+			       &e);
+	wgctl_iface_list_sort(&list);
 	for (i = 1; i < list.count; i++)
 		sorted &= strcmp(list.names[i - 1], list.names[i]) < 0;
 	unit_check("netlink/links-kind-filter", ret == 0 && list.count == 23,
@@ -424,7 +426,7 @@ static void test_links(void)
 		   !strcmp(list.names[1], "c\x01\x7f") &&
 		   !strcmp(list.names[2], "m00") &&
 		   !strcmp(list.names[22], "zz-wgc"), "wrong order");
-	wgc_iface_list_free(&list);
+	wgctl_iface_list_free(&list);
 }
 
 
@@ -498,7 +500,7 @@ static void put_stats(struct nlmsghdr *nlh, int64_t sec, uint64_t rx,
 	mnl_attr_put_u64(nlh, WGC_PEER_A_TX_BYTES, tx);
 }
 
-static bool aips_are(const struct wgc_peer *p, int first, int count)
+static bool aips_are(const struct wgctl_peer *p, int first, int count)
 {
 	struct in_addr want;
 	char addr[32];
@@ -519,7 +521,7 @@ static bool aips_are(const struct wgc_peer *p, int first, int count)
 
 static void test_peer_attributes(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
 				     .sin6_port = htons(443) };
 	struct sockaddr_in sin = { .sin_family = AF_INET,
@@ -527,8 +529,8 @@ static void test_peer_attributes(void)
 	uint8_t zero[WGC_KEY_LEN] = { 0 };
 	struct nlattr *peers, *p;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
-	struct wgc_peer *a, *b;
+	struct wgctl_nl_error e;
+	struct wgctl_peer *a, *b;
 	int ret;
 
 	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);
@@ -572,7 +574,7 @@ static void test_peer_attributes(void)
 		   !memcmp(&b->endpoint.addr6, &sin6, sizeof(sin6)) &&
 		   !b->num_allowedips && !b->last_handshake_sec,
 		   "peer b wrong");
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /*
@@ -582,10 +584,10 @@ static void test_peer_attributes(void)
  */
 static void test_peer_continuation(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlattr *peers, *p;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	unsigned int n = 0;
 	int r1, r2, r3, r4;
 
@@ -647,7 +649,7 @@ static void test_peer_continuation(void)
 		   dev.peers.peers[2].last_handshake_sec == 99 &&
 		   dev.listen_port == 51820 && dev.has_private_key,
 		   "first part's attributes lost");
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /*
@@ -656,10 +658,10 @@ static void test_peer_continuation(void)
  */
 static int bad_peer(int kind)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlattr *peers, *p, *aips, *aip;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	uint8_t junk[40] = { 0 };
 	int ret;
 
@@ -698,7 +700,7 @@ static int bad_peer(int kind)
 	mnl_attr_nest_end(nlh, peers);
 	msg_end(nlh);
 	ret = process(&dev, NULL, &e);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 	return ret == -1 && e.err == EPROTO;
 }
 
@@ -723,10 +725,10 @@ static void test_peer_malformed(void)
 /* An interrupted dump is noticed even after good messages. */
 static void test_dump_intr_later(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlattr *peers, *p;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	int ret;
 
 	reset();
@@ -741,10 +743,10 @@ static void test_dump_intr_later(void)
 	ret = process(&dev, NULL, &e);
 	unit_check("netlink/dump-interrupted-after-peers",
 		   ret == -1 && e.err == EINTR, "ret=%d err=%d", ret, e.err);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
-/* wgc_nl_dump_retry() with a stand-in for one dump attempt. */
+/* wgctl_nl_dump_retry() with a stand-in for one dump attempt. */
 struct fake_dump {
 	int interruptions;	/* how many attempts are interrupted */
 	int other_error;	/* then fail with this, if non-zero */
@@ -752,7 +754,7 @@ struct fake_dump {
 	int discarded;
 };
 
-static int fake_once(void *arg, struct wgc_nl_error *e)
+static int fake_once(void *arg, struct wgctl_nl_error *e)
 {
 	struct fake_dump *f = arg;
 
@@ -773,23 +775,23 @@ static void fake_discard(void *arg)
 
 static void test_dump_retry(void)
 {
-	static const struct wgc_dump_ops ops = {
+	static const struct wgctl_dump_ops ops = {
 		.once = fake_once,
 		.discard = fake_discard,
 		.what = "the thing",
 	};
 	struct fake_dump f = { .interruptions = 3 };
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	int ret;
 
-	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	ret = wgctl_nl_dump_retry(&ops, &f, &e);
 	unit_check("netlink/dump-retried-until-whole", ret == 0 &&
 		   f.attempts == 4 && f.discarded == 3 && !e.err,
 		   "ret=%d attempts=%d discarded=%d", ret, f.attempts,
 		   f.discarded);
 
 	f = (struct fake_dump){ .interruptions = 100 };
-	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	ret = wgctl_nl_dump_retry(&ops, &f, &e);
 	unit_check("netlink/dump-retry-bounded", ret == -1 &&
 		   f.attempts == WGC_DUMP_ATTEMPTS &&
 		   f.discarded == WGC_DUMP_ATTEMPTS && e.err == EINTR &&
@@ -797,7 +799,7 @@ static void test_dump_retry(void)
 		   "ret=%d attempts=%d msg=%s", ret, f.attempts, e.msg);
 
 	f = (struct fake_dump){ .interruptions = 1, .other_error = ENODEV };
-	ret = wgc_nl_dump_retry(&ops, &f, &e);
+	ret = wgctl_nl_dump_retry(&ops, &f, &e);
 	unit_check("netlink/dump-other-error-not-retried", ret == -1 &&
 		   f.attempts == 2 && e.err == ENODEV && !e.msg[0],
 		   "ret=%d attempts=%d err=%d", ret, f.attempts, e.err);
@@ -810,23 +812,24 @@ static void test_dump_retry(void)
  */
 static void test_big_dump(void)
 {
-	struct wgc_device_change c = { .name = "wgc0" };
-	struct wgc_device_info dev = { 0 };
-	struct wgc_set_batch batch;
-	struct wgc_nl_error e;
+	struct wgctl_device c = { .name = "wgc0" };
+	struct wgctl_device dev = { 0 };
+	struct wgctl_set_batch batch;
+	struct wgctl_nl_error e;
 	struct genlmsghdr *genl;
 	struct nlmsghdr *nlh;
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 	size_t i, j, bad = 0;
 	unsigned int n = 0;
 	int ret = 1;
 
 	for (i = 0; i < 1000; i++) {
-		p = wgc_peers_add(&c.peers);
+		p = wgctl_peers_add(&c.peers);
 		p->public_key[0] = (uint8_t)i;
 		p->public_key[1] = (uint8_t)(i >> 8);
 		for (j = 0; j < 10; j++) {
-			struct wgc_allowedip *aip = wgc_peer_add_allowedip(p);
+			struct wgctl_allowedip *aip =
+				wgctl_peer_add_allowedip(p);
 
 			aip->family = j % 2 ? AF_INET6 : AF_INET;
 			aip->cidr = (uint8_t)(j % 2 ? 64 + j : 8 + j);
@@ -834,7 +837,7 @@ static void test_big_dump(void)
 			aip->ip6.s6_addr[1] = (uint8_t)j;
 		}
 	}
-	wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch);
+	wgctl_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch);
 	for (i = 0; i < batch.count && ret == 1; i++) {
 		reset();
 		memcpy(buf, batch.msgs[i], batch.msgs[i]->nlmsg_len);
@@ -853,7 +856,7 @@ static void test_big_dump(void)
 		ret = process(&dev, &n, &e);
 
 	for (i = 0; i < dev.peers.count && i < c.peers.count; i++) {
-		struct wgc_peer *got = &dev.peers.peers[i];
+		struct wgctl_peer *got = &dev.peers.peers[i];
 
 		p = &c.peers.peers[i];
 		if (memcmp(got->public_key, p->public_key, WGC_KEY_LEN) ||
@@ -867,9 +870,9 @@ static void test_big_dump(void)
 		   dev.peers.count == 1000 && !bad,
 		   "ret=%d messages=%zu/%u peers=%zu bad=%zu", ret,
 		   batch.count, n, dev.peers.count, bad);
-	wgc_set_batch_free(&batch);
-	wgc_device_change_free(&c);
-	wgc_device_info_free(&dev);
+	wgctl_set_batch_free(&batch);
+	wgctl_device_free(&c);
+	wgctl_device_free(&dev);
 }
 
 /* ---- Handshake statistics ---- */
@@ -931,9 +934,9 @@ static void put_handshake_stats(struct nlmsghdr *nlh, uint16_t bad_type,
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static bool stats_are_hs_values(const struct wgc_device_info *dev)
+static bool stats_are_hs_values(const struct wgctl_device *dev)
 {
-	const struct wgc_handshake_stats *hs = &dev->handshake_stats;
+	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
 
 	return dev->has_handshake_stats &&
 	       hs->processed == 25 && hs->invalid == 3 &&
@@ -945,10 +948,10 @@ static bool stats_are_hs_values(const struct wgc_device_info *dev)
 
 static void test_handshake_stats(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	int ret;
 
 	reset();
@@ -1062,10 +1065,10 @@ static void test_handshake_stats_malformed(void)
 		[WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES] =
 			"ratelimiter-entries",
 	};
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	char name[80];
 	uint16_t type;
 	int ret;
@@ -1108,10 +1111,10 @@ static void test_handshake_stats_malformed(void)
  */
 static void test_handshake_stats_multipart(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	struct nlattr *peers, *p;
 	struct nlmsghdr *nlh;
-	struct wgc_nl_error e;
+	struct wgctl_nl_error e;
 	unsigned int n = 0;
 	int r1, r2, r3;
 
@@ -1149,7 +1152,7 @@ static void test_handshake_stats_multipart(void)
 		   stats_are_hs_values(&dev),
 		   "rets %d %d %d, %u messages, %zu peers, has=%d", r1, r2, r3,
 		   n, dev.peers.count, dev.has_handshake_stats);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /* Whether nlh is a get request for name and holds nothing more. */
@@ -1181,20 +1184,20 @@ static void test_get_request(void)
 	struct nlmsghdr *nlh;
 
 	reset();
-	nlh = wgc_get_request(buf, 512, FAMILY, "wgc0");
+	nlh = wgctl_get_request(buf, 512, FAMILY, "wgc0");
 	unit_check("netlink/get-request-ifname-only",
 		   nlh && get_request_is(nlh, "wgc0"), "%u bytes",
 		   nlh ? nlh->nlmsg_len : 0);
 
 	reset();
-	nlh = wgc_get_request(buf, 512, FAMILY, longest);
+	nlh = wgctl_get_request(buf, 512, FAMILY, longest);
 	unit_check("netlink/get-request-longest-name",
 		   nlh && get_request_is(nlh, longest), "%u bytes",
 		   nlh ? nlh->nlmsg_len : 0);
 
 	reset();
-	nlh = wgc_get_request(buf, MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4,
-			      FAMILY, "wgc0");
+	nlh = wgctl_get_request(buf, MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4,
+				FAMILY, "wgc0");
 	unit_check("netlink/get-request-too-small", !nlh, "built anyway");
 }
 

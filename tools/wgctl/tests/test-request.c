@@ -40,7 +40,7 @@ static void random_bytes(void *p, size_t len)
 }
 
 /* Alternating IPv4 and IPv6, prefix lengths all over their range. */
-static void random_allowedip(struct wgc_allowedip *aip, size_t i)
+static void random_allowedip(struct wgctl_allowedip *aip, size_t i)
 {
 	memset(aip, 0, sizeof(*aip));
 	if (i % 2) {
@@ -54,7 +54,7 @@ static void random_allowedip(struct wgc_allowedip *aip, size_t i)
 	}
 }
 
-static void random_endpoint(struct wgc_peer *peer)
+static void random_endpoint(struct wgctl_peer *peer)
 {
 	switch (rng() % 3) {
 	case 0:
@@ -72,7 +72,7 @@ static void random_endpoint(struct wgc_peer *peer)
 	}
 }
 
-static void random_peer(struct wgc_peer *peer, size_t num_ips)
+static void random_peer(struct wgctl_peer *peer, size_t num_ips)
 {
 	size_t i;
 
@@ -88,16 +88,16 @@ static void random_peer(struct wgc_peer *peer, size_t num_ips)
 	random_endpoint(peer);
 	peer->flags = WGC_PEER_F_REPLACE_ALLOWEDIPS;
 	for (i = 0; i < num_ips; i++)
-		random_allowedip(wgc_peer_add_allowedip(peer), i);
+		random_allowedip(wgctl_peer_add_allowedip(peer), i);
 }
 
-static void make_change(struct wgc_device_change *c, size_t peers,
+static void make_change(struct wgctl_device *c, size_t peers,
 			size_t ips)
 {
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	c->name = "wgc0";
+	strcpy(c->name, "wgc0");
 	c->set_private_key = true;
 	random_bytes(c->private_key, WGC_KEY_LEN);
 	c->set_listen_port = true;
@@ -106,14 +106,14 @@ static void make_change(struct wgc_device_change *c, size_t peers,
 	c->fwmark = 0xca6c;
 	c->replace_peers = true;
 	for (i = 0; i < peers; i++)
-		random_peer(wgc_peers_add(&c->peers), ips);
+		random_peer(wgctl_peers_add(&c->peers), ips);
 }
 
 /* ---- An independent decoder ---- */
 
 /* What the messages said, rebuilt; plus what broke the rules. */
 struct decoded {
-	struct wgc_device_change change;
+	struct wgctl_device change;
 	size_t messages;
 	size_t continuations;
 	char error[200];
@@ -149,15 +149,15 @@ static int collect_cb(const struct nlattr *attr, void *data)
 static int decode_allowedip(const struct nlattr *nest, void *data)
 {
 	const struct nlattr *tb[16] = { 0 };
-	struct wgc_peer *peer = data;
-	struct wgc_allowedip *aip;
+	struct wgctl_peer *peer = data;
+	struct wgctl_allowedip *aip;
 	size_t len;
 
 	if (mnl_attr_parse_nested(nest, collect_cb, tb) < 0 ||
 	    !tb[WGC_ALLOWEDIP_A_FAMILY] || !tb[WGC_ALLOWEDIP_A_IPADDR] ||
 	    !tb[WGC_ALLOWEDIP_A_CIDR_MASK])
 		return MNL_CB_ERROR;
-	aip = wgc_peer_add_allowedip(peer);
+	aip = wgctl_peer_add_allowedip(peer);
 	aip->family = mnl_attr_get_u16(tb[WGC_ALLOWEDIP_A_FAMILY]);
 	aip->cidr = mnl_attr_get_u8(tb[WGC_ALLOWEDIP_A_CIDR_MASK]);
 	len = mnl_attr_get_payload_len(tb[WGC_ALLOWEDIP_A_IPADDR]);
@@ -174,7 +174,7 @@ static int decode_allowedip(const struct nlattr *nest, void *data)
 	return MNL_CB_OK;
 }
 
-static void decode_settings(struct wgc_peer *peer, const struct nlattr **tb)
+static void decode_settings(struct wgctl_peer *peer, const struct nlattr **tb)
 {
 	const struct nlattr *a;
 
@@ -207,8 +207,8 @@ static int decode_peer(const struct nlattr *nest, void *data)
 {
 	const struct nlattr *tb[16] = { 0 };
 	struct msg_ctx *m = data;
-	struct wgc_peer_list *list = &m->d->change.peers;
-	struct wgc_peer *last = list->count ? &list->peers[list->count - 1] :
+	struct wgctl_peer_list *list = &m->d->change.peers;
+	struct wgctl_peer *last = list->count ? &list->peers[list->count - 1] :
 					      NULL, *peer;
 	uint32_t flags = 0;
 
@@ -234,7 +234,7 @@ static int decode_peer(const struct nlattr *nest, void *data)
 		m->d->continuations++;
 		peer = last;
 	} else {
-		peer = wgc_peers_add(list);
+		peer = wgctl_peers_add(list);
 		memcpy(peer->public_key,
 		       mnl_attr_get_payload(tb[WGC_PEER_A_PUBLIC_KEY]),
 		       WGC_KEY_LEN);
@@ -250,7 +250,7 @@ static int decode_peer(const struct nlattr *nest, void *data)
 
 static void decode_device(struct decoded *d, const struct nlattr **tb)
 {
-	struct wgc_device_change *c = &d->change;
+	struct wgctl_device *c = &d->change;
 
 	if (tb[WGC_DEVICE_A_PRIVATE_KEY]) {
 		c->set_private_key = true;
@@ -315,12 +315,12 @@ static int decode_message(struct decoded *d, const struct nlmsghdr *nlh,
 	return 0;
 }
 
-static void decode(struct decoded *d, const struct wgc_set_batch *batch)
+static void decode(struct decoded *d, const struct wgctl_set_batch *batch)
 {
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
-	d->change.name = "wgc0";
+	strcpy(d->change.name, "wgc0");
 	for (i = 0; i < batch->count; i++)
 		if (decode_message(d, batch->msgs[i], i, batch->bound) < 0)
 			return;
@@ -329,7 +329,7 @@ static void decode(struct decoded *d, const struct wgc_set_batch *batch)
 
 /* ---- Comparing ---- */
 
-static bool same_peer(const struct wgc_peer *a, const struct wgc_peer *b)
+static bool same_peer(const struct wgctl_peer *a, const struct wgctl_peer *b)
 {
 	return !memcmp(a->public_key, b->public_key, WGC_KEY_LEN) &&
 	       a->flags == b->flags &&
@@ -345,8 +345,8 @@ static bool same_peer(const struct wgc_peer *a, const struct wgc_peer *b)
 }
 
 /* Index of the first peer that differs, or the count if none does. */
-static size_t first_difference(const struct wgc_device_change *a,
-			       const struct wgc_device_change *b)
+static size_t first_difference(const struct wgctl_device *a,
+			       const struct wgctl_device *b)
 {
 	size_t i;
 
@@ -356,8 +356,8 @@ static size_t first_difference(const struct wgc_device_change *a,
 	return i;
 }
 
-static bool same_change(const struct wgc_device_change *a,
-			const struct wgc_device_change *b)
+static bool same_change(const struct wgctl_device *a,
+			const struct wgctl_device *b)
 {
 	return a->set_private_key == b->set_private_key &&
 	       !memcmp(a->private_key, b->private_key, WGC_KEY_LEN) &&
@@ -370,14 +370,14 @@ static bool same_change(const struct wgc_device_change *a,
 }
 
 /* Build, decode, compare; returns the number of messages (0: failed). */
-static size_t round_trip(const char *name, struct wgc_device_change *c,
+static size_t round_trip(const char *name, struct wgctl_device *c,
 			 size_t bound, size_t *continuations)
 {
-	struct wgc_set_batch batch;
+	struct wgctl_set_batch batch;
 	struct decoded d;
 	int ret;
 
-	ret = wgc_set_batch_build(c, FAMILY, bound, &batch);
+	ret = wgctl_set_batch_build(c, FAMILY, bound, &batch);
 	if (ret) {
 		unit_check(name, false, "build failed: %d", ret);
 		return 0;
@@ -391,9 +391,9 @@ static size_t round_trip(const char *name, struct wgc_device_change *c,
 		   d.error);
 	if (continuations)
 		*continuations = d.continuations;
-	wgc_set_batch_free(&batch);
+	wgctl_set_batch_free(&batch);
 	ret = d.error[0] ? 0 : (int)d.messages;
-	wgc_device_change_free(&d.change);
+	wgctl_device_free(&d.change);
 	return (size_t)ret;
 }
 
@@ -401,7 +401,7 @@ static size_t round_trip(const char *name, struct wgc_device_change *c,
 
 static void test_thousand_peers(void)
 {
-	struct wgc_device_change c;
+	struct wgctl_device c;
 	size_t n, cont;
 
 	make_change(&c, 1000, 10);
@@ -416,30 +416,30 @@ static void test_thousand_peers(void)
 		       &cont);
 	unit_check("request/1000x10-min-split", n >= 1000 && cont > 0,
 		   "%zu messages, %zu continued peers", n, cont);
-	wgc_device_change_free(&c);
+	wgctl_device_free(&c);
 }
 
 /* One peer with so many allowed IPs that it spans several messages. */
 static void test_huge_peer(void)
 {
-	struct wgc_device_change c;
+	struct wgctl_device c;
 	size_t n, cont;
 
 	make_change(&c, 0, 0);
-	random_peer(wgc_peers_add(&c.peers), 5000);
-	random_peer(wgc_peers_add(&c.peers), 1);
+	random_peer(wgctl_peers_add(&c.peers), 5000);
+	random_peer(wgctl_peers_add(&c.peers), 1);
 	n = round_trip("request/huge-peer-round-trip", &c, WGC_SET_MSG_MAX,
 		       &cont);
 	unit_check("request/huge-peer-continued", n >= 5 && cont == n - 1,
 		   "%zu messages, %zu continuations", n, cont);
-	wgc_device_change_free(&c);
+	wgctl_device_free(&c);
 }
 
 /* Nothing but the name, or the device alone: one message. */
 static void test_small(void)
 {
-	struct wgc_device_change c = { .name = "wgc0" };
-	struct wgc_peer *p;
+	struct wgctl_device c = { .name = "wgc0" };
+	struct wgctl_peer *p;
 
 	unit_check("request/empty-one-message",
 		   round_trip("request/empty-round-trip", &c, WGC_SET_MSG_MAX,
@@ -451,54 +451,54 @@ static void test_small(void)
 			      NULL) == 1, "not one message");
 
 	/* allowed-ips "": replace with nothing, no nest at all. */
-	p = wgc_peers_add(&c.peers);
+	p = wgctl_peers_add(&c.peers);
 	p->flags = WGC_PEER_F_REPLACE_ALLOWEDIPS;
 	round_trip("request/empty-allowed-ips-round-trip", &c,
 		   WGC_SET_MSG_MAX, NULL);
-	wgc_device_change_free(&c);
+	wgctl_device_free(&c);
 }
 
 /* A removed peer goes as its key and flags alone, however big. */
 static void test_remove(void)
 {
-	struct wgc_device_change c, want;
-	struct wgc_set_batch batch;
+	struct wgctl_device c, want;
+	struct wgctl_set_batch batch;
 	struct decoded d;
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 
 	make_change(&c, 3, 2000);
 	c.peers.peers[1].flags |= WGC_PEER_F_REMOVE_ME;
 	make_change(&want, 0, 0);
 	memcpy(want.private_key, c.private_key, WGC_KEY_LEN);
-	p = wgc_peers_add(&want.peers);
+	p = wgctl_peers_add(&want.peers);
 	memcpy(p->public_key, c.peers.peers[1].public_key, WGC_KEY_LEN);
 	p->flags = c.peers.peers[1].flags;
 
-	wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch);
+	wgctl_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch);
 	decode(&d, &batch);
 	unit_check("request/remove-key-and-flags-only", !d.error[0] &&
 		   d.change.peers.count == 3 &&
 		   same_peer(&d.change.peers.peers[1], &want.peers.peers[0]) &&
 		   same_peer(&d.change.peers.peers[2], &c.peers.peers[2]),
 		   "%s", d.error[0] ? d.error : "peers differ");
-	wgc_set_batch_free(&batch);
-	wgc_device_change_free(&d.change);
-	wgc_device_change_free(&want);
-	wgc_device_change_free(&c);
+	wgctl_set_batch_free(&batch);
+	wgctl_device_free(&d.change);
+	wgctl_device_free(&want);
+	wgctl_device_free(&c);
 }
 
 /* ---- Allowed IPs changed entry by entry ---- */
 
 /* A peer changing its allowed IPs: n entries, every third one removed. */
-static void incremental_peer(struct wgc_peer *peer, size_t n)
+static void incremental_peer(struct wgctl_peer *peer, size_t n)
 {
-	struct wgc_allowedip *aip;
+	struct wgctl_allowedip *aip;
 	size_t i;
 
 	random_peer(peer, 0);
 	peer->flags = 0;
 	for (i = 0; i < n; i++) {
-		aip = wgc_peer_add_allowedip(peer);
+		aip = wgctl_peer_add_allowedip(peer);
 		random_allowedip(aip, i);
 		if (i % 3 == 1)
 			aip->flags = WGC_ALLOWEDIP_F_REMOVE_ME;
@@ -512,19 +512,19 @@ static void incremental_peer(struct wgc_peer *peer, size_t n)
  */
 static void test_incremental_round_trip(void)
 {
-	struct wgc_device_change c;
+	struct wgctl_device c;
 	size_t n, cont;
 
 	make_change(&c, 0, 0);
-	incremental_peer(wgc_peers_add(&c.peers), 5);
-	random_peer(wgc_peers_add(&c.peers), 3);
+	incremental_peer(wgctl_peers_add(&c.peers), 5);
+	random_peer(wgctl_peers_add(&c.peers), 3);
 	round_trip("request/incremental-round-trip", &c, WGC_SET_MSG_MAX,
 		   NULL);
-	wgc_device_change_free(&c);
+	wgctl_device_free(&c);
 
 	make_change(&c, 0, 0);
-	incremental_peer(wgc_peers_add(&c.peers), 3000);
-	incremental_peer(wgc_peers_add(&c.peers), 1);
+	incremental_peer(wgctl_peers_add(&c.peers), 3000);
+	incremental_peer(wgctl_peers_add(&c.peers), 1);
 	n = round_trip("request/incremental-huge-peer-round-trip", &c,
 		       WGC_SET_MSG_MAX, &cont);
 	unit_check("request/incremental-huge-peer-continued",
@@ -536,7 +536,7 @@ static void test_incremental_round_trip(void)
 	unit_check("request/incremental-min-bound-continued",
 		   n > 100 && cont + 2 >= n, "%zu messages, %zu continuations",
 		   n, cont);
-	wgc_device_change_free(&c);
+	wgctl_device_free(&c);
 }
 
 /* An attribute written out by hand, in host byte order as netlink has it. */
@@ -587,20 +587,20 @@ static const struct nlattr *only_peer(const struct nlmsghdr *nlh)
  */
 static void test_incremental_bytes(void)
 {
-	struct wgc_device_change c = { .name = "wgc0" };
+	struct wgctl_device c = { .name = "wgc0" };
 	const struct nlattr *peer, *attr, *ips = NULL;
 	uint8_t want[256];
-	struct wgc_allowedip *aip;
-	struct wgc_set_batch batch;
-	struct wgc_peer *p;
+	struct wgctl_allowedip *aip;
+	struct wgctl_set_batch batch;
+	struct wgctl_peer *p;
 	size_t want_len = 0;
 	bool peer_flags = false;
 	int i;
 
-	p = wgc_peers_add(&c.peers);
+	p = wgctl_peers_add(&c.peers);
 	memset(p->public_key, 0x11, WGC_KEY_LEN);
 	for (i = 0; i < 3; i++) {
-		aip = wgc_peer_add_allowedip(p);
+		aip = wgctl_peer_add_allowedip(p);
 		aip->family = AF_INET;
 		aip->ip4.s_addr = htonl(0x0a000000 | (uint32_t)i << 16);
 		aip->cidr = 24;
@@ -608,9 +608,9 @@ static void test_incremental_bytes(void)
 		want_len += put_v4_nest(want + want_len, (uint8_t)i,
 					aip->flags);
 	}
-	if (wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch)) {
+	if (wgctl_set_batch_build(&c, FAMILY, WGC_SET_MSG_MAX, &batch)) {
 		unit_check("request/incremental-bytes", false, "build failed");
-		wgc_device_change_free(&c);
+		wgctl_device_free(&c);
 		return;
 	}
 	peer = only_peer(batch.msgs[0]);
@@ -632,17 +632,17 @@ static void test_incremental_bytes(void)
 		   "allowed IPs nest of %u bytes, want %zu",
 		   ips ? (unsigned int)mnl_attr_get_payload_len(ips) : 0,
 		   want_len);
-	wgc_set_batch_free(&batch);
-	wgc_device_change_free(&c);
+	wgctl_set_batch_free(&batch);
+	wgctl_device_free(&c);
 }
 
 static void test_bounds(void)
 {
-	struct wgc_device_change c = { .name = "wgc0" };
-	struct wgc_set_batch batch;
+	struct wgctl_device c = { .name = "wgc0" };
+	struct wgctl_set_batch batch;
 	int ret;
 
-	ret = wgc_set_batch_build(&c, FAMILY, WGC_SET_MSG_MIN - 1, &batch);
+	ret = wgctl_set_batch_build(&c, FAMILY, WGC_SET_MSG_MIN - 1, &batch);
 	unit_check("request/bound-too-small", ret == -EINVAL && !batch.count,
 		   "ret=%d", ret);
 	/* The bound documented in request.h stays under a 16-bit nest. */

@@ -28,7 +28,7 @@ static char tmpdir[256];
 static char psk_path[300], exposed_path[300], junk_path[300];
 static char err[4096];
 
-static struct wgc_device_change change;
+static struct wgctl_device change;
 static struct set_warnings warnings;
 
 /* An anonymous file in tmpdir to catch stderr in. */
@@ -60,7 +60,7 @@ static int parse(const char *const args[])
 	while (*args && argc < MAX_ARGS - 1)
 		argv[argc++] = (char *)*args++;
 
-	wgc_device_change_free(&change);
+	wgctl_device_free(&change);
 	set_warnings_free(&warnings);
 	fflush(stderr);
 	saved = dup(STDERR_FILENO);
@@ -76,7 +76,7 @@ static int parse(const char *const args[])
 	return ret;
 }
 
-static struct wgc_peer *peer_at(size_t i)
+static struct wgctl_peer *peer_at(size_t i)
 {
 	return i < change.peers.count ? &change.peers.peers[i] : NULL;
 }
@@ -89,10 +89,10 @@ static bool key_is(const uint8_t key[WGC_KEY_LEN], const char *b64)
 }
 
 /* Whether allowed IP i of p is addr/cidr with flags (WGC_ALLOWEDIP_F_*). */
-static bool ip_flags_is(const struct wgc_peer *p, size_t i, const char *addr,
+static bool ip_flags_is(const struct wgctl_peer *p, size_t i, const char *addr,
 			unsigned int cidr, uint32_t flags)
 {
-	struct wgc_allowedip want = { 0 };
+	struct wgctl_allowedip want = { 0 };
 
 	if (!p || i >= p->num_allowedips)
 		return false;
@@ -103,13 +103,13 @@ static bool ip_flags_is(const struct wgc_peer *p, size_t i, const char *addr,
 	return !memcmp(&p->allowedips[i], &want, sizeof(want));
 }
 
-static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
+static bool ip_is(const struct wgctl_peer *p, size_t i, const char *addr,
 		  unsigned int cidr)
 {
 	return ip_flags_is(p, i, addr, cidr, 0);
 }
 
-static bool endpoint4_is(const struct wgc_peer *p, const char *addr,
+static bool endpoint4_is(const struct wgctl_peer *p, const char *addr,
 			 uint16_t port)
 {
 	struct in_addr a;
@@ -120,7 +120,7 @@ static bool endpoint4_is(const struct wgc_peer *p, const char *addr,
 	       ntohs(p->endpoint.addr4.sin_port) == port;
 }
 
-static bool endpoint6_is(const struct wgc_peer *p, const char *addr,
+static bool endpoint6_is(const struct wgctl_peer *p, const char *addr,
 			 uint16_t port)
 {
 	struct in6_addr a;
@@ -147,7 +147,7 @@ static void test_everything(void)
 		"off", "endpoint", "[2001:db8::1]:443", "preshared-key",
 		"/dev/null", NULL,
 	};
-	struct wgc_peer *a, *b, *c;
+	struct wgctl_peer *a, *b, *c;
 	int ret = parse(args);
 
 	a = peer_at(0);
@@ -186,7 +186,7 @@ static void test_everything(void)
 static void test_bare_peer(void)
 {
 	const char *args[] = { "peer", ALICE_PUB, NULL };
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 	int ret = parse(args);
 
 	p = peer_at(0);
@@ -217,7 +217,7 @@ static void test_repeats(void)
 		"peer", ALICE_PUB, "allowed-ips", "", "allowed-ips",
 		"10.9.0.0/16", NULL,
 	};
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 
 	parse(twice_ips);
 	p = peer_at(0);
@@ -268,7 +268,7 @@ static void test_incremental(void)
 		"peer", ALICE_PUB, "allowed-ips", "+10.3.0.0/16",
 		"peer", ALICE_PUB, "allowed-ips", "10.4.0.0/16", NULL,
 	};
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 	int ret;
 
 	ret = parse(add_remove);
@@ -532,7 +532,7 @@ static void teardown(void)
 	unlink(exposed_path);
 	unlink(junk_path);
 	rmdir(tmpdir);
-	wgc_device_change_free(&change);
+	wgctl_device_free(&change);
 	set_warnings_free(&warnings);
 }
 

@@ -26,7 +26,7 @@
 /* The wall clock the handshake times are shown against. */
 #define NOW 1700000000
 
-static struct wgc_device_info full = {
+static struct wgctl_device full = {
 	.name = "wgc0",
 	.ifindex = 5,
 	.listen_port = 51820,
@@ -45,7 +45,7 @@ static struct wgc_device_info full = {
 	.has_private_key = true,
 };
 
-static struct wgc_device_info bare = { .name = "wgc1", .ifindex = 6 };
+static struct wgctl_device bare = { .name = "wgc1", .ifindex = 6 };
 
 static char *out_buf;
 static size_t out_len;
@@ -69,7 +69,7 @@ static void test_pretty(void)
 	struct show_style plain = { .color = false, .hide_keys = true };
 	struct show_style shown = { .color = false, .hide_keys = false };
 	struct show_style color = { .color = true, .hide_keys = true };
-	struct wgc_device_info no_priv = full;
+	struct wgctl_device no_priv = full;
 	FILE *f;
 
 	f = out_open();
@@ -119,7 +119,7 @@ static void test_pretty(void)
 	       "  \x1b[1mfwmark\x1b[0m: 0xca6c\n");
 }
 
-static void field(const char *name, const struct wgc_device_info *dev,
+static void field(const char *name, const struct wgctl_device *dev,
 		  const char *field_name, bool with_name, const char *want)
 {
 	enum show_field fld;
@@ -217,19 +217,19 @@ static void fill_key(uint8_t key[WGC_KEY_LEN], uint8_t byte)
 	memset(key, byte, WGC_KEY_LEN);
 }
 
-static void add_ip(struct wgc_peer *peer, const char *addr, uint8_t cidr)
+static void add_ip(struct wgctl_peer *peer, const char *addr, uint8_t cidr)
 {
-	struct wgc_allowedip *aip = wgc_peer_add_allowedip(peer);
+	struct wgctl_allowedip *aip = wgctl_peer_add_allowedip(peer);
 
 	aip->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	inet_pton(aip->family, addr, &aip->ip6);
 	aip->cidr = cidr;
 }
 
-static void set_endpoint(struct wgc_peer *peer, const char *addr,
+static void set_endpoint(struct wgctl_peer *peer, const char *addr,
 			 uint16_t port)
 {
-	union wgc_endpoint *ep = &peer->endpoint;
+	union wgctl_endpoint *ep = &peer->endpoint;
 
 	if (strchr(addr, ':')) {
 		ep->addr6.sin6_family = AF_INET6;
@@ -246,22 +246,22 @@ static void set_endpoint(struct wgc_peer *peer, const char *addr,
  * Four peers, in the order the kernel lists them: one that never had a
  * handshake, one an hour ago, one from the future, one right now.
  */
-static void build_peers(struct wgc_device_info *dev)
+static void build_peers(struct wgctl_device *dev)
 {
 	static const uint8_t bob[WGC_KEY_LEN] = {
 		0xde, 0x9e, 0xdb, 0x7d, 0x7b, 0x7d, 0xc1, 0xb4, 0xd3, 0x5b,
 		0x61, 0xc2, 0xec, 0xe4, 0x35, 0x37, 0x3f, 0x83, 0x43, 0xc8,
 		0x5b, 0x78, 0x67, 0x4d, 0xad, 0xfc, 0x7e, 0x14, 0x6f, 0x88,
 		0x2b, 0x4f };
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 
 	*dev = full;
 	memset(&dev->peers, 0, sizeof(dev->peers));
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	fill_key(p->public_key, 0x33);
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	memcpy(p->public_key, bob, WGC_KEY_LEN);
 	fill_key(p->preshared_key, 0x11);
 	p->has_preshared_key = true;
@@ -273,14 +273,14 @@ static void build_peers(struct wgc_device_info *dev)
 	p->tx_bytes = 1099511627776ULL;
 	p->persistent_keepalive = 25;
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	fill_key(p->public_key, 0x44);
 	add_ip(p, "0.0.0.0", 0);
 	p->last_handshake_sec = NOW + 10;
 	p->rx_bytes = 5726623061ULL;
 	p->tx_bytes = 1;
 
-	p = wgc_peers_add(&dev->peers);
+	p = wgctl_peers_add(&dev->peers);
 	fill_key(p->public_key, 0x22);
 	set_endpoint(p, "2001:db8::1", 443);
 	add_ip(p, "fd00::", 64);
@@ -327,7 +327,7 @@ static void test_peers_pretty(void)
 {
 	struct show_style plain = { .color = false, .hide_keys = true };
 	struct show_style color = { .color = true, .hide_keys = false };
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 	FILE *f;
 
 	build_peers(&dev);
@@ -367,13 +367,13 @@ static void test_peers_pretty(void)
 	       "\n"
 	       "\x1b[33m\x1b[1mpeer\x1b[0m: \x1b[33m" KEY_33 "\x1b[0m\n"
 	       "  \x1b[1mallowed ips\x1b[0m: (none)\n");
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /* The script-friendly forms list peers in the kernel's order. */
 static void test_peer_fields(void)
 {
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 
 	build_peers(&dev);
 	field("show/peers-peers", &dev, "peers", false,
@@ -417,7 +417,7 @@ static void test_peer_fields(void)
 	      "\t5726623061\t1\nwgc0\t" KEY_22 "\t0\t1048575\n");
 	field("show/peers-public-key-unchanged", &dev, "public-key", false,
 	      ALICE_PUB "\n");
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 
 	/* No peers: the per-peer forms print nothing at all. */
 	field("show/no-peers-peers", &bare, "peers", false, "");
@@ -428,7 +428,7 @@ static void test_peer_fields(void)
 /* ---- Handshake statistics ---- */
 
 /* A flood's aftermath: every counter set, under load. */
-static const struct wgc_handshake_stats flood = {
+static const struct wgctl_handshake_stats flood = {
 	.processed = 25,
 	.invalid = 3,
 	.ratelimited = 975,
@@ -441,17 +441,18 @@ static const struct wgc_handshake_stats flood = {
 	.under_load = true,
 };
 
-static struct wgc_device_info with_stats(const struct wgc_device_info *base,
-					 const struct wgc_handshake_stats *hs)
+static struct wgctl_device
+with_stats(const struct wgctl_device *base,
+	   const struct wgctl_handshake_stats *hs)
 {
-	struct wgc_device_info dev = *base;
+	struct wgctl_device dev = *base;
 
 	dev.has_handshake_stats = true;
 	dev.handshake_stats = *hs;
 	return dev;
 }
 
-static void pretty(const char *name, const struct wgc_device_info *dev,
+static void pretty(const char *name, const struct wgctl_device *dev,
 		   const struct show_style *style, const char *want)
 {
 	FILE *f = out_open();
@@ -476,8 +477,8 @@ static void test_stats_pretty(void)
 	};
 	struct show_style plain = { .color = false, .hide_keys = true };
 	struct show_style color = { .color = true, .hide_keys = true };
-	struct wgc_handshake_stats hs = { 0 };
-	struct wgc_device_info dev;
+	struct wgctl_handshake_stats hs = { 0 };
+	struct wgctl_device dev;
 	char name[80], want[SHOW_BUF_SIZE];
 	size_t i;
 
@@ -507,7 +508,7 @@ static void test_stats_pretty(void)
 	       "  \x1b[1mcookies\x1b[0m: 2999 missing, 3000 replies sent, 2 received, under load\n");
 
 	/* No port, no fwmark: straight after the name; zeros all shown. */
-	hs = (struct wgc_handshake_stats){
+	hs = (struct wgctl_handshake_stats){
 		.queue_full = 18446744073709551615ULL,
 	};
 	dev = with_stats(&bare, &hs);
@@ -518,11 +519,11 @@ static void test_stats_pretty(void)
 	       "  cookies: 0 missing, 0 replies sent, 0 received\n");
 
 	/* An untroubled device looks exactly as under wg. */
-	hs = (struct wgc_handshake_stats){ 0 };
+	hs = (struct wgctl_handshake_stats){ 0 };
 	dev = with_stats(&full, &hs);
 	pretty("show/stats-pretty-all-zero-hidden", &dev, &plain, IFACE_FULL);
 
-	hs = (struct wgc_handshake_stats){
+	hs = (struct wgctl_handshake_stats){
 		.processed = 1000000, .invalid = 999, .ratelimiter_entries = 5,
 	};
 	dev = with_stats(&full, &hs);
@@ -537,7 +538,7 @@ static void test_stats_pretty(void)
 
 	/* Any one of the defence counters, or the load, is enough. */
 	for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++) {
-		hs = (struct wgc_handshake_stats){ .processed = 7 };
+		hs = (struct wgctl_handshake_stats){ .processed = 7 };
 		switch (i) {
 		case 0: hs.ratelimited = 1; break;
 		case 1: hs.invalid_mac1 = 1; break;
@@ -565,7 +566,7 @@ static void test_stats_pretty(void)
 static void test_stats_pretty_peers(void)
 {
 	struct show_style plain = { .color = false, .hide_keys = true };
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 
 	build_peers(&dev);
 	dev.has_handshake_stats = true;
@@ -577,7 +578,7 @@ static void test_stats_pretty_peers(void)
 	       PEERS_PRETTY_HIDDEN);
 
 	/* Quiet stats leave the wg-identical output of show/peers-pretty. */
-	dev.handshake_stats = (struct wgc_handshake_stats){ .processed = 4 };
+	dev.handshake_stats = (struct wgctl_handshake_stats){ .processed = 4 };
 	pretty("show/stats-pretty-quiet-with-peers", &dev, &plain, IFACE_FULL
 	       PEERS_PRETTY_HIDDEN);
 
@@ -596,13 +597,13 @@ static void test_stats_pretty_peers(void)
 	      "invalid-mac1\t12\nmissing-cookie\t2999\n"
 	      "cookie-replies-sent\t3000\ncookies-received\t2\n"
 	      "queue-full\t40\nunder-load\t1\nratelimiter-entries\t17\n");
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 static void test_stats_field(void)
 {
-	struct wgc_handshake_stats hs;
-	struct wgc_device_info dev;
+	struct wgctl_handshake_stats hs;
+	struct wgctl_device dev;
 
 	dev = with_stats(&full, &flood);
 	field("show/field-handshake-stats", &dev, "handshake-stats", false,
@@ -629,7 +630,7 @@ static void test_stats_field(void)
 	      "wgc0\tratelimiter-entries\t17\n");
 
 	/* Present but quiet: every line, zeros and all, largest u64 too. */
-	hs = (struct wgc_handshake_stats){
+	hs = (struct wgctl_handshake_stats){
 		.processed = 18446744073709551615ULL,
 		.ratelimiter_entries = 4294967295U,
 	};
@@ -757,7 +758,7 @@ static void test_bytes(void)
 
 static void test_endpoints(void)
 {
-	struct wgc_peer peer = { 0 };
+	struct wgctl_peer peer = { 0 };
 	char buf[SHOW_BUF_SIZE];
 
 	set_endpoint(&peer, "::ffff:1.2.3.4", 1);
@@ -788,13 +789,13 @@ static void test_sort(void)
 		{ 150, 999 }, { 150, 1000 }, { 0, 5 },
 	};
 	static const size_t want[] = { 2, 4, 6, 5, 1, 7, 0, 3 };
-	const struct wgc_peer **order;
-	struct wgc_peer_list list = { 0 };
-	struct wgc_peer *p;
+	const struct wgctl_peer **order;
+	struct wgctl_peer_list list = { 0 };
+	struct wgctl_peer *p;
 	size_t i, bad = 0;
 
 	for (i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
-		p = wgc_peers_add(&list);
+		p = wgctl_peers_add(&list);
 		p->last_handshake_sec = hs[i].sec;
 		p->last_handshake_nsec = hs[i].nsec;
 	}
@@ -805,7 +806,7 @@ static void test_sort(void)
 	unit_check("show/sort-by-handshake", order && !bad,
 		   "%zu peers out of place", bad);
 	free(order);
-	wgc_peers_free(&list);
+	wgctl_peers_free(&list);
 }
 
 int main(void)

@@ -5,8 +5,8 @@
  * look-ups go through a config_resolver, messages to a FILE), so the unit
  * tests can play every error without a kernel or a network.
  */
-#ifndef WGCTL_CONF_H
-#define WGCTL_CONF_H
+#ifndef WGCTL_CONFFILE_H
+#define WGCTL_CONFFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,7 +21,7 @@
  *                 left out is reset (no private key, port 0, no mark),
  *                 peers left out are removed.
  *   CONF_SYNC     syncconf: the same, and AllowedIPs entries marked `+'
- *                 or `-' are refused (see conf.c).
+ *                 or `-' are refused (see conffile.c).
  *   CONF_APPEND   addconf: only what the file names is changed.
  * Either way a [Peer] section replaces that peer's allowed IPs, as wg(8)
  * does, unless its AllowedIPs mark entries with `+' or `-'; and an
@@ -50,11 +50,11 @@ struct conf_text {
  * well, but only once the whole file is known to be good. *has_secrets
  * tells whether the file holds a private or preshared key. Endpoint host
  * names are looked up only after everything else has been checked.
- * Either way, free change with wgc_device_change_free().
+ * Either way, free change with wgctl_device_free().
  */
 int conf_parse(const struct conf_text *text, enum conf_mode mode,
 	       const struct config_resolver *resolver, FILE *err,
-	       struct wgc_device_change *change, bool *has_secrets);
+	       struct wgctl_device *change, bool *has_secrets);
 
 /*
  * Read path whole into a new buffer (*data, *len; free with conf_free_text
@@ -66,18 +66,4 @@ int conf_read_file(const char *path, char **data, size_t *len,
 		   bool *exposed);
 void conf_free_text(char *data, size_t len);
 
-/* The configuration in dev, as "wgctl showconf" prints it. */
-void conf_print(FILE *out, const struct wgc_device_info *dev);
-
-/*
- * What syncconf sends: the least change that turns cur (read from the
- * kernel) into want (parsed with CONF_SYNC). Peers that already match
- * are left out, so their sessions, counters and timers are untouched;
- * peers only in cur are removed. Returns 0 or -ENOMEM; free out with
- * wgc_device_change_free() either way.
- */
-int conf_sync_change(const struct wgc_device_info *cur,
-		     const struct wgc_device_change *want,
-		     struct wgc_device_change *out);
-
-#endif /* WGCTL_CONF_H */
+#endif /* WGCTL_CONFFILE_H */

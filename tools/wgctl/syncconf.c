@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A device's configuration as a file ("showconf"), and the difference
- * between a device and a file ("syncconf").
+ * wgctl syncconf <interface> <configuration file>
  *
  * syncconf goes further than wg(8)'s. wg(8) sends every peer of the file
  * again and removes the others; wgctl sends only what differs, and takes
@@ -9,103 +8,43 @@
  * PersistentKeepalive left out of the file is removed from the peer, as
  * setconf would have it, where wg(8) would keep the old one. An Endpoint
  * left out is the one thing kept, since the peer's roaming sets it. For
- * the same reason the file may not mark allowed IPs `+' or `-' (conf.c
+ * the same reason the file may not mark allowed IPs `+' or `-' (conffile.c
  * refuses them for syncconf), which wg(8) applies to the current list:
  * here the file's list is the whole list.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "encoding.h"
 #include "keys.h"
-#include "show.h"
-
-/* ---- showconf ---- */
-
-static void print_key_line(FILE *out, const char *name,
-			   const uint8_t key[WGC_KEY_LEN])
-{
-	char b64[WGC_KEY_B64_LEN + 1];
-
-	key_to_base64(b64, key);
-	fprintf(out, "%s = %s\n", name, b64);
-	sodium_memzero(b64, sizeof(b64));
-}
-
-static void print_peer(FILE *out, const struct wgc_peer *peer)
-{
-	char buf[SHOW_BUF_SIZE];
-	size_t i;
-
-	fputs("[Peer]\n", out);
-	print_key_line(out, "PublicKey", peer->public_key);
-	if (peer->has_preshared_key)
-		print_key_line(out, "PresharedKey", peer->preshared_key);
-	for (i = 0; i < peer->num_allowedips; i++) {
-		show_format_allowedip(buf, sizeof(buf), &peer->allowedips[i],
-				      false);
-		fprintf(out, "%s%s", i ? ", " : "AllowedIPs = ", buf);
-	}
-	if (peer->num_allowedips)
-		fputc('\n', out);
-	if (peer->endpoint.addr.sa_family == AF_INET ||
-	    peer->endpoint.addr.sa_family == AF_INET6) {
-		show_format_endpoint(buf, sizeof(buf), &peer->endpoint);
-		fprintf(out, "Endpoint = %s\n", buf);
-	}
-	if (peer->persistent_keepalive)
-		fprintf(out, "PersistentKeepalive = %u\n",
-			peer->persistent_keepalive);
-}
-
-/*
- * The layout of wg(8)'s showconf, byte for byte: what is unset is left
- * out, a blank line follows [Interface], and one separates peers, which
- * come in the kernel's order.
- */
-void conf_print(FILE *out, const struct wgc_device_info *dev)
-{
-	size_t i;
-
-	fputs("[Interface]\n", out);
-	if (dev->listen_port)
-		fprintf(out, "ListenPort = %u\n", dev->listen_port);
-	if (dev->fwmark)
-		fprintf(out, "FwMark = 0x%x\n", dev->fwmark);
-	if (dev->has_private_key)
-		print_key_line(out, "PrivateKey", dev->private_key);
-	fputc('\n', out);
-	for (i = 0; i < dev->peers.count; i++) {
-		if (i)
-			fputc('\n', out);
-		print_peer(out, &dev->peers.peers[i]);
-	}
-}
-
-/* ---- syncconf ---- */
+#include "netlink.h"
+#include "setconf.h"
+#include "syncconf.h"
+#include "wgctl.h"
 
 /* Indices of list's peers, sorted by public key, for bsearch(). */
 struct peer_index {
-	const struct wgc_peer_list *list;
+	const struct wgctl_peer_list *list;
 	size_t *order;
 };
 
 static int by_key(const void *a, const void *b, void *list)
 {
-	const struct wgc_peer *peers = ((const struct wgc_peer_list *)list)->peers;
+	const struct wgctl_peer *peers = ((const struct wgctl_peer_list *)list)->peers;
 
 	return memcmp(peers[*(const size_t *)a].public_key,
 		      peers[*(const size_t *)b].public_key, WGC_KEY_LEN);
 }
 
 static int index_peers(struct peer_index *idx,
-		       const struct wgc_peer_list *list)
+		       const struct wgctl_peer_list *list)
 {
 	size_t i;
 
@@ -121,11 +60,11 @@ static int index_peers(struct peer_index *idx,
 	return 0;
 }
 
-static const struct wgc_peer *find_peer(const struct peer_index *idx,
-					const uint8_t key[WGC_KEY_LEN])
+static const struct wgctl_peer *find_peer(const struct peer_index *idx,
+					  const uint8_t key[WGC_KEY_LEN])
 {
 	size_t lo = 0, hi = idx->list->count, mid;
-	const struct wgc_peer *peer;
+	const struct wgctl_peer *peer;
 	int cmp;
 
 	while (lo < hi) {
@@ -143,9 +82,9 @@ static const struct wgc_peer *find_peer(const struct peer_index *idx,
 }
 
 /* An allowed IP as the kernel keeps it: host bits cleared. */
-static struct wgc_allowedip masked(const struct wgc_allowedip *aip)
+static struct wgctl_allowedip masked(const struct wgctl_allowedip *aip)
 {
-	struct wgc_allowedip m = *aip;
+	struct wgctl_allowedip m = *aip;
 	uint8_t *b = (uint8_t *)&m.ip6;
 	unsigned int bytes = m.family == AF_INET ? 4 : 16, i;
 
@@ -162,7 +101,7 @@ static struct wgc_allowedip masked(const struct wgc_allowedip *aip)
 
 static int compare_allowedips(const void *a, const void *b)
 {
-	const struct wgc_allowedip *x = a, *y = b;
+	const struct wgctl_allowedip *x = a, *y = b;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
@@ -173,10 +112,10 @@ static int compare_allowedips(const void *a, const void *b)
 }
 
 /* peer's allowed IPs masked, sorted and without repeats; NULL: ENOMEM. */
-static struct wgc_allowedip *normal_allowedips(const struct wgc_peer *peer,
-					       size_t *count)
+static struct wgctl_allowedip *normal_allowedips(const struct wgctl_peer *peer,
+						 size_t *count)
 {
-	struct wgc_allowedip *v;
+	struct wgctl_allowedip *v;
 	size_t i, n = 0;
 
 	v = calloc(peer->num_allowedips ? peer->num_allowedips : 1,
@@ -194,10 +133,10 @@ static struct wgc_allowedip *normal_allowedips(const struct wgc_peer *peer,
 }
 
 /* Whether the kernel would hold the same prefixes for a as for b. */
-static int same_allowedips(const struct wgc_peer *a, const struct wgc_peer *b,
-			   bool *same)
+static int same_allowedips(const struct wgctl_peer *a,
+			   const struct wgctl_peer *b, bool *same)
 {
-	struct wgc_allowedip *x, *y;
+	struct wgctl_allowedip *x, *y;
 	size_t nx, ny, i;
 
 	x = normal_allowedips(a, &nx);
@@ -215,8 +154,8 @@ static int same_allowedips(const struct wgc_peer *a, const struct wgc_peer *b,
 	return 0;
 }
 
-static bool same_endpoint(const union wgc_endpoint *a,
-			  const union wgc_endpoint *b)
+static bool same_endpoint(const union wgctl_endpoint *a,
+			  const union wgctl_endpoint *b)
 {
 	if (a->addr.sa_family != b->addr.sa_family)
 		return false;
@@ -230,13 +169,13 @@ static bool same_endpoint(const union wgc_endpoint *a,
 	return true;
 }
 
-static int copy_allowedips(struct wgc_peer *to, const struct wgc_peer *from)
+static int copy_allowedips(struct wgctl_peer *to, const struct wgctl_peer *from)
 {
-	struct wgc_allowedip *slot;
+	struct wgctl_allowedip *slot;
 	size_t i;
 
 	for (i = 0; i < from->num_allowedips; i++) {
-		slot = wgc_peer_add_allowedip(to);
+		slot = wgctl_peer_add_allowedip(to);
 		if (!slot)
 			return -ENOMEM;
 		*slot = from->allowedips[i];
@@ -245,10 +184,10 @@ static int copy_allowedips(struct wgc_peer *to, const struct wgc_peer *from)
 }
 
 /* A peer of the file that the device lacks: all of it. */
-static int add_new_peer(struct wgc_device_change *out,
-			const struct wgc_peer *want)
+static int add_new_peer(struct wgctl_device *out,
+			const struct wgctl_peer *want)
 {
-	struct wgc_peer *peer = wgc_peers_add(&out->peers);
+	struct wgctl_peer *peer = wgctl_peers_add(&out->peers);
 
 	if (!peer)
 		return -ENOMEM;
@@ -264,8 +203,9 @@ static int add_new_peer(struct wgc_device_change *out,
  * The fields of a peer both have that differ. Nothing is added if none
  * does; UPDATE_ONLY keeps a peer removed meanwhile from coming back.
  */
-static int update_peer(struct wgc_device_change *out,
-		       const struct wgc_peer *cur, const struct wgc_peer *want)
+static int update_peer(struct wgctl_device *out,
+		       const struct wgctl_peer *cur,
+		       const struct wgctl_peer *want)
 {
 	static const uint8_t no_key[WGC_KEY_LEN];
 	const uint8_t *psk = want->has_preshared_key ? want->preshared_key :
@@ -274,7 +214,7 @@ static int update_peer(struct wgc_device_change *out,
 							  no_key;
 	uint16_t keepalive = want->has_keepalive ? want->persistent_keepalive : 0;
 	bool psk_differs, ips_same, endpoint_differs, keepalive_differs;
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 	int ret;
 
 	ret = same_allowedips(cur, want, &ips_same);
@@ -287,7 +227,7 @@ static int update_peer(struct wgc_device_change *out,
 	if (ips_same && !psk_differs && !endpoint_differs && !keepalive_differs)
 		return 0;
 
-	peer = wgc_peers_add(&out->peers);
+	peer = wgctl_peers_add(&out->peers);
 	if (!peer)
 		return -ENOMEM;
 	memcpy(peer->public_key, want->public_key, WGC_KEY_LEN);
@@ -308,9 +248,9 @@ static int update_peer(struct wgc_device_change *out,
 	return copy_allowedips(peer, want);
 }
 
-static void sync_interface(const struct wgc_device_info *cur,
-			   const struct wgc_device_change *want,
-			   struct wgc_device_change *out)
+static void sync_interface(const struct wgctl_device *cur,
+			   const struct wgctl_device *want,
+			   struct wgctl_device *out)
 {
 	uint8_t clamped[WGC_KEY_LEN];
 	bool want_key = !key_is_zero(want->private_key);
@@ -339,13 +279,13 @@ static void sync_interface(const struct wgc_device_info *cur,
 }
 
 /* Removals first: the prefixes they free may be taken up below. */
-static int sync_peers(const struct wgc_device_info *cur,
-		      const struct wgc_device_change *want,
-		      struct wgc_device_change *out)
+static int sync_peers(const struct wgctl_device *cur,
+		      const struct wgctl_device *want,
+		      struct wgctl_device *out)
 {
 	struct peer_index in_cur = { 0 }, in_want = { 0 };
-	const struct wgc_peer *match;
-	struct wgc_peer *gone;
+	const struct wgctl_peer *match;
+	struct wgctl_peer *gone;
 	size_t i;
 	int ret;
 
@@ -355,7 +295,7 @@ static int sync_peers(const struct wgc_device_info *cur,
 	for (i = 0; !ret && i < cur->peers.count; i++) {
 		if (find_peer(&in_want, cur->peers.peers[i].public_key))
 			continue;
-		gone = wgc_peers_add(&out->peers);
+		gone = wgctl_peers_add(&out->peers);
 		if (!gone) {
 			ret = -ENOMEM;
 			break;
@@ -374,12 +314,45 @@ static int sync_peers(const struct wgc_device_info *cur,
 	return ret;
 }
 
-int conf_sync_change(const struct wgc_device_info *cur,
-		     const struct wgc_device_change *want,
-		     struct wgc_device_change *out)
+int syncconf_change(const struct wgctl_device *cur,
+		    const struct wgctl_device *want,
+		    struct wgctl_device *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->name = want->name;
+	memcpy(out->name, want->name, sizeof(out->name));
 	sync_interface(cur, want, out);
 	return sync_peers(cur, want, out);
+}
+
+static bool nothing_to_change(const struct wgctl_device *c)
+{
+	return !c->set_private_key && !c->set_listen_port && !c->set_fwmark &&
+	       !c->replace_peers && !c->peers.count;
+}
+
+/* The least change that makes the device what want says. */
+static int sync_device(const struct wgctl_device *want)
+{
+	struct wgctl_device change;
+	struct wgctl_device cur;
+	struct wgctl_nl_error e;
+	int ret;
+
+	if (wgctl_get_device(want->name, &cur, &e) < 0) {
+		wgctl_nl_perror("Unable to access interface", &e);
+		return -1;
+	}
+	ret = syncconf_change(&cur, want, &change);
+	wgctl_device_free(&cur);
+	if (ret < 0)
+		fprintf(stderr, "%s: Out of memory\n", PROG_NAME);
+	else if (!nothing_to_change(&change))
+		ret = setconf_send(&change);
+	wgctl_device_free(&change);
+	return ret;
+}
+
+int syncconf_main(int argc, char *argv[])
+{
+	return setconf_command(argc, argv, CONF_SYNC, sync_device);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for tools/wgctl/conf.c and confsync.c: configuration files
- * parsed (every refusal with its file:line message), printed back as
- * showconf prints them, and the least change syncconf computes. Host
- * names go to a stand-in resolver; nothing talks to the kernel.
+ * Unit tests for tools/wgctl/conffile.c, showconf.c and syncconf.c:
+ * configuration files parsed (every refusal with its file:line message),
+ * printed back as showconf prints them, and the least change syncconf
+ * computes. Host names go to a stand-in resolver; nothing talks to the
+ * kernel.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -15,9 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "encoding.h"
 #include "keys.h"
+#include "showconf.h"
+#include "syncconf.h"
 #include "unit.h"
 #include "wgctl.h"
 
@@ -28,7 +31,7 @@
 #define KEY_22 "IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI="
 #define KEY_33 "MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzM="
 
-static struct wgc_device_change change;
+static struct wgctl_device change;
 static char *err_text;
 static size_t resolve_calls;
 
@@ -68,11 +71,11 @@ static int parse_mode(const char *text, enum conf_mode mode, bool *secrets)
 	FILE *err;
 	int ret;
 
-	wgc_device_change_free(&change);
+	wgctl_device_free(&change);
 	free(err_text);
 	err = open_memstream(&err_text, &len);
 	resolve_calls = 0;
-	change.name = "wgc0";
+	strcpy(change.name, "wgc0");
 	ret = conf_parse(&t, mode, &resolver, err, &change, secrets);
 	fclose(err);
 	return ret;
@@ -90,7 +93,7 @@ static bool key_is(const uint8_t key[WGC_KEY_LEN], const char *b64)
 	return key_from_base64(want, b64) && !memcmp(key, want, WGC_KEY_LEN);
 }
 
-static struct wgc_peer *peer_at(size_t i)
+static struct wgctl_peer *peer_at(size_t i)
 {
 	return i < change.peers.count ? &change.peers.peers[i] : NULL;
 }
@@ -101,7 +104,7 @@ static struct wgc_peer *peer_at(size_t i)
 static bool clamp_private_key;
 
 /* The device a change would make, as the kernel would report it. */
-static void device_from_change(struct wgc_device_info *dev)
+static void device_from_change(struct wgctl_device *dev)
 {
 	size_t i, j;
 
@@ -113,8 +116,8 @@ static void device_from_change(struct wgc_device_info *dev)
 	if (clamp_private_key && dev->has_private_key)
 		keys_clamp(dev->private_key);
 	for (i = 0; i < change.peers.count; i++) {
-		struct wgc_peer *from = &change.peers.peers[i];
-		struct wgc_peer *to = wgc_peers_add(&dev->peers);
+		struct wgctl_peer *from = &change.peers.peers[i];
+		struct wgctl_peer *to = wgctl_peers_add(&dev->peers);
 
 		*to = *from;
 		to->allowedips = NULL;
@@ -122,17 +125,17 @@ static void device_from_change(struct wgc_device_info *dev)
 		to->has_preshared_key = from->has_preshared_key &&
 					!key_is_zero(from->preshared_key);
 		for (j = 0; j < from->num_allowedips; j++)
-			*wgc_peer_add_allowedip(to) = from->allowedips[j];
+			*wgctl_peer_add_allowedip(to) = from->allowedips[j];
 	}
 }
 
-static char *print_device(const struct wgc_device_info *dev)
+static char *print_device(const struct wgctl_device *dev)
 {
 	char *out = NULL;
 	size_t len;
 	FILE *f = open_memstream(&out, &len);
 
-	conf_print(f, dev);
+	showconf_print(f, dev);
 	fclose(f);
 	return out;
 }
@@ -160,7 +163,7 @@ static const char canonical[] =
 
 static void test_round_trip(void)
 {
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 	char *out;
 	int ret = parse(canonical);
 
@@ -171,12 +174,12 @@ static void test_round_trip(void)
 	unit_check("conf/round-trip", !strcmp(out, canonical),
 		   "printed:\n%s", out);
 	free(out);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 static void test_print_empty(void)
 {
-	struct wgc_device_info dev = { 0 };
+	struct wgctl_device dev = { 0 };
 	char *out = print_device(&dev);
 
 	unit_check("conf/print-empty-device", !strcmp(out, "[Interface]\n\n"),
@@ -209,7 +212,7 @@ static void test_relaxed_syntax(void)
 		"PublicKey = " KEY_22 "\n"
 		"[Peer]\n"
 		"PublicKey = " ALICE_PUB;	/* no final newline */
-	struct wgc_device_info dev;
+	struct wgctl_device dev;
 	char *out;
 	int ret = parse(relaxed);
 
@@ -220,7 +223,7 @@ static void test_relaxed_syntax(void)
 	unit_check("conf/relaxed-means-canonical", !strcmp(out, canonical),
 		   "printed:\n%s", out);
 	free(out);
-	wgc_device_info_free(&dev);
+	wgctl_device_free(&dev);
 }
 
 /* ---- What each command makes of a file ---- */
@@ -231,7 +234,7 @@ static void test_modes(void)
 		"[Peer]\nPublicKey = " BOB_PUB "\n"
 		"[Interface]\nListenPort = 7\n";
 	bool secrets = true;
-	struct wgc_peer *p;
+	struct wgctl_peer *p;
 	int ret;
 
 	ret = parse_mode(text, CONF_REPLACE, &secrets);
@@ -270,10 +273,10 @@ static void test_modes(void)
 /* ---- AllowedIPs entries marked `+' or `-' ---- */
 
 /* Whether allowed IP i of p is addr/cidr with flags. */
-static bool ip_is(const struct wgc_peer *p, size_t i, const char *addr,
+static bool ip_is(const struct wgctl_peer *p, size_t i, const char *addr,
 		  unsigned int cidr, uint32_t flags)
 {
-	struct wgc_allowedip want = { 0 };
+	struct wgctl_allowedip want = { 0 };
 
 	if (!p || i >= p->num_allowedips)
 		return false;
@@ -303,7 +306,7 @@ static void test_incremental(void)
 	static const char *const names[] = {
 		"conf/incremental-addconf", "conf/incremental-setconf",
 	};
-	struct wgc_peer *bob, *k22, *k33;
+	struct wgctl_peer *bob, *k22, *k33;
 	size_t i;
 	int ret;
 
@@ -354,7 +357,7 @@ static void test_incremental(void)
 
 static void test_endpoints(void)
 {
-	struct wgc_peer *a, *b;
+	struct wgctl_peer *a, *b;
 	char addr[INET6_ADDRSTRLEN];
 	int ret;
 
@@ -507,7 +510,7 @@ static void test_nul_byte(void)
 	FILE *err;
 	int ret;
 
-	wgc_device_change_free(&change);
+	wgctl_device_free(&change);
 	free(err_text);
 	err = open_memstream(&err_text, &len);
 	ret = conf_parse(&t, CONF_REPLACE, &resolver, err, &change, NULL);
@@ -627,15 +630,15 @@ static void test_read_file(void)
 
 /* ---- syncconf: the least change ---- */
 
-static struct wgc_device_info cur;
-static struct wgc_device_change diff;
+static struct wgctl_device cur;
+static struct wgctl_device diff;
 
 static int sync_against(const char *device_text, const char *file_text)
 {
 	int ret;
 
-	wgc_device_info_free(&cur);
-	wgc_device_change_free(&diff);
+	wgctl_device_free(&cur);
+	wgctl_device_free(&diff);
 	if (parse(device_text))
 		return -100;
 	clamp_private_key = true;
@@ -643,7 +646,7 @@ static int sync_against(const char *device_text, const char *file_text)
 	clamp_private_key = false;
 	if (parse(file_text))
 		return -101;
-	ret = conf_sync_change(&cur, &change, &diff);
+	ret = syncconf_change(&cur, &change, &diff);
 	return ret;
 }
 
@@ -653,7 +656,7 @@ static bool diff_is_empty(void)
 	       !diff.set_fwmark && !diff.replace_peers && !diff.peers.count;
 }
 
-static struct wgc_peer *diff_peer(size_t i)
+static struct wgctl_peer *diff_peer(size_t i)
 {
 	return i < diff.peers.count ? &diff.peers.peers[i] : NULL;
 }
@@ -703,7 +706,7 @@ static void test_sync_changes(void)
 		"PublicKey = " KEY_22 "\n"
 		"Endpoint = 192.0.2.2:2\n"
 		"AllowedIPs = 255.255.255.255/32\n";
-	struct wgc_peer *gone, *bob, *new, *k22;
+	struct wgctl_peer *gone, *bob, *new, *k22;
 	int ret = sync_against(canonical, file);
 
 	gone = diff_peer(0);
@@ -771,9 +774,9 @@ int main(void)
 	test_read_file();
 	test_sync_same();
 	test_sync_changes();
-	wgc_device_change_free(&change);
-	wgc_device_change_free(&diff);
-	wgc_device_info_free(&cur);
+	wgctl_device_free(&change);
+	wgctl_device_free(&diff);
+	wgctl_device_free(&cur);
 	free(err_text);
 	return unit_exit();
 }

@@ -34,7 +34,7 @@
 
 #include <sodium.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "encoding.h"
 #include "wgctl.h"
 
@@ -70,7 +70,7 @@ struct conf_parser {
 	FILE *warnings;		/* held back until the file is known good */
 	char *warnings_buf;
 	size_t warnings_len;
-	struct wgc_device_change *change;
+	struct wgctl_device *change;
 	bool has_secrets;
 
 	enum section section;
@@ -119,9 +119,9 @@ static void warn(struct conf_parser *p, const char *fmt, ...)
 	fputc('\n', p->warnings);
 }
 
-static struct wgc_peer *current_peer(struct conf_parser *p)
+static struct wgctl_peer *current_peer(struct conf_parser *p)
 {
-	struct wgc_peer_list *list = &p->change->peers;
+	struct wgctl_peer_list *list = &p->change->peers;
 
 	return &list->peers[list->count - 1];
 }
@@ -185,7 +185,7 @@ static int key_public_key(struct conf_parser *p, const char *value)
 
 static int key_preshared_key(struct conf_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 
 	p->has_secrets = true;
 	if (parse_key_value(p, "PresharedKey", value,
@@ -196,11 +196,11 @@ static int key_preshared_key(struct conf_parser *p, const char *value)
 }
 
 /* The kernel keeps only the prefix: say so when that drops set bits. */
-static void warn_host_bits(struct conf_parser *p, const struct wgc_peer *peer,
+static void warn_host_bits(struct conf_parser *p, const struct wgctl_peer *peer,
 			   size_t first)
 {
 	char addr[INET6_ADDRSTRLEN];
-	const struct wgc_allowedip *aip;
+	const struct wgctl_allowedip *aip;
 	size_t i;
 
 	for (i = first; i < peer->num_allowedips; i++) {
@@ -225,7 +225,7 @@ static void warn_host_bits(struct conf_parser *p, const struct wgc_peer *peer,
  */
 static int key_allowed_ips(struct conf_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 	size_t first = peer->num_allowedips;
 	char why[256];
 
@@ -279,7 +279,7 @@ static int key_endpoint(struct conf_parser *p, const char *value)
 
 static int key_keepalive(struct conf_parser *p, const char *value)
 {
-	struct wgc_peer *peer = current_peer(p);
+	struct wgctl_peer *peer = current_peer(p);
 
 	if (!config_parse_keepalive(value, &peer->persistent_keepalive))
 		return fail(p, p->line,
@@ -412,7 +412,7 @@ static int end_section(struct conf_parser *p)
 
 static int start_peer(struct conf_parser *p)
 {
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 	size_t count = p->change->peers.count;
 	void *grown;
 
@@ -425,7 +425,7 @@ static int start_peer(struct conf_parser *p)
 		p->peer_lines = grown;
 		p->cap_peer_lines = cap;
 	}
-	peer = wgc_peers_add(&p->change->peers);
+	peer = wgctl_peers_add(&p->change->peers);
 	if (!peer)
 		return fail(p, p->line, "out of memory");
 	/*
@@ -538,7 +538,7 @@ static int parse_lines(struct conf_parser *p)
 
 static int compare_keys(const void *a, const void *b, void *peers)
 {
-	const struct wgc_peer *list = peers;
+	const struct wgctl_peer *list = peers;
 	const size_t *x = a, *y = b;
 	int ret = memcmp(list[*x].public_key, list[*y].public_key,
 			 WGC_KEY_LEN);
@@ -551,7 +551,7 @@ static int compare_keys(const void *a, const void *b, void *peers)
 
 static int check_duplicate_peers(struct conf_parser *p)
 {
-	const struct wgc_peer_list *list = &p->change->peers;
+	const struct wgctl_peer_list *list = &p->change->peers;
 	char b64[WGC_KEY_B64_LEN + 1];
 	size_t *order, i;
 	int ret = 0;
@@ -566,8 +566,8 @@ static int check_duplicate_peers(struct conf_parser *p)
 	qsort_r(order, list->count, sizeof(*order), compare_keys,
 		list->peers);
 	for (i = 1; i < list->count && !ret; i++) {
-		const struct wgc_peer *a = &list->peers[order[i - 1]];
-		const struct wgc_peer *b = &list->peers[order[i]];
+		const struct wgctl_peer *a = &list->peers[order[i - 1]];
+		const struct wgctl_peer *b = &list->peers[order[i]];
 
 		if (memcmp(a->public_key, b->public_key, WGC_KEY_LEN))
 			continue;
@@ -584,7 +584,7 @@ static int resolve_endpoints(struct conf_parser *p,
 			     const struct config_resolver *resolver)
 {
 	struct pending_endpoint *pe;
-	struct wgc_peer *peer;
+	struct wgctl_peer *peer;
 	char why[256];
 	size_t i;
 
@@ -614,7 +614,7 @@ static int resolve_endpoints(struct conf_parser *p,
  */
 static void apply_mode(struct conf_parser *p)
 {
-	struct wgc_device_change *change = p->change;
+	struct wgctl_device *change = p->change;
 
 	if (p->mode == CONF_APPEND)
 		return;
@@ -639,16 +639,17 @@ static void parser_free(struct conf_parser *p)
 
 int conf_parse(const struct conf_text *text, enum conf_mode mode,
 	       const struct config_resolver *resolver, FILE *err,
-	       struct wgc_device_change *change, bool *has_secrets)
+	       struct wgctl_device *change, bool *has_secrets)
 {
 	struct conf_parser p = {
 		.text = text, .mode = mode, .err = err, .change = change,
 	};
-	const char *name = change->name;
+	char name[IFNAMSIZ];
 	int ret;
 
+	memcpy(name, change->name, sizeof(name));
 	memset(change, 0, sizeof(*change));
-	change->name = name;
+	memcpy(change->name, name, sizeof(name));
 	/* Without a stream the warnings are lost, not the configuration. */
 	p.warnings = open_memstream(&p.warnings_buf, &p.warnings_len);
 
