@@ -14,7 +14,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 dk=$("$REPO/qemu/debug-kernel.sh")
 port=${WGC_GDB_PORT:-1234}
 # the module the VM waiting for GDB loads (qemu/run.sh --gdb)
-export WGC_KMOD_DIR=$REPO/build/module/$(<"$dk/kernelrelease")-selftests
+WGC_KMOD_DIR=$REPO/build/module/$(<"$dk/kernelrelease")-selftests
+export WGC_KMOD_DIR
 
 # Started beside `make -C qemu gdb-vm`, this may come first: wait for the
 # stub to listen (up to 10 minutes: the VM's image may be building). Not

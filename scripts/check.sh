@@ -17,7 +17,7 @@
 # packages, which installs the packages in the VM). With test names, only
 # those VM selftests run, after the build checks.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=../selftests/ktap.sh
 source selftests/ktap.sh
 

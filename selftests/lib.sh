@@ -73,6 +73,7 @@ TEST_NAME=${TEST_NAME:-$(basename "$0" .test.sh)}
 SELFTESTS_DIR=${SELFTESTS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 export TEST_NAME SELFTESTS_DIR
 PATH=$SELFTESTS_DIR/bin:$PATH
+# shellcheck disable=SC2034 # ktap.sh's: sub-cases nest in the runner's results
 KTAP_INDENT="  "
 # shellcheck source=ktap.sh
 source "$SELFTESTS_DIR/ktap.sh"
