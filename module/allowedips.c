@@ -253,7 +253,6 @@ int wgc_allowedips_insert_v4(struct wgc_allowedips *table,
 {
 	u64 key[2];
 
-	++table->seq;
 	key_from_v4(key, ip->s_addr);
 	return insert(&table->root4, 32, key, cidr, peer, lock);
 }
@@ -264,7 +263,6 @@ int wgc_allowedips_insert_v6(struct wgc_allowedips *table,
 {
 	u64 key[2];
 
-	++table->seq;
 	key_from_v6(key, ip);
 	return insert(&table->root6, 128, key, cidr, peer, lock);
 }
@@ -348,7 +346,6 @@ int wgc_allowedips_remove_v4(struct wgc_allowedips *table,
 {
 	u64 key[2];
 
-	++table->seq;
 	key_from_v4(key, ip->s_addr);
 	return remove_prefix(&table->root4, 32, key, cidr, peer, lock);
 }
@@ -359,7 +356,6 @@ int wgc_allowedips_remove_v6(struct wgc_allowedips *table,
 {
 	u64 key[2];
 
-	++table->seq;
 	key_from_v6(key, ip);
 	return remove_prefix(&table->root6, 128, key, cidr, peer, lock);
 }
@@ -370,7 +366,6 @@ void wgc_allowedips_remove_by_peer(struct wgc_allowedips *table,
 	struct wgc_allowedips_node *node, *next;
 
 	lockdep_assert_held(lock);
-	++table->seq;
 	/*
 	 * prune() frees only @node and branch points, which are on no list,
 	 * so @next survives each step.
@@ -421,7 +416,6 @@ void wgc_allowedips_init(struct wgc_allowedips *table)
 {
 	RCU_INIT_POINTER(table->root4, NULL);
 	RCU_INIT_POINTER(table->root6, NULL);
-	table->seq = 1;
 }
 
 void wgc_allowedips_free(struct wgc_allowedips *table, struct mutex *lock)
@@ -429,7 +423,6 @@ void wgc_allowedips_free(struct wgc_allowedips *table, struct mutex *lock)
 	struct wgc_allowedips_node *root4 = deref_locked(table->root4, lock);
 	struct wgc_allowedips_node *root6 = deref_locked(table->root6, lock);
 
-	++table->seq;
 	RCU_INIT_POINTER(table->root4, NULL);
 	RCU_INIT_POINTER(table->root6, NULL);
 	free_trie(root4, lock);

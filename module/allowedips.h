@@ -26,8 +26,6 @@ struct wgc_allowedips_node;
 struct wgc_allowedips {
 	struct wgc_allowedips_node __rcu *root4;
 	struct wgc_allowedips_node __rcu *root6;
-	/* Bumped on every change, so that a dump can tell it was raced. */
-	u64 seq;
 };
 
 void wgc_allowedips_init(struct wgc_allowedips *table);

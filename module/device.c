@@ -85,7 +85,7 @@ static int wgc_stop(struct net_device *dev)
 		wgc_packet_purge_staged_packets(peer);
 		wgc_timers_stop(peer);
 		wgc_noise_handshake_clear(&peer->handshake);
-		wgc_noise_keypairs_clear(&peer->keypairs);
+		wgc_keypairs_clear(&peer->keypairs);
 		atomic64_set(&peer->last_sent_handshake,
 			     ktime_get_boottime_ns() -
 			     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);

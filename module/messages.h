@@ -152,8 +152,6 @@ enum wgc_device_geometry {
 	/* The outer IP packet still has to fit in 64 KiB. */
 	WGC_MAX_MTU = round_down(IP_MAX_MTU - WGC_TUNNEL_OVERHEAD,
 				 WGC_MESSAGE_PADDING_MULTIPLE),
-	/* Headroom for the outer headers in front of a data message. */
-	WGC_DATA_OFFSET = sizeof(struct wgc_message_data),
 };
 
 #endif /* _WGC_MESSAGES_H */

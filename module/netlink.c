@@ -19,48 +19,6 @@
 #include <net/genetlink.h>
 #include <uapi/linux/wgc.h>
 
-/*
- * Keys get their own length checks, rather than NLA_POLICY_EXACT_LEN, so that
- * the error message says which key was wrong.
- */
-static int wgc_validate_private_key(const struct nlattr *attr,
-				    struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == WGC_KEY_LEN)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "private key must be exactly 32 bytes");
-	return -EINVAL;
-}
-
-static int wgc_validate_public_key(const struct nlattr *attr,
-				   struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == WGC_KEY_LEN)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "public key must be exactly 32 bytes");
-	return -EINVAL;
-}
-
-static int wgc_validate_peer_public_key(const struct nlattr *attr,
-					struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == WGC_KEY_LEN)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "peer public key must be exactly 32 bytes");
-	return -EINVAL;
-}
-
-static int wgc_validate_preshared_key(const struct nlattr *attr,
-				      struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == WGC_KEY_LEN)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "preshared key must be exactly 32 bytes");
-	return -EINVAL;
-}
-
 /* The length is checked first, so the family is only read when present. */
 static int wgc_validate_endpoint(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
@@ -95,10 +53,8 @@ const struct nla_policy wgc_allowedip_policy[WGC_ALLOWEDIP_A_MAX + 1] = {
 };
 
 const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
-	[WGC_PEER_A_PUBLIC_KEY]		=
-		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_peer_public_key),
-	[WGC_PEER_A_PRESHARED_KEY]	=
-		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_preshared_key),
+	[WGC_PEER_A_PUBLIC_KEY]		= NLA_POLICY_EXACT_LEN(WGC_KEY_LEN),
+	[WGC_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(WGC_KEY_LEN),
 	[WGC_PEER_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_PEER_A_ENDPOINT]		=
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_endpoint),
@@ -129,10 +85,8 @@ static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_IFINDEX]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_IFNAME]		= { .type = NLA_NUL_STRING,
 					    .len = IFNAMSIZ - 1 },
-	[WGC_DEVICE_A_PRIVATE_KEY]	=
-		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_private_key),
-	[WGC_DEVICE_A_PUBLIC_KEY]	=
-		NLA_POLICY_VALIDATE_FN(NLA_BINARY, wgc_validate_public_key),
+	[WGC_DEVICE_A_PRIVATE_KEY]	= NLA_POLICY_EXACT_LEN(WGC_KEY_LEN),
+	[WGC_DEVICE_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(WGC_KEY_LEN),
 	[WGC_DEVICE_A_LISTEN_PORT]	= { .type = NLA_U16 },
 	[WGC_DEVICE_A_FWMARK]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_FLAGS]		= { .type = NLA_U32 },

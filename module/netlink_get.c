@@ -226,6 +226,7 @@ static int wgc_fill_allowedips(struct sk_buff *skb, struct wgc_peer *peer,
 	struct nlattr *nest;
 	int ret = 0;
 
+	lockdep_assert_held(&peer->wgc->device_update_lock);
 	if (list_empty(&peer->allowedips_list))
 		return 0;
 	nest = nla_nest_start(skb, WGC_PEER_A_ALLOWEDIPS);

@@ -249,6 +249,7 @@ static int wgc_check_peers(struct wgc_device *wgc,
 	struct nlattr *nest;
 	int rem, ret;
 
+	lockdep_assert_held(&wgc->device_update_lock);
 	nla_for_each_nested(nest, list, rem) {
 		ret = nla_parse_nested(attrs, WGC_PEER_A_MAX, nest,
 				       wgc_peer_policy, extack);
@@ -498,6 +499,7 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 	struct wgc_peer *peer;
 	int ret;
 
+	lockdep_assert_held(&wgc->device_update_lock);
 	/* The device cannot be its own peer; WireGuard ignores it too. */
 	if (wgc_is_own_key(&wgc->static_identity,
 			   nla_data(attrs[WGC_PEER_A_PUBLIC_KEY])))

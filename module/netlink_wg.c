@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "wireguard" generic netlink family, answered for wgc devices when the
- * module is loaded with wg_genl_compat=1: wireguard-tools' wg, and other
- * programs written against WireGuard's uapi (exporters, wgctrl), then
- * configure and read wgc devices they name unchanged. (Those that list
- * devices find them by the link kind "wireguard", which a wgc device does
- * not have.)
+ * module is loaded with wg_genl_compat=1, so that wg(8) and other programs
+ * written against WireGuard's uapi (exporters, wgctrl) configure and read
+ * the wgc devices they name. (Those that list devices find them by the link
+ * kind "wireguard", which a wgc device does not have.)
  *
- * The family is WireGuard's byte for byte, from the kernel's own uapi
- * header. Peers and allowed IPs are numbered as in the wgc family (checked
- * below at build time), so their policies and code are shared; of the
- * device's attributes, WireGuard numbers flags, listen port and fwmark 5,
- * 6 and 7 where wgc has 7, 5 and 6. A set request is validated against
- * WireGuard's numbering and handed to the wgc command with the device's
- * attributes renumbered; a get is dumped by the wgc command in WireGuard's
+ * Peers and allowed IPs are numbered as in the wgc family (checked below at
+ * build time), so their policies and code are shared. Of the device's
+ * attributes, WireGuard numbers flags, listen port and fwmark 5, 6 and 7
+ * where wgc has 7, 5 and 6: a set is validated in WireGuard's numbering and
+ * handed to the wgc command renumbered; a get is dumped in WireGuard's
  * numbering, without the handshake statistics, which WireGuard lacks.
  *
  * Only one module can own the family name: registering it fails while

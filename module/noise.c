@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Noise IKpsk2 handshake (Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s) exactly
- * as WireGuard uses it, and the keypairs it yields.
+ * as WireGuard uses it.
  *
  * Both sides run the same transcript: a chaining key ("ck") from which keys
  * are derived with HKDF over HMAC-BLAKE2s, and a running hash ("h") of
@@ -11,13 +11,16 @@
  * responder's ephemeral key and an empty encrypted payload that proves it
  * derived the same keys (including the preshared key).
  *
- * Every function here may sleep: handshakes run in process context, under
- * the device's identity_lock (read) and the peer's handshake lock.
+ * Handshakes run in process context (workers and configuration) under the
+ * device's identity_lock and the peer's handshake lock, both sleeping
+ * locks: every exported function here may sleep. The keypairs a handshake
+ * yields live on in keypair.c, which the packet path uses.
  */
 
 #include "noise.h"
 #include "compat.h"
 #include "device.h"
+#include "keypair.h"
 #include "peer.h"
 #include "race.h"
 #include "timers.h"
@@ -29,7 +32,6 @@
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
-#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -41,7 +43,6 @@ static const u8 wgc_identifier_name[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
 /* The transcript's starting point, the same for every handshake. */
 static u8 wgc_initial_chaining_key[WGC_NOISE_HASH_LEN] __ro_after_init;
 static u8 wgc_initial_hash[WGC_NOISE_HASH_LEN] __ro_after_init;
-static atomic64_t wgc_keypair_counter = ATOMIC64_INIT(0);
 
 void __init wgc_noise_init(void)
 {
@@ -296,9 +297,10 @@ static bool wgc_handshake_peer_is_dead(struct wgc_handshake *handshake)
 	return READ_ONCE(handshake->entry.peer->is_dead);
 }
 
-/* Forgets the transcript in progress. Caller holds handshake->lock. */
+/* Forgets the transcript in progress. */
 static void wgc_handshake_zero(struct wgc_handshake *handshake)
 {
+	lockdep_assert_held_write(&handshake->lock);
 	memzero_explicit(handshake->ephemeral_private, WGC_NOISE_PUBLIC_KEY_LEN);
 	memzero_explicit(handshake->remote_ephemeral, WGC_NOISE_PUBLIC_KEY_LEN);
 	memzero_explicit(handshake->hash, WGC_NOISE_HASH_LEN);
@@ -342,6 +344,7 @@ void wgc_noise_precompute_static_static(struct wgc_peer *peer)
 {
 	struct wgc_handshake *handshake = &peer->handshake;
 
+	might_sleep();
 	lockdep_assert_held_write(&peer->wgc->identity_lock);
 	down_write(&handshake->lock);
 	wgc_precompute_ss(handshake, &peer->wgc->static_identity);
@@ -351,6 +354,7 @@ void wgc_noise_precompute_static_static(struct wgc_peer *peer)
 void wgc_noise_set_preshared_key(struct wgc_handshake *handshake,
 				 const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN])
 {
+	might_sleep();
 	down_write(&handshake->lock);
 	memcpy(handshake->preshared_key, key, WGC_NOISE_SYMMETRIC_KEY_LEN);
 	up_write(&handshake->lock);
@@ -358,6 +362,7 @@ void wgc_noise_set_preshared_key(struct wgc_handshake *handshake,
 
 void wgc_noise_handshake_clear(struct wgc_handshake *handshake)
 {
+	might_sleep();
 	down_write(&handshake->lock);
 	wgc_index_remove(wgc_handshake_device(handshake)->index_table,
 			 &handshake->entry);
@@ -388,6 +393,7 @@ bool wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiati
 	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
 	bool ret = false;
 
+	might_sleep();
 	down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
 	if (unlikely(!identity->has_identity ||
@@ -497,6 +503,7 @@ wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *
 	struct wgc_initiation_result *r;
 	bool fresh;
 
+	might_sleep();
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	if (unlikely(!r))
 		return NULL;
@@ -559,6 +566,7 @@ bool wgc_noise_handshake_create_response(struct wgc_message_handshake_response *
 	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
 	bool ret = false;
 
+	might_sleep();
 	down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
 	if (handshake->state != WGC_HANDSHAKE_CONSUMED_INITIATION ||
@@ -654,6 +662,7 @@ wgc_noise_handshake_consume_response(struct wgc_message_handshake_response *src,
 	struct wgc_handshake *handshake;
 	enum wgc_handshake_state state;
 
+	might_sleep();
 	down_read(&wgc->identity_lock);
 	if (unlikely(!identity->has_identity))
 		goto out;
@@ -703,199 +712,16 @@ out:
 	return ret_peer;
 }
 
-/* ---- keypairs ---- */
-
-static void wgc_keypair_free_rcu(struct rcu_head *rcu)
-{
-	kfree_sensitive(container_of(rcu, struct wgc_keypair, rcu));
-}
-
-static void wgc_keypair_free_kref(struct kref *kref)
-{
-	struct wgc_keypair *keypair = container_of(kref, struct wgc_keypair,
-						   refcount);
-	struct wgc_peer *peer = keypair->entry.peer;
-
-	net_dbg_ratelimited("%s: keypair %llu destroyed for peer %llu\n",
-			    peer->wgc->dev->name, keypair->internal_id,
-			    peer->internal_id);
-	wgc_index_remove(peer->wgc->index_table, &keypair->entry);
-	call_rcu(&keypair->rcu, wgc_keypair_free_rcu);
-}
-
-/*
- * Drops a reference. @unreference_now also stops the keypair being found by
- * its index at once, for a keypair leaving the peer's slots.
- */
-void wgc_noise_keypair_put(struct wgc_keypair *keypair, bool unreference_now)
-{
-	if (unlikely(!keypair))
-		return;
-	if (unlikely(unreference_now))
-		wgc_index_remove(keypair->entry.peer->wgc->index_table,
-				 &keypair->entry);
-	kref_put(&keypair->refcount, wgc_keypair_free_kref);
-}
-
-/* NULL if the keypair is already on its way out. Caller holds RCU. */
-struct wgc_keypair *wgc_noise_keypair_get(struct wgc_keypair *keypair)
-{
-	RCU_LOCKDEP_WARN(!rcu_read_lock_bh_held(),
-			 "taking a keypair reference outside RCU");
-	if (unlikely(!keypair || !kref_get_unless_zero(&keypair->refcount)))
-		return NULL;
-	return keypair;
-}
-
-#ifdef WGC_DEBUG
-/*
- * Where a session's message counter starts. Reaching 2^60 or 2^64 messages
- * takes years, so the selftests start sessions near those limits instead.
- */
-static u64 send_counter_start;
-module_param(send_counter_start, ullong, 0644);
-MODULE_PARM_DESC(send_counter_start,
-		 "first message counter of new sessions (debug builds)");
-
-static u64 wgc_send_counter_start(void)
-{
-	return READ_ONCE(send_counter_start);
-}
-#else
-static u64 wgc_send_counter_start(void)
-{
-	return 0;
-}
-#endif
-
-static struct wgc_keypair *wgc_keypair_create(struct wgc_peer *peer)
-{
-	struct wgc_keypair *keypair = kzalloc(sizeof(*keypair), GFP_KERNEL);
-
-	if (unlikely(!keypair))
-		return NULL;
-	kref_init(&keypair->refcount);
-	keypair->entry.type = WGC_INDEX_KEYPAIR;
-	keypair->entry.peer = peer;
-	keypair->internal_id = atomic64_inc_return(&wgc_keypair_counter);
-	atomic64_set(&keypair->sending_counter, wgc_send_counter_start());
-	wgc_replay_counter_init(&keypair->receiving_counter);
-	return keypair;
-}
-
-/* A keypair slot's value, for its writers. */
-static struct wgc_keypair *wgc_slot(struct wgc_keypairs *keypairs,
-				    struct wgc_keypair __rcu **slot)
-{
-	return rcu_dereference_protected(*slot,
-					 lockdep_is_held(&keypairs->keypair_update_lock));
-}
-
-/* Empties a slot, dropping its keypair. Caller holds the update lock. */
-static void wgc_slot_clear(struct wgc_keypairs *keypairs,
-			   struct wgc_keypair __rcu **slot)
-{
-	struct wgc_keypair *old = wgc_slot(keypairs, slot);
-
-	RCU_INIT_POINTER(*slot, NULL);
-	wgc_noise_keypair_put(old, true);
-}
-
-void wgc_noise_keypairs_clear(struct wgc_keypairs *keypairs)
-{
-	spin_lock_bh(&keypairs->keypair_update_lock);
-	wgc_slot_clear(keypairs, &keypairs->previous_keypair);
-	wgc_slot_clear(keypairs, &keypairs->next_keypair);
-	wgc_slot_clear(keypairs, &keypairs->current_keypair);
-	spin_unlock_bh(&keypairs->keypair_update_lock);
-}
+/* ---- sessions ---- */
 
 void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer)
 {
-	struct wgc_keypairs *keypairs = &peer->keypairs;
-	struct wgc_keypair *keypair;
-
+	might_sleep();
 	wgc_noise_handshake_clear(&peer->handshake);
 	/* Allow a new handshake at once rather than after the rekey timeout. */
 	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns() -
 		     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
-
-	spin_lock_bh(&keypairs->keypair_update_lock);
-	keypair = wgc_slot(keypairs, &keypairs->next_keypair);
-	if (keypair)
-		WRITE_ONCE(keypair->sending.is_valid, false);
-	keypair = wgc_slot(keypairs, &keypairs->current_keypair);
-	if (keypair)
-		WRITE_ONCE(keypair->sending.is_valid, false);
-	spin_unlock_bh(&keypairs->keypair_update_lock);
-}
-
-/*
- * Places a freshly derived keypair. The initiator knows the responder has
- * the same keys (the response proved it), so it starts sending on it at
- * once. The responder must wait for the initiator's first data packet
- * before it may send on it, so the keypair waits in "next"; meanwhile
- * "current" keeps carrying traffic.
- */
-static void wgc_keypairs_add(struct wgc_keypairs *keypairs,
-			     struct wgc_keypair *new)
-{
-	struct wgc_keypair *previous, *next, *current_kp;
-
-	spin_lock_bh(&keypairs->keypair_update_lock);
-	previous = wgc_slot(keypairs, &keypairs->previous_keypair);
-	next = wgc_slot(keypairs, &keypairs->next_keypair);
-	current_kp = wgc_slot(keypairs, &keypairs->current_keypair);
-	if (new->i_am_the_initiator) {
-		/*
-		 * An unconfirmed "next" from an earlier responder role is
-		 * newer than "current": keep it as the previous session, so
-		 * that packets the peer already sent on it still decrypt.
-		 */
-		if (next) {
-			RCU_INIT_POINTER(keypairs->next_keypair, NULL);
-			rcu_assign_pointer(keypairs->previous_keypair, next);
-			wgc_noise_keypair_put(current_kp, true);
-		} else {
-			rcu_assign_pointer(keypairs->previous_keypair,
-					   current_kp);
-		}
-		wgc_noise_keypair_put(previous, true);
-		rcu_assign_pointer(keypairs->current_keypair, new);
-	} else {
-		rcu_assign_pointer(keypairs->next_keypair, new);
-		wgc_noise_keypair_put(next, true);
-		/* "previous" would be two sessions back once "next" counts. */
-		RCU_INIT_POINTER(keypairs->previous_keypair, NULL);
-		wgc_noise_keypair_put(previous, true);
-	}
-	spin_unlock_bh(&keypairs->keypair_update_lock);
-}
-
-bool wgc_noise_received_with_keypair(struct wgc_keypairs *keypairs,
-				     struct wgc_keypair *received_keypair)
-{
-	struct wgc_keypair *old_previous;
-	bool promoted = false;
-
-	/* The common case, decided without the lock. */
-	if (likely(received_keypair !=
-		   rcu_access_pointer(keypairs->next_keypair)))
-		return false;
-
-	spin_lock_bh(&keypairs->keypair_update_lock);
-	if (received_keypair == wgc_slot(keypairs, &keypairs->next_keypair)) {
-		old_previous = wgc_slot(keypairs, &keypairs->previous_keypair);
-		rcu_assign_pointer(keypairs->previous_keypair,
-				   wgc_slot(keypairs,
-					    &keypairs->current_keypair));
-		wgc_noise_keypair_put(old_previous, true);
-		rcu_assign_pointer(keypairs->current_keypair, received_keypair);
-		RCU_INIT_POINTER(keypairs->next_keypair, NULL);
-		promoted = true;
-	}
-	spin_unlock_bh(&keypairs->keypair_update_lock);
-	return promoted;
+	wgc_keypairs_stop_sending(&peer->keypairs);
 }
 
 /* The two transport keys: the initiator sends with the first. */
@@ -927,6 +753,7 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 	struct wgc_keypair *keypair;
 	bool ret = false;
 
+	might_sleep();
 	down_write(&handshake->lock);
 	if (handshake->state != WGC_HANDSHAKE_CREATED_RESPONSE &&
 	    handshake->state != WGC_HANDSHAKE_CONSUMED_RESPONSE)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s handshake as WireGuard runs it,
- * and the keypairs it produces.
+ * The Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s handshake as WireGuard runs it.
+ * Process context: every function here may sleep.
  */
 
 #ifndef _WGC_NOISE_H
@@ -9,16 +9,13 @@
 
 #include "index.h"
 #include "messages.h"
-#include "replay.h"
 
-#include <linux/atomic.h>
-#include <linux/kref.h>
 #include <linux/rwsem.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/wgc.h>
 
 struct wgc_device;
+struct wgc_keypairs;
 struct wgc_peer;
 
 /* The device's long-term key pair, the "s" of Noise IK. */
@@ -26,43 +23,6 @@ struct wgc_static_identity {
 	u8 private_key[WGC_NOISE_PUBLIC_KEY_LEN];
 	u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN];
 	bool has_identity;
-};
-
-struct wgc_symmetric_key {
-	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
-	u64 birthdate;		/* ktime_get_boottime_ns() */
-	bool is_valid;
-};
-
-/*
- * One session's keys. Published through a peer's wgc_keypairs under RCU and
- * reference counted: the packet path holds a reference while a packet it
- * encrypts or decrypts is in flight.
- */
-struct wgc_keypair {
-	struct wgc_index_entry entry;	/* our index: the peer sends with it */
-	struct wgc_symmetric_key sending;
-	atomic64_t sending_counter;
-	struct wgc_symmetric_key receiving;
-	struct wgc_replay_counter receiving_counter;
-	__le32 remote_index;		/* we send with it */
-	bool i_am_the_initiator;
-	struct kref refcount;
-	struct rcu_head rcu;
-	u64 internal_id;
-};
-
-/*
- * A peer's sessions. "current" carries traffic; "previous" still decrypts
- * packets that were in flight when it was replaced; "next" is a session the
- * responder derived but that the initiator has not yet confirmed by sending
- * on it. Writers hold keypair_update_lock; readers use RCU.
- */
-struct wgc_keypairs {
-	struct wgc_keypair __rcu *current_keypair;
-	struct wgc_keypair __rcu *previous_keypair;
-	struct wgc_keypair __rcu *next_keypair;
-	spinlock_t keypair_update_lock;	/* serialises writers of the slots */
 };
 
 enum wgc_handshake_state {
@@ -130,16 +90,16 @@ wgc_noise_handshake_create_response(struct wgc_message_handshake_response *dst,
 struct wgc_peer *
 wgc_noise_handshake_consume_response(struct wgc_message_handshake_response *src,
 				     struct wgc_device *wgc);
-/* Derives the session keys; returns false if the handshake moved on. */
+/*
+ * Derives the session keys into a new keypair in @keypairs; returns false if
+ * the handshake moved on.
+ */
 bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 				       struct wgc_keypairs *keypairs);
-
-void wgc_noise_keypairs_clear(struct wgc_keypairs *keypairs);
-/* Makes "next" current on its first received packet (responder side). */
-bool wgc_noise_received_with_keypair(struct wgc_keypairs *keypairs,
-				     struct wgc_keypair *received_keypair);
+/*
+ * After the device's identity changed: forgets the handshake in progress
+ * and stops sending on the current sessions, so that a new one starts.
+ */
 void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer);
-struct wgc_keypair *wgc_noise_keypair_get(struct wgc_keypair *keypair);
-void wgc_noise_keypair_put(struct wgc_keypair *keypair, bool unreference_now);
 
 #endif /* _WGC_NOISE_H */

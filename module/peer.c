@@ -121,7 +121,7 @@ struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 	INIT_LIST_HEAD(&peer->allowedips_list);
 	wgc_noise_handshake_init(&peer->handshake, peer, public_key,
 				 preshared_key);
-	spin_lock_init(&peer->keypairs.keypair_update_lock);
+	wgc_keypairs_init(&peer->keypairs);
 	wgc_cookie_init(&peer->latest_cookie, public_key);
 	rwlock_init(&peer->endpoint_lock);
 	skb_queue_head_init(&peer->staged_queue);
@@ -218,7 +218,7 @@ static void wgc_peer_make_dead(struct wgc_peer *peer)
 static void wgc_peer_stop(struct wgc_peer *peer)
 {
 	wgc_timers_stop(peer);
-	wgc_noise_keypairs_clear(&peer->keypairs);
+	wgc_keypairs_clear(&peer->keypairs);
 	wgc_noise_handshake_clear(&peer->handshake);
 }
 
@@ -239,10 +239,9 @@ static void wgc_peers_flush_in_flight(struct wgc_device *wgc)
  * reference is put. Works and packets that still hold references keep the
  * memory valid until they are done.
  *
- * __netif_napi_del() rather than netif_napi_del(): the latter waits out a
- * grace period per call, which made removing 10,000 peers take minutes.
- * The grace period it stands for, before the memory holding the napi is
- * freed, is the call_rcu() in wgc_peer_release().
+ * __netif_napi_del(), not netif_napi_del(), which waits out a grace period
+ * per peer: the one the napi needs before its memory is freed is the
+ * call_rcu() in wgc_peer_release().
  */
 static void wgc_peer_finish_removal(struct wgc_peer *peer)
 {
@@ -296,6 +295,7 @@ void wgc_peer_remove_all(struct wgc_device *wgc)
 void wgc_peer_set_preshared_key(struct wgc_peer *peer,
 				const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN])
 {
+	lockdep_assert_held(&peer->wgc->device_update_lock);
 	wgc_noise_set_preshared_key(&peer->handshake, key);
 }
 
@@ -312,6 +312,7 @@ void wgc_peer_set_persistent_keepalive(struct wgc_peer *peer, u16 interval)
 {
 	bool switched_on = !peer->persistent_keepalive_interval && interval;
 
+	lockdep_assert_held(&peer->wgc->device_update_lock);
 	WRITE_ONCE(peer->persistent_keepalive_interval, interval);
 	if (switched_on && netif_running(peer->wgc->dev))
 		wgc_packet_send_keepalive(peer);
@@ -319,6 +320,7 @@ void wgc_peer_set_persistent_keepalive(struct wgc_peer *peer, u16 interval)
 
 void wgc_peer_config_done(struct wgc_peer *peer)
 {
+	lockdep_assert_held(&peer->wgc->device_update_lock);
 	if (netif_running(peer->wgc->dev))
 		wgc_packet_send_staged_packets(peer);
 }

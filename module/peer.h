@@ -7,6 +7,7 @@
 #define _WGC_PEER_H
 
 #include "cookie.h"
+#include "keypair.h"
 #include "noise.h"
 #include "queueing.h"
 
@@ -71,8 +72,14 @@ struct wgc_endpoint {
  *    device_update_lock (is_dead is also read locklessly: READ_ONCE).
  *  - endpoint: endpoint_lock (a reader-writer spinlock, taken with BH off).
  *  - handshake: its own rw_semaphore; keypairs: their own spinlock.
- *  - timer state (timer_*): only touched by the timer functions, which the
- *    kernel serialises per timer; see timers.c.
+ *  - persistent_keepalive_interval: written under device_update_lock, read
+ *    locklessly (READ_ONCE).
+ *  - timer_handshake_attempts, timer_need_another_keepalive and
+ *    sent_lastminute_handshake: no lock, racy by design. The timers, the
+ *    timer hooks and the packet path write them from any context
+ *    (READ_ONCE/WRITE_ONCE). A lost update costs at most one keepalive or
+ *    handshake attempt more or less, and initiations go out at most once
+ *    per REKEY_TIMEOUT anyway.
  */
 struct wgc_peer {
 	struct wgc_device *wgc;
@@ -137,14 +144,17 @@ void wgc_peer_remove(struct wgc_peer *peer);
 void wgc_peer_remove_all(struct wgc_device *wgc);
 void wgc_peer_set_preshared_key(struct wgc_peer *peer,
 				const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
-void wgc_peer_set_endpoint(struct wgc_peer *peer,
-			   const struct wgc_endpoint *endpoint);
 /* Also sends a keepalive at once when the interval is switched on. */
 void wgc_peer_set_persistent_keepalive(struct wgc_peer *peer, u16 interval);
 /* Sends what was staged for @peer, now that its configuration changed. */
 void wgc_peer_config_done(struct wgc_peer *peer);
 
-/* Packet side: any context. */
+/*
+ * Packet side, any context. The endpoint is set by configuration too, and
+ * follows a roaming peer (wgc_socket_set_peer_endpoint()).
+ */
+void wgc_peer_set_endpoint(struct wgc_peer *peer,
+			   const struct wgc_endpoint *endpoint);
 struct wgc_peer *__must_check wgc_peer_get_maybe_zero(struct wgc_peer *peer);
 static inline struct wgc_peer *wgc_peer_get(struct wgc_peer *peer)
 {

@@ -6,7 +6,7 @@
 #include "queueing.h"
 #include "device.h"
 #include "messages.h"
-#include "noise.h"
+#include "keypair.h"
 #include "peer.h"
 
 #include <linux/cpumask.h>
@@ -201,7 +201,7 @@ void wgc_packet_put_refs(struct wgc_peer *peer, struct sk_buff *skb)
 {
 	if (!WGC_CB(skb)->holds_refs)
 		return;
-	wgc_noise_keypair_put(WGC_CB(skb)->keypair, false);
+	wgc_keypair_put(WGC_CB(skb)->keypair, false);
 	wgc_peer_put(peer);
 }
 

@@ -22,6 +22,7 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <net/ip_tunnels.h>
 
 struct wgc_device;
 struct wgc_keypair;
@@ -95,6 +96,14 @@ static inline void wgc_packet_reset(struct sk_buff *skb, bool outer)
 	skb_reset_network_header(skb);
 	skb_reset_transport_header(skb);
 	skb_reset_inner_headers(skb);
+}
+
+/* Whether skb->protocol says what the packet really is: IPv4 or IPv6. */
+static inline bool wgc_packet_protocol_ok(struct sk_buff *skb)
+{
+	__be16 real = ip_tunnel_parse_protocol(skb);
+
+	return real && skb->protocol == real;
 }
 
 /* A peer's packets in submission order. */

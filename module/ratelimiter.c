@@ -1,42 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-source token buckets for handshake messages.
+ * Per-source token buckets for handshake messages, each of which costs the
+ * receiver Curve25519 work.
  *
- * Each handshake message costs the receiver Curve25519 work, so every
- * source gets a bucket of tokens: 20 messages per second, in bursts of up
- * to 5. Buckets are counted in nanoseconds of refill: a message costs
- * 1/20 s, and a bucket holds at most 5 messages' worth, so a source that
- * stays under the rate is never limited and one above it gets exactly the
- * rate.
- *
- * Anyone can send from any address, so sources are of two kinds. A
- * message with a valid MAC2 proves that its sender receives at its
- * address and UDP port (it got our cookie there); other messages prove
- * nothing.
- * - Unproven messages count against their address: an IPv4 address or an
- *   IPv6 /64, the smallest block one user can be assumed to hold.
- * - Proven messages count against their address and port, so peers behind
- *   one NAT address each have a source's rate, and all the proven ports of
- *   an address together against the address's budget for them: 128
- *   messages per second, in bursts of up to 128. The host that owns an
- *   address receives at all its ports; the budget bounds what it gets by
- *   proving many of them.
- * A message refused while unproven is not simply dropped: the caller asks
- * its sender for a MAC2 with a cookie reply (see
- * wgc_handshake_within_rate()). A real peer comes back with one and counts
- * on its own port; a spoofed one never does.
+ * Anyone can send from any address. A message with a valid MAC2 proves that
+ * its sender receives at its address and UDP port (it got our cookie
+ * there); other messages prove nothing. So:
+ * - unproven messages count against their address: an IPv4 address or an
+ *   IPv6 /64, the smallest block one user can be assumed to hold;
+ * - proven messages count against their port, so that peers behind one NAT
+ *   address each get a source's rate, and the proven ports of an address
+ *   together against a larger budget of the address's, which bounds what
+ *   its host gains by proving many ports.
+ * A message refused while unproven gets a cookie reply (see
+ * wgc_handshake_within_rate()): a real peer comes back proven, a spoofed
+ * one never does.
  *
  * The buckets live in a hash table read under RCU. Sources idle for a
- * second are forgotten by a garbage collector that runs once a second
- * while the table is not empty; their buckets would be full again by then
- * anyway. The table holds a bounded number of sources (scaled to memory),
- * and all tables together a hard maximum. An address whose messages are
- * all unproven is an unproven source, and unproven sources may fill only
- * half of their table and half of the maximum of all tables: a flood from
- * spoofed sources, in this namespace or in another, cannot keep out a
- * source that receives at its address. Ports may fill only a quarter, so
- * that a few hundred addresses proving many ports each cannot keep out
- * new proven addresses either; a port that finds no room is held to its
+ * second, whose buckets are full again by then, are collected once a
+ * second. Each table, and all tables together, hold a bounded number of
+ * sources; unproven sources may fill only half of either, and ports a
+ * quarter, so that neither a flood from spoofed sources (in any namespace)
+ * nor a few addresses proving many ports can keep out a new source that
+ * receives at its address. A port that finds no room is held to its
  * address's budget alone.
  *
  * One ratelimiter serves all devices whose sockets live in one namespace,

@@ -1,35 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The receive path.
- *
- * The UDP socket's encap hook hands every datagram here in softirq context.
- * Handshake messages go to a bounded device-wide queue that the handshake
- * workers process (their Curve25519 work does not belong in softirq), at a
- * priority below the data path's (see queueing.c). A data
- * message finds its keypair and peer by the receiver index, and goes in
- * line for decryption in the peer's receive queue; the peer's NAPI poll
- * then checks the counter against replays, checks that the inner source is
- * allowed for that peer, and passes the packet to GRO, in order.
- *
- * Handshake messages pass MAC1, then (under load) MAC2 or get a cookie
- * reply, then their source's token bucket, before any Curve25519 work:
- * see wgc_handshake_admitted(). Unlike WireGuard, which limits rates only
- * under load, the token bucket applies to initiations always: one source
- * must not keep the CPUs busy with handshakes just because it alone does
- * not fill the queue. Each device's handshake_stats count what happened.
+ * The receive path. The UDP encap hook hands every datagram here in softirq.
+ * Handshake messages wait in a bounded device-wide queue for the handshake
+ * workers, which run below the data path's priority (see queueing.c) and
+ * spend Curve25519 work only on what wgc_handshake_admitted() lets through.
+ * A data message finds its keypair and peer by the receiver index and goes
+ * in line for decryption; the peer's NAPI poll then checks its counter
+ * against replays and its inner source against the peer's allowed IPs, and
+ * delivers it, in order.
  *
  * Accounting: malformed or unknown messages, full queues, handshake messages
  * with an invalid MAC1 or with a valid MAC2 above their source's rate, and
- * replayed or stale data messages count as rx_dropped; data that fails authentication
- * as rx_errors and rx_crc_errors; an authenticated packet that is not a
- * valid IP packet, or whose source the peer may not use, as rx_errors and
- * rx_frame_errors (rx_length_errors for a bad length).
+ * replayed or stale data messages count as rx_dropped; data that fails
+ * authentication as rx_errors and rx_crc_errors; an authenticated packet that
+ * is not a valid IP packet, or whose source the peer may not use, as
+ * rx_errors and rx_frame_errors (rx_length_errors for a bad length).
  */
 
 #include "receive.h"
 #include "allowedips.h"
 #include "cookie.h"
 #include "device.h"
+#include "keypair.h"
 #include "messages.h"
 #include "noise.h"
 #include "peer.h"
@@ -132,13 +124,6 @@ static int wgc_prepare_message(struct sk_buff *skb)
 		return -EINVAL;
 	__skb_pull(skb, msg_offset);
 	return 0;
-}
-
-static bool wgc_packet_protocol_ok(struct sk_buff *skb)
-{
-	__be16 real = ip_tunnel_parse_protocol(skb);
-
-	return real && skb->protocol == real;
 }
 
 /* ---- handshakes ---- */
@@ -283,7 +268,10 @@ static bool wgc_handshake_within_rate(struct wgc_device *wgc,
  * address it sends from (or it gets a cookie to prove that next time);
  * then its source must be within its rate. Only then the Curve25519 work.
  *
- * Initiations are held to their source's rate always. A response costs
+ * Initiations are held to their source's rate always, unlike WireGuard,
+ * which limits rates only under load: one source must not keep the CPUs
+ * busy with handshakes just because it alone does not fill the queue.
+ * A response costs
  * Curve25519 work only if its receiver index names an initiation of ours
  * still waiting for its answer (a hash lookup finds out first), which
  * only someone on the path to that peer has seen: responses are held to
@@ -452,9 +440,8 @@ static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
 	entry = wgc_index_lookup(wgc->index_table, WGC_INDEX_KEYPAIR,
 				 message->key_idx, &peer);
 	if (entry)
-		keypair = wgc_noise_keypair_get(container_of(entry,
-							     struct wgc_keypair,
-							     entry));
+		keypair = wgc_keypair_get(container_of(entry,
+						       struct wgc_keypair, entry));
 	if (unlikely(!keypair || READ_ONCE(peer->is_dead)))
 		goto drop;
 
@@ -471,7 +458,7 @@ static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
 
 drop:
 	rcu_read_unlock_bh();
-	wgc_noise_keypair_put(keypair, false);
+	wgc_keypair_put(keypair, false);
 	wgc_peer_put(peer);
 	DEV_STATS_INC(wgc->dev, rx_dropped);
 	kfree_skb(skb);
@@ -547,7 +534,7 @@ static void wgc_keep_key_fresh_on_receive(struct wgc_peer *peer)
 	struct wgc_keypair *keypair;
 	bool send;
 
-	if (peer->sent_lastminute_handshake)
+	if (READ_ONCE(peer->sent_lastminute_handshake))
 		return;
 	rcu_read_lock_bh();
 	keypair = rcu_dereference_bh(peer->keypairs.current_keypair);
@@ -559,7 +546,7 @@ static void wgc_keep_key_fresh_on_receive(struct wgc_peer *peer)
 					 WGC_REKEY_TIMEOUT);
 	rcu_read_unlock_bh();
 	if (send) {
-		peer->sent_lastminute_handshake = true;
+		WRITE_ONCE(peer->sent_lastminute_handshake, true);
 		wgc_packet_send_queued_handshake_initiation(peer, false);
 	}
 }
@@ -656,8 +643,7 @@ static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
 		return false;
 	wgc_socket_set_peer_endpoint(peer, &endpoint);
 
-	if (unlikely(wgc_noise_received_with_keypair(&peer->keypairs,
-						     keypair))) {
+	if (unlikely(wgc_keypairs_received_with(&peer->keypairs, keypair))) {
 		wgc_timers_handshake_complete(peer);
 		wgc_packet_send_staged_packets(peer);
 	}
@@ -698,7 +684,7 @@ static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
 	if (!consumed)
 		kfree_skb(skb);
 	/* A received packet always holds both; not the peer's last one. */
-	wgc_noise_keypair_put(keypair, false);
+	wgc_keypair_put(keypair, false);
 	wgc_peer_put(peer);
 }
 

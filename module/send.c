@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "cookie.h"
 #include "device.h"
+#include "keypair.h"
 #include "messages.h"
 #include "noise.h"
 #include "peer.h"
@@ -84,7 +85,7 @@ void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
 						 bool is_retry)
 {
 	if (!is_retry)
-		peer->timer_handshake_attempts = 0;
+		WRITE_ONCE(peer->timer_handshake_attempts, 0);
 
 	rcu_read_lock_bh();
 	if (!wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
@@ -128,6 +129,7 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 {
 	struct wgc_message_handshake_response packet;
 
+	might_sleep();
 	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
 	net_dbg_ratelimited("%s: sending handshake response to peer %llu\n",
 			    peer->wgc->dev->name, peer->internal_id);
@@ -315,7 +317,7 @@ static void wgc_send_done_packets(struct wgc_peer *peer,
 		 * until this work has been flushed (see peer.c).
 		 */
 		if (holds_refs) {
-			wgc_noise_keypair_put(keypair, false);
+			wgc_keypair_put(keypair, false);
 			wgc_peer_put(peer);
 		}
 	}
@@ -417,11 +419,11 @@ void wgc_packet_send_staged_packets(struct wgc_peer *peer)
 		return;
 
 	rcu_read_lock_bh();
-	keypair = wgc_noise_keypair_get(rcu_dereference_bh(peer->keypairs.current_keypair));
+	keypair = wgc_keypair_get(rcu_dereference_bh(peer->keypairs.current_keypair));
 	rcu_read_unlock_bh();
 	if (keypair) {
 		sent = wgc_stage_into_session(peer, &packets, keypair);
-		wgc_noise_keypair_put(keypair, false);
+		wgc_keypair_put(keypair, false);
 	}
 	if (sent)
 		return;
@@ -467,14 +469,6 @@ void wgc_packet_send_keepalive(struct wgc_peer *peer)
 				    peer->wgc->dev->name, peer->internal_id);
 	}
 	wgc_packet_send_staged_packets(peer);
-}
-
-/* skb->protocol must say what the packet really is. */
-static bool wgc_packet_protocol_ok(struct sk_buff *skb)
-{
-	__be16 real = ip_tunnel_parse_protocol(skb);
-
-	return real && skb->protocol == real;
 }
 
 static void wgc_xmit_error(struct sk_buff *skb, struct net_device *dev)

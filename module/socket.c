@@ -248,6 +248,15 @@ static struct rtable *wgc_route4(struct wgc_device *wgc, struct sock *sock,
 	return rt;
 }
 
+static int wgc_drop_unroutable(struct wgc_device *wgc, struct sk_buff *skb,
+			       const struct wgc_endpoint *endpoint, int err)
+{
+	net_dbg_ratelimited("%s: no route to %pISpfsc, error %d\n",
+			    wgc->dev->name, &endpoint->addr, err);
+	kfree_skb(skb);
+	return err;
+}
+
 static int wgc_send4(struct wgc_device *wgc, struct sk_buff *skb,
 		     struct wgc_send_target *target, u8 ds,
 		     struct dst_cache *cache)
@@ -264,26 +273,19 @@ static int wgc_send4(struct wgc_device *wgc, struct sk_buff *skb,
 	struct sock *sock;
 
 	sock = rcu_dereference_bh(wgc->sock4);
-	if (unlikely(!sock))
-		goto drop_noroute;
+	if (unlikely(!sock)) {
+		kfree_skb(skb);
+		return -ENONET;
+	}
 	fl.fl4_sport = inet_sk(sock)->inet_sport;
 	rt = wgc_route4(wgc, sock, target, &fl, cache);
-	if (IS_ERR(rt)) {
-		net_dbg_ratelimited("%s: no route to %pISpfsc, error %ld\n",
-				    wgc->dev->name, &endpoint->addr,
-				    PTR_ERR(rt));
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
+	if (IS_ERR(rt))
+		return wgc_drop_unroutable(wgc, skb, endpoint, PTR_ERR(rt));
 	skb->ignore_df = 1;
 	udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, ds,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
 			    fl.fl4_dport, false, false);
 	return 0;
-
-drop_noroute:
-	kfree_skb(skb);
-	return -ENONET;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -338,13 +340,8 @@ static int wgc_send6(struct wgc_device *wgc, struct sk_buff *skb,
 	}
 	fl.fl6_sport = inet_sk(sock)->inet_sport;
 	dst = wgc_route6(wgc, sock, target, &fl, cache);
-	if (IS_ERR(dst)) {
-		net_dbg_ratelimited("%s: no route to %pISpfsc, error %ld\n",
-				    wgc->dev->name, &endpoint->addr,
-				    PTR_ERR(dst));
-		kfree_skb(skb);
-		return PTR_ERR(dst);
-	}
+	if (IS_ERR(dst))
+		return wgc_drop_unroutable(wgc, skb, endpoint, PTR_ERR(dst));
 	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sock, skb, skb->dev, &fl.saddr, &fl.daddr,
 			     ds, ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
@@ -358,6 +355,7 @@ static int wgc_send(struct wgc_device *wgc, struct sk_buff *skb,
 		    struct wgc_send_target *target, u8 ds,
 		    struct dst_cache *cache)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_bh_held(), "sending outside RCU");
 	skb_mark_not_on_list(skb);
 	skb->dev = wgc->dev;
 	skb->mark = wgc->fwmark;
@@ -391,17 +389,31 @@ static bool wgc_endpoint_eq(const struct wgc_endpoint *a,
 	return true;
 }
 
+/*
+ * Forgets the peer's local source address and the routes cached with it, so
+ * that routing picks both afresh. @release_now drops the cached routes at
+ * once (dst_cache_reset_now(), a walk over every CPU's entry), for the rare
+ * callers: timers and configuration. The packet path only marks them stale.
+ */
+static void wgc_clear_src(struct wgc_peer *peer, bool release_now)
+{
+	lockdep_assert_held_write(&peer->endpoint_lock);
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	peer->endpoint.src4.s_addr = 0;
+	peer->endpoint.src_if4 = 0;
+	if (release_now)
+		dst_cache_reset_now(&peer->endpoint_cache);
+	else
+		dst_cache_reset(&peer->endpoint_cache);
+}
+
 /* Forgets a source address that stopped working, unless the peer moved. */
 static void wgc_forget_stale_src(struct wgc_peer *peer,
 				 const struct wgc_endpoint *used)
 {
 	write_lock_bh(&peer->endpoint_lock);
-	if (wgc_endpoint_eq(&peer->endpoint, used)) {
-		memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-		peer->endpoint.src4.s_addr = 0;
-		peer->endpoint.src_if4 = 0;
-		dst_cache_reset(&peer->endpoint_cache);
-	}
+	if (wgc_endpoint_eq(&peer->endpoint, used))
+		wgc_clear_src(peer, false);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
@@ -528,9 +540,6 @@ void wgc_socket_set_peer_endpoint_from_skb(struct wgc_peer *peer,
 void wgc_socket_clear_peer_endpoint_src(struct wgc_peer *peer)
 {
 	write_lock_bh(&peer->endpoint_lock);
-	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-	peer->endpoint.src4.s_addr = 0;
-	peer->endpoint.src_if4 = 0;
-	dst_cache_reset_now(&peer->endpoint_cache);
+	wgc_clear_src(peer, true);
 	write_unlock_bh(&peer->endpoint_lock);
 }

@@ -78,9 +78,10 @@ static void wgc_expired_retransmit_handshake(struct timer_list *timer)
 {
 	struct wgc_peer *peer = from_timer(peer, timer,
 					  timer_retransmit_handshake);
+	unsigned int attempts = READ_ONCE(peer->timer_handshake_attempts);
 	unsigned int max_attempts = wgc_max_timer_handshakes();
 
-	if (peer->timer_handshake_attempts > max_attempts) {
+	if (attempts > max_attempts) {
 		net_dbg_ratelimited("%s: handshake for peer %llu did not complete after %u attempts, giving up\n",
 				    peer->wgc->dev->name, peer->internal_id,
 				    max_attempts + 2);
@@ -92,11 +93,10 @@ static void wgc_expired_retransmit_handshake(struct timer_list *timer)
 					   jiffies + WGC_REJECT_AFTER_TIME * 3 * HZ);
 		return;
 	}
-	++peer->timer_handshake_attempts;
+	WRITE_ONCE(peer->timer_handshake_attempts, ++attempts);
 	net_dbg_ratelimited("%s: handshake for peer %llu did not complete after %d seconds, retrying (try %d)\n",
 			    peer->wgc->dev->name, peer->internal_id,
-			    WGC_REKEY_TIMEOUT,
-			    peer->timer_handshake_attempts + 1);
+			    WGC_REKEY_TIMEOUT, attempts + 1);
 	/* The peer may have moved: let routing pick a fresh source address. */
 	wgc_socket_clear_peer_endpoint_src(peer);
 	wgc_packet_send_queued_handshake_initiation(peer, true);
@@ -107,8 +107,8 @@ static void wgc_expired_send_keepalive(struct timer_list *timer)
 	struct wgc_peer *peer = from_timer(peer, timer, timer_send_keepalive);
 
 	wgc_packet_send_keepalive(peer);
-	if (peer->timer_need_another_keepalive) {
-		peer->timer_need_another_keepalive = false;
+	if (READ_ONCE(peer->timer_need_another_keepalive)) {
+		WRITE_ONCE(peer->timer_need_another_keepalive, false);
 		wgc_mod_peer_timer(peer, &peer->timer_send_keepalive,
 				   jiffies + WGC_KEEPALIVE_TIMEOUT * HZ);
 	}
@@ -150,7 +150,7 @@ void wgc_timers_clear_peer_worker(struct work_struct *work)
 			    peer->wgc->dev->name, peer->internal_id,
 			    WGC_REJECT_AFTER_TIME * 3);
 	wgc_noise_handshake_clear(&peer->handshake);
-	wgc_noise_keypairs_clear(&peer->keypairs);
+	wgc_keypairs_clear(&peer->keypairs);
 	wgc_peer_put(peer);
 }
 
@@ -179,7 +179,7 @@ void wgc_timers_data_received(struct wgc_peer *peer)
 			wgc_mod_peer_timer(peer, &peer->timer_send_keepalive,
 					   jiffies + WGC_KEEPALIVE_TIMEOUT * HZ);
 		else
-			peer->timer_need_another_keepalive = true;
+			WRITE_ONCE(peer->timer_need_another_keepalive, true);
 	}
 }
 
@@ -204,8 +204,8 @@ void wgc_timers_handshake_initiated(struct wgc_peer *peer)
 void wgc_timers_handshake_complete(struct wgc_peer *peer)
 {
 	del_timer(&peer->timer_retransmit_handshake);
-	peer->timer_handshake_attempts = 0;
-	peer->sent_lastminute_handshake = false;
+	WRITE_ONCE(peer->timer_handshake_attempts, 0);
+	WRITE_ONCE(peer->sent_lastminute_handshake, false);
 	atomic64_set(&peer->walltime_last_handshake, ktime_get_real_ns());
 }
 
@@ -234,9 +234,6 @@ void wgc_timers_init(struct wgc_peer *peer)
 		    wgc_expired_zero_key_material, 0);
 	timer_setup(&peer->timer_persistent_keepalive,
 		    wgc_expired_persistent_keepalive, 0);
-	peer->timer_handshake_attempts = 0;
-	peer->sent_lastminute_handshake = false;
-	peer->timer_need_another_keepalive = false;
 }
 
 void wgc_timers_stop(struct wgc_peer *peer)

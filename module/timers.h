@@ -13,6 +13,7 @@
 struct wgc_peer;
 struct work_struct;
 
+/* Sets up the timers of a new peer, whose fields start out zeroed. */
 void wgc_timers_init(struct wgc_peer *peer);
 /* Stops every timer; none runs afterwards until the peer is re-armed. */
 void wgc_timers_stop(struct wgc_peer *peer);

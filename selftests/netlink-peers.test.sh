@@ -154,10 +154,10 @@ bad_requests() {
 	sin6_as_4=0200ca6c$(printf '00%.0s' {1..24})
 	sin_as_6=0a00ca6c$(printf '00%.0s' {1..12})
 
-	bad "peer public key must be exactly 32 bytes" "${ok[@]}" peer public-key="${ALICE_PUB:2}"
-	bad "peer public key must be exactly 32 bytes" "${ok[@]}" peer public-key="${ALICE_PUB}00"
-	bad "preshared key must be exactly 32 bytes" "${ok[@]}" preshared-key="${PSK:2}"
-	bad "private key must be exactly 32 bytes" "${ok[@]}" end private-key=00
+	refused "$ERANGE" "$SIZE" "8[2]/1" set ifname=wg0 "${ok[@]}" peer public-key="${ALICE_PUB:2}"
+	refused "$ERANGE" "$SIZE" "8[2]/1" set ifname=wg0 "${ok[@]}" peer public-key="${ALICE_PUB}00"
+	refused "$ERANGE" "$SIZE" "8[1]/2" set ifname=wg0 "${ok[@]}" preshared-key="${PSK:2}"
+	refused "$ERANGE" "$SIZE" 3 set ifname=wg0 "${ok[@]}" end private-key=00
 	bad "unknown device flags" "${ok[@]}" end flags=2
 	bad "unknown peer flags" "${ok[@]}" flags=8
 	bad "endpoint must be a sockaddr_in or sockaddr_in6 of exactly its size" "${ok[@]}" 4="$sin6_as_4"
@@ -235,6 +235,8 @@ ERANGE="Numerical result out of range"
 UNKNOWN="Unknown attribute type"
 LENGTH="invalid attribute length"
 POLICY="Attribute failed policy validation"
+# The policy's message for a key (NLA_POLICY_EXACT_LEN) of the wrong length.
+SIZE="binary attribute size out of range"
 
 # as_nobody CMD...: CMD as a user without capabilities.
 as_nobody() {
@@ -255,6 +257,8 @@ policy_dump() {
 	set=$(sed -n 's/^op 1 do //p' <<<"$OUT")
 	[[ -n $set ]] || fail "no policy for the set command: $OUT"
 	assert_line "$OUT" "^policy $set 7 u32\$" "device flags in the set policy"
+	assert_line "$OUT" "^policy $set 3 binary min-length=32 max-length=32\$" \
+		"the private key's length in the set policy"
 	local get
 	get=$(sed -n 's/^op 0 dump //p' <<<"$OUT")
 	[[ -n $get ]] || fail "no policy for the get command: $OUT"
@@ -283,14 +287,10 @@ overlong_values() {
 	refused "$EINVAL" "$LENGTH" 5 set ifname=wg0 "${OK[@]}" end 5=01000000
 	refused "$EINVAL" "$LENGTH" 6 set ifname=wg0 "${OK[@]}" end 6=0100000000000000
 	refused "$EINVAL" "$LENGTH" 7 set ifname=wg0 "${OK[@]}" end 7=0000
-	refused "$EINVAL" "private key must be exactly 32 bytes" 3 \
-		set ifname=wg0 "${OK[@]}" end private-key="$key33"
-	refused "$EINVAL" "public key must be exactly 32 bytes" 4 \
-		set ifname=wg0 "${OK[@]}" end public-key="$key33"
-	refused "$EINVAL" "peer public key must be exactly 32 bytes" "8[2]/1" \
-		set ifname=wg0 "${OK[@]}" peer public-key="$key33"
-	refused "$EINVAL" "preshared key must be exactly 32 bytes" "8[1]/2" \
-		set ifname=wg0 "${OK[@]}" preshared-key="$key33"
+	refused "$ERANGE" "$SIZE" 3 set ifname=wg0 "${OK[@]}" end private-key="$key33"
+	refused "$ERANGE" "$SIZE" 4 set ifname=wg0 "${OK[@]}" end public-key="$key33"
+	refused "$ERANGE" "$SIZE" "8[2]/1" set ifname=wg0 "${OK[@]}" peer public-key="$key33"
+	refused "$ERANGE" "$SIZE" "8[1]/2" set ifname=wg0 "${OK[@]}" preshared-key="$key33"
 	refused "$EINVAL" "$LENGTH" "8[1]/3" set ifname=wg0 "${OK[@]}" 3=0000
 	refused "$EINVAL" "$LENGTH" "8[1]/5" set ifname=wg0 "${OK[@]}" 5=19000000
 	refused "$EINVAL" "$LENGTH" "8[1]/10" set ifname=wg0 "${OK[@]}" 10=0100
@@ -506,7 +506,7 @@ dyndbg() { echo "module wgc $1" >/proc/dynamic_debug/control; }
 # behind when its socket closes: the device can be deleted, every peer is
 # freed (counted from the "peer N destroyed" debug messages where dynamic
 # debug exists; the debug kernel has kmemleak instead), and the module
-# unloads (run.sh checks that last).
+# unloads (the runner checks that last).
 abandoned_dump() {
 	local counted=0
 	if [[ -w /proc/dynamic_debug/control ]]; then

@@ -516,7 +516,6 @@ static void __init at_test_random(struct at_ctx *c)
 static void __init at_test_v4(struct at_ctx *c)
 {
 	struct wgc_peer **p = c->peers;
-	u64 seq;
 
 	EXPECT(!at_look4(c, "10.1.2.3"));
 	EXPECT(!at_ins4(c, "10.0.0.0", 8, p[0]));
@@ -552,9 +551,7 @@ static void __init at_test_v4(struct at_ctx *c)
 	EXPECT(at_look4(c, "10.1.2.3") == p[3]);
 
 	/* An exact prefix moves between peers, and between their lists. */
-	seq = c->table.seq;
 	EXPECT(!at_ins4(c, "10.1.0.0", 16, p[0]));
-	EXPECT(c->table.seq != seq);
 	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
 	EXPECT(at_list_len(p[1]) == 0 && at_list_len(p[0]) == 2);
 	EXPECT(!at_ins4(c, "10.1.0.0", 16, p[0]));
@@ -578,7 +575,6 @@ static void __init at_test_v4(struct at_ctx *c)
 	 * One prefix taken away: only the exact one, only from its owner; the
 	 * lookup falls back to the next shorter prefix.
 	 */
-	seq = c->table.seq;
 	EXPECT(!at_del4(c, "10.1.0.0", 16, p[1]));
 	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
 	EXPECT(!at_del4(c, "10.1.0.0", 17, p[0]));
@@ -587,7 +583,6 @@ static void __init at_test_v4(struct at_ctx *c)
 	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
 	EXPECT(at_list_len(p[0]) == 2 && at_check_trie(c, 32) == 4);
 	EXPECT(!at_del4(c, "10.1.255.255", 16, p[0]));
-	EXPECT(c->table.seq != seq);
 	EXPECT(at_look4(c, "10.1.200.1") == p[0]);
 	EXPECT(at_reads_back(p[0], AF_INET, "10.0.0.0", 8));
 	EXPECT(at_list_len(p[0]) == 1 && at_check_trie(c, 32) == 3);
