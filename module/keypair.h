@@ -70,7 +70,13 @@ void wgc_keypair_put(struct wgc_keypair *keypair, bool unreference_now);
 void wgc_keypairs_init(struct wgc_keypairs *keypairs);
 /* Empties all three slots. */
 void wgc_keypairs_clear(struct wgc_keypairs *keypairs);
-/* Places a new session's keypair, taking over its reference. */
+/*
+ * Places a new session's keypair, taking over its reference. The caller
+ * checks, in the same rcu_read_lock_bh() section, that the peer is not
+ * dead (wgc_peer_stop() clears the slots after a grace period, and nothing
+ * may be added after that), and then moves the handshake's index entry to
+ * the keypair.
+ */
 void wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new);
 /*
  * A packet arrived on @keypair: if it is "next", it is confirmed and becomes

@@ -77,9 +77,9 @@ struct wgc_endpoint {
  *  - timer_handshake_attempts, timer_need_another_keepalive and
  *    sent_lastminute_handshake: no lock, racy by design. The timers, the
  *    timer hooks and the packet path write them from any context
- *    (READ_ONCE/WRITE_ONCE). A lost update costs at most one keepalive or
- *    handshake attempt more or less, and initiations go out at most once
- *    per REKEY_TIMEOUT anyway.
+ *    (READ_ONCE/WRITE_ONCE), as in WireGuard. A lost update costs a
+ *    keepalive more or less, or ends a handshake's retries early (the
+ *    next packet staged for the peer then starts a new handshake).
  */
 struct wgc_peer {
 	struct wgc_device *wgc;

@@ -271,12 +271,12 @@ static bool wgc_handshake_within_rate(struct wgc_device *wgc,
  * Initiations are held to their source's rate always, unlike WireGuard,
  * which limits rates only under load: one source must not keep the CPUs
  * busy with handshakes just because it alone does not fill the queue.
- * A response costs
- * Curve25519 work only if its receiver index names an initiation of ours
- * still waiting for its answer (a hash lookup finds out first), which
- * only someone on the path to that peer has seen: responses are held to
- * the rate only under load, as in WireGuard. So the responses of one
- * server to many devices of one host do not share one source's rate.
+ * A response costs Curve25519 work only if its receiver index names an
+ * initiation of ours still waiting for its answer (a hash lookup finds out
+ * first), which only someone on the path to that peer has seen: responses
+ * are held to the rate only under load, as in WireGuard. So the responses
+ * of one server to many devices of one host do not share one source's
+ * rate.
  */
 static bool wgc_handshake_admitted(struct wgc_device *wgc,
 				   struct sk_buff *skb, u32 type)

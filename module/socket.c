@@ -355,7 +355,6 @@ static int wgc_send(struct wgc_device *wgc, struct sk_buff *skb,
 		    struct wgc_send_target *target, u8 ds,
 		    struct dst_cache *cache)
 {
-	RCU_LOCKDEP_WARN(!rcu_read_lock_bh_held(), "sending outside RCU");
 	skb_mark_not_on_list(skb);
 	skb->dev = wgc->dev;
 	skb->mark = wgc->fwmark;
@@ -426,7 +425,8 @@ int wgc_socket_send_skb_to_peer(struct wgc_peer *peer, struct sk_buff *skb,
 
 	/*
 	 * The read lock keeps the endpoint and its route cache in step: the
-	 * writer resets the cache under the write lock.
+	 * writer empties the cache (dst_cache_reset_now()) under the write
+	 * lock; a reader may only mark it stale (dst_cache_reset()).
 	 */
 	read_lock_bh(&peer->endpoint_lock);
 	target.endpoint = peer->endpoint;
