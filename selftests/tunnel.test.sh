@@ -102,19 +102,10 @@ over_one_namespaces_lo() {
 	assert_eq "$(peer_field n4 n3 endpoints)" "127.0.0.1:1001" "n4's endpoint for n3"
 }
 
-# On the debug kernel, many times slower here, wireguard-netns (the
-# kernel's own WireGuard selftest) runs iperf3 over IPv4 and IPv6, inside
-# and outside, between devices talking over one namespace's lo: the cases
-# that would repeat it are left to the Debian kernel's run.
-slow_skips() {
-	((TUN_SLOW)) || return 1
-	log "slow (debug) kernel: $* left to the Debian kernel's run (wireguard-netns covers the same paths)"
-}
-
 subtest ping-over-ipv4 ping_over_ipv4
-slow_skips tcp-iperf3 || subtest tcp-iperf3 tcp_transfer
+subtest tcp-iperf3 tcp_transfer
 subtest udp-flood-no-loss udp_flood
 subtest 10MB-sha256 ten_megabytes
 subtest ping-over-ipv6 ping_over_ipv6
-slow_skips tcp-iperf3-ipv6 || subtest tcp-iperf3-ipv6 tcp_over_ipv6
-slow_skips over-lo || subtest over-lo over_one_namespaces_lo
+subtest tcp-iperf3-ipv6 tcp_over_ipv6
+subtest over-lo over_one_namespaces_lo

@@ -16,7 +16,7 @@
 # debug kernel), wgctl-quick runs without nft on PATH, as it would on a
 # machine without nft, and the nftables checks are skipped.
 # timeout: 600
-# debug kernel: skip: its own logic; wireguard-netns drives fwmark and routing
+# debug kernel: skip: its own logic; the kernel paths it reaches (fwmark, routing) are the other tests'
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 

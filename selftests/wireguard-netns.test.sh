@@ -22,6 +22,7 @@
 # IMPL=wireguard runs the untouched names on wireguard.ko and
 # wg(8), which proves the harness.
 # timeout: 1500
+# debug kernel: skip: it runs on Debian's 6.12 kernel, the debug kernel's version, with the module DKMS builds; tunnel, roaming, allowedips, netns and races drive its paths under the sanitizers
 source "$(dirname "$0")/lib.sh"
 
 PRISTINE=/usr/share/wgc/netns.sh
