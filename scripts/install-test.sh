@@ -21,12 +21,8 @@ ktap_begin
 # the count, however the script ends
 trap 'ktap_end; rm -rf "$scratch"' EXIT
 
-failed=0
 pass() { ktap_result "install/$1" ok; }
-fail() {
-	ktap_result "install/$1" fail "$2"
-	failed=1
-}
+fail() { ktap_result "install/$1" fail "$2"; }
 
 mk() { make -s -C "$REPO" --no-print-directory "$@" 2>&1; }
 
@@ -117,4 +113,4 @@ want_src=$(cd "$REPO" && printf '%s\n' Kbuild VERSION dkms.conf module/*.[ch] in
 same "make dkms-source places" "$want_src" "$(cd "$src" && find . -type f -printf '%P\n' | sort)"
 same "dkms.conf's version" "PACKAGE_VERSION=\"$VERSION\"" "$(grep '^PACKAGE_VERSION=' "$src/dkms.conf")"
 
-exit $failed
+exit $((KTAP_FAIL > 0))

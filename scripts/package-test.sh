@@ -25,12 +25,8 @@ ktap_begin
 # the count, however the script ends
 trap ktap_end EXIT
 
-failed=0
 pass() { ktap_result "packages/$1" ok; }
-fail() {
-	ktap_result "packages/$1" fail "$2"
-	failed=1
-}
+fail() { ktap_result "packages/$1" fail "$2"; }
 
 # contents DEB: its files (and /etc/wgc), one "MODE PATH" per line
 contents() {
@@ -119,7 +115,7 @@ else
 	fail version "they differ: $versions"
 fi
 
-[[ -n $KREL ]] || exit $failed
+[[ -n $KREL ]] || exit $((KTAP_FAIL > 0))
 
 # ---------------------------------------------------------------- DKMS
 # dkms on scratch trees: its state in build/deb/dkms, the source and the
@@ -152,4 +148,4 @@ if [[ $rc -eq 77 && $log == *"BUILD_EXCLUSIVE directive which does not match thi
 else
 	fail "dkms refuses Linux 5.10" "status $rc: $(tail -n 5 <<<"$log" | tr '\n' ';')"
 fi
-exit $failed
+exit $((KTAP_FAIL > 0))
