@@ -5,6 +5,8 @@
 
 #include "device.h"
 #include "compat.h"
+#include "decrypt.h"
+#include "encrypt.h"
 #include "index.h"
 #include "messages.h"
 #include "peer.h"
@@ -152,6 +154,7 @@ static void wgc_free_state(struct wgc_device *wgc)
 	wgc_index_table_free(wgc->index_table);
 	wgc_peer_table_uninit(wgc);
 	wgc_ratelimiter_put(wgc->ratelimiter);
+	free_percpu(wgc->offload_stats);
 	wgc_compat_free_tstats(wgc->dev);
 }
 
@@ -187,6 +190,7 @@ static void wgc_setup(struct net_device *dev)
 	struct wgc_device *wgc = netdev_priv(dev);
 
 	dev->netdev_ops = &wgc_netdev_ops;
+	dev->ethtool_ops = &wgc_ethtool_ops;
 	/* Lets packet sockets sending on the device name the protocol. */
 	dev->header_ops = &ip_tunnel_header_ops;
 	dev->type = ARPHRD_NONE;
@@ -215,6 +219,7 @@ static void wgc_setup(struct net_device *dev)
 
 	memset(wgc, 0, sizeof(*wgc));
 	wgc->dev = dev;
+	wgc->offload_flags = WGC_OFFLOADS_DEFAULT;
 	INIT_LIST_HEAD(&wgc->creating_net_node);
 	INIT_LIST_HEAD(&wgc->peer_list);
 }
@@ -277,10 +282,15 @@ static int wgc_alloc_state(struct wgc_device *wgc)
 	ret = wgc_compat_alloc_tstats(wgc->dev);
 	if (ret)
 		return ret;
+	wgc->offload_stats = wgc_offload_stats_alloc();
+	if (!wgc->offload_stats) {
+		ret = -ENOMEM;
+		goto err_stats;
+	}
 	wgc->ratelimiter = wgc_ratelimiter_get(wgc->creating_net);
 	if (!wgc->ratelimiter) {
 		ret = -ENOMEM;
-		goto err_stats;
+		goto err_offload_stats;
 	}
 	ret = wgc_peer_table_init(wgc);
 	if (ret)
@@ -306,6 +316,8 @@ err_peer_table:
 	wgc_peer_table_uninit(wgc);
 err_ratelimiter:
 	wgc_ratelimiter_put(wgc->ratelimiter);
+err_offload_stats:
+	free_percpu(wgc->offload_stats);
 err_stats:
 	wgc_compat_free_tstats(wgc->dev);
 	return ret;

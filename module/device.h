@@ -8,6 +8,7 @@
 
 #include "allowedips.h"
 #include "cookie.h"
+#include "ethtool.h"
 #include "noise.h"
 #include "queueing.h"
 
@@ -110,6 +111,10 @@ struct wgc_device {
 	struct wgc_handshake_stats handshake_stats;
 	struct workqueue_struct *packet_crypt_wq;
 	struct workqueue_struct *handshake_send_wq;
+
+	/* BIT(enum wgc_offload)s: written under RTNL, read without a lock. */
+	u32 offload_flags;
+	struct wgc_offload_stats __percpu *offload_stats;
 };
 
 bool wgc_device_is_wgc(const struct net_device *dev);
@@ -122,6 +127,36 @@ static inline bool wgc_device_was_under_load(const struct wgc_device *wgc,
 
 	/* A clock read earlier on another CPU may trail the last mark. */
 	return last && (now < last || now - last < NSEC_PER_SEC);
+}
+
+static inline bool wgc_device_tx_gso(const struct wgc_device *wgc)
+{
+	return READ_ONCE(wgc->offload_flags) & BIT(WGC_OFFLOAD_TX_UDP_GSO);
+}
+
+/*
+ * Counts @segs messages sent as one packet, a UDP GSO one if more than
+ * one. The tunnel's own transmit counter (iptunnel_xmit_stats()) counted
+ * the packet once: the device's packets are the datagrams on the wire.
+ */
+static inline void wgc_device_count_tx(struct wgc_device *wgc,
+				       unsigned int segs)
+{
+	struct wgc_offload_stats *stats;
+
+	local_bh_disable();
+	stats = this_cpu_ptr(wgc->offload_stats);
+	u64_stats_update_begin(&stats->syncp);
+	if (segs > 1) {
+		u64_stats_inc(&stats->tx_gso_packets);
+		u64_stats_add(&stats->tx_gso_segments, segs);
+	} else {
+		u64_stats_inc(&stats->tx_single);
+	}
+	u64_stats_update_end(&stats->syncp);
+	if (segs > 1)
+		dev_sw_netstats_tx_add(wgc->dev, segs - 1, 0);
+	local_bh_enable();
 }
 
 /*

@@ -7,6 +7,7 @@
 #include "allowedips.h"
 #include "device.h"
 #include "index.h"
+#include "encrypt.h"
 #include "send.h"
 #include "receive.h"
 #include "timers.h"

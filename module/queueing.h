@@ -224,14 +224,7 @@ static inline void wgc_handshake_work_queue(struct wgc_handshake_work *work)
  */
 void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue);
 
-/* Runs a crypto worker: see queueing.c. */
-void wgc_crypt_queue_drain(struct ptr_ring *ring,
-			   bool (*crypt)(struct sk_buff *skb,
-					 struct wgc_keypair *keypair),
-			   void (*done)(struct wgc_peer *peer,
-					struct sk_buff *skb,
-					enum wgc_packet_state state));
-/* Marks a packet's crypto done (or failed) and wakes its serial drainer. */
+/* Marks a packet's crypto done (or failed) and wakes its serial side. */
 void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
 		       enum wgc_packet_state state);
 void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,

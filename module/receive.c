@@ -26,18 +26,15 @@
 #include "noise.h"
 #include "peer.h"
 #include "queueing.h"
-#include "race.h"
 #include "ratelimiter.h"
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
 
-#include <crypto/chacha20poly1305.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/random.h>
-#include <linux/scatterlist.h>
 #include <linux/udp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
@@ -366,62 +363,6 @@ void wgc_packet_handshake_receive_worker(struct kthread_work *work)
 }
 
 /* ---- data ---- */
-
-/*
- * Decrypts in place. The outer headers are kept in the skb (data is pushed
- * back to them around skb_cow_data and the trim), because the sender's
- * address is read from them once the packet proved authentic.
- */
-static bool wgc_decrypt_packet(struct sk_buff *skb,
-			       struct wgc_keypair *keypair)
-{
-	struct scatterlist sg[MAX_SKB_FRAGS + 8];
-	unsigned int headers_len;
-	struct sk_buff *trailer;
-	int num_frags;
-
-	if (unlikely(!READ_ONCE(keypair->receiving.is_valid) ||
-		     wgc_birthdate_has_expired(keypair->receiving.birthdate,
-					       WGC_REJECT_AFTER_TIME) ||
-		     READ_ONCE(keypair->receiving_counter.counter) >=
-			WGC_REJECT_AFTER_MESSAGES)) {
-		WRITE_ONCE(keypair->receiving.is_valid, false);
-		return false;
-	}
-
-	headers_len = skb->data - skb_network_header(skb);
-	skb_push(skb, headers_len);
-	num_frags = skb_cow_data(skb, 0, &trailer);
-	headers_len += sizeof(struct wgc_message_data);
-	skb_pull(skb, headers_len);
-	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
-		return false;
-
-	sg_init_table(sg, num_frags);
-	if (skb_to_sgvec(skb, sg, 0, skb->len) <= 0)
-		return false;
-	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len, NULL, 0,
-						 WGC_CB(skb)->nonce,
-						 keypair->receiving.key))
-		return false;
-
-	skb_push(skb, headers_len);
-	if (pskb_trim(skb, skb->len - WGC_NOISE_AUTHTAG_LEN))
-		return false;
-	skb_pull(skb, headers_len);
-	return true;
-}
-
-void wgc_packet_decrypt_worker(struct work_struct *work)
-{
-	struct wgc_crypt_worker *worker = container_of(work,
-						       struct wgc_crypt_worker,
-						       work);
-
-	wgc_race_delay(WGC_RACE_DECRYPT_WORKER);
-	wgc_crypt_queue_drain(&worker->wgc->decrypt_queue.ring, wgc_decrypt_packet,
-			      wgc_queue_rx_done);
-}
 
 /*
  * Softirq: finds the session by index and puts the message in line. The

@@ -15,7 +15,6 @@ struct wgc_device;
 /* Takes @skb (a UDP datagram for the device's port). Softirq context. */
 void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb);
 void wgc_packet_handshake_receive_worker(struct kthread_work *work);
-void wgc_packet_decrypt_worker(struct work_struct *work);
 int wgc_packet_rx_poll(struct napi_struct *napi, int budget);
 
 #endif /* _WGC_RECEIVE_H */

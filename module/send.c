@@ -24,11 +24,9 @@
 #include "socket.h"
 #include "timers.h"
 
-#include <crypto/chacha20poly1305.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/module.h>
-#include <linux/scatterlist.h>
 #include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/ip_tunnels.h>
@@ -190,7 +188,7 @@ static bool wgc_nonce_rejected(u64 nonce)
  * REKEY_AFTER_MESSAGES, or REKEY_AFTER_TIME on the initiator's side (only
  * the initiator, so that both ends do not rekey at once).
  */
-static void wgc_keep_key_fresh(struct wgc_peer *peer)
+void wgc_packet_keep_key_fresh(struct wgc_peer *peer)
 {
 	struct wgc_keypair *keypair;
 	bool send;
@@ -207,145 +205,6 @@ static void wgc_keep_key_fresh(struct wgc_peer *peer)
 
 	if (unlikely(send))
 		wgc_packet_send_queued_handshake_initiation(peer, false);
-}
-
-/*
- * Padding to a multiple of 16 hides the exact length of the inner packet,
- * but never beyond the MTU, which would only cost fragmentation.
- */
-static unsigned int wgc_padding_len(struct sk_buff *skb)
-{
-	unsigned int mtu = WGC_CB(skb)->mtu;
-	unsigned int last_unit = skb->len;
-	unsigned int padded;
-
-	if (unlikely(!mtu))
-		return ALIGN(last_unit, WGC_MESSAGE_PADDING_MULTIPLE) -
-		       last_unit;
-	/* A GSO packet is cut into MTU-sized units: pad the last one. */
-	if (unlikely(last_unit > mtu))
-		last_unit %= mtu;
-	padded = min(mtu, ALIGN(last_unit, WGC_MESSAGE_PADDING_MULTIPLE));
-	return padded - last_unit;
-}
-
-/*
- * Turns the inner packet in @skb into a data message, in place: header in
- * front, zero padding and the tag behind, all encrypted through a
- * scatterlist over the skb's own memory.
- */
-static bool wgc_encrypt_packet(struct sk_buff *skb,
-			       struct wgc_keypair *keypair)
-{
-	struct scatterlist sg[MAX_SKB_FRAGS + 8];
-	unsigned int padding_len, plaintext_len, trailer_len;
-	struct wgc_message_data *header;
-	struct sk_buff *trailer;
-	int num_frags;
-
-	/* The inner flow's hash, while its headers can still be read. */
-	skb_get_hash(skb);
-	if (unlikely(skb->ip_summed == CHECKSUM_PARTIAL &&
-		     skb_checksum_help(skb)))
-		return false;
-	/* Headroom first: expanding the head later would lose the padding. */
-	if (unlikely(skb_cow_head(skb, WGC_DATA_PACKET_HEAD_ROOM) < 0))
-		return false;
-
-	padding_len = wgc_padding_len(skb);
-	trailer_len = padding_len + WGC_NOISE_AUTHTAG_LEN;
-	plaintext_len = skb->len + padding_len;
-	num_frags = skb_cow_data(skb, trailer_len, &trailer);
-	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
-		return false;
-	memset(skb_tail_pointer(trailer), 0, padding_len);
-
-	header = skb_push(skb, sizeof(*header));
-	header->header.type = cpu_to_le32(WGC_MESSAGE_DATA);
-	header->key_idx = keypair->remote_index;
-	header->counter = cpu_to_le64(WGC_CB(skb)->nonce);
-	pskb_put(skb, trailer, trailer_len);
-
-	sg_init_table(sg, num_frags);
-	if (skb_to_sgvec(skb, sg, sizeof(*header),
-			 wgc_noise_encrypted_len(plaintext_len)) <= 0)
-		return false;
-	if (!chacha20poly1305_encrypt_sg_inplace(sg, plaintext_len, NULL, 0,
-						 WGC_CB(skb)->nonce,
-						 keypair->sending.key))
-		return false;
-	wgc_packet_reset(skb, true);
-	return true;
-}
-
-void wgc_packet_encrypt_worker(struct work_struct *work)
-{
-	struct wgc_crypt_worker *worker = container_of(work,
-						       struct wgc_crypt_worker,
-						       work);
-
-	wgc_race_delay(WGC_RACE_ENCRYPT_WORKER);
-	wgc_crypt_queue_drain(&worker->wgc->encrypt_queue.ring, wgc_encrypt_packet,
-			      wgc_queue_tx_done);
-}
-
-/* Sends what one pass took off the serial queue, timers updated once. */
-static void wgc_send_done_packets(struct wgc_peer *peer,
-				  struct sk_buff_head *packets)
-{
-	bool data_sent = false, authenticated_sent = false;
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(packets)) != NULL) {
-		struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-		bool holds_refs = WGC_CB(skb)->holds_refs;
-		bool is_keepalive = skb->len == wgc_message_data_len(0);
-
-		if (likely(atomic_read_acquire(&WGC_CB(skb)->state) ==
-			   WGC_PACKET_CRYPTED)) {
-			authenticated_sent = true;
-			if (!wgc_socket_send_skb_to_peer(peer, skb,
-							 WGC_CB(skb)->ds) &&
-			    !is_keepalive)
-				data_sent = true;
-		} else {
-			DEV_STATS_INC(peer->wgc->dev, tx_errors);
-			kfree_skb(skb);
-		}
-		/*
-		 * Not the peer's last reference: the device's list holds one
-		 * until this work has been flushed (see peer.c).
-		 */
-		if (holds_refs) {
-			wgc_keypair_put(keypair, false);
-			wgc_peer_put(peer);
-		}
-	}
-	if (!authenticated_sent)
-		return;
-	wgc_timers_any_authenticated_packet_traversal(peer);
-	wgc_timers_any_authenticated_packet_sent(peer);
-	if (data_sent)
-		wgc_timers_data_sent(peer);
-	wgc_keep_key_fresh(peer);
-}
-
-/* How many packets the transmit work takes off the queue at a time. */
-#define WGC_TX_BATCH 64
-
-/* The peer's serial side: sends what is encrypted, in order. */
-void wgc_packet_tx_worker(struct work_struct *work)
-{
-	struct wgc_peer *peer = container_of(work, struct wgc_peer,
-					     transmit_packet_work);
-	struct sk_buff_head packets;
-
-	__skb_queue_head_init(&packets);
-	while (wgc_serial_queue_dequeue_done(&peer->tx_queue, &packets,
-					     WGC_TX_BATCH)) {
-		wgc_send_done_packets(peer, &packets);
-		cond_resched();
-	}
 }
 
 /*

@@ -18,6 +18,8 @@ netdev_tx_t wgc_packet_xmit(struct sk_buff *skb, struct net_device *dev);
 void wgc_packet_send_staged_packets(struct wgc_peer *peer);
 void wgc_packet_purge_staged_packets(struct wgc_peer *peer);
 void wgc_packet_send_keepalive(struct wgc_peer *peer);
+/* Starts a handshake if the current session is getting old. */
+void wgc_packet_keep_key_fresh(struct wgc_peer *peer);
 void wgc_packet_send_queued_handshake_initiation(struct wgc_peer *peer,
 						 bool is_retry);
 void wgc_packet_send_initiation_after_cookie(struct wgc_peer *peer);
@@ -28,7 +30,5 @@ int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,
 				     __le32 sender_index);
 
 void wgc_packet_handshake_send_worker(struct work_struct *work);
-void wgc_packet_encrypt_worker(struct work_struct *work);
-void wgc_packet_tx_worker(struct work_struct *work);
 
 #endif /* _WGC_SEND_H */

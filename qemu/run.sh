@@ -293,7 +293,35 @@ if command -v readelf >/dev/null; then
 fi
 
 # ---- QEMU command line
-if [[ ${WGC_NO_KVM:-0} != 1 && -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; then
+# KVM's CPU model. Without arch-capabilities: nested under some hypervisors
+# (an AMD EPYC host, seen here) KVM refuses that MSR and QEMU aborts.
+KVM_CPU=host,-arch-capabilities
+
+# /dev/kvm can open and still not run a guest: nested under some
+# hypervisors the guest hangs before its first line (seen here). So the
+# kernel is booted once without an initramfs, to see it print; the answer
+# holds until the host reboots (build/qemu/kvm-probe).
+kvm_runs_guests() {
+	local probe=$BUILD/kvm-probe boot_id answer=no
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	if [[ -f $probe && $(head -n 1 "$probe") == "$boot_id" ]]; then
+		[[ $(sed -n 2p "$probe") == yes ]]
+		return
+	fi
+	if timeout -k 5 20 qemu-system-x86_64 -enable-kvm -cpu "$KVM_CPU" \
+		-nographic -no-reboot -nodefaults -no-user-config -m 256 \
+		-serial stdio -kernel "$BOOT_IMG" -append "console=ttyS0 panic=-1" \
+		</dev/null 2>/dev/null | grep -a -q -m 1 'Linux version'; then
+		answer=yes
+	else
+		echo "qemu/run.sh: note: /dev/kvm opens, but a guest does not boot under KVM here: emulating (TCG)" >&2
+	fi
+	printf '%s\n%s\n' "$boot_id" "$answer" >"$probe"
+	[[ $answer == yes ]]
+}
+
+if [[ ${WGC_NO_KVM:-0} != 1 && -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null &&
+	kvm_runs_guests; then
 	ACCEL=kvm
 else
 	ACCEL=tcg
@@ -316,7 +344,7 @@ fi
 QEMU=(qemu-system-x86_64 -nographic -no-reboot -nodefaults -no-user-config
 	-m "$MEM" -smp 2 -nic none -kernel "$BOOT_IMG" -initrd "$INITRD" -append "$CMDLINE")
 if [[ $ACCEL == kvm ]]; then
-	QEMU+=(-enable-kvm -cpu host)
+	QEMU+=(-enable-kvm -cpu "$KVM_CPU")
 else
 	QEMU+=(-cpu max)
 fi

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ethtool's view of a wgc device.
+ *
+ * The offloads are private flags rather than netdev features: a feature
+ * says what a device takes from the stack above it, while these say what
+ * the tunnel hands to the stack below it, the UDP socket and the device
+ * the route picks. Each can be switched off at any time (ethtool
+ * --set-priv-flags wg0 tx-udp-gso off), say to compare, or to rule it out
+ * when hunting a problem; packets in flight finish the way they started.
+ */
+
+#include "ethtool.h"
+#include "device.h"
+
+#include <linux/string.h>
+
+static const char wgc_offload_names[][ETH_GSTRING_LEN] = {
+	[WGC_OFFLOAD_TX_UDP_GSO] = "tx-udp-gso",
+};
+
+static const char wgc_stat_names[][ETH_GSTRING_LEN] = {
+	"tx_udp_gso_packets",
+	"tx_udp_gso_segments",
+	"tx_single_packets",
+};
+
+#define WGC_NR_STATS ARRAY_SIZE(wgc_stat_names)
+
+static void wgc_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, WGC_VERSION, sizeof(info->version));
+}
+
+static int wgc_get_sset_count(struct net_device *dev, int sset)
+{
+	switch (sset) {
+	case ETH_SS_STATS:
+		return WGC_NR_STATS;
+	case ETH_SS_PRIV_FLAGS:
+		return __WGC_OFFLOADS;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void wgc_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	switch (sset) {
+	case ETH_SS_STATS:
+		memcpy(data, wgc_stat_names, sizeof(wgc_stat_names));
+		break;
+	case ETH_SS_PRIV_FLAGS:
+		memcpy(data, wgc_offload_names, sizeof(wgc_offload_names));
+		break;
+	}
+}
+
+static void wgc_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *stats, u64 *data)
+{
+	struct wgc_device *wgc = netdev_priv(dev);
+	u64 sum[WGC_NR_STATS] = {};
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct wgc_offload_stats *s =
+			per_cpu_ptr(wgc->offload_stats, cpu);
+		u64 gso_packets, gso_segments, single;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			gso_packets = u64_stats_read(&s->tx_gso_packets);
+			gso_segments = u64_stats_read(&s->tx_gso_segments);
+			single = u64_stats_read(&s->tx_single);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum[0] += gso_packets;
+		sum[1] += gso_segments;
+		sum[2] += single;
+	}
+	memcpy(data, sum, sizeof(sum));
+}
+
+static u32 wgc_get_priv_flags(struct net_device *dev)
+{
+	struct wgc_device *wgc = netdev_priv(dev);
+
+	return READ_ONCE(wgc->offload_flags);
+}
+
+/* Under RTNL; the packet path reads the flags without a lock. */
+static int wgc_set_priv_flags(struct net_device *dev, u32 flags)
+{
+	struct wgc_device *wgc = netdev_priv(dev);
+
+	if (flags & ~(BIT(__WGC_OFFLOADS) - 1))
+		return -EINVAL;
+	WRITE_ONCE(wgc->offload_flags, flags);
+	return 0;
+}
+
+const struct ethtool_ops wgc_ethtool_ops = {
+	.get_drvinfo		= wgc_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= wgc_get_sset_count,
+	.get_strings		= wgc_get_strings,
+	.get_ethtool_stats	= wgc_get_ethtool_stats,
+	.get_priv_flags		= wgc_get_priv_flags,
+	.set_priv_flags		= wgc_set_priv_flags,
+};
+
+struct wgc_offload_stats __percpu *wgc_offload_stats_alloc(void)
+{
+	struct wgc_offload_stats __percpu *stats;
+	int cpu;
+
+	stats = alloc_percpu(struct wgc_offload_stats);
+	if (!stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats, cpu)->syncp);
+	return stats;
+}
