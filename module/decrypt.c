@@ -64,7 +64,19 @@ static bool wgc_decrypt_packet(struct sk_buff *skb,
 	return true;
 }
 
-/* Decrypts what the device's ring holds, on this CPU, a batch at a time. */
+/* Process context (the decrypt workers) or softirq. */
+static void wgc_kick_rx(struct wgc_peer *peer)
+{
+	local_bh_disable();
+	napi_schedule(&peer->napi);
+	local_bh_enable();
+}
+
+/*
+ * Decrypts what the device's ring holds, on this CPU, a batch at a time,
+ * and schedules a peer's NAPI poll once for each run of its packets in the
+ * batch. The peer outlives this work, which its removal flushes.
+ */
 void wgc_packet_decrypt_worker(struct work_struct *work)
 {
 	struct wgc_crypt_worker *worker =
@@ -76,27 +88,29 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 	wgc_race_delay(WGC_RACE_DECRYPT_WORKER);
 	while ((n = ptr_ring_consume_batched_bh(ring, batch,
 						ARRAY_SIZE(batch))) > 0) {
+		struct wgc_peer *waiting = NULL;
+
 		for (i = 0; i < n; i++) {
 			struct sk_buff *skb = batch[i];
 			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-			/* Read now: once marked, the packet may be gone. */
 			struct wgc_peer *peer = keypair->entry.peer;
 			enum wgc_packet_state state = WGC_PACKET_DEAD;
 
+			if (waiting && waiting != peer)
+				wgc_kick_rx(waiting);
+			waiting = peer;
 			if (likely(wgc_decrypt_packet(skb, keypair)))
 				state = WGC_PACKET_CRYPTED;
-			wgc_queue_rx_done(peer, skb, state);
+			atomic_set_release(&WGC_CB(skb)->state, state);
 		}
+		wgc_kick_rx(waiting);
 		cond_resched();
 	}
 }
 
-/* Called from process context (the decrypt workers) or softirq. */
 void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
 		       enum wgc_packet_state state)
 {
 	atomic_set_release(&WGC_CB(skb)->state, state);
-	local_bh_disable();
-	napi_schedule(&peer->napi);
-	local_bh_enable();
+	wgc_kick_rx(peer);
 }

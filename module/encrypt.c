@@ -105,9 +105,18 @@ static bool wgc_encrypt_packet(struct sk_buff *skb,
 	return true;
 }
 
+static void wgc_kick_tx(struct wgc_peer *peer)
+{
+	queue_work_on(wgc_peer_serial_cpu(peer), peer->wgc->packet_crypt_wq,
+		      &peer->transmit_packet_work);
+}
+
 /*
- * Encrypts what the device's ring holds, on this CPU, a batch at a time;
- * each packet, once done, wakes its peer's transmit work.
+ * Encrypts what the device's ring holds, on this CPU, a batch at a time.
+ * A peer's transmit work is woken once for each run of its packets in the
+ * batch rather than for each packet: it then finds them all done, and
+ * sends them as one train. The peer outlives this work, which its removal
+ * flushes.
  */
 void wgc_packet_encrypt_worker(struct work_struct *work)
 {
@@ -120,17 +129,22 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 	wgc_race_delay(WGC_RACE_ENCRYPT_WORKER);
 	while ((n = ptr_ring_consume_batched_bh(ring, batch,
 						ARRAY_SIZE(batch))) > 0) {
+		struct wgc_peer *waiting = NULL;
+
 		for (i = 0; i < n; i++) {
 			struct sk_buff *skb = batch[i];
 			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
-			/* Read now: once marked, the packet may be gone. */
 			struct wgc_peer *peer = keypair->entry.peer;
 			enum wgc_packet_state state = WGC_PACKET_DEAD;
 
+			if (waiting && waiting != peer)
+				wgc_kick_tx(waiting);
+			waiting = peer;
 			if (likely(wgc_encrypt_packet(skb, keypair)))
 				state = WGC_PACKET_CRYPTED;
-			wgc_queue_tx_done(peer, skb, state);
+			atomic_set_release(&WGC_CB(skb)->state, state);
 		}
+		wgc_kick_tx(waiting);
 		cond_resched();
 	}
 }
@@ -293,12 +307,4 @@ void wgc_packet_tx_worker(struct work_struct *work)
 		wgc_send_done_packets(peer, &packets);
 		cond_resched();
 	}
-}
-
-void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
-		       enum wgc_packet_state state)
-{
-	atomic_set_release(&WGC_CB(skb)->state, state);
-	queue_work_on(wgc_peer_serial_cpu(peer), peer->wgc->packet_crypt_wq,
-		      &peer->transmit_packet_work);
 }

@@ -224,9 +224,10 @@ static inline void wgc_handshake_work_queue(struct wgc_handshake_work *work)
  */
 void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue);
 
-/* Marks a packet's crypto done (or failed) and wakes its serial side. */
-void wgc_queue_tx_done(struct wgc_peer *peer, struct sk_buff *skb,
-		       enum wgc_packet_state state);
+/*
+ * Marks a received packet's decryption done (or failed) and wakes its
+ * peer's NAPI poll; any context.
+ */
 void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
 		       enum wgc_packet_state state);
 

@@ -302,7 +302,9 @@ build_base() {
 	local BINS=(
 		bash
 		# iproute2, iputils, network tools
-		ip ss tc bridge ping iperf3 ncat nft wg tcpdump
+		ip ss tc bridge nstat ping iperf3 ncat nft wg tcpdump
+		# ethtool: the offloads' private flags and counters (offload test)
+		ethtool
 		# netfilter's iptables (Debian's default, nf_tables-based): the
 		# kernel's WireGuard selftest netns.sh uses it
 		iptables
@@ -325,7 +327,7 @@ build_base() {
 		python3
 	)
 	# perf: make bench's WGC_BENCH_PROFILE=1
-	local OPT_BINS=(ethtool strace tracepath ping6 mountpoint perf)
+	local OPT_BINS=(strace tracepath ping6 mountpoint perf)
 	local paths=()
 	for b in "${BINS[@]}"; do
 		find_bin p "$b" || die "binary '$b' not found on the build machine (run scripts/deps.sh)"

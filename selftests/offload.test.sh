@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The transmit offload: trains of equal-length data messages leaving wgc as
+# one UDP GSO packet (module/encrypt.c), switched by the private flag
+# tx-udp-gso and counted in ethtool -S. n1 is always wgc, whatever IMPL
+# says: the trains are its own. Each case moves data whose sha256 must
+# match, and checks the counters say which way it left:
+# - the flag and the counters as ethtool shows them;
+# - TCP with trains on and off, over IPv4 and IPv6 outside, IPv4 and IPv6
+#   inside; the device's packet counter counts datagrams, not trains;
+# - the veth below segmenting the trains itself (its UDP segmentation and
+#   checksum offloads off: each datagram's checksum made in software, and
+#   checked by the receiver), and the receiving veth with GRO on;
+# - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
+# - wireguard.ko receiving the trains, and sending to wgc.
+# timeout: 600
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tunnel-lib.sh"
+
+SIZE=4M
+((TUN_SLOW)) && SIZE=1M
+
+# offload_stat NS NAME: one of wg0's ethtool -S counters
+offload_stat() {
+	local v
+	v=$(ip netns exec "$1" ethtool -S wg0 | awk -v k="$2:" '$1 == k { print $2 }')
+	[[ -n $v ]] || FAIL_DEPTH=2 fail "no counter $2 in ethtool -S wg0 of $1"
+	printf '%s\n' "$v"
+}
+
+# stats NS: "gso_packets gso_segments single tx_packets" of NS's wg0
+stats() {
+	printf '%s %s %s %s\n' "$(offload_stat "$1" tx_udp_gso_packets)" \
+		"$(offload_stat "$1" tx_udp_gso_segments)" \
+		"$(offload_stat "$1" tx_single_packets)" \
+		"$(counter "$1" wg0 tx_packets)"
+}
+
+set_trains() {
+	ip netns exec n1 ethtool --set-priv-flags wg0 tx-udp-gso "$1" ||
+		fail "ethtool --set-priv-flags wg0 tx-udp-gso $1 failed"
+}
+
+# send_checked DST on|off: a file from n1 to DST through the tunnel, then
+# checks that n1's counters moved as trains on or off say, and that the
+# device counted each datagram once.
+send_checked() {
+	local dst=$1 want=$2 p0 s0 g0 t0 p1 s1 g1 t1
+	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
+	read -r p0 s0 g0 t0 < <(stats n1)
+	transfer_file n1 n2 "$dst" "$TMPDIR/data"
+	read -r p1 s1 g1 t1 < <(stats n1)
+	log "trains $want: $((p1 - p0)) UDP GSO packets of $((s1 - s0)) messages, $((g1 - g0)) messages alone, $((t1 - t0)) datagrams"
+	if [[ $want == on ]]; then
+		((p1 > p0)) || fail "no UDP GSO packet sent with trains on"
+		((s1 - s0 >= 2 * (p1 - p0))) || fail "UDP GSO packets of fewer than 2 messages"
+	else
+		assert_eq "$((p1 - p0))" 0 "UDP GSO packets sent with trains off"
+		((g1 > g0)) || fail "no message counted as sent alone"
+	fi
+	assert_eq "$((t1 - t0))" "$(((s1 - s0) + (g1 - g0)))" "wg0's tx_packets against the messages sent"
+}
+
+setup() {
+	pair_setup wgc "${1:-wgc}"
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
+	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
+	ping_ok n1 "$N2_IN4"
+	wait_handshake n1 n2
+}
+
+flags_and_counters() {
+	defer netns_del_quiet n1 n2
+	setup
+	local out
+	out=$(ip netns exec n1 ethtool -i wg0)
+	assert_line "$out" '^driver: wgc$' "ethtool -i"
+	out=$(ip netns exec n1 ethtool --show-priv-flags wg0)
+	assert_line "$out" '^tx-udp-gso *: on$' "tx-udp-gso on by default"
+	set_trains off
+	out=$(ip netns exec n1 ethtool --show-priv-flags wg0)
+	assert_line "$out" '^tx-udp-gso *: off$' "tx-udp-gso after switching it off"
+	set_trains on
+	out=$(ip netns exec n1 ethtool -S wg0)
+	assert_line "$out" '^ +tx_udp_gso_packets: [0-9]+$' "ethtool -S"
+	assert_line "$out" '^ +tx_udp_gso_segments: [0-9]+$' "ethtool -S"
+	assert_line "$out" '^ +tx_single_packets: [1-9][0-9]*$' "ethtool -S (the pings)"
+}
+
+tcp_trains_on_off() {
+	defer netns_del_quiet n1 n2
+	setup
+	send_checked "$N2_IN4" on
+	send_checked "$N2_IN6" on
+	set_trains off
+	send_checked "$N2_IN4" off
+	set_trains on
+	send_checked "$N2_IN4" on
+}
+
+over_ipv6() {
+	defer netns_del_quiet n1 n2
+	setup
+	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
+	peer_set n2 n1 endpoint "[$N1_OUT6]:$N1_PORT"
+	send_checked "$N2_IN4" on
+	send_checked "$N2_IN6" on
+	set_trains off
+	send_checked "$N2_IN6" off
+}
+
+# The veth below n1 takes neither UDP GSO nor checksums: the stack cuts
+# each train and sums each datagram in software, which n2 verifies.
+software_segmentation() {
+	defer netns_del_quiet n1 n2
+	setup
+	ip netns exec n1 ethtool -K v1 tx-udp-segmentation off tx off >/dev/null ||
+		fail "ethtool -K v1 tx-udp-segmentation off tx off failed"
+	local csum0 csum1
+	csum0=$(ip netns exec n2 nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }')
+	send_checked "$N2_IN4" on
+	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
+	send_checked "$N2_IN6" on
+	csum1=$(ip netns exec n2 nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }')
+	assert_eq "$((csum1 - csum0))" 0 "UDP checksum errors at n2"
+}
+
+receiver_gro() {
+	defer netns_del_quiet n1 n2
+	setup
+	ip netns exec n2 ethtool -K v2 gro on >/dev/null || fail "ethtool -K v2 gro on failed"
+	send_checked "$N2_IN4" on
+}
+
+# Full segments of MTU-sized inner packets are padded up to the MTU only:
+# 1419 and 1281 leave full messages that are not a multiple of 16, 1404
+# ones that are; 577 makes small segments, many to a train.
+mtu_boundaries() {
+	defer netns_del_quiet n1 n2
+	setup
+	local mtu sent lost
+	SIZE=1M
+	for mtu in 1420 1419 1404 1281 577; do
+		ip -n n1 link set wg0 mtu "$mtu"
+		ip -n n2 link set wg0 mtu "$mtu"
+		log "MTU $mtu"
+		send_checked "$N2_IN4" on
+		iperf_server n2 "$N2_IN4"
+		read -r sent lost < <(iperf_udp n1 "$N2_IN4" 2 2M -l $((mtu - 28)))
+		log "UDP, $((mtu - 28))-byte datagrams: $sent sent, $lost lost"
+		((sent >= 50)) || fail "only $sent datagrams sent at MTU $mtu"
+		assert_eq "$lost" 0 "datagrams lost at MTU $mtu"
+	done
+}
+
+wireguard_both_ways() {
+	need_modules wireguard
+	defer netns_del_quiet n1 n2
+	setup wireguard
+	send_checked "$N2_IN4" on
+	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
+	transfer_file n2 n1 "$N1_IN4" "$TMPDIR/data"
+}
+
+impl_load wgc
+subtest flags-and-counters flags_and_counters
+subtest tcp-trains-on-off tcp_trains_on_off
+subtest over-ipv6 over_ipv6
+subtest software-segmentation software_segmentation
+subtest receiver-gro receiver_gro
+subtest mtu-boundaries mtu_boundaries
+subtest wireguard-both-ways wireguard_both_ways
