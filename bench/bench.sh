@@ -10,7 +10,15 @@
 # 1420 over 1500-byte veths, and the plain veth path gets MTU 1420, so every
 # path carries packets of the same size to the applications.
 #
-# Per path and round: iperf3 TCP with 1 stream and with 4 streams, then a
+#   wgc-nogso      wgc with its transmit offload off (ethtool private flag
+#                  tx-udp-gso: every message its own datagram, as in
+#                  wireguard.ko), to show what the offload buys
+#
+# Per path and round: iperf3 TCP with 1 stream and with 4 streams (and the
+# CPU time the VM spent per gigabyte moved by the one stream, from
+# /proc/stat: every CPU's busy time, sender's and receiver's alike), then
+# UDP (iperf3 -u -b 0, 1392-byte payloads: the largest that the 1420-byte
+# MTU carries unfragmented; datagrams received per second), then a
 # ping run (WGC_BENCH_PINGS pings, 10 ms apart), then (tunnels only) TCP
 # with 1 stream under a flood, twice: dropped on arrival, and reaching the
 # tunnel. Rounds go through the paths in
@@ -70,9 +78,11 @@
 #   WGC_BENCH_SECONDS     seconds per iperf3 run and per handshake run
 #                         (default 5)
 #   WGC_BENCH_PINGS       pings per round (default 100)
-#   WGC_BENCH_PATHS       the paths to measure (default veth,wireguard,wgc)
-#   WGC_BENCH_TESTS       what to measure (default tcp,ping,flood,handshake):
-#                         tcp (1 and 4 streams), ping, flood (TCP 1 stream
+#   WGC_BENCH_PATHS       the paths to measure (default
+#                         veth,wireguard,wgc,wgc-nogso)
+#   WGC_BENCH_TESTS       what to measure (default
+#                         tcp,udp,ping,flood,handshake): tcp (1 and 4
+#                         streams), udp, ping, flood (TCP 1 stream
 #                         under a flood; without tcp it also measures TCP 1
 #                         stream without), handshake (handshakes/s, 1 CPU).
 #                         E.g. WGC_BENCH_TESTS=handshake,flood
@@ -99,9 +109,9 @@ export LC_ALL=C
 ROUNDS=${WGC_BENCH_ROUNDS:-3}
 SECS=${WGC_BENCH_SECONDS:-5}
 PINGS=${WGC_BENCH_PINGS:-100}
-PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc}
+PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc,wgc-nogso}
 PATHS=${PATHS//,/ }
-TESTS=" ${WGC_BENCH_TESTS:-tcp,ping,flood,handshake} "
+TESTS=" ${WGC_BENCH_TESTS:-tcp,udp,ping,flood,handshake} "
 TESTS=${TESTS//,/ }
 HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
@@ -135,7 +145,7 @@ declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
 declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
-declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc)
+declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO")
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
 # step PATH CMD...: runs CMD; on failure the path is marked failed with
@@ -172,6 +182,7 @@ setup() {
 	ip -n "$b" addr add 192.0.2.2/24 dev v0
 	case $path in
 	wireguard) kind=wireguard tool=wg ;;
+	wgc-nogso) kind=wgc tool=wgctl ;;
 	wgc)
 		case $WGC_IMPL in
 		wireguard) kind=wireguard tool=wg ;;
@@ -203,9 +214,14 @@ setup() {
 		peer "$(<"$TMP/$a.pub")" allowed-ips 10.0.0.1/32 endpoint 192.0.2.1:51820 || return 1
 	ip -n "$a" addr add 10.0.0.1/24 dev wg0
 	ip -n "$b" addr add 10.0.0.2/24 dev wg0
+	if [[ $path == wgc-nogso ]]; then
+		step "$path" ip netns exec "$a" ethtool --set-priv-flags wg0 tx-udp-gso off &&
+			step "$path" ip netns exec "$b" ethtool --set-priv-flags wg0 tx-udp-gso off ||
+			return 1
+	fi
 	ip -n "$a" link set wg0 up
 	ip -n "$b" link set wg0 up
-	if want flood || want handshake; then
+	if [[ $path != wgc-nogso ]] && { want flood || want handshake; }; then
 		setup_attacker "$path" || return 1
 	fi
 }
@@ -273,17 +289,40 @@ start_server() {
 	fi
 }
 
-# tcp PATH STREAMS: Mbit/s received, or nothing (and a note) on failure
+# busy_jiffies: the time all CPUs spent busy so far, in USER_HZ ticks
+# (user, nice, system, irq, softirq, steal of /proc/stat's "cpu" line)
+busy_jiffies() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# tcp PATH STREAMS: "Mbit/s CPU-seconds-per-GB" received, or nothing (and
+# a note) on failure
 tcp() {
-	local path=$1 p=$2 rc=0 json=$TMP/iperf.json
+	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz
+	hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+	j0=$(busy_jiffies)
 	timeout -k 5 $((SECS + 30)) ip netns exec "$path-a" iperf3 -c 10.0.0.2 -t "$SECS" -P "$p" \
 		--connect-timeout 3000 -J >"$json" 2>/dev/null || rc=$?
+	j1=$(busy_jiffies)
 	if ((rc)); then
 		# on stderr: stdout is the figure
 		log "${LABEL[$path]}: iperf3 -P $p failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)" >&2
 		return 0
 	fi
-	jq -r '.end.sum_received.bits_per_second / 1e6' "$json"
+	jq -r --argjson cpu "$(((j1 - j0)))" --argjson hz "$hz" \
+		'.end.sum_received | "\(.bits_per_second / 1e6) \(if .bytes > 0 then $cpu / $hz / (.bytes / 1e9) else 0 end)"' "$json"
+}
+
+# udp PATH: datagrams received per second, iperf3 sending as fast as it can
+udp() {
+	local path=$1 rc=0 json=$TMP/iperf.json
+	timeout -k 5 $((SECS + 30)) ip netns exec "$path-a" iperf3 -c 10.0.0.2 -t "$SECS" -u -b 0 -l 1392 \
+		--connect-timeout 3000 -J >"$json" 2>/dev/null || rc=$?
+	if ((rc)); then
+		log "${LABEL[$path]}: iperf3 -u failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)" >&2
+		return 0
+	fi
+	jq -r '.end.sum | if .seconds > 0 then (.packets - .lost_packets) / .seconds else empty end' "$json"
 }
 
 # pings PATH: appends the round-trip times (ms) to $TMP/PATH.rtt
@@ -334,7 +373,7 @@ EOF
 		{ sleep 1; new_peer "$path" >"$TMP/new-peer"; } &
 		np_pid=$!
 	fi
-	mbit=$(tcp "$path" 1)
+	read -r mbit _ < <(tcp "$path" 1; echo)
 	[[ -z $np_pid ]] || wait "$np_pid"
 	[[ -z $perf_pid ]] || wait "$perf_pid" ||
 		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$TMP/$path.perf.err")"
@@ -433,17 +472,17 @@ echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PIN
 echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
-	case $t in tcp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
+	case $t in tcp | udp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
 done
 
-declare -A T1=() T4=() TF=() TD=() FR=() NP=() HS=()
+declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
-	case $path in veth | wireguard | wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
+	case $path in veth | wireguard | wgc | wgc-nogso) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
-		[[ $path == veth ]] || TUNNELS+=("$path")
+		[[ $path == veth || $path == wgc-nogso ]] || TUNNELS+=("$path")
 	else
 		log "${LABEL[$path]}: ${FAILED[$path]}"
 	fi
@@ -452,12 +491,21 @@ done
 for ((r = 1; r <= ROUNDS; r++)); do
 	for path in "${LIVE[@]}"; do
 		log "round $r/$ROUNDS: ${LABEL[$path]}"
-		if want tcp || { want flood && [[ $path != veth ]]; }; then
-			T1[$path]+="$(tcp "$path" 1) "
+		# the floods and handshakes: for each tunnel once
+		is_tunnel=0
+		[[ $path == veth || $path == wgc-nogso ]] || is_tunnel=1
+		if want tcp || { want flood && ((is_tunnel)); }; then
+			read -r mbit cpu_gb < <(tcp "$path" 1; echo)
+			T1[$path]+="$mbit "
+			CG[$path]+="$cpu_gb "
 		fi
-		want tcp && T4[$path]+="$(tcp "$path" 4) "
+		if want tcp; then
+			read -r mbit _ < <(tcp "$path" 4; echo)
+			T4[$path]+="$mbit "
+		fi
+		want udp && UP[$path]+="$(udp "$path") "
 		want ping && pings "$path"
-		if want flood && [[ $path != veth ]]; then
+		if want flood && ((is_tunnel)); then
 			flood_tcp "$path" dropped
 			flood_tcp "$path" tunnel $( ((PROFILE && r == ROUNDS)) && echo profile)
 		fi
@@ -486,7 +534,7 @@ if want handshake && ((${#TUNNELS[@]})); then
 fi
 
 # ---- the table
-row() { printf '%-20s %12s %12s %12s %12s\n' "$@"; }
+row() { printf '%-20s %12s %12s %12s %12s %12s %12s\n' "$@"; }
 ratio() { # A B -> A/B with 2 decimals, or "-"
 	if [[ -n $1 && -n $2 ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
 		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
@@ -494,7 +542,7 @@ ratio() { # A B -> A/B with 2 decimals, or "-"
 		echo -
 	fi
 }
-declare -A M1=() M4=() AVG=() P99=() MF=() MD=() MFR=() MHS=() KEPT=() KEPTD=() MNP=()
+declare -A M1=() M4=() MCG=() MUP=() AVG=() P99=() MF=() MD=() MFR=() MHS=() KEPT=() KEPTD=() MNP=()
 missing() { # PATH WHAT...: notes a failed measurement of PATH
 	local path=$1
 	shift
@@ -509,6 +557,8 @@ for path in $PATHS; do
 	MD[$path]=$(tr ' ' '\n' <<<"${TD[$path]:-}" | grep . | median)
 	MNP[$path]=$(tr ' ' '\n' <<<"${NP[$path]:-}" | grep . | median2)
 	MHS[$path]=$(tr ' ' '\n' <<<"${HS[$path]:-}" | grep . | median)
+	MCG[$path]=$(tr ' ' '\n' <<<"${CG[$path]:-}" | grep . | median2)
+	MUP[$path]=$(tr ' ' '\n' <<<"${UP[$path]:-}" | grep . | median)
 	read -r "AVG[$path]" "P99[$path]" _ < <(rtt_stats "$TMP/$path.rtt"; echo)
 	if want tcp && want ping && [[ -z ${M1[$path]} && -z ${M4[$path]} && -z ${AVG[$path]} ]]; then
 		FAILED[$path]="every transfer and ping through it failed"
@@ -518,7 +568,8 @@ for path in $PATHS; do
 		missing "$path" "some TCP transfers failed (see the notes above)"
 	fi
 	want ping && [[ -z ${AVG[$path]} ]] && missing "$path" "every ping failed"
-	[[ $path == veth ]] && continue
+	want udp && [[ -z ${MUP[$path]} ]] && missing "$path" "every UDP run failed"
+	[[ $path == veth || $path == wgc-nogso ]] && continue
 	if want flood && [[ -z ${MF[$path]} || -z ${M1[$path]} ]]; then
 		missing "$path" "TCP with or without the flood failed (see the notes above)"
 	fi
@@ -529,22 +580,26 @@ for path in $PATHS; do
 done
 
 echo
-row "path" "TCP 1 stream" "TCP 4 strm" "ping avg" "ping p99"
-row "" "Mbit/s" "Mbit/s" "ms" "ms"
+row "path" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
+row "" "Mbit/s" "s" "Mbit/s" "packets/s" "ms" "ms"
 for path in $PATHS; do
-	row "${LABEL[$path]}" "${M1[$path]:--}" "${M4[$path]:--}" "${AVG[$path]:--}" "${P99[$path]:--}"
+	row "${LABEL[$path]}" "${M1[$path]:--}" "${MCG[$path]:--}" "${M4[$path]:--}" "${MUP[$path]:--}" \
+		"${AVG[$path]:--}" "${P99[$path]:--}"
 	[[ -z ${FAILED[$path]:-} ]] || printf '%-20s FAILED: %s\n' "" "${FAILED[$path]}"
 done
 echo
-row "ratio" "TCP 1 stream" "TCP 4 strm" "ping avg" "ping p99"
-for pair in "wgc wireguard" "wgc veth" "wireguard veth"; do
+row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
+for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
-	row "${LABEL[$x]%% *} / ${LABEL[$y]}" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
-		"$(ratio "${M4[$x]:-}" "${M4[$y]:-}")" "$(ratio "${AVG[$x]:-}" "${AVG[$y]:-}")" \
-		"$(ratio "${P99[$x]:-}" "${P99[$y]:-}")"
+	row "$x / ${LABEL[$y]%% *}" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
+		"$(ratio "${MCG[$x]:-}" "${MCG[$y]:-}")" \
+		"$(ratio "${M4[$x]:-}" "${M4[$y]:-}")" "$(ratio "${MUP[$x]:-}" "${MUP[$y]:-}")" \
+		"$(ratio "${AVG[$x]:-}" "${AVG[$y]:-}")" "$(ratio "${P99[$x]:-}" "${P99[$y]:-}")"
 done
-echo "(throughput: median of $ROUNDS round(s), higher is better; latency: all pings of all rounds, lower is better)"
+echo "(throughput: median of $ROUNDS round(s), higher is better; CPU per GB: busy seconds of all the VM's CPUs per"
+echo " gigabyte TCP 1 stream moved, median, lower is better; UDP: 1392-byte datagrams received per second, median;"
+echo " latency: all pings of all rounds, lower is better)"
 
 row2() { printf '%-20s %12s\n' "$@"; }
 row7() { printf '%-20s %10s %10s %10s %10s %10s %10s\n' "$@"; }
@@ -553,7 +608,7 @@ if ((${#TUNNELS[@]})) && want handshake; then
 	row2 "tunnel" "handshakes/s"
 	row2 "" "$HS_CPUS"
 	for path in $PATHS; do
-		[[ $path == veth ]] || row2 "${LABEL[$path]}" "${MHS[$path]:--}"
+		[[ $path == veth || $path == wgc-nogso ]] || row2 "${LABEL[$path]}" "${MHS[$path]:--}"
 	done
 	[[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]] &&
 		row2 "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")"
@@ -564,7 +619,7 @@ if ((${#TUNNELS[@]})) && want flood; then
 	row7 "tunnel" "TCP 1" "dropped" "flood" "kept" "kept vs" "new peer"
 	row7 "" "Mbit/s" "Mbit/s" "Mbit/s" "" "dropped" "s"
 	for path in $PATHS; do
-		[[ $path == veth ]] && continue
+		[[ $path == veth || $path == wgc-nogso ]] && continue
 		row7 "${LABEL[$path]}" "${M1[$path]:--}" "${MD[$path]:--}" "${MF[$path]:--}" "${KEPT[$path]:--}" \
 			"${KEPTD[$path]:--}" "${MNP[$path]:--}"
 	done

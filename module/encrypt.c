@@ -158,6 +158,8 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 /*
  * A train being gathered. Every message in it is a linear skb: the stack
  * segments a frag_list of linear members on their own boundaries only.
+ * Members other than the first are not clones either (encryption leaves
+ * them so): their headroom is handed over in wgc_train_link().
  */
 struct wgc_train {
 	struct sk_buff_head packets;
@@ -186,6 +188,7 @@ static bool wgc_train_add(struct wgc_train *train, struct sk_buff *skb)
 {
 	if (train->closed || skb->len > train->segment_len ||
 	    WGC_CB(skb)->ds != train->ds || skb_is_nonlinear(skb) ||
+	    skb_cloned(skb) ||
 	    skb_queue_len(&train->packets) >= WGC_TRAIN_MAX_SEGS ||
 	    train->len + skb->len > WGC_TRAIN_MAX_LEN)
 		return false;
