@@ -588,11 +588,12 @@ for path in $PATHS; do
 	[[ -z ${FAILED[$path]:-} ]] || printf '%-20s FAILED: %s\n' "" "${FAILED[$path]}"
 done
 echo
+short() { [[ $1 == wgc-nogso ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
 row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
 for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
-	row "$x / ${LABEL[$y]%% *}" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
+	row "$(short "$x") / $(short "$y")" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
 		"$(ratio "${MCG[$x]:-}" "${MCG[$y]:-}")" \
 		"$(ratio "${M4[$x]:-}" "${M4[$y]:-}")" "$(ratio "${MUP[$x]:-}" "${MUP[$y]:-}")" \
 		"$(ratio "${AVG[$x]:-}" "${AVG[$y]:-}")" "$(ratio "${P99[$x]:-}" "${P99[$y]:-}")"
