@@ -134,6 +134,11 @@ static inline bool wgc_device_tx_gso(const struct wgc_device *wgc)
 	return READ_ONCE(wgc->offload_flags) & BIT(WGC_OFFLOAD_TX_UDP_GSO);
 }
 
+static inline bool wgc_device_rx_gro(const struct wgc_device *wgc)
+{
+	return READ_ONCE(wgc->offload_flags) & BIT(WGC_OFFLOAD_RX_UDP_GRO);
+}
+
 /*
  * Counts @segs messages sent as one packet, a UDP GSO one if more than
  * one. The tunnel's own transmit counter (iptunnel_xmit_stats()) counted

@@ -12,11 +12,13 @@
 
 #include "ethtool.h"
 #include "device.h"
+#include "socket.h"
 
 #include <linux/string.h>
 
 static const char wgc_offload_names[][ETH_GSTRING_LEN] = {
 	[WGC_OFFLOAD_TX_UDP_GSO] = "tx-udp-gso",
+	[WGC_OFFLOAD_RX_UDP_GRO] = "rx-udp-gro",
 };
 
 static const char wgc_stat_names[][ETH_GSTRING_LEN] = {
@@ -91,14 +93,20 @@ static u32 wgc_get_priv_flags(struct net_device *dev)
 	return READ_ONCE(wgc->offload_flags);
 }
 
-/* Under RTNL; the packet path reads the flags without a lock. */
+/*
+ * Under RTNL; the packet path reads the flags without a lock. The sockets'
+ * GRO changes under device_update_lock, which socket changes hold too.
+ */
 static int wgc_set_priv_flags(struct net_device *dev, u32 flags)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
 
 	if (flags & ~(BIT(__WGC_OFFLOADS) - 1))
 		return -EINVAL;
+	mutex_lock(&wgc->device_update_lock);
 	WRITE_ONCE(wgc->offload_flags, flags);
+	wgc_socket_apply_offloads(wgc);
+	mutex_unlock(&wgc->device_update_lock);
 	return 0;
 }
 

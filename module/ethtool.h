@@ -17,10 +17,13 @@
 enum wgc_offload {
 	/* Equal-length messages leave as one UDP GSO packet (encrypt.c). */
 	WGC_OFFLOAD_TX_UDP_GSO,
+	/* UDP GRO on the sockets (socket.c). */
+	WGC_OFFLOAD_RX_UDP_GRO,
 	__WGC_OFFLOADS
 };
 
-#define WGC_OFFLOADS_DEFAULT BIT(WGC_OFFLOAD_TX_UDP_GSO)
+#define WGC_OFFLOADS_DEFAULT \
+	(BIT(WGC_OFFLOAD_TX_UDP_GSO) | BIT(WGC_OFFLOAD_RX_UDP_GRO))
 
 /* Which way data messages went; per CPU, written with BHs off. */
 struct wgc_offload_stats {

@@ -25,6 +25,7 @@
 #include <net/net_namespace.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <net/udp.h>
 #include <net/udp_tunnel.h>
 
 /*
@@ -66,6 +67,24 @@ static void wgc_socket_release(struct sock *sk)
 	udp_tunnel_sock_release(sk->sk_socket);
 }
 
+/*
+ * UDP GRO on a socket, set as a program sets it (UDP_GRO): where the
+ * receiving device does GRO, the stack merges a flow's equally long
+ * datagrams into one UDP GSO packet (udp_gro_receive_segment()), which
+ * crosses the IP layer, netfilter and the socket lookup once, and is cut
+ * into datagrams again just before the encap hook (udp_unexpected_gso()).
+ * The merged packet is an ordinary UDP one: if it is forwarded rather than
+ * delivered, the stack segments it correctly wherever it goes.
+ */
+static void wgc_socket_set_gro(struct sock *sk, bool on)
+{
+	int val = on;
+
+	if (sk)
+		udp_lib_setsockopt(sk, SOL_UDP, UDP_GRO, KERNEL_SOCKPTR(&val),
+				   sizeof(val), NULL);
+}
+
 static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 			     struct udp_port_cfg *port_cfg, struct sock **skp)
 {
@@ -91,6 +110,7 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 	sock->sk->sk_sndbuf = INT_MAX;
 	sk_set_memalloc(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
+	wgc_socket_set_gro(sock->sk, wgc_device_rx_gro(wgc));
 	*skp = sock->sk;
 	return 0;
 }
@@ -187,6 +207,23 @@ void wgc_socket_install(struct wgc_device *wgc, struct wgc_socket_pair *pair)
 {
 	wgc->listen_port = ntohs(inet_sk(pair->sk4)->inet_sport);
 	wgc_socket_swap(wgc, pair->sk4, pair->sk6);
+}
+
+/*
+ * Applies the rx-udp-gro flag to the sockets in use. Caller holds
+ * wgc->device_update_lock; sockets bound later apply it themselves.
+ */
+void wgc_socket_apply_offloads(struct wgc_device *wgc)
+{
+	bool gro = wgc_device_rx_gro(wgc);
+	struct sock *sk4, *sk6;
+
+	sk4 = rcu_dereference_protected(wgc->sock4,
+					lockdep_is_held(&wgc->device_update_lock));
+	sk6 = rcu_dereference_protected(wgc->sock6,
+					lockdep_is_held(&wgc->device_update_lock));
+	wgc_socket_set_gro(sk4, gro);
+	wgc_socket_set_gro(sk6, gro);
 }
 
 /* Caller holds wgc->device_update_lock. */

@@ -27,6 +27,7 @@ int __must_check wgc_socket_bind(struct wgc_device *wgc, u16 port,
 				 struct wgc_socket_pair *pair);
 void wgc_socket_install(struct wgc_device *wgc, struct wgc_socket_pair *pair);
 void wgc_socket_close(struct wgc_device *wgc);
+void wgc_socket_apply_offloads(struct wgc_device *wgc);
 
 /* Room in front of a handshake message for the outer headers. */
 #define WGC_SKB_HEADER_LEN (sizeof(struct ipv6hdr) + sizeof(struct udphdr) + \

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The transmit offload: trains of equal-length data messages leaving wgc as
-# one UDP GSO packet (module/encrypt.c), switched by the private flag
-# tx-udp-gso and counted in ethtool -S. n1 is always wgc, whatever IMPL
+# The offloads: trains of equal-length data messages leaving wgc as one UDP
+# GSO packet (module/encrypt.c), switched by the private flag tx-udp-gso
+# and counted in ethtool -S; and UDP GRO on its sockets (rx-udp-gro). n1 is always wgc, whatever IMPL
 # says: the trains are its own. Each case moves data whose sha256 must
 # match, and checks the counters say which way it left:
 # - the flag and the counters as ethtool shows them;
@@ -11,6 +11,9 @@
 # - the veth below segmenting the trains itself (its UDP segmentation and
 #   checksum offloads off: each datagram's checksum made in software, and
 #   checked by the receiver), and the receiving veth with GRO on;
+# - the receiver's stack merging single messages by GRO with rx-udp-gro on
+#   (seen on its veth as packets longer than any message), and not with it
+#   off, over IPv4 and IPv6;
 # - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
 # - a session that must be replaced (REKEY_AFTER_MESSAGES) in the middle of
 #   a transfer;
@@ -133,11 +136,52 @@ software_segmentation() {
 	assert_eq "$((csum1 - csum0))" 0 "UDP checksum errors at n2"
 }
 
+# veth_gro: GRO on n2's v2. A veth hands packets to its peer's GRO only
+# when the sending side has no TSO (veth_skb_is_eligible_for_gro()).
+veth_gro() {
+	ip netns exec n1 ethtool -K v1 tso off >/dev/null || fail "ethtool -K v1 tso off failed"
+	ip netns exec n2 ethtool -K v2 gro on >/dev/null || fail "ethtool -K v2 gro on failed"
+}
+
+# Trains arriving at a receiver whose device does GRO.
 receiver_gro() {
 	defer netns_del_quiet n1 n2
 	setup
-	ip netns exec n2 ethtool -K v2 gro on >/dev/null || fail "ethtool -K v2 gro on failed"
+	veth_gro
 	send_checked "$N2_IN4" on
+}
+
+# merged_by_gro NAME: sets MERGED to the packets for n2's port bigger than
+# any one message, seen on n2's v2 after GRO, while n1 sends a file with
+# trains off
+merged_by_gro() {
+	capture_start "$1" n2 v2 "udp and dst port $N2_PORT and greater 1600"
+	send_checked "$N2_IN4" off
+	capture_stop "$1"
+	MERGED=$(capture_count "$1")
+}
+
+# n1 sends each message alone; n2's stack merges them (rx-udp-gro), or not.
+rx_udp_gro() {
+	defer netns_del_quiet n1 n2
+	setup
+	veth_gro
+	set_trains off
+	local out
+	out=$(ip netns exec n2 ethtool --show-priv-flags wg0)
+	assert_line "$out" '^rx-udp-gro *: on$' "rx-udp-gro on by default"
+	merged_by_gro gro-on
+	log "rx-udp-gro on: $MERGED merged packets"
+	((MERGED > 0)) || fail "no datagrams merged by GRO with rx-udp-gro on"
+	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro off || fail "rx-udp-gro off failed"
+	merged_by_gro gro-off
+	assert_eq "$MERGED" 0 "packets merged by GRO with rx-udp-gro off"
+	# and again on, for the IPv6 socket too
+	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on || fail "rx-udp-gro on failed"
+	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
+	merged_by_gro gro-on6
+	log "rx-udp-gro on, over IPv6: $MERGED merged packets"
+	((MERGED > 0)) || fail "no datagrams merged by GRO over IPv6"
 }
 
 # Full segments of MTU-sized inner packets are padded up to the MTU only:
@@ -206,6 +250,7 @@ subtest tcp-trains-on-off tcp_trains_on_off
 subtest over-ipv6 over_ipv6
 subtest software-segmentation software_segmentation
 subtest receiver-gro receiver_gro
+subtest rx-udp-gro rx_udp_gro
 subtest mtu-boundaries mtu_boundaries
 subtest rekey-during-trains rekey_during_trains
 subtest wireguard-both-ways wireguard_both_ways
