@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The decryption workers: what the receive path put in line for
- * decryption (see receive.c and queueing.h), on every CPU. Each packet,
- * once done, wakes its peer's NAPI poll, which delivers in order.
+ * decryption (see receive.c and queueing.h), on every CPU. Each run of a
+ * peer's packets, once done, wakes its NAPI poll, which delivers in order.
  */
 
 #include "decrypt.h"

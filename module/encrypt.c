@@ -9,12 +9,12 @@
  * first message's skb heads it, the others hang off its frag_list, each one
  * a complete datagram payload with its own header, counter, padding and
  * tag. The route, the outer headers, netfilter and the trip down to the
- * device then happen once per train instead of once per message. A device
- * that takes UDP segmentation offload (or a veth, which passes GSO packets
- * whole) sends the train as it is; for any other the stack cuts it in
- * software, cheaply, as the messages lie on exact segment boundaries. What
- * reaches the wire is the same datagrams either way, which any WireGuard
- * peer receives as usual. The private flag tx-udp-gso (ethtool
+ * device then happen once per train instead of once per message. A veth
+ * passes the train across whole; before any other device (a NIC's UDP
+ * segmentation offload would also need NETIF_F_FRAGLIST, which NICs lack)
+ * the stack cuts it in software, cheaply, as the messages lie on exact
+ * segment boundaries. What reaches the wire is the same datagrams either
+ * way, which any WireGuard peer receives as usual. The private flag tx-udp-gso (ethtool
  * --set-priv-flags) turns trains off; ethtool -S counts which way each
  * message left.
  */
@@ -156,10 +156,12 @@ void wgc_packet_encrypt_worker(struct work_struct *work)
 	(U16_MAX - sizeof(struct iphdr) - sizeof(struct udphdr))
 
 /*
- * A train being gathered. Every message in it is a linear skb: the stack
- * segments a frag_list of linear members on their own boundaries only.
- * Members other than the first are not clones either (encryption leaves
- * them so): their headroom is handed over in wgc_train_link().
+ * A train being gathered. Every message in it is a linear skb that is not
+ * a clone (encryption leaves them so): the stack segments a frag_list of
+ * linear members on their own boundaries only, and wgc_train_link() hands
+ * their headroom over. The stack gives every datagram of a train the
+ * first message's socket, flow hash and departure time (pacing), so a
+ * train holds only messages that share them: one flow's.
  */
 struct wgc_train {
 	struct sk_buff_head packets;
@@ -179,8 +181,14 @@ static void wgc_train_start(struct wgc_train *train, struct sk_buff *skb,
 	train->len = skb->len;
 	train->segment_len = skb->len;
 	train->ds = WGC_CB(skb)->ds;
-	train->closed = !gso || skb_is_nonlinear(skb);
+	train->closed = !gso || skb_is_nonlinear(skb) || skb_cloned(skb);
 	train->has_data = skb->len != wgc_message_data_len(0);
+}
+
+static bool wgc_same_flow(const struct sk_buff *a, const struct sk_buff *b)
+{
+	return a->sk == b->sk && a->hash == b->hash &&
+	       a->l4_hash == b->l4_hash && a->tstamp == b->tstamp;
 }
 
 /* Adds @skb to the train if it fits there; false if it does not. */
@@ -189,6 +197,7 @@ static bool wgc_train_add(struct wgc_train *train, struct sk_buff *skb)
 	if (train->closed || skb->len > train->segment_len ||
 	    WGC_CB(skb)->ds != train->ds || skb_is_nonlinear(skb) ||
 	    skb_cloned(skb) ||
+	    !wgc_same_flow(skb, skb_peek(&train->packets)) ||
 	    skb_queue_len(&train->packets) >= WGC_TRAIN_MAX_SEGS ||
 	    train->len + skb->len > WGC_TRAIN_MAX_LEN)
 		return false;
@@ -201,11 +210,15 @@ static bool wgc_train_add(struct wgc_train *train, struct sk_buff *skb)
 
 /*
  * Links the train's messages into one GSO skb: the first is the head, the
- * rest its frag_list. Each member keeps its own truesize and destructor
- * (the inner socket's, for its send buffer accounting), so the head's
- * truesize stays its own too. A member's headroom is released to whoever
- * clones it (__skb_header_release()): the segmentation pushes each
- * datagram's headers there instead of copying the message.
+ * rest its frag_list. Each member keeps its own truesize and destructor,
+ * unlike the frag_list members the IP layer builds (__ip_make_skb()): a
+ * destructor may do more than give back send buffer space (a packet
+ * socket's completes a ring frame), so each must run for its own skb; the
+ * head's truesize stays its own to match. Only the IP fragmenter relies on
+ * members having no socket, and a GSO packet is segmented before it is
+ * fragmented. A member's headroom is released to whoever clones it
+ * (__skb_header_release()): the segmentation pushes each datagram's
+ * headers there instead of copying the message.
  */
 static struct sk_buff *wgc_train_link(struct wgc_train *train)
 {
@@ -237,7 +250,11 @@ static struct sk_buff *wgc_train_link(struct wgc_train *train)
 	return head;
 }
 
-/* Sends the train, if any; true if it left with data in it. */
+/*
+ * Sends the train, if any; true if it left with data in it. The UDP tunnel
+ * layer cannot say whether the IP layer dropped it: a dropped train still
+ * counts its datagrams in tx_packets (and one tx_error, from that layer).
+ */
 static bool wgc_train_send(struct wgc_peer *peer, struct wgc_train *train)
 {
 	unsigned int segs = skb_queue_len(&train->packets);

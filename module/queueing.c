@@ -248,7 +248,10 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 	struct sk_buff *skb;
 
 	spin_lock_bh(&list->lock);
-	/* Pairs with the release in wgc_queue_*_done(). */
+	/*
+	 * Pairs with the release that marks a packet done (the crypto
+	 * workers, or whoever drops it in place).
+	 */
 	while (n < max && (skb = skb_peek(list)) &&
 	       atomic_read_acquire(&WGC_CB(skb)->state) !=
 	       WGC_PACKET_UNCRYPTED) {

@@ -98,15 +98,16 @@ flags_and_counters() {
 	assert_line "$out" '^ +tx_single_packets: [1-9][0-9]*$' "ethtool -S (the pings)"
 }
 
+# (The slow debug kernel skips the repeats: it is there for the sanitizers.)
 tcp_trains_on_off() {
 	defer netns_del_quiet n1 n2
 	setup
 	send_checked "$N2_IN4" on
-	send_checked "$N2_IN6" on
+	((TUN_SLOW)) || send_checked "$N2_IN6" on
 	set_trains off
 	send_checked "$N2_IN4" off
 	set_trains on
-	send_checked "$N2_IN4" on
+	((TUN_SLOW)) || send_checked "$N2_IN4" on
 }
 
 over_ipv6() {
@@ -114,10 +115,10 @@ over_ipv6() {
 	setup
 	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
 	peer_set n2 n1 endpoint "[$N1_OUT6]:$N1_PORT"
-	send_checked "$N2_IN4" on
+	((TUN_SLOW)) || send_checked "$N2_IN4" on
 	send_checked "$N2_IN6" on
 	set_trains off
-	send_checked "$N2_IN6" off
+	((TUN_SLOW)) || send_checked "$N2_IN6" off
 }
 
 # The veth below n1 takes neither UDP GSO nor checksums: the stack cuts
@@ -129,7 +130,7 @@ software_segmentation() {
 		fail "ethtool -K v1 tx-udp-segmentation off tx off failed"
 	local csum0 csum1
 	csum0=$(ip netns exec n2 nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }')
-	send_checked "$N2_IN4" on
+	((TUN_SLOW)) || send_checked "$N2_IN4" on
 	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
 	send_checked "$N2_IN6" on
 	csum1=$(ip netns exec n2 nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }')
@@ -176,6 +177,7 @@ rx_udp_gro() {
 	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro off || fail "rx-udp-gro off failed"
 	merged_by_gro gro-off
 	assert_eq "$MERGED" 0 "packets merged by GRO with rx-udp-gro off"
+	((!TUN_SLOW)) || return 0
 	# and again on, for the IPv6 socket too
 	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on || fail "rx-udp-gro on failed"
 	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
