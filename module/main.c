@@ -7,6 +7,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "noise.h"
+#include "peer.h"
 #include "queueing.h"
 #include "ratelimiter.h"
 #include "selftest.h"
@@ -24,9 +25,12 @@ static int __init wgc_mod_init(void)
 	ret = wgc_allowedips_slab_init();
 	if (ret)
 		return ret;
-	ret = wgc_ratelimiter_module_init();
+	ret = wgc_peer_slab_init();
 	if (ret)
 		goto err_allowedips;
+	ret = wgc_ratelimiter_module_init();
+	if (ret)
+		goto err_peers;
 	ret = wgc_selftests_run();
 	if (ret)
 		goto err_ratelimiter;
@@ -50,6 +54,8 @@ err_ratelimiter:
 	/* The self-test's entries are freed after a grace period. */
 	rcu_barrier();
 	wgc_ratelimiter_module_exit();
+err_peers:
+	wgc_peer_slab_uninit();
 err_allowedips:
 	wgc_allowedips_slab_uninit();
 	return ret;
@@ -63,6 +69,7 @@ static void __exit wgc_mod_exit(void)
 	/* Nodes and entries are freed after a grace period: let those finish. */
 	rcu_barrier();
 	wgc_ratelimiter_module_exit();
+	wgc_peer_slab_uninit();
 	wgc_allowedips_slab_uninit();
 }
 

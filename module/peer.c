@@ -98,6 +98,26 @@ wgc_peer_lookup_rcu(struct wgc_device *wgc,
 	return found;
 }
 
+/*
+ * Peers come from a cache of their own: at about 1.5 KB a peer would take
+ * a 2 KB object of the general kmalloc caches, a third of it unused, which
+ * adds up on a server with 100,000 of them.
+ */
+static struct kmem_cache *wgc_peer_cache;
+
+int __init wgc_peer_slab_init(void)
+{
+	wgc_peer_cache = KMEM_CACHE(wgc_peer, 0);
+	return wgc_peer_cache ? 0 : -ENOMEM;
+}
+
+void wgc_peer_slab_uninit(void)
+{
+	/* Peers are freed after a grace period: let the last ones go. */
+	rcu_barrier();
+	kmem_cache_destroy(wgc_peer_cache);
+}
+
 struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN],
 				 const u8 preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN])
@@ -108,11 +128,11 @@ struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 
 	if (wgc->num_peers >= WGC_MAX_PEERS_PER_DEVICE)
 		return ERR_PTR(-ENOSPC);
-	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	peer = kmem_cache_zalloc(wgc_peer_cache, GFP_KERNEL);
 	if (unlikely(!peer))
 		return ERR_PTR(-ENOMEM);
 	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL)) {
-		kfree(peer);
+		kmem_cache_free(wgc_peer_cache, peer);
 		return ERR_PTR(-ENOMEM);
 	}
 
@@ -166,7 +186,9 @@ static void wgc_peer_free_rcu(struct rcu_head *rcu)
 	/* Every queued packet held a reference: the queues are empty. */
 	WARN_ON(!skb_queue_empty_lockless(&peer->tx_queue.packets) ||
 		!skb_queue_empty_lockless(&peer->rx_queue.packets));
-	kfree_sensitive(peer);
+	/* The handshake's keys and the preshared key live in the peer. */
+	memzero_explicit(peer, sizeof(*peer));
+	kmem_cache_free(wgc_peer_cache, peer);
 }
 
 /*

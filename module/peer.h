@@ -135,6 +135,8 @@ struct wgc_peer {
  * Configuration side. Caller holds the device's device_update_lock for all
  * of these.
  */
+int wgc_peer_slab_init(void);
+void wgc_peer_slab_uninit(void);
 struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN],
 				 const u8 preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
