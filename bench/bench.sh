@@ -81,8 +81,9 @@
 #   WGC_BENCH_PATHS       the paths to measure (default
 #                         veth,wireguard,wgc,wgc-nogso)
 #   WGC_BENCH_TESTS       what to measure (default
-#                         tcp,udp,ping,flood,handshake): tcp (1 and 4
-#                         streams), udp, ping, flood (TCP 1 stream
+#                         tcp,udp,ping,flood,handshake,scale): tcp (1 and 4
+#                         streams), udp, ping, scale (below), flood (TCP 1
+#                         stream
 #                         under a flood; without tcp it also measures TCP 1
 #                         stream without), handshake (handshakes/s, 1 CPU).
 #                         E.g. WGC_BENCH_TESTS=handshake,flood
@@ -98,6 +99,8 @@
 #   WGC_BENCH_FLOOD_FAMILY  4 (default: from 198.18.0.0/15 to PATH-b's
 #                         198.51.100.2) or 6 (from 2001:db8:ff::/48 to
 #                         2001:db8:100::2)
+#   WGC_BENCH_PEERS_SCALE  the peer counts of the scale table (default
+#                         10000; e.g. "10000 100000")
 #   WGC_BENCH_PROFILE     1: while each tunnel's last flood run is measured,
 #                         `perf record -e cpu-clock -a` (software clock
 #                         samples work under TCG); the top of each profile
@@ -111,7 +114,8 @@ SECS=${WGC_BENCH_SECONDS:-5}
 PINGS=${WGC_BENCH_PINGS:-100}
 PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc,wgc-nogso}
 PATHS=${PATHS//,/ }
-TESTS=" ${WGC_BENCH_TESTS:-tcp,udp,ping,flood,handshake} "
+TESTS=" ${WGC_BENCH_TESTS:-tcp,udp,ping,flood,handshake,scale} "
+SCALE=${WGC_BENCH_PEERS_SCALE:-10000}
 TESTS=${TESTS//,/ }
 HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
@@ -472,7 +476,7 @@ echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PIN
 echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
-	case $t in tcp | udp | ping | flood | handshake) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
+	case $t in tcp | udp | ping | flood | handshake | scale) ;; *) echo "bench: unknown test '$t'" >&2; exit 2 ;; esac
 done
 
 declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
@@ -531,6 +535,67 @@ if want handshake && ((${#TUNNELS[@]})); then
 		done
 	done
 	[[ $HS_CPUS == "1 CPU" ]] && ((NCPU > 1)) && { cpu1_online 1 || log "CPU1 did not come back online"; }
+fi
+
+# The scale table: for each count N of WGC_BENCH_PEERS_SCALE and each
+# tunnel, a device in a namespace of its own gets N peers (one /32 and an
+# endpoint each) by setconf; the slab and per-CPU memory that took (from
+# /proc/meminfo) per peer, and the seconds setconf, a dump (show wg0 dump)
+# and, for wgc, deleting the device take. wireguard.ko's devices are not
+# deleted: that takes minutes per 10,000 peers under emulation, and the
+# VM's power-off does it for free.
+meminfo_kb() { # Slab + Percpu, in kB
+	awk '$1 == "Slab:" || $1 == "Percpu:" { s += $2 } END { print s }' /proc/meminfo
+}
+seconds_since() { # T0 (from date +%s%N) -> seconds, 2 decimals
+	awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+# scale_run PATH N: sets SC["PATH N"] to "bytes/peer setconf dump delete"
+scale_run() {
+	local path=$1 n=$2 ns=scale-$1-$2 tool kind m0 m1 t0 setconf dump del=- err
+	tool=${TOOL[$path]:-} kind=${KIND[$path]:-}
+	[[ -n $tool ]] || return 0
+	"$FLOOD" --make-keys "$n" >"$TMP/scale.keys" 2>/dev/null ||
+		{ log "wgc-flood --make-keys $n failed"; return 0; }
+	{
+		printf '[Interface]\nPrivateKey = %s\nListenPort = 51900\n' "$(<"$TMP/$path-a.key")"
+		awk '{ i = NR - 1
+			printf "[Peer]\nPublicKey = %s\nAllowedIPs = 10.%d.%d.%d/32\nEndpoint = 192.0.2.%d:%d\n",
+				$2, 100 + int(i / 65536), int(i / 256) % 256, i % 256, 1 + i % 250, 1024 + i % 60000 }' "$TMP/scale.keys"
+	} >"$TMP/scale.conf"
+	ip netns add "$ns" && ip -n "$ns" link add wg0 type "$kind" ||
+		{ log "scale: no $kind device in $ns"; return 0; }
+	sync
+	echo 2 >/proc/sys/vm/drop_caches
+	m0=$(meminfo_kb)
+	t0=$(date +%s%N)
+	if ! err=$(ip netns exec "$ns" "$tool" setconf wg0 "$TMP/scale.conf" 2>&1); then
+		log "scale: ${LABEL[$path]}: setconf of $n peers failed: ${err:0:200}"
+		return 0
+	fi
+	setconf=$(seconds_since "$t0")
+	m1=$(meminfo_kb)
+	t0=$(date +%s%N)
+	ip netns exec "$ns" "$tool" show wg0 dump | wc -l >"$TMP/scale.lines"
+	dump=$(seconds_since "$t0")
+	(($(<"$TMP/scale.lines") == n + 1)) ||
+		log "scale: ${LABEL[$path]}: the dump has $(<"$TMP/scale.lines") lines for $n peers"
+	if [[ $kind == wgc ]]; then
+		t0=$(date +%s%N)
+		ip -n "$ns" link del wg0
+		del=$(seconds_since "$t0")
+		ip netns del "$ns"
+	fi
+	SC["$path $n"]="$(((m1 - m0) * 1024 / n)) $setconf $dump $del"
+	log "scale: ${LABEL[$path]}, $n peers: $(((m1 - m0) * 1024 / n)) bytes each, setconf ${setconf} s, dump ${dump} s, deletion ${del} s"
+}
+declare -A SC=()
+if want scale; then
+	for n in $SCALE; do
+		for path in wgc wireguard; do
+			[[ " ${LIVE[*]} " == *" $path "* ]] && scale_run "$path" "$n"
+		done
+	done
 fi
 
 # ---- the table
@@ -639,6 +704,27 @@ if ((${#TUNNELS[@]})) && want flood; then
 	echo " it enters the server's namespace, so what is lost there is the generator's own CPU time; kept: flood / TCP 1;"
 	echo " kept vs dropped: flood / dropped; new peer: seconds from a new peer's first ping to its reply during the flood"
 	echo " ($NEW_PEER_WAIT: none within $NEW_PEER_WAIT s); medians of $ROUNDS round(s). Higher is better but for the new peer's seconds)"
+fi
+
+if want scale && ((${#SC[@]})); then
+	echo
+	row6() { printf '%-20s %8s %12s %10s %10s %10s\n' "$@"; }
+	row6 "tunnel" "peers" "bytes/peer" "setconf s" "dump s" "delete s"
+	for n in $SCALE; do
+		for path in wgc wireguard; do
+			[[ -n ${SC["$path $n"]:-} ]] || continue
+			read -r bytes setconf dump del <<<"${SC["$path $n"]}"
+			row6 "${LABEL[$path]}" "$n" "$bytes" "$setconf" "$dump" "$del"
+		done
+		if [[ -n ${SC["wgc $n"]:-} && -n ${SC["wireguard $n"]:-} ]]; then
+			read -r ab as ad _ <<<"${SC["wgc $n"]}"
+			read -r bb bs bd _ <<<"${SC["wireguard $n"]}"
+			row6 "wgc / wireguard.ko" "$n" "$(ratio "$ab" "$bb")" "$(ratio "$as" "$bs")" \
+				"$(ratio "$ad" "$bd")" "-"
+		fi
+	done
+	echo "(slab and per-CPU memory per peer (/proc/meminfo) after setconf of that many peers, one /32 and an endpoint each;"
+	echo " seconds for setconf, for a dump, and for deleting the device (wgc only: see bench.sh); lower is better)"
 fi
 
 # The top of each profile: the symbols that took the most samples.
