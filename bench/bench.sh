@@ -13,6 +13,8 @@
 #   wgc-nogso      wgc with its transmit offload off (ethtool private flag
 #                  tx-udp-gso: every message its own datagram, as in
 #                  wireguard.ko), to show what the offload buys
+#   wgc-threaded   wgc with threaded NAPI (/sys/class/net/wg0/threaded):
+#                  each peer's receive poll in a kernel thread of its own
 #
 # Per path and round: iperf3 TCP with 1 stream and with 4 streams (and the
 # CPU time the VM spent per gigabyte moved by the one stream, from
@@ -79,7 +81,7 @@
 #                         (default 5)
 #   WGC_BENCH_PINGS       pings per round (default 100)
 #   WGC_BENCH_PATHS       the paths to measure (default
-#                         veth,wireguard,wgc,wgc-nogso)
+#                         veth,wireguard,wgc,wgc-nogso,wgc-threaded)
 #   WGC_BENCH_TESTS       what to measure (default
 #                         tcp,udp,ping,flood,handshake,scale): tcp (1 and 4
 #                         streams), udp, ping, scale (below), flood (TCP 1
@@ -112,7 +114,7 @@ export LC_ALL=C
 ROUNDS=${WGC_BENCH_ROUNDS:-3}
 SECS=${WGC_BENCH_SECONDS:-5}
 PINGS=${WGC_BENCH_PINGS:-100}
-PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc,wgc-nogso}
+PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc,wgc-nogso,wgc-threaded}
 PATHS=${PATHS//,/ }
 TESTS=" ${WGC_BENCH_TESTS:-tcp,udp,ping,flood,handshake,scale} "
 SCALE=${WGC_BENCH_PEERS_SCALE:-10000}
@@ -144,12 +146,15 @@ TMP=$(mktemp -d)
 
 log() { printf '# %s\n' "$*"; }
 want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
+# variant PATH: a variant of wgc, measured for throughput and latency only
+variant() { [[ $1 == wgc-nogso || $1 == wgc-threaded ]]; }
 
 declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
 declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
-declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO")
+declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO"
+	[wgc-threaded]="wgc threaded NAPI")
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
 # step PATH CMD...: runs CMD; on failure the path is marked failed with
@@ -186,7 +191,7 @@ setup() {
 	ip -n "$b" addr add 192.0.2.2/24 dev v0
 	case $path in
 	wireguard) kind=wireguard tool=wg ;;
-	wgc-nogso) kind=wgc tool=wgctl ;;
+	wgc-nogso | wgc-threaded) kind=wgc tool=wgctl ;;
 	wgc)
 		case $WGC_IMPL in
 		wireguard) kind=wireguard tool=wg ;;
@@ -223,9 +228,14 @@ setup() {
 			step "$path" ip netns exec "$b" ethtool --set-priv-flags wg0 tx-udp-gso off ||
 			return 1
 	fi
+	if [[ $path == wgc-threaded ]]; then
+		step "$path" ip netns exec "$a" sh -c 'echo 1 >/sys/class/net/wg0/threaded' &&
+			step "$path" ip netns exec "$b" sh -c 'echo 1 >/sys/class/net/wg0/threaded' ||
+			return 1
+	fi
 	ip -n "$a" link set wg0 up
 	ip -n "$b" link set wg0 up
-	if [[ $path != wgc-nogso ]] && { want flood || want handshake; }; then
+	if ! variant "$path" && { want flood || want handshake; }; then
 		setup_attacker "$path" || return 1
 	fi
 }
@@ -482,11 +492,11 @@ done
 declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
-	case $path in veth | wireguard | wgc | wgc-nogso) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
+	case $path in veth | wireguard | wgc | wgc-nogso | wgc-threaded) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
-		[[ $path == veth || $path == wgc-nogso ]] || TUNNELS+=("$path")
+		{ [[ $path == veth ]] || variant "$path"; } || TUNNELS+=("$path")
 	else
 		log "${LABEL[$path]}: ${FAILED[$path]}"
 	fi
@@ -497,7 +507,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		log "round $r/$ROUNDS: ${LABEL[$path]}"
 		# the floods and handshakes: for each tunnel once
 		is_tunnel=0
-		[[ $path == veth || $path == wgc-nogso ]] || is_tunnel=1
+		{ [[ $path == veth ]] || variant "$path"; } || is_tunnel=1
 		if want tcp || { want flood && ((is_tunnel)); }; then
 			read -r mbit cpu_gb < <(tcp "$path" 1; echo)
 			T1[$path]+="$mbit "
@@ -511,7 +521,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		want ping && pings "$path"
 		if want flood && ((is_tunnel)); then
 			flood_tcp "$path" dropped
-			flood_tcp "$path" tunnel $( ((PROFILE && r == ROUNDS)) && echo profile)
+			if ((PROFILE && r == ROUNDS)); then
+				flood_tcp "$path" tunnel profile
+			else
+				flood_tcp "$path" tunnel
+			fi
 		fi
 	done
 done
@@ -634,7 +648,7 @@ for path in $PATHS; do
 	fi
 	want ping && [[ -z ${AVG[$path]} ]] && missing "$path" "every ping failed"
 	want udp && [[ -z ${MUP[$path]} ]] && missing "$path" "every UDP run failed"
-	[[ $path == veth || $path == wgc-nogso ]] && continue
+	{ [[ $path == veth ]] || variant "$path"; } && continue
 	if want flood && [[ -z ${MF[$path]} || -z ${M1[$path]} ]]; then
 		missing "$path" "TCP with or without the flood failed (see the notes above)"
 	fi
@@ -653,9 +667,9 @@ for path in $PATHS; do
 	[[ -z ${FAILED[$path]:-} ]] || printf '%-20s FAILED: %s\n' "" "${FAILED[$path]}"
 done
 echo
-short() { [[ $1 == wgc-nogso ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
+short() { [[ $1 == wgc-* ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
 row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
-for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc veth" "wireguard veth"; do
+for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc-threaded wgc" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
 	row "$(short "$x") / $(short "$y")" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
@@ -674,7 +688,7 @@ if ((${#TUNNELS[@]})) && want handshake; then
 	row2 "tunnel" "handshakes/s"
 	row2 "" "$HS_CPUS"
 	for path in $PATHS; do
-		[[ $path == veth || $path == wgc-nogso ]] || row2 "${LABEL[$path]}" "${MHS[$path]:--}"
+		{ [[ $path == veth ]] || variant "$path"; } || row2 "${LABEL[$path]}" "${MHS[$path]:--}"
 	done
 	[[ " $PATHS " == *" wgc "* && " $PATHS " == *" wireguard "* ]] &&
 		row2 "wgc / wireguard.ko" "$(ratio "${MHS[wgc]:-}" "${MHS[wireguard]:-}")"
@@ -685,7 +699,7 @@ if ((${#TUNNELS[@]})) && want flood; then
 	row7 "tunnel" "TCP 1" "dropped" "flood" "kept" "kept vs" "new peer"
 	row7 "" "Mbit/s" "Mbit/s" "Mbit/s" "" "dropped" "s"
 	for path in $PATHS; do
-		[[ $path == veth || $path == wgc-nogso ]] && continue
+		{ [[ $path == veth ]] || variant "$path"; } && continue
 		row7 "${LABEL[$path]}" "${M1[$path]:--}" "${MD[$path]:--}" "${MF[$path]:--}" "${KEPT[$path]:--}" \
 			"${KEPTD[$path]:--}" "${MNP[$path]:--}"
 	done

@@ -17,6 +17,7 @@
 # - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
 # - a session that must be replaced (REKEY_AFTER_MESSAGES) in the middle of
 #   a transfer;
+# - threaded NAPI on the receiver, for peers old and new;
 # - wireguard.ko receiving the trains, and sending to wgc.
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
@@ -237,6 +238,27 @@ rekey_during_trains() {
 	transfer_file n1 n2 "$N2_IN4" "$TMPDIR/data"
 }
 
+# Threaded NAPI (the device's sysfs switch): each peer's receive poll in a
+# kernel thread of its own, for peers added before and after it is set;
+# then the device goes, threads and all.
+threaded_napi() {
+	defer netns_del_quiet n1 n2
+	setup
+	ip netns exec n2 sh -c 'echo 1 >/sys/class/net/wg0/threaded' ||
+		fail "could not switch on threaded NAPI on n2's wg0"
+	send_checked "$N2_IN4" on
+	local threads
+	threads=$(ps -e -o comm= | grep -c '^napi/wg0-' || true)
+	log "$threads NAPI threads of a wg0"
+	((threads > 0)) || fail "no napi/wg0-* thread with threaded NAPI on"
+	# a new peer, whose poll gets a thread of its own; n2 initiates
+	wgx n2 set wg0 peer "$(pubkey_of n1)" remove
+	peer_set n2 n1 allowed-ips "$N1_IN4/32,$N1_IN6/128" endpoint "$N1_OUT4:$N1_PORT"
+	ping_ok n2 "$N1_IN4"
+	send_checked "$N2_IN4" on
+	ip -n n2 link del wg0
+}
+
 wireguard_both_ways() {
 	need_modules wireguard
 	defer netns_del_quiet n1 n2
@@ -255,4 +277,5 @@ subtest receiver-gro receiver_gro
 subtest rx-udp-gro rx_udp_gro
 subtest mtu-boundaries mtu_boundaries
 subtest rekey-during-trains rekey_during_trains
+subtest threaded-napi threaded_napi
 subtest wireguard-both-ways wireguard_both_ways
