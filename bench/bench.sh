@@ -103,10 +103,11 @@
 #                         2001:db8:100::2)
 #   WGC_BENCH_PEERS_SCALE  the peer counts of the scale table (default
 #                         10000; e.g. "10000 100000")
-#   WGC_BENCH_PROFILE     1: while each tunnel's last flood run is measured,
+#   WGC_BENCH_PROFILE     1: while each path's last TCP 1 stream run and
+#                         each tunnel's last flood run are measured,
 #                         `perf record -e cpu-clock -a` (software clock
 #                         samples work under TCG); the top of each profile
-#                         is printed after the table
+#                         is printed after the tables
 # Exit status: 0 if every path was measured, 1 otherwise.
 set -uo pipefail
 export LC_ALL=C
@@ -309,15 +310,22 @@ busy_jiffies() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# tcp PATH STREAMS: "Mbit/s CPU-seconds-per-GB" received, or nothing (and
-# a note) on failure
+# tcp PATH STREAMS [PERF_FILE]: "Mbit/s CPU-seconds-per-GB" received, or
+# nothing (and a note) on failure; with PERF_FILE, the VM is profiled
+# meanwhile into it
 tcp() {
-	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz
+	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz perf_pid=""
 	hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+	if [[ -n ${3:-} ]]; then
+		perf record -q -e cpu-clock -a -o "$3" -- sleep "$SECS" >/dev/null 2>"$3.err" &
+		perf_pid=$!
+	fi
 	j0=$(busy_jiffies)
 	timeout -k 5 $((SECS + 30)) ip netns exec "$path-a" iperf3 -c 10.0.0.2 -t "$SECS" -P "$p" \
 		--connect-timeout 3000 -J >"$json" 2>/dev/null || rc=$?
 	j1=$(busy_jiffies)
+	[[ -z $perf_pid ]] || wait "$perf_pid" ||
+		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$3.err")" >&2
 	if ((rc)); then
 		# on stderr: stdout is the figure
 		log "${LABEL[$path]}: iperf3 -P $p failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)" >&2
@@ -509,7 +517,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		is_tunnel=0
 		{ [[ $path == veth ]] || variant "$path"; } || is_tunnel=1
 		if want tcp || { want flood && ((is_tunnel)); }; then
-			read -r mbit cpu_gb < <(tcp "$path" 1; echo)
+			prof=""
+			((PROFILE && r == ROUNDS)) && prof=$TMP/$path.tcp.perf
+			read -r mbit cpu_gb < <(tcp "$path" 1 "$prof"; echo)
 			T1[$path]+="$mbit "
 			CG[$path]+="$cpu_gb "
 		fi
@@ -742,23 +752,29 @@ if want scale && ((${#SC[@]})); then
 fi
 
 # The top of each profile: the symbols that took the most samples.
+profile_top() { # PERF_FILE WHAT
+	[[ -s $1 ]] || return 0
+	echo
+	echo "=== profile of the VM while $2 (perf, cpu-clock, both CPUs; % of the busy samples)"
+	# The idle loop's samples are the CPUs' spare time: left out, the
+	# rest as shares of the time the CPUs were busy.
+	perf report -i "$1" --stdio --no-children --sort dso,sym \
+		--percent-limit 0.1 2>/dev/null | grep -v '^#' | grep -v '^$' |
+		awk 'BEGIN { n = 0 }
+			$NF == "native_safe_halt" || $NF == "default_idle" { idle += $1; next }
+			{ pct[n] = $1; sub(/^ *[0-9.]+% */, ""); what[n++] = $0 }
+			END {
+				printf "idle: %.1f%% of all samples\n", idle
+				for (i = 0; i < n && i < 30; i++)
+					printf "%6.2f%%  %s\n", pct[i] * 100 / (100 - idle), what[i]
+			}'
+}
 if ((PROFILE)); then
+	for path in $PATHS; do
+		profile_top "$TMP/$path.tcp.perf" "${LABEL[$path]} carried TCP 1 stream"
+	done
 	for path in "${TUNNELS[@]}"; do
-		[[ -s $TMP/$path.perf ]] || continue
-		echo
-		echo "=== profile of the VM while ${LABEL[$path]} carried TCP 1 stream under the flood (perf, cpu-clock, both CPUs; % of the busy samples)"
-		# The idle loop's samples are the CPUs' spare time: left out,
-		# the rest as shares of the time the CPUs were busy.
-		perf report -i "$TMP/$path.perf" --stdio --no-children --sort dso,sym \
-			--percent-limit 0.1 2>/dev/null | grep -v '^#' | grep -v '^$' |
-			awk 'BEGIN { n = 0 }
-				$NF == "native_safe_halt" || $NF == "default_idle" { idle += $1; next }
-				{ pct[n] = $1; sub(/^ *[0-9.]+% */, ""); what[n++] = $0 }
-				END {
-					printf "idle: %.1f%% of all samples\n", idle
-					for (i = 0; i < n && i < 30; i++)
-						printf "%6.2f%%  %s\n", pct[i] * 100 / (100 - idle), what[i]
-				}'
+		profile_top "$TMP/$path.perf" "${LABEL[$path]} carried TCP 1 stream under the flood"
 	done
 fi
 
