@@ -17,6 +17,7 @@
 # - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
 # - a session that must be replaced (REKEY_AFTER_MESSAGES) in the middle of
 #   a transfer;
+# - n1 moving to a new address and port in the middle of a transfer;
 # - threaded NAPI on the receiver, for peers old and new;
 # - wireguard.ko receiving the trains, and sending to wgc.
 # timeout: 600
@@ -238,6 +239,27 @@ rekey_during_trains() {
 	transfer_file n1 n2 "$N2_IN4" "$TMPDIR/data"
 }
 
+# n1 moves to another outer address (and port) while it sends trains: n2
+# follows to the new endpoint, its acknowledgements reach n1 there, and
+# the data arrives whole.
+roam_during_trains() {
+	defer netns_del_quiet n1 n2
+	setup
+	ip -n n1 addr add 192.0.2.11/24 dev v1
+	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
+	{
+		sleep 1
+		ip -n n1 addr del "$N1_OUT4/24" dev v1
+		ip netns exec n1 wgctl set wg0 listen-port 51811
+	} &
+	local mover=$!
+	defer kill_quiet "$mover"
+	transfer_file n1 n2 "$N2_IN4" "$TMPDIR/data"
+	wait "$mover" || fail "moving n1 to 192.0.2.11:51811 failed"
+	ping_ok n1 "$N2_IN4"
+	assert_eq "$(peer_field n2 n1 endpoints)" "192.0.2.11:51811" "n2's endpoint for n1 after the move"
+}
+
 # Threaded NAPI (the device's sysfs switch): each peer's receive poll in a
 # kernel thread of its own, for peers added before and after it is set;
 # then the device goes, threads and all.
@@ -277,5 +299,6 @@ subtest receiver-gro receiver_gro
 subtest rx-udp-gro rx_udp_gro
 subtest mtu-boundaries mtu_boundaries
 subtest rekey-during-trains rekey_during_trains
+subtest roam-during-trains roam_during_trains
 subtest threaded-napi threaded_napi
 subtest wireguard-both-ways wireguard_both_ways
