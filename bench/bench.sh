@@ -15,6 +15,9 @@
 #                  wireguard.ko), to show what the offload buys
 #   wgc-threaded   wgc with threaded NAPI (/sys/class/net/wg0/threaded):
 #                  each peer's receive poll in a kernel thread of its own
+#   wgc-to-wg      wgc sending (the client, PATH-a) to wireguard.ko
+#   wg-to-wgc      and the other way round: a deployment that mixes them
+#                  (not in the default paths)
 #
 # Per path and round: iperf3 TCP with 1 stream and with 4 streams (and the
 # CPU time the VM spent per gigabyte moved by the one stream, from
@@ -148,14 +151,14 @@ TMP=$(mktemp -d)
 log() { printf '# %s\n' "$*"; }
 want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
 # variant PATH: a variant of wgc, measured for throughput and latency only
-variant() { [[ $1 == wgc-nogso || $1 == wgc-threaded ]]; }
+variant() { [[ $1 == wgc-nogso || $1 == wgc-threaded || $1 == wgc-to-wg || $1 == wg-to-wgc ]]; }
 
 declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
 declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
 declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO"
-	[wgc-threaded]="wgc threaded NAPI")
+	[wgc-threaded]="wgc threaded NAPI" [wgc-to-wg]="wgc to wireguard.ko" [wg-to-wgc]="wireguard.ko to wgc")
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
 # step PATH CMD...: runs CMD; on failure the path is marked failed with
@@ -174,7 +177,7 @@ step() {
 # 10.0.0.2), joined by a veth; for a tunnel path, the tunnel between them
 # carries 10.0.0.0/24 and the veth carries the outer packets (192.0.2.0/24).
 setup() {
-	local path=$1 a=$1-a b=$1-b kind tool
+	local path=$1 a=$1-a b=$1-b kind tool kind_b="" tool_b=""
 	step "$path" ip netns add "$a" && step "$path" ip netns add "$b" || return 1
 	ip -n "$a" link set lo up
 	ip -n "$b" link set lo up
@@ -199,10 +202,14 @@ setup() {
 		*) kind=wgc tool=wgctl ;;
 		esac
 		;;
+	wgc-to-wg) kind=wgc tool=wgctl kind_b=wireguard tool_b=wg ;;
+	wg-to-wgc) kind=wireguard tool=wg kind_b=wgc tool_b=wgctl ;;
 	esac
+	# PATH-b's kind and tool differ from PATH-a's only on the mixed paths
+	kind_b=${kind_b:-$kind} tool_b=${tool_b:-$tool}
 	TOOL[$path]=$tool
 	KIND[$path]=$kind
-	if [[ $kind == wgc ]]; then
+	if [[ $kind == wgc || $kind_b == wgc ]]; then
 		step "$path" modprobe wgc || return 1
 		# a debug build (WGC_DEBUG=y) carries its self-tests
 		if [[ $(modinfo -F selftests wgc 2>/dev/null) == y ]]; then
@@ -210,17 +217,21 @@ setup() {
 			return 1
 		fi
 	fi
-	[[ $kind == wireguard ]] && { step "$path" modprobe wireguard || return 1; }
-	local ns
+	if [[ $kind == wireguard || $kind_b == wireguard ]]; then
+		step "$path" modprobe wireguard || return 1
+	fi
+	local ns k t
 	for ns in "$a" "$b"; do
-		step "$path" ip -n "$ns" link add wg0 type "$kind" || return 1
-		(umask 077 && "$tool" genkey >"$TMP/$ns.key") &&
-			"$tool" pubkey <"$TMP/$ns.key" >"$TMP/$ns.pub" ||
-			{ FAILED[$path]="'$tool genkey | $tool pubkey' failed"; return 1; }
+		k=$kind t=$tool
+		[[ $ns == "$b" ]] && k=$kind_b t=$tool_b
+		step "$path" ip -n "$ns" link add wg0 type "$k" || return 1
+		(umask 077 && "$t" genkey >"$TMP/$ns.key") &&
+			"$t" pubkey <"$TMP/$ns.key" >"$TMP/$ns.pub" ||
+			{ FAILED[$path]="'$t genkey | $t pubkey' failed"; return 1; }
 	done
 	step "$path" ip netns exec "$a" "$tool" set wg0 private-key "$TMP/$a.key" listen-port 51820 \
 		peer "$(<"$TMP/$b.pub")" allowed-ips 10.0.0.2/32 endpoint 192.0.2.2:51820 || return 1
-	step "$path" ip netns exec "$b" "$tool" set wg0 private-key "$TMP/$b.key" listen-port 51820 \
+	step "$path" ip netns exec "$b" "$tool_b" set wg0 private-key "$TMP/$b.key" listen-port 51820 \
 		peer "$(<"$TMP/$a.pub")" allowed-ips 10.0.0.1/32 endpoint 192.0.2.1:51820 || return 1
 	ip -n "$a" addr add 10.0.0.1/24 dev wg0
 	ip -n "$b" addr add 10.0.0.2/24 dev wg0
@@ -500,7 +511,7 @@ done
 declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
-	case $path in veth | wireguard | wgc | wgc-nogso | wgc-threaded) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
+	case $path in veth | wireguard | wgc | wgc-nogso | wgc-threaded | wgc-to-wg | wg-to-wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
@@ -677,9 +688,10 @@ for path in $PATHS; do
 	[[ -z ${FAILED[$path]:-} ]] || printf '%-20s FAILED: %s\n' "" "${FAILED[$path]}"
 done
 echo
-short() { [[ $1 == wgc-* ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
+short() { [[ $1 == wgc-* || $1 == wg-* ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
 row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
-for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc-threaded wgc" "wgc veth" "wireguard veth"; do
+for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc-threaded wgc" "wgc-to-wg wireguard" \
+	"wg-to-wgc wireguard" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
 	row "$(short "$x") / $(short "$y")" "$(ratio "${M1[$x]:-}" "${M1[$y]:-}")" \
