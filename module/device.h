@@ -112,7 +112,10 @@ struct wgc_device {
 	struct workqueue_struct *packet_crypt_wq;
 	struct workqueue_struct *handshake_send_wq;
 
-	/* BIT(enum wgc_offload)s: written under RTNL, read without a lock. */
+	/*
+	 * BIT(enum wgc_offload)s: written under RTNL and device_update_lock,
+	 * read without a lock.
+	 */
 	u32 offload_flags;
 	struct wgc_offload_stats __percpu *offload_stats;
 };
