@@ -24,9 +24,9 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 
-SIZE=4M
+SIZE=2M
 UDP_RATE=2M
-MTUS="1420 1419 1404 1281 577"
+MTUS="1419 1404 1281 577"
 if ((TUN_SLOW)); then
 	SIZE=1M
 	UDP_RATE=1M
@@ -190,8 +190,8 @@ rx_udp_gro() {
 
 # Full segments of MTU-sized inner packets are padded up to the MTU only:
 # 1419 and 1281 leave full messages that are not a multiple of 16, 1404
-# ones that are; 577 makes small segments, many to a train. (The slow
-# debug kernel tries 1419 and 577.)
+# ones that are (1420, the default, is every other case's); 577 makes small
+# segments, many to a train. (The slow debug kernel tries 1419 and 577.)
 mtu_boundaries() {
 	defer netns_del_quiet n1 n2
 	setup
@@ -203,9 +203,9 @@ mtu_boundaries() {
 		log "MTU $mtu"
 		send_checked "$N2_IN4" on
 		iperf_server n2 "$N2_IN4"
-		read -r sent lost < <(iperf_udp n1 "$N2_IN4" 2 "$UDP_RATE" -l $((mtu - 28)))
+		read -r sent lost < <(iperf_udp n1 "$N2_IN4" 1 "$UDP_RATE" -l $((mtu - 28)))
 		log "UDP, $((mtu - 28))-byte datagrams: $sent sent, $lost lost"
-		((sent >= 20)) || fail "only $sent datagrams sent at MTU $mtu"
+		((sent >= 10)) || fail "only $sent datagrams sent at MTU $mtu"
 		assert_eq "$lost" 0 "datagrams lost at MTU $mtu"
 	done
 }
