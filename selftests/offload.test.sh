@@ -82,14 +82,20 @@ setup() {
 	wait_handshake n1 n2
 }
 
+# Most cases share one pair, set up once below (a pair takes long to set
+# up on the debug kernel): each puts back what it changes.
+endpoints4() {
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT"
+	peer_set n2 n1 endpoint "$N1_OUT4:$N1_PORT"
+}
+
 flags_and_counters() {
-	defer netns_del_quiet n1 n2
-	setup
 	local out
 	out=$(ip netns exec n1 ethtool -i wg0)
 	assert_line "$out" '^driver: wgc$' "ethtool -i"
 	out=$(ip netns exec n1 ethtool --show-priv-flags wg0)
 	assert_line "$out" '^tx-udp-gso *: on$' "tx-udp-gso on by default"
+	assert_line "$out" '^rx-udp-gro *: on$' "rx-udp-gro on by default"
 	set_trains off
 	out=$(ip netns exec n1 ethtool --show-priv-flags wg0)
 	assert_line "$out" '^tx-udp-gso *: off$' "tx-udp-gso after switching it off"
@@ -102,8 +108,7 @@ flags_and_counters() {
 
 # (The slow debug kernel skips the repeats: it is there for the sanitizers.)
 tcp_trains_on_off() {
-	defer netns_del_quiet n1 n2
-	setup
+	defer set_trains on
 	send_checked "$N2_IN4" on
 	((TUN_SLOW)) || send_checked "$N2_IN6" on
 	set_trains off
@@ -113,8 +118,8 @@ tcp_trains_on_off() {
 }
 
 over_ipv6() {
-	defer netns_del_quiet n1 n2
-	setup
+	defer endpoints4
+	defer set_trains on
 	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
 	peer_set n2 n1 endpoint "[$N1_OUT6]:$N1_PORT"
 	((TUN_SLOW)) || send_checked "$N2_IN4" on
@@ -123,13 +128,18 @@ over_ipv6() {
 	((TUN_SLOW)) || send_checked "$N2_IN6" off
 }
 
+# v1_offloads on|off: UDP segmentation and checksums on n1's veth
+v1_offloads() {
+	ip netns exec n1 ethtool -K v1 tx-udp-segmentation "$1" tx "$1" >/dev/null ||
+		fail "ethtool -K v1 tx-udp-segmentation $1 tx $1 failed"
+}
+
 # The veth below n1 takes neither UDP GSO nor checksums: the stack cuts
 # each train and sums each datagram in software, which n2 verifies.
 software_segmentation() {
-	defer netns_del_quiet n1 n2
-	setup
-	ip netns exec n1 ethtool -K v1 tx-udp-segmentation off tx off >/dev/null ||
-		fail "ethtool -K v1 tx-udp-segmentation off tx off failed"
+	defer endpoints4
+	defer v1_offloads on
+	v1_offloads off
 	local csum0 csum1
 	csum0=$(ip netns exec n2 nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" { print $2 }')
 	((TUN_SLOW)) || send_checked "$N2_IN4" on
@@ -139,19 +149,13 @@ software_segmentation() {
 	assert_eq "$((csum1 - csum0))" 0 "UDP checksum errors at n2"
 }
 
-# veth_gro: GRO on n2's v2. A veth hands packets to its peer's GRO only
-# when the sending side has no TSO (veth_skb_is_eligible_for_gro()).
+# veth_gro on|off: GRO on n2's v2. A veth hands packets to its peer's GRO
+# only when the sending side has no TSO (veth_skb_is_eligible_for_gro()).
 veth_gro() {
-	ip netns exec n1 ethtool -K v1 tso off >/dev/null || fail "ethtool -K v1 tso off failed"
-	ip netns exec n2 ethtool -K v2 gro on >/dev/null || fail "ethtool -K v2 gro on failed"
-}
-
-# Trains arriving at a receiver whose device does GRO.
-receiver_gro() {
-	defer netns_del_quiet n1 n2
-	setup
-	veth_gro
-	send_checked "$N2_IN4" on
+	local tso=on
+	[[ $1 == on ]] && tso=off
+	ip netns exec n1 ethtool -K v1 tso "$tso" >/dev/null || fail "ethtool -K v1 tso $tso failed"
+	ip netns exec n2 ethtool -K v2 gro "$1" >/dev/null || fail "ethtool -K v2 gro $1 failed"
 }
 
 # merged_by_gro NAME: sets MERGED to the packets for n2's port bigger than
@@ -164,15 +168,16 @@ merged_by_gro() {
 	MERGED=$(capture_count "$1")
 }
 
-# n1 sends each message alone; n2's stack merges them (rx-udp-gro), or not.
-rx_udp_gro() {
-	defer netns_del_quiet n1 n2
-	setup
-	veth_gro
+# Trains arriving at a receiver whose device does GRO; then n1 sends each
+# message alone, and n2's stack merges them (rx-udp-gro), or not.
+receiver_gro() {
+	defer veth_gro off
+	defer endpoints4
+	defer set_trains on
+	defer ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on
+	veth_gro on
+	send_checked "$N2_IN4" on
 	set_trains off
-	local out
-	out=$(ip netns exec n2 ethtool --show-priv-flags wg0)
-	assert_line "$out" '^rx-udp-gro *: on$' "rx-udp-gro on by default"
 	merged_by_gro gro-on
 	log "rx-udp-gro on: $MERGED merged packets"
 	((MERGED > 0)) || fail "no datagrams merged by GRO with rx-udp-gro on"
@@ -193,8 +198,8 @@ rx_udp_gro() {
 # ones that are (1420, the default, is every other case's); 577 makes small
 # segments, many to a train. (The slow debug kernel tries 1419 and 577.)
 mtu_boundaries() {
-	defer netns_del_quiet n1 n2
-	setup
+	defer ip -n n2 link set wg0 mtu 1420
+	defer ip -n n1 link set wg0 mtu 1420
 	local mtu sent lost
 	SIZE=1M
 	for mtu in $MTUS; do
@@ -208,6 +213,26 @@ mtu_boundaries() {
 		((sent >= 10)) || fail "only $sent datagrams sent at MTU $mtu"
 		assert_eq "$lost" 0 "datagrams lost at MTU $mtu"
 	done
+}
+
+# Threaded NAPI (the device's sysfs switch): each peer's receive poll in a
+# kernel thread of its own, for peers added before and after it is set;
+# then the device goes, threads and all. (Last on the shared pair: it
+# deletes n2's device.)
+threaded_napi() {
+	ip netns exec n2 sh -c 'echo 1 >/sys/class/net/wg0/threaded' ||
+		fail "could not switch on threaded NAPI on n2's wg0"
+	send_checked "$N2_IN4" on
+	local threads
+	threads=$(ps -e -o comm= | grep -c '^napi/wg0-' || true)
+	log "$threads NAPI threads of a wg0"
+	((threads > 0)) || fail "no napi/wg0-* thread with threaded NAPI on"
+	# a new peer, whose poll gets a thread of its own; n2 initiates
+	wgx n2 set wg0 peer "$(pubkey_of n1)" remove
+	peer_set n2 n1 allowed-ips "$N1_IN4/32,$N1_IN6/128" endpoint "$N1_OUT4:$N1_PORT"
+	ping_ok n2 "$N1_IN4"
+	send_checked "$N2_IN4" on
+	ip -n n2 link del wg0
 }
 
 # A session that reaches REKEY_AFTER_MESSAGES in the middle of a transfer
@@ -260,27 +285,6 @@ roam_during_trains() {
 	assert_eq "$(peer_field n2 n1 endpoints)" "192.0.2.11:51811" "n2's endpoint for n1 after the move"
 }
 
-# Threaded NAPI (the device's sysfs switch): each peer's receive poll in a
-# kernel thread of its own, for peers added before and after it is set;
-# then the device goes, threads and all.
-threaded_napi() {
-	defer netns_del_quiet n1 n2
-	setup
-	ip netns exec n2 sh -c 'echo 1 >/sys/class/net/wg0/threaded' ||
-		fail "could not switch on threaded NAPI on n2's wg0"
-	send_checked "$N2_IN4" on
-	local threads
-	threads=$(ps -e -o comm= | grep -c '^napi/wg0-' || true)
-	log "$threads NAPI threads of a wg0"
-	((threads > 0)) || fail "no napi/wg0-* thread with threaded NAPI on"
-	# a new peer, whose poll gets a thread of its own; n2 initiates
-	wgx n2 set wg0 peer "$(pubkey_of n1)" remove
-	peer_set n2 n1 allowed-ips "$N1_IN4/32,$N1_IN6/128" endpoint "$N1_OUT4:$N1_PORT"
-	ping_ok n2 "$N1_IN4"
-	send_checked "$N2_IN4" on
-	ip -n n2 link del wg0
-}
-
 wireguard_both_ways() {
 	need_modules wireguard
 	defer netns_del_quiet n1 n2
@@ -291,14 +295,16 @@ wireguard_both_ways() {
 }
 
 impl_load wgc
+defer netns_del_quiet n1 n2
+setup
 subtest flags-and-counters flags_and_counters
 subtest tcp-trains-on-off tcp_trains_on_off
 subtest over-ipv6 over_ipv6
 subtest software-segmentation software_segmentation
 subtest receiver-gro receiver_gro
-subtest rx-udp-gro rx_udp_gro
 subtest mtu-boundaries mtu_boundaries
+subtest threaded-napi threaded_napi
+netns_del_quiet n1 n2
 subtest rekey-during-trains rekey_during_trains
 subtest roam-during-trains roam_during_trains
-subtest threaded-napi threaded_napi
 subtest wireguard-both-ways wireguard_both_ways
