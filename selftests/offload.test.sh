@@ -270,11 +270,11 @@ rekey_during_trains() {
 roam_during_trains() {
 	defer netns_del_quiet n1 n2
 	setup
-	ip -n n1 addr add 192.0.2.11/24 dev v1
 	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
 	{
 		sleep 1
 		ip -n n1 addr del "$N1_OUT4/24" dev v1
+		ip -n n1 addr add 192.0.2.11/24 dev v1
 		ip netns exec n1 wgctl set wg0 listen-port 51811
 	} &
 	local mover=$!
