@@ -11,9 +11,9 @@
 # - the veth below segmenting the trains itself (its UDP segmentation and
 #   checksum offloads off: each datagram's checksum made in software, and
 #   checked by the receiver), and the receiving veth with GRO on;
-# - the receiver's stack merging single messages by GRO with rx-udp-gro on
-#   (seen on its veth as packets longer than any message), and not with it
-#   off, over IPv4 and IPv6;
+# - the receiver's stack merging by GRO, with rx-udp-gro on, the datagrams
+#   that n1's veth cut from trains (seen on n2's veth as packets longer than
+#   any message), and not with it off, over IPv4 and IPv6;
 # - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
 # - a session that must be replaced (REKEY_AFTER_MESSAGES) in the middle of
 #   a transfer;
@@ -149,35 +149,35 @@ software_segmentation() {
 	assert_eq "$((csum1 - csum0))" 0 "UDP checksum errors at n2"
 }
 
-# veth_gro on|off: GRO on n2's v2. A veth hands packets to its peer's GRO
-# only when the sending side has no TSO (veth_skb_is_eligible_for_gro()).
+# veth_gro on|off: GRO on n2's v2, with n1's v1 cutting trains into
+# datagrams. A veth hands packets to its peer's GRO only when the sending
+# side has no TSO (veth_skb_is_eligible_for_gro()); and a train cut before
+# v1 arrives as a burst of datagrams in one poll, which GRO can merge
+# whatever the speed of the machine.
 veth_gro() {
-	local tso=on
-	[[ $1 == on ]] && tso=off
-	ip netns exec n1 ethtool -K v1 tso "$tso" >/dev/null || fail "ethtool -K v1 tso $tso failed"
+	local off=on
+	[[ $1 == on ]] && off=off
+	ip netns exec n1 ethtool -K v1 tso "$off" tx-udp-segmentation "$off" >/dev/null ||
+		fail "ethtool -K v1 tso $off tx-udp-segmentation $off failed"
 	ip netns exec n2 ethtool -K v2 gro "$1" >/dev/null || fail "ethtool -K v2 gro $1 failed"
 }
 
 # merged_by_gro NAME: sets MERGED to the packets for n2's port bigger than
-# any one message, seen on n2's v2 after GRO, while n1 sends a file with
-# trains off
+# any one message, seen on n2's v2 after GRO, while n1 sends a file
 merged_by_gro() {
 	capture_start "$1" n2 v2 "udp and dst port $N2_PORT and greater 1600"
-	send_checked "$N2_IN4" off
+	send_checked "$N2_IN4" on
 	capture_stop "$1"
 	MERGED=$(capture_count "$1")
 }
 
-# Trains arriving at a receiver whose device does GRO; then n1 sends each
-# message alone, and n2's stack merges them (rx-udp-gro), or not.
+# Trains, cut into datagrams by n1's veth, arrive at a receiver whose
+# device does GRO: n2's stack merges them again (rx-udp-gro), or not.
 receiver_gro() {
 	defer veth_gro off
 	defer endpoints4
-	defer set_trains on
 	defer ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on
 	veth_gro on
-	send_checked "$N2_IN4" on
-	set_trains off
 	merged_by_gro gro-on
 	log "rx-udp-gro on: $MERGED merged packets"
 	((MERGED > 0)) || fail "no datagrams merged by GRO with rx-udp-gro on"
