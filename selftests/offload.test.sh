@@ -71,7 +71,12 @@ send_checked() {
 		assert_eq "$((p1 - p0))" 0 "UDP GSO packets sent with trains off"
 		((g1 > g0)) || fail "no message counted as sent alone"
 	fi
-	assert_eq "$((t1 - t0))" "$(((s1 - s0) + (g1 - g0)))" "wg0's tx_packets against the messages sent"
+	# Every message is one datagram on the wire. A handshake message may
+	# come on top: a timer of n1's can start a handshake meanwhile (on the
+	# slow debug kernel, its 15 s go by during a transfer).
+	local extra=$(((t1 - t0) - (s1 - s0) - (g1 - g0)))
+	((extra >= 0 && extra <= 2)) ||
+		fail "wg0's tx_packets grew by $((t1 - t0)), for $(((s1 - s0) + (g1 - g0))) messages sent"
 }
 
 setup() {
