@@ -71,12 +71,16 @@ send_checked() {
 		assert_eq "$((p1 - p0))" 0 "UDP GSO packets sent with trains off"
 		((g1 > g0)) || fail "no message counted as sent alone"
 	fi
-	# Every message is one datagram on the wire. A handshake message may
-	# come on top: a timer of n1's can start a handshake meanwhile (on the
-	# slow debug kernel, its 15 s go by during a transfer).
-	local extra=$(((t1 - t0) - (s1 - s0) - (g1 - g0)))
-	((extra >= 0 && extra <= 2)) ||
-		fail "wg0's tx_packets grew by $((t1 - t0)), for $(((s1 - s0) + (g1 - g0))) messages sent"
+	# Every message is one datagram on the wire, give or take a few: a
+	# timer of n1's may send a handshake message meanwhile (on the slow
+	# debug kernel its 15 s go by during a transfer), and a packet the IP
+	# layer drops (a full veth ring) counts as an error, not a packet. A
+	# train counted once, or a message twice, is far outside that.
+	local sent=$(((s1 - s0) + (g1 - g0))) extra slack
+	extra=$(((t1 - t0) - sent))
+	slack=$((sent / 50 > 2 ? sent / 50 : 2))
+	((extra >= -slack && extra <= slack)) ||
+		fail "wg0's tx_packets grew by $((t1 - t0)), for $sent messages sent"
 }
 
 setup() {
