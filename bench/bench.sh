@@ -105,7 +105,15 @@
 #                         198.51.100.2) or 6 (from 2001:db8:ff::/48 to
 #                         2001:db8:100::2)
 #   WGC_BENCH_PEERS_SCALE  the peer counts of the scale table (default
-#                         10000; e.g. "10000 100000")
+#                         10000; e.g. 10000,100000)
+#   WGC_BENCH_LINK        veth (default): the veth pair as it comes, which
+#                         carries GSO packets (wgc's trains) whole and does
+#                         no GRO; or nic: each end like a NIC without
+#                         segmentation offloads but with GRO (ethtool -K v0
+#                         tso off tx-udp-segmentation off gro on), the
+#                         sender's stack cutting trains into datagrams and
+#                         the receiver's merging them again (wgc's trains
+#                         received whole), for every path alike
 #   WGC_BENCH_PROFILE     1: while each path's last TCP 1 stream run and
 #                         each tunnel's last flood run are measured,
 #                         `perf record -e cpu-clock -a` (software clock
@@ -122,6 +130,7 @@ PATHS=${WGC_BENCH_PATHS:-veth,wireguard,wgc,wgc-nogso,wgc-threaded}
 PATHS=${PATHS//,/ }
 TESTS=" ${WGC_BENCH_TESTS:-tcp,udp,ping,flood,handshake,scale} "
 SCALE=${WGC_BENCH_PEERS_SCALE:-10000}
+SCALE=${SCALE//,/ }
 TESTS=${TESTS//,/ }
 HS_PEERS=${WGC_BENCH_PEERS:-1000}
 FLOOD_RATE=${WGC_BENCH_FLOOD_RATE:-0}
@@ -133,6 +142,11 @@ data) FLOOD_KIND_ARG=--data FLOOD_WHAT="data messages" ;;
 *) echo "bench: WGC_BENCH_FLOOD_KIND must be initiation or data" >&2; exit 2 ;;
 esac
 PROFILE=${WGC_BENCH_PROFILE:-0}
+LINK=${WGC_BENCH_LINK:-veth}
+case $LINK in
+veth | nic) ;;
+*) echo "bench: WGC_BENCH_LINK must be veth or nic" >&2; exit 2 ;;
+esac
 FLOOD=/selftests/bin/wgc-flood
 # PATH-x, the attacker, and PATH-b over the second veth; the spoofed sources
 X_ADDR=198.51.100.1 B_XADDR=198.51.100.2 SPOOFED=198.18.0.0/15 HS_PORT=40000
@@ -184,6 +198,11 @@ setup() {
 	step "$path" ip link add v0 netns "$a" type veth peer name v0 netns "$b" || return 1
 	ip -n "$a" link set v0 up
 	ip -n "$b" link set v0 up
+	if [[ $LINK == nic ]]; then
+		step "$path" ip netns exec "$a" ethtool -K v0 tso off tx-udp-segmentation off gro on &&
+			step "$path" ip netns exec "$b" ethtool -K v0 tso off tx-udp-segmentation off gro on ||
+			return 1
+	fi
 	if [[ $path == veth ]]; then
 		ip -n "$a" link set v0 mtu "$MTU"
 		ip -n "$b" link set v0 mtu "$MTU"
@@ -501,7 +520,7 @@ if [[ -f /lib/modules/$KREL/extra/wgc.ko ]]; then
 	read -r sum _ < <(sha256sum "/lib/modules/$KREL/extra/wgc.ko")
 	echo "=== wgc.ko sha256 ${sum:0:16}, $(stat -c %s "/lib/modules/$KREL/extra/wgc.ko") bytes (the plain \`make\` build)"
 fi
-echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere"
+echo "=== $ROUNDS round(s): iperf3 TCP ${SECS} s with 1 and with 4 streams, $PINGS pings 10 ms apart; MTU $MTU everywhere; link: $LINK (WGC_BENCH_LINK)"
 echo "=== measuring:$TESTS(WGC_BENCH_TESTS); handshakes: $HS_PEERS peers, ${SECS} s per run; flood: $FLOOD_WHAT/s ($FLOOD_RATE asked, 0: full rate) from $FLOOD_SOURCES IPv${WGC_BENCH_FLOOD_FAMILY:-4} sources"
 [[ $WGC_IMPL == wgc ]] || echo "=== IMPL=$WGC_IMPL: the wgc row runs on $WGC_IMPL"
 for t in $TESTS; do
@@ -585,9 +604,20 @@ meminfo_kb() { # Slab + Percpu, in kB
 seconds_since() { # T0 (from date +%s%N) -> seconds, 2 decimals
 	awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
 }
+# The slab caches' memory, from /proc/slabinfo: "name bytes" (slabs times
+# pages per slab), to see where a peer's memory goes.
+slab_pages() {
+	awk -v pg="$(getconf PAGESIZE)" 'NR > 2 { print $1, $15 * $6 * pg }' /proc/slabinfo
+}
+slab_growth() { # N: the five caches that grew most, as "name:bytes-per-peer"
+	awk -v n="$1" 'NR == FNR { b[$1] = $2; next }
+		{ d = $2 - b[$1]; if (d > 0) printf "%d %s\n", d / n, $1 }' \
+		"$TMP/scale.slab0" "$TMP/scale.slab1" | sort -rn | head -5 |
+		awk '{ printf "%s%s:%s", NR > 1 ? " " : "", $2, $1 }'
+}
 # scale_run PATH N: sets SC["PATH N"] to "bytes/peer setconf dump delete"
 scale_run() {
-	local path=$1 n=$2 ns=scale-$1-$2 tool kind m0 m1 t0 setconf dump del=- err
+	local path=$1 n=$2 ns=scale-$1-$2 tool kind m0 m1 t0 setconf dump del=- err dump_user dump_sys
 	tool=${TOOL[$path]:-} kind=${KIND[$path]:-}
 	[[ -n $tool ]] || return 0
 	"$FLOOD" --make-keys "$n" >"$TMP/scale.keys" 2>/dev/null ||
@@ -602,6 +632,7 @@ scale_run() {
 		{ log "scale: no $kind device in $ns"; return 0; }
 	sync
 	echo 2 >/proc/sys/vm/drop_caches
+	slab_pages >"$TMP/scale.slab0"
 	m0=$(meminfo_kb)
 	t0=$(date +%s%N)
 	if ! err=$(ip netns exec "$ns" "$tool" setconf wg0 "$TMP/scale.conf" 2>&1); then
@@ -610,9 +641,19 @@ scale_run() {
 	fi
 	setconf=$(seconds_since "$t0")
 	m1=$(meminfo_kb)
+	slab_pages >"$TMP/scale.slab1"
+	log "scale: ${LABEL[$path]}, $n peers: the slab caches that grew most, bytes per peer: $(slab_growth "$n")"
 	t0=$(date +%s%N)
-	ip netns exec "$ns" "$tool" show wg0 dump | wc -l >"$TMP/scale.lines"
+	# (with the tool's user and system CPU seconds, to see which side a
+	# difference is on)
+	{
+		TIMEFORMAT='%U %S'
+		time ip netns exec "$ns" "$tool" show wg0 dump >"$TMP/scale.dump"
+	} 2>"$TMP/scale.times"
 	dump=$(seconds_since "$t0")
+	wc -l <"$TMP/scale.dump" >"$TMP/scale.lines"
+	rm -f "$TMP/scale.dump"
+	read -r dump_user dump_sys <"$TMP/scale.times" || true
 	(($(<"$TMP/scale.lines") == n + 1)) ||
 		log "scale: ${LABEL[$path]}: the dump has $(<"$TMP/scale.lines") lines for $n peers"
 	if [[ $kind == wgc ]]; then
@@ -622,7 +663,7 @@ scale_run() {
 		ip netns del "$ns"
 	fi
 	SC["$path $n"]="$(((m1 - m0) * 1024 / n)) $setconf $dump $del"
-	log "scale: ${LABEL[$path]}, $n peers: $(((m1 - m0) * 1024 / n)) bytes each, setconf ${setconf} s, dump ${dump} s, deletion ${del} s"
+	log "scale: ${LABEL[$path]}, $n peers: $(((m1 - m0) * 1024 / n)) bytes each, setconf ${setconf} s, dump ${dump} s (user ${dump_user:-?} s, system ${dump_sys:-?} s), deletion ${del} s"
 }
 declare -A SC=()
 if want scale; then

@@ -86,8 +86,15 @@ struct wgc_allowedips_node {
 
 	/* Writer side only, under the table's lock. */
 	struct wgc_allowedips_node *parent;	/* NULL at the root */
-	struct list_head peer_list;	/* empty while peer is NULL */
-	struct rcu_head rcu;
+	/*
+	 * A node leaves its peer's list before it is handed to RCU to be
+	 * freed, and nothing walks that list but writers: the two can share
+	 * their memory, which makes a node 72 bytes instead of 88.
+	 */
+	union {
+		struct list_head peer_list;	/* empty while peer is NULL */
+		struct rcu_head rcu;
+	};
 };
 
 /*

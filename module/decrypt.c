@@ -107,10 +107,3 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 		cond_resched();
 	}
 }
-
-void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
-		       enum wgc_packet_state state)
-{
-	atomic_set_release(&WGC_CB(skb)->state, state);
-	wgc_kick_rx(peer);
-}

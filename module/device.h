@@ -156,15 +156,31 @@ static inline void wgc_device_count_tx(struct wgc_device *wgc,
 	stats = this_cpu_ptr(wgc->offload_stats);
 	u64_stats_update_begin(&stats->syncp);
 	if (segs > 1) {
-		u64_stats_inc(&stats->tx_gso_packets);
-		u64_stats_add(&stats->tx_gso_segments, segs);
+		u64_stats_inc(&stats->stat[WGC_STAT_TX_GSO_PACKETS]);
+		u64_stats_add(&stats->stat[WGC_STAT_TX_GSO_SEGMENTS], segs);
 	} else {
-		u64_stats_inc(&stats->tx_single);
+		u64_stats_inc(&stats->stat[WGC_STAT_TX_SINGLE]);
 	}
 	u64_stats_update_end(&stats->syncp);
 	if (segs > 1)
 		dev_sw_netstats_tx_add(wgc->dev, segs - 1, 0);
 	local_bh_enable();
+}
+
+/* Counts @segs messages received as one packet (softirq): a train if > 1. */
+static inline void wgc_device_count_rx(struct wgc_device *wgc,
+				       unsigned int segs)
+{
+	struct wgc_offload_stats *stats = this_cpu_ptr(wgc->offload_stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	if (segs > 1) {
+		u64_stats_inc(&stats->stat[WGC_STAT_RX_GRO_PACKETS]);
+		u64_stats_add(&stats->stat[WGC_STAT_RX_GRO_SEGMENTS], segs);
+	} else {
+		u64_stats_inc(&stats->stat[WGC_STAT_RX_SINGLE]);
+	}
+	u64_stats_update_end(&stats->syncp);
 }
 
 /*

@@ -22,12 +22,15 @@ static const char wgc_offload_names[][ETH_GSTRING_LEN] = {
 };
 
 static const char wgc_stat_names[][ETH_GSTRING_LEN] = {
-	"tx_udp_gso_packets",
-	"tx_udp_gso_segments",
-	"tx_single_packets",
+	[WGC_STAT_TX_GSO_PACKETS] = "tx_udp_gso_packets",
+	[WGC_STAT_TX_GSO_SEGMENTS] = "tx_udp_gso_segments",
+	[WGC_STAT_TX_SINGLE] = "tx_single_packets",
+	[WGC_STAT_RX_GRO_PACKETS] = "rx_udp_gro_packets",
+	[WGC_STAT_RX_GRO_SEGMENTS] = "rx_udp_gro_segments",
+	[WGC_STAT_RX_SINGLE] = "rx_single_packets",
 };
 
-#define WGC_NR_STATS ARRAY_SIZE(wgc_stat_names)
+static_assert(ARRAY_SIZE(wgc_stat_names) == __WGC_NR_STATS);
 
 static void wgc_get_drvinfo(struct net_device *dev,
 			    struct ethtool_drvinfo *info)
@@ -40,7 +43,7 @@ static int wgc_get_sset_count(struct net_device *dev, int sset)
 {
 	switch (sset) {
 	case ETH_SS_STATS:
-		return WGC_NR_STATS;
+		return __WGC_NR_STATS;
 	case ETH_SS_PRIV_FLAGS:
 		return __WGC_OFFLOADS;
 	default:
@@ -64,24 +67,21 @@ static void wgc_get_ethtool_stats(struct net_device *dev,
 				  struct ethtool_stats *stats, u64 *data)
 {
 	struct wgc_device *wgc = netdev_priv(dev);
-	u64 sum[WGC_NR_STATS] = {};
-	int cpu;
+	u64 sum[__WGC_NR_STATS] = {}, v[__WGC_NR_STATS];
+	int cpu, i;
 
 	for_each_possible_cpu(cpu) {
 		const struct wgc_offload_stats *s =
 			per_cpu_ptr(wgc->offload_stats, cpu);
-		u64 gso_packets, gso_segments, single;
 		unsigned int start;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			gso_packets = u64_stats_read(&s->tx_gso_packets);
-			gso_segments = u64_stats_read(&s->tx_gso_segments);
-			single = u64_stats_read(&s->tx_single);
+			for (i = 0; i < __WGC_NR_STATS; i++)
+				v[i] = u64_stats_read(&s->stat[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum[0] += gso_packets;
-		sum[1] += gso_segments;
-		sum[2] += single;
+		for (i = 0; i < __WGC_NR_STATS; i++)
+			sum[i] += v[i];
 	}
 	memcpy(data, sum, sizeof(sum));
 }

@@ -17,7 +17,7 @@
 enum wgc_offload {
 	/* Equal-length messages leave as one UDP GSO packet (encrypt.c). */
 	WGC_OFFLOAD_TX_UDP_GSO,
-	/* UDP GRO on the sockets (socket.c). */
+	/* UDP GRO on the sockets; trains reach the encap hook whole (gro.c). */
 	WGC_OFFLOAD_RX_UDP_GRO,
 	__WGC_OFFLOADS
 };
@@ -25,11 +25,20 @@ enum wgc_offload {
 #define WGC_OFFLOADS_DEFAULT \
 	(BIT(WGC_OFFLOAD_TX_UDP_GSO) | BIT(WGC_OFFLOAD_RX_UDP_GRO))
 
-/* Which way data messages went; per CPU, written with BHs off. */
+/* Which way messages went, ethtool -S's figures; indices of stat[]. */
+enum wgc_offload_stat {
+	WGC_STAT_TX_GSO_PACKETS,	/* UDP GSO packets sent (trains) */
+	WGC_STAT_TX_GSO_SEGMENTS,	/* the messages in them */
+	WGC_STAT_TX_SINGLE,		/* messages sent one by one */
+	WGC_STAT_RX_GRO_PACKETS,	/* trains received whole (gro.c) */
+	WGC_STAT_RX_GRO_SEGMENTS,	/* the messages in them */
+	WGC_STAT_RX_SINGLE,		/* messages received one by one */
+	__WGC_NR_STATS
+};
+
+/* Per CPU, written with BHs off. */
 struct wgc_offload_stats {
-	u64_stats_t tx_gso_packets;	/* UDP GSO packets sent */
-	u64_stats_t tx_gso_segments;	/* the messages in them */
-	u64_stats_t tx_single;		/* messages sent one by one */
+	u64_stats_t stat[__WGC_NR_STATS];
 	struct u64_stats_sync syncp;
 };
 

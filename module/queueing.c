@@ -69,15 +69,6 @@ void wgc_crypt_queue_kick(struct wgc_crypt_queue *queue,
 	queue_work_on(cpu, wq, &per_cpu_ptr(queue->workers, cpu)->work);
 }
 
-bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
-			  struct workqueue_struct *wq)
-{
-	if (unlikely(ptr_ring_produce_bh(&queue->ring, ptr)))
-		return false;
-	wgc_crypt_queue_kick(queue, wq);
-	return true;
-}
-
 /*
  * The handshake workers. A flood of handshake messages, which anyone who
  * knows our public key can send, must not take CPU time from the tunnels'
@@ -263,24 +254,59 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 	return n;
 }
 
-bool wgc_queue_decrypt(struct wgc_device *wgc, struct wgc_peer *peer,
-		       struct sk_buff *skb)
+/* Frees received packets that will not be decrypted, with their references. */
+static void wgc_drop_rx_packets(struct wgc_peer *peer,
+				struct sk_buff_head *packets)
 {
-	struct sk_buff_head *serial = &peer->rx_queue.packets;
+	struct sk_buff *skb;
 
-	atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
-	/* In line first, so that order is fixed before any CPU finishes. */
-	spin_lock_bh(&serial->lock);
-	if (unlikely(skb_queue_len(serial) >= WGC_MAX_QUEUED_PACKETS)) {
-		spin_unlock_bh(&serial->lock);
-		return false;
+	DEV_STATS_ADD(peer->wgc->dev, rx_dropped, skb_queue_len(packets));
+	/* Each holds a peer reference: @peer lives until the last is put. */
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		wgc_packet_put_refs(peer, skb);
+		kfree_skb(skb);
 	}
-	__skb_queue_tail(serial, skb);
-	spin_unlock_bh(&serial->lock);
-	if (unlikely(!wgc_crypt_queue_push(&wgc->decrypt_queue, skb,
-					   wgc->packet_crypt_wq)))
-		wgc_queue_rx_done(peer, skb, WGC_PACKET_DEAD);
-	return true;
+}
+
+void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
+			    struct sk_buff_head *packets)
+{
+	struct wgc_crypt_queue *queue = &wgc->decrypt_queue;
+	struct sk_buff_head *serial = &peer->rx_queue.packets;
+	bool queued = false, overflow = false;
+	struct sk_buff_head excess;
+	struct sk_buff *skb;
+	u32 room;
+
+	__skb_queue_head_init(&excess);
+	spin_lock_bh(&queue->ring.producer_lock);
+	spin_lock(&serial->lock);
+	room = WGC_MAX_QUEUED_PACKETS -
+	       min_t(u32, skb_queue_len(serial), WGC_MAX_QUEUED_PACKETS);
+	while (skb_queue_len(packets) > room)
+		__skb_queue_head(&excess, __skb_dequeue_tail(packets));
+	/* In line first, so that order is fixed before any CPU finishes. */
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
+		__skb_queue_tail(serial, skb);
+		if (likely(!__ptr_ring_produce(&queue->ring, skb))) {
+			queued = true;
+		} else {
+			/* Dropped in order, by the peer's poll. */
+			atomic_set_release(&WGC_CB(skb)->state,
+					   WGC_PACKET_DEAD);
+			overflow = true;
+		}
+	}
+	spin_unlock(&serial->lock);
+	spin_unlock_bh(&queue->ring.producer_lock);
+
+	if (likely(queued))
+		wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
+	if (unlikely(overflow))
+		napi_schedule(&peer->napi);
+	if (unlikely(!skb_queue_empty(&excess)))
+		wgc_drop_rx_packets(peer, &excess);
 }
 
 /*

@@ -133,9 +133,6 @@ void wgc_crypt_queue_uninit(struct wgc_crypt_queue *queue);
 /* Wakes the worker on the next CPU, round robin. */
 void wgc_crypt_queue_kick(struct wgc_crypt_queue *queue,
 			  struct workqueue_struct *wq);
-/* Queues @ptr and kicks a worker on the next CPU; false if full. */
-bool wgc_crypt_queue_push(struct wgc_crypt_queue *queue, void *ptr,
-			  struct workqueue_struct *wq);
 /* Picks the next online CPU, round robin, for spreading work. */
 int wgc_cpumask_next_online(int *last_cpu);
 /* The CPU that runs @peer's serial work: the same one while it is online. */
@@ -171,12 +168,13 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
  */
 void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets);
 /*
- * The same for one received packet, to be decrypted. Returns false, the
- * packet untouched, if the peer's queue is full.
+ * The same for received packets of one peer, to be decrypted, each holding
+ * its references; softirq, in an RCU-bh section (which peer removal waits
+ * out before it takes the poll away). What does not fit the peer's queue
+ * is dropped and counted at once.
  */
-bool __must_check wgc_queue_decrypt(struct wgc_device *wgc,
-				    struct wgc_peer *peer,
-				    struct sk_buff *skb);
+void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
+			    struct sk_buff_head *packets);
 /*
  * Received handshake messages wait in a device-wide ring for the handshake
  * workers: kernel threads that every device shares, as many as CPUs were
@@ -223,12 +221,5 @@ static inline void wgc_handshake_work_queue(struct wgc_handshake_work *work)
  * and cancels those that wait; what is left in the ring stays there.
  */
 void wgc_handshake_queue_stop(struct wgc_handshake_queue *queue);
-
-/*
- * Marks a received packet's decryption done (or failed) and wakes its
- * peer's NAPI poll; any context.
- */
-void wgc_queue_rx_done(struct wgc_peer *peer, struct sk_buff *skb,
-		       enum wgc_packet_state state);
 
 #endif /* _WGC_QUEUEING_H */

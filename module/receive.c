@@ -365,44 +365,91 @@ void wgc_packet_handshake_receive_worker(struct kthread_work *work)
 /* ---- data ---- */
 
 /*
- * Softirq: finds the session by index and puts the message in line. The
- * peer's dead mark is checked and the message queued in one RCU read
- * section, which peer removal waits out before it flushes the queues (see
- * send.c's wgc_queue_batch()).
+ * Data messages in line to be queued: consecutive ones of one session
+ * (in a train, all of them, as a rule) share one index lookup and, for the
+ * decrypt queue, one hold of its locks and one wakeup. Each message still
+ * holds its own references to the keypair and the peer.
  */
-static void wgc_receive_data(struct wgc_device *wgc, struct sk_buff *skb)
+struct wgc_rx_run {
+	struct sk_buff_head packets;
+	struct wgc_keypair *keypair;	/* NULL: no run */
+	struct wgc_peer *peer;
+	__le32 key_idx;
+};
+
+static void wgc_rx_run_init(struct wgc_rx_run *run)
 {
-	struct wgc_message_data *message = (void *)skb->data;
+	__skb_queue_head_init(&run->packets);
+	run->keypair = NULL;
+}
+
+/*
+ * Puts the run in line. The peer's dead mark was checked and the run is
+ * queued in one RCU read section, which peer removal waits out before it
+ * flushes the queues (see send.c's wgc_queue_batch()).
+ */
+static void wgc_rx_run_end(struct wgc_device *wgc, struct wgc_rx_run *run)
+{
+	if (!run->keypair)
+		return;
+	wgc_queue_decrypt_list(wgc, run->peer, &run->packets);
+	run->keypair = NULL;
+}
+
+/*
+ * Starts a run with @message's session, found by index: the lookup's
+ * references are its first message's. False if there is no such session.
+ */
+static bool wgc_rx_run_start(struct wgc_device *wgc, struct wgc_rx_run *run,
+			     const struct wgc_message_data *message)
+{
 	struct wgc_keypair *keypair = NULL;
 	struct wgc_index_entry *entry;
-	struct wgc_peer *peer = NULL;
+	struct wgc_peer *peer;
 
-	rcu_read_lock_bh();
 	entry = wgc_index_lookup(wgc->index_table, WGC_INDEX_KEYPAIR,
 				 message->key_idx, &peer);
 	if (entry)
 		keypair = wgc_keypair_get(container_of(entry,
 						       struct wgc_keypair, entry));
-	if (unlikely(!keypair || READ_ONCE(peer->is_dead)))
-		goto drop;
+	if (unlikely(!keypair || READ_ONCE(peer->is_dead))) {
+		wgc_keypair_put(keypair, false);
+		wgc_peer_put(peer);
+		return false;
+	}
+	run->keypair = keypair;
+	run->peer = peer;
+	run->key_idx = message->key_idx;
+	return true;
+}
 
+/*
+ * Softirq, in an RCU-bh section: adds a data message to the run of its
+ * session, ending the current run first if it is another session's.
+ */
+static void wgc_rx_run_add(struct wgc_device *wgc, struct wgc_rx_run *run,
+			   struct sk_buff *skb)
+{
+	struct wgc_message_data *message = (void *)skb->data;
+
+	if (!run->keypair || run->key_idx != message->key_idx) {
+		wgc_rx_run_end(wgc, run);
+		if (unlikely(!wgc_rx_run_start(wgc, run, message))) {
+			DEV_STATS_INC(wgc->dev, rx_dropped);
+			kfree_skb(skb);
+			return;
+		}
+	} else {
+		/* The run's first message holds these already. */
+		wgc_keypair_get(run->keypair);
+		wgc_peer_get(run->peer);
+	}
 	memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
-	WGC_CB(skb)->keypair = keypair;
+	WGC_CB(skb)->keypair = run->keypair;
 	WGC_CB(skb)->holds_refs = true;
 	WGC_CB(skb)->nonce = le64_to_cpu(message->counter);
 	WGC_CB(skb)->ds = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
-	/* The lookup's references now belong to the packet. */
-	if (unlikely(!wgc_queue_decrypt(wgc, peer, skb)))
-		goto drop;
-	rcu_read_unlock_bh();
-	return;
-
-drop:
-	rcu_read_unlock_bh();
-	wgc_keypair_put(keypair, false);
-	wgc_peer_put(peer);
-	DEV_STATS_INC(wgc->dev, rx_dropped);
-	kfree_skb(skb);
+	__skb_queue_tail(&run->packets, skb);
 }
 
 /*
@@ -434,34 +481,68 @@ static bool wgc_queue_handshake(struct wgc_device *wgc, struct sk_buff *skb)
 	return true;
 }
 
-void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb)
+/*
+ * Checks a datagram and leaves skb->data at its message (see
+ * wgc_prepare_message()); false if it was dropped.
+ */
+static bool wgc_receive_prepare(struct wgc_device *wgc, struct sk_buff *skb)
 {
-	if (unlikely(!wgc_packet_protocol_ok(skb) || wgc_prepare_message(skb)))
-		goto drop;
+	if (unlikely(!wgc_packet_protocol_ok(skb) || wgc_prepare_message(skb))) {
+		DEV_STATS_INC(wgc->dev, rx_dropped);
+		kfree_skb(skb);
+		return false;
+	}
 	/*
 	 * The message waits in a queue beyond this softirq, where a route
 	 * the stack lent it without a reference would not stay valid; and
 	 * nothing here needs the route it came in on.
 	 */
 	skb_dst_drop(skb);
+	return true;
+}
 
+/* A prepared handshake or cookie message: to the handshake workers. */
+static void wgc_receive_handshake_message(struct wgc_device *wgc,
+					  struct sk_buff *skb)
+{
 	switch (wgc_message_type(skb)) {
 	case WGC_MESSAGE_HANDSHAKE_INITIATION:
 	case WGC_MESSAGE_HANDSHAKE_RESPONSE:
 	case WGC_MESSAGE_HANDSHAKE_COOKIE:
 		/* Ephemeral keys and cookie nonces need a seeded RNG. */
-		if (unlikely(!rng_is_initialized()))
-			goto drop;
-		if (!wgc_queue_handshake(wgc, skb))
-			goto drop;
-		return;
-	case WGC_MESSAGE_DATA:
-		wgc_receive_data(wgc, skb);
-		return;
+		if (likely(rng_is_initialized()) &&
+		    wgc_queue_handshake(wgc, skb))
+			return;
 	}
-drop:
 	DEV_STATS_INC(wgc->dev, rx_dropped);
 	kfree_skb(skb);
+}
+
+/*
+ * The datagrams of a train (gro.c), in order, or a single one: a list,
+ * NULL for none. Data messages go in line by runs of one session; a
+ * handshake message ends the run before it.
+ */
+void wgc_packet_receive_list(struct wgc_device *wgc, struct sk_buff *segs)
+{
+	struct sk_buff *skb, *next;
+	struct wgc_rx_run run;
+
+	wgc_rx_run_init(&run);
+	rcu_read_lock_bh();
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (!wgc_receive_prepare(wgc, skb))
+			continue;
+		if (wgc_message_type(skb) == WGC_MESSAGE_DATA) {
+			wgc_rx_run_add(wgc, &run, skb);
+			continue;
+		}
+		wgc_rx_run_end(wgc, &run);
+		wgc_receive_handshake_message(wgc, skb);
+	}
+	wgc_rx_run_end(wgc, &run);
+	rcu_read_unlock_bh();
 }
 
 /* ---- delivery, in order, from the peer's NAPI poll ---- */

@@ -12,8 +12,11 @@ struct sk_buff;
 struct work_struct;
 struct wgc_device;
 
-/* Takes @skb (a UDP datagram for the device's port). Softirq context. */
-void wgc_packet_receive(struct wgc_device *wgc, struct sk_buff *skb);
+/*
+ * Takes UDP datagrams for the device's port: a list linked by skb->next
+ * (a train's, or one). Softirq context.
+ */
+void wgc_packet_receive_list(struct wgc_device *wgc, struct sk_buff *segs);
 void wgc_packet_handshake_receive_worker(struct kthread_work *work);
 int wgc_packet_rx_poll(struct napi_struct *napi, int budget);
 

@@ -11,6 +11,7 @@
 
 #include "socket.h"
 #include "device.h"
+#include "gro.h"
 #include "messages.h"
 #include "peer.h"
 #include "receive.h"
@@ -42,18 +43,29 @@
 
 /*
  * Encapsulation receive hook, called in softirq context for every datagram
- * on the device's port, with the UDP header still in front of the data.
+ * or train (gro.c) on the device's port, with the UDP header still in
+ * front of the data.
  */
 static int wgc_socket_receive(struct sock *sk, struct sk_buff *skb)
 {
 	struct wgc_device *wgc = rcu_dereference_sk_user_data(sk);
+	unsigned int segs;
 
 	if (unlikely(!wgc)) {
 		kfree_skb(skb);
 		return 0;
 	}
 	skb_mark_not_on_list(skb);
-	wgc_packet_receive(wgc, skb);
+	if (skb_is_gso(skb)) {
+		segs = skb_shinfo(skb)->gso_segs;
+		skb = wgc_gro_segment(sk, skb);
+		if (!skb)
+			return 0;
+	} else {
+		segs = 1;
+	}
+	wgc_device_count_rx(wgc, segs);
+	wgc_packet_receive_list(wgc, skb);
 	return 0;
 }
 
@@ -70,11 +82,7 @@ static void wgc_socket_release(struct sock *sk)
 /*
  * UDP GRO on a socket, set as a program sets it (UDP_GRO): where the
  * receiving device does GRO, the stack merges a flow's equally long
- * datagrams into one UDP GSO packet (udp_gro_receive_segment()), which
- * crosses the IP layer, netfilter and the socket lookup once, and is cut
- * into datagrams again just before the encap hook (udp_unexpected_gso()).
- * The merged packet is an ordinary UDP one: if it is forwarded rather than
- * delivered, the stack segments it correctly wherever it goes.
+ * datagrams into one UDP GSO packet, a train (see gro.c).
  */
 static void wgc_socket_set_gro(struct sock *sk, bool on)
 {
@@ -92,6 +100,7 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 		.sk_user_data = wgc,
 		.encap_type = UDP_ENCAP_WGC,
 		.encap_rcv = wgc_socket_receive,
+		.gro_complete = wgc_gro_complete,
 	};
 	struct socket *sock;
 	int ret;
@@ -110,6 +119,8 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 	sock->sk->sk_sndbuf = INT_MAX;
 	sk_set_memalloc(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
+	/* GSO packets, gro.c's trains, reach the encap hook whole. */
+	udp_allow_gso(sock->sk);
 	wgc_socket_set_gro(sock->sk, wgc_device_rx_gro(wgc));
 	*skp = sock->sk;
 	return 0;

@@ -279,6 +279,33 @@ write_image() {
 	mv "$tmp" "$out"
 }
 
+# The few files the base takes from the kernel's source tarball, extracted
+# once per tarball into the cache the debug kernel uses (a pass over the
+# tarball costs a quarter of a minute, and every kernel's base, on every
+# clone, needs the same files); prints their directory.
+reference_files() {
+	local home cache key dir tmp
+	home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+	cache=${WGC_CACHE_DIR:-${XDG_CACHE_HOME:-$home/.cache}/wgc}
+	key=$({
+		stat -L -c '%n %s %.9Y' -- "$REFERENCE_TARBALL" ||
+			die "no $REFERENCE_TARBALL (run scripts/deps.sh)"
+		printf '%s\n' "$REFERENCE_NETNS" "$REFERENCE_YNL" "${REFERENCE_YNL_FILES[@]}"
+	} | sha256sum | cut -c1-16)
+	dir=$cache/reference-$key
+	if [[ ! -e $dir/done ]]; then
+		mkdir -p "$cache"
+		tmp=$(mktemp -d "$cache/.reference.XXXXXX")
+		tar -xJf "$REFERENCE_TARBALL" -C "$tmp" "$REFERENCE_NETNS" \
+			"${REFERENCE_YNL_FILES[@]/#/$REFERENCE_YNL/}" ||
+			{ rm -rf "$tmp"; die "cannot extract $REFERENCE_NETNS and $REFERENCE_YNL from $REFERENCE_TARBALL (run scripts/deps.sh)"; }
+		touch "$tmp/done"
+		# a concurrent run may have won the race: its copy is as good
+		mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
 # ================================================================ base
 build_base() {
 	local ROOT=$BASE b p f d t name applet dest out m
@@ -353,17 +380,13 @@ build_base() {
 	# selftests/wireguard-netns.test.sh renames for wgc and runs, and its ynl
 	# CLI, which selftests/ynl.test.sh runs. (A new package changes dpkg's
 	# status file, which rebuilds the base.)
-	local ref=$OUT/.reference
-	rm -rf "$ref"
-	mkdir -p "$ref" "$ROOT/usr/share/wgc/ynl/lib"
-	tar -xJf "$REFERENCE_TARBALL" -C "$ref" "$REFERENCE_NETNS" \
-		"${REFERENCE_YNL_FILES[@]/#/$REFERENCE_YNL/}" ||
-		die "cannot extract $REFERENCE_NETNS and $REFERENCE_YNL from $REFERENCE_TARBALL (run scripts/deps.sh)"
+	local ref
+	ref=$(reference_files)
+	mkdir -p "$ROOT/usr/share/wgc/ynl/lib"
 	cp "$ref/$REFERENCE_NETNS" "$ROOT/usr/share/wgc/netns.sh"
 	for f in "${REFERENCE_YNL_FILES[@]}"; do
 		cp "$ref/$REFERENCE_YNL/$f" "$ROOT/usr/share/wgc/ynl/$f"
 	done
-	rm -rf "$ref"
 
 	# poweroff/reboot/halt: dump dmesg and power off via /init's shutdown path.
 	for name in poweroff reboot halt; do

@@ -778,20 +778,23 @@ unload_after_flood() {
 }
 
 subtest per-source-limit per_source_limit
-subtest flood-legit-peer flood_legit_peer
-subtest replayed-initiation-ignored replayed_initiation_ignored
+subtest_nodebug flood-legit-peer "a peer's handshake under load: cookie-interop-wgc-flooded drives the same paths" \
+	flood_legit_peer
+subtest_nodebug replayed-initiation-ignored "a behaviour of the timestamp check, which every handshake runs" \
+	replayed_initiation_ignored
 subtest data-flood data_flood
 if [[ $TUN_IMPL == wgc ]]; then
 	subtest cookie-interop-wgc-flooded cookie_interop wgc wireguard
 	subtest forged-cookie-replies forged_cookie_replies
 	subtest spoofed-sources-fill-limiter spoofed_sources_fill_limiter
-	subtest nat-peers-wgc nat_peers wgc
+	subtest_nodebug nat-peers-wgc "peers behind one address share its bucket: per-source-limit and spoofed-sources-fill-limiter drive the limiter" \
+		nat_peers wgc
 	if ((TUN_SLOW)); then
 		log "nat-peers-wireguard: skipped on a slow kernel (a minute there; wgc's own case covers the limiter)"
 	else
 		subtest nat-peers-wireguard nat_peers wireguard
 	fi
-	subtest handshake-workers handshake_workers
+	subtest_nodebug handshake-workers "the workers' scheduling, not their memory or locking" handshake_workers
 	if ((TUN_SLOW)); then
 		log "cookie-interop-wireguard-flooded: skipped on a slow kernel, where no flood puts wireguard.ko under load"
 	else

@@ -8,6 +8,7 @@
 # ways, a short iperf3 TCP transfer works. IMPL=wireguard runs n1 on
 # wireguard.ko too.
 # timeout: 300
+# debug kernel: skip: it runs on Debian's 6.12 kernel, the debug kernel's version, beside that version's wireguard.ko; wgc's handshake and data paths, as initiator and responder, run in every tunnel test there
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
 

@@ -78,5 +78,5 @@ passive_once() {
 }
 
 subtest persistent-every-second persistent_every_second
-subtest persistent-off-quiet persistent_off_quiet
-subtest passive-keepalive-once passive_once
+subtest_nodebug persistent-off-quiet "the absence of a timer; persistent-every-second runs it" persistent_off_quiet
+subtest_nodebug passive-keepalive-once "the passive keepalive's timing; persistent-every-second drives the timers" passive_once

@@ -378,8 +378,11 @@ get_attributes() {
 }
 
 # The contract's big dump: 1,000 peers of 10 allowed IPs, set in ten
-# messages of 100 peers, read back over many messages.
+# messages of 100 peers, read back over many messages. On a kernel with
+# sanitizers 300 peers, which still span dozens of 4 KiB messages: the
+# resumption is what runs under them, not the count.
 N_PEERS=1000
+[[ -z ${WGC_SANITIZERS:-} ]] || N_PEERS=300
 big_requests() {
 	local i j k line="" addr
 	for ((i = 0; i < N_PEERS; i++)); do
@@ -438,7 +441,7 @@ big_dump() {
 	big_requests >"$TMPDIR/requests"
 	big_expected >"$TMPDIR/expected"
 	expect_ok wgc-nl batch <"$TMPDIR/requests"
-	assert_eq "$(grep -c '^ok$' <<<"$OUT" || true)" 10 "set messages"
+	assert_eq "$(grep -c '^ok$' <<<"$OUT" || true)" $((N_PEERS / 100)) "set messages"
 
 	expect_ok wgc-nl get ifname=wg0
 	check_big_dump "$OUT" "32 KiB reads"

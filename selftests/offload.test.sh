@@ -13,11 +13,12 @@
 #   checked by the receiver), and the receiving veth with GRO on;
 # - the receiver's stack merging by GRO, with rx-udp-gro on, the datagrams
 #   that n1's veth cut from trains (seen on n2's veth as packets longer than
-#   any message), and not with it off, over IPv4 and IPv6;
+#   any message) into trains that reach wg0 whole (ethtool -S), and not
+#   with it off, over IPv4 and IPv6;
 # - tunnel MTUs around the padding and segment boundaries, TCP and UDP;
 # - a session that must be replaced (REKEY_AFTER_MESSAGES) in the middle of
-#   a transfer;
-# - n1 moving to a new address and port in the middle of a transfer;
+#   a transfer, and n1 moving to a new address and port in the middle of
+#   one, both with trains sent and (n2's veth doing GRO) received;
 # - threaded NAPI on the receiver, for peers old and new;
 # - wireguard.ko receiving the trains, and sending to wgc.
 # timeout: 600
@@ -113,6 +114,9 @@ flags_and_counters() {
 	assert_line "$out" '^ +tx_udp_gso_packets: [0-9]+$' "ethtool -S"
 	assert_line "$out" '^ +tx_udp_gso_segments: [0-9]+$' "ethtool -S"
 	assert_line "$out" '^ +tx_single_packets: [1-9][0-9]*$' "ethtool -S (the pings)"
+	assert_line "$out" '^ +rx_udp_gro_packets: [0-9]+$' "ethtool -S"
+	assert_line "$out" '^ +rx_udp_gro_segments: [0-9]+$' "ethtool -S"
+	assert_line "$out" '^ +rx_single_packets: [1-9][0-9]*$' "ethtool -S (the pings' replies)"
 }
 
 # (The slow debug kernel skips the repeats: it is there for the sanitizers.)
@@ -172,12 +176,28 @@ veth_gro() {
 }
 
 # merged_by_gro NAME: sets MERGED to the packets for n2's port bigger than
-# any one message, seen on n2's v2 after GRO, while n1 sends a file
+# any one message, seen on n2's v2 after GRO, while n1 sends a file; and
+# TRAINS and MESSAGES to the trains n2's wg0 received whole and the
+# messages in them (ethtool -S)
 merged_by_gro() {
+	local trains0 messages0
+	trains0=$(offload_stat n2 rx_udp_gro_packets)
+	messages0=$(offload_stat n2 rx_udp_gro_segments)
 	capture_start "$1" n2 v2 "udp and dst port $N2_PORT and greater 1600"
 	send_checked "$N2_IN4" on
 	capture_stop "$1"
 	MERGED=$(capture_count "$1")
+	TRAINS=$(($(offload_stat n2 rx_udp_gro_packets) - trains0))
+	MESSAGES=$(($(offload_stat n2 rx_udp_gro_segments) - messages0))
+	log "$1: $MERGED merged packets seen, $TRAINS trains of $MESSAGES messages received whole"
+}
+
+# Trains received whole: as many as GRO made (the capture may miss some),
+# each of two messages or more.
+check_trains_whole() {
+	((TRAINS > 0)) || fail "$1: no train reached wg0 whole"
+	((TRAINS >= MERGED)) || fail "$1: $MERGED packets merged by GRO, but only $TRAINS reached wg0 whole"
+	((MESSAGES >= 2 * TRAINS)) || fail "$1: $TRAINS trains of only $MESSAGES messages"
 }
 
 # Trains, cut into datagrams by n1's veth, arrive at a receiver whose
@@ -188,18 +208,19 @@ receiver_gro() {
 	defer ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on
 	veth_gro on
 	merged_by_gro gro-on
-	log "rx-udp-gro on: $MERGED merged packets"
 	((MERGED > 0)) || fail "no datagrams merged by GRO with rx-udp-gro on"
+	check_trains_whole "rx-udp-gro on"
 	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro off || fail "rx-udp-gro off failed"
 	merged_by_gro gro-off
 	assert_eq "$MERGED" 0 "packets merged by GRO with rx-udp-gro off"
+	assert_eq "$TRAINS" 0 "trains received whole with rx-udp-gro off"
 	((!TUN_SLOW)) || return 0
 	# and again on, for the IPv6 socket too
 	ip netns exec n2 ethtool --set-priv-flags wg0 rx-udp-gro on || fail "rx-udp-gro on failed"
 	peer_set n1 n2 endpoint "[$N2_OUT6]:$N2_PORT"
 	merged_by_gro gro-on6
-	log "rx-udp-gro on, over IPv6: $MERGED merged packets"
 	((MERGED > 0)) || fail "no datagrams merged by GRO over IPv6"
+	check_trains_whole "rx-udp-gro on, over IPv6"
 }
 
 # Full segments of MTU-sized inner packets are padded up to the MTU only:
@@ -257,13 +278,18 @@ rekey_during_trains() {
 	echo $(((1 << 60) - 500)) >"$params/send_counter_start"
 	defer netns_del_quiet n1 n2
 	setup
+	# trains both ways: sent, cut by v1, merged by v2, received whole
+	veth_gro on
 	capture_start rekey n2 v2 "udp and src host $N1_OUT4 and udp[8] = 1"
-	local p0 p1
+	local p0 p1 r0 r1
 	read -r p0 _ < <(stats n1)
+	r0=$(offload_stat n2 rx_udp_gro_packets)
 	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
 	transfer_file n1 n2 "$N2_IN4" "$TMPDIR/data"
 	read -r p1 _ < <(stats n1)
+	r1=$(offload_stat n2 rx_udp_gro_packets)
 	((p1 > p0)) || fail "no UDP GSO packet sent"
+	((r1 > r0)) || fail "no train received whole"
 	wait_for -t 10 capture_has rekey 1
 	capture_stop rekey
 	inits=$(capture_count rekey)
@@ -279,6 +305,7 @@ rekey_during_trains() {
 roam_during_trains() {
 	defer netns_del_quiet n1 n2
 	setup
+	veth_gro on
 	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
 	{
 		sleep 1
@@ -307,7 +334,8 @@ impl_load wgc
 defer netns_del_quiet n1 n2
 setup
 subtest flags-and-counters flags_and_counters
-subtest tcp-trains-on-off tcp_trains_on_off
+subtest_nodebug tcp-trains-on-off "both settings' transfers: the other sub-cases send trains there, software-segmentation without them" \
+	tcp_trains_on_off
 subtest over-ipv6 over_ipv6
 subtest software-segmentation software_segmentation
 subtest receiver-gro receiver_gro
@@ -316,4 +344,4 @@ subtest threaded-napi threaded_napi
 netns_del_quiet n1 n2
 subtest rekey-during-trains rekey_during_trains
 subtest roam-during-trains roam_during_trains
-subtest wireguard-both-ways wireguard_both_ways
+subtest_nodebug wireguard-both-ways "interoperation, which Debian's 6.1 and 6.12 kernels check" wireguard_both_ways

@@ -7,7 +7,8 @@
 # delivered a second time, the peer's received bytes do not grow, and the
 # tunnel keeps working. wgc counts each replayed data message in the device's
 # rx_dropped; wireguard.ko counts it nowhere, so that check is for wgc only
-# (IMPL=wireguard runs the rest on wireguard.ko).
+# (IMPL=wireguard runs the rest on wireguard.ko). The same replays in one
+# train that wgc receives whole (GRO at the receiver) are dropped too.
 # timeout: 180
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
@@ -103,5 +104,46 @@ replayed_burst_dropped() {
 	ping_ok n1 "$N2_IN4"
 }
 
+# offload_stat NAME: a counter of n2's wg0 from ethtool -S
+offload_stat() {
+	ip netns exec n2 ethtool -S wg0 | awk -v k="$1:" '$1 == k { print $2 }'
+}
+
+# The same message 20 times over in one train (pcap-replay -g: one UDP GSO
+# send, which n1's v1 cuts into datagrams and n2's v2 merges again by GRO):
+# one batch of equal counters on wgc's receive path, each dropped.
+replayed_train_dropped() {
+	local dropped0 dropped1 trains0 trains1 msgs0 msgs1 requests
+	# (a veth hands its peer's GRO only what it cannot segment: TSO off)
+	defer ip netns exec n1 ethtool -K v1 tso on tx-udp-segmentation on
+	defer ip netns exec n2 ethtool -K v2 gro off
+	ip netns exec n1 ethtool -K v1 tso off tx-udp-segmentation off >/dev/null
+	ip netns exec n2 ethtool -K v2 gro on >/dev/null
+	ping_ok n1 "$N2_IN4"
+	capture_start inner n2 wg0 icmp
+	dropped0=$(counter n2 wg0 rx_dropped)
+	trains0=$(offload_stat rx_udp_gro_packets)
+	msgs0=$(offload_stat rx_udp_gro_segments)
+	n1 pcap-replay -u 4 -g -c 20 "$TMPDIR/orig.pcap" >/dev/null
+	sleep 1
+	dropped1=$(counter n2 wg0 rx_dropped)
+	trains1=$(offload_stat rx_udp_gro_packets)
+	msgs1=$(offload_stat rx_udp_gro_segments)
+	capture_stop inner
+	requests=$(capture_read inner | grep -c 'ICMP echo request' || true)
+	log "n2: $((trains1 - trains0)) train(s) of $((msgs1 - msgs0)) messages received whole, rx_dropped $dropped0 -> $dropped1"
+	((trains1 > trains0 && msgs1 - msgs0 >= 2)) ||
+		fail "the replays reached n2's wg0 in no train (the test proves nothing)"
+	assert_eq "$requests" 0 "echo requests delivered by 20 replays in a train"
+	((dropped1 - dropped0 >= 20)) ||
+		fail "rx_dropped of n2's wg0 grew by $((dropped1 - dropped0)), want >= 20"
+	ping_ok n1 "$N2_IN4"
+}
+
 subtest replayed-data-dropped replayed_data_dropped
 subtest replayed-burst-dropped replayed_burst_dropped
+if [[ $TUN_IMPL == wgc ]]; then
+	subtest replayed-train-dropped replayed_train_dropped
+else
+	log "replayed-train-dropped: wgc's trains only"
+fi

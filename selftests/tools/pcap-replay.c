@@ -3,7 +3,7 @@
  * pcap-replay: sends an IP packet from a capture file again, byte for byte,
  * so selftests can replay what an attacker on the path would have recorded.
  *
- *   pcap-replay [-u TYPE] [-n N] [-c COUNT] [-x] FILE
+ *   pcap-replay [-u TYPE] [-n N] [-c COUNT] [-g] [-x] FILE
  *
  * FILE is a classic pcap file as `tcpdump -w` writes it (Ethernet, Linux
  * cooked v1/v2 or raw IP link types). The packet sent is the Nth (default
@@ -14,6 +14,14 @@
  * destination address from the namespace the tool runs in. One line says
  * what was sent; -x prints the packet in hex instead of sending it. Exit
  * status: 0 sent, 1 no such packet or an error, 2 usage.
+ *
+ * With -g (a UDP packet; COUNT at most 64), the COUNT copies of its UDP
+ * payload go to its destination address and port in one send of a UDP
+ * socket, as a UDP GSO packet (UDP_SEGMENT), from an ephemeral port of
+ * the namespace's own address: the stack (or a NIC) cuts it into COUNT
+ * back-to-back datagrams, which a receiver doing GRO merges into one
+ * again. A WireGuard receiver looks at a data message's index, not at the
+ * address it came from.
  *
  * The one thing changed is a UDP checksum left to offload: a capture taken
  * on a veth (or before a NIC) holds only the pseudo-header sum there, which
@@ -282,6 +290,64 @@ sockopt_err:
 	return -1;
 }
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+
+/* -g: COUNT copies of the UDP payload, as one UDP GSO send. */
+static int send_train(const unsigned char *ip, int len, int version, int udp_off, int count)
+{
+	const unsigned char *payload = ip + udp_off + 8;
+	struct sockaddr_storage dst = { 0 };
+	int fd, plen = be16(ip + udp_off + 4) - 8, size, i;
+	static unsigned char train[65536];
+	socklen_t dlen;
+
+	if (!udp_off || plen <= 0 || udp_off + 8 + plen > len || count > 64 ||
+	    (size_t)plen * count > sizeof(train) - 8) {
+		fprintf(stderr, "pcap-replay: -g needs a UDP packet, at most 64 copies of at most 64 KiB\n");
+		return -1;
+	}
+	if (version == 4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&dst;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, ip + 16, 4);
+		memcpy(&sin->sin_port, ip + udp_off + 2, 2);
+		dlen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&dst;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, ip + 24, 16);
+		memcpy(&sin6->sin6_port, ip + udp_off + 2, 2);
+		dlen = sizeof(*sin6);
+	}
+	for (i = 0; i < count; i++)
+		memcpy(train + i * plen, payload, plen);
+	size = plen * count;
+	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		fprintf(stderr, "pcap-replay: UDP socket: %s\n", strerror(errno));
+		return -1;
+	}
+	if (count > 1 && setsockopt(fd, SOL_UDP, UDP_SEGMENT, &plen, sizeof(plen)) < 0) {
+		fprintf(stderr, "pcap-replay: UDP_SEGMENT: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (sendto(fd, train, size, 0, (struct sockaddr *)&dst, dlen) != size) {
+		fprintf(stderr, "pcap-replay: sendto: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static void describe(const unsigned char *ip, int len, int version, int udp_off, int count,
 		     bool fixed)
 {
@@ -300,7 +366,7 @@ static void describe(const unsigned char *ip, int len, int version, int udp_off,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pcap-replay [-u TYPE] [-n N] [-c COUNT] [-x] FILE\n");
+	fprintf(stderr, "usage: pcap-replay [-u TYPE] [-n N] [-c COUNT] [-g] [-x] FILE\n");
 	exit(2);
 }
 
@@ -308,10 +374,10 @@ int main(int argc, char **argv)
 {
 	static unsigned char buf[262144];
 	int want_type = -1, nth = 1, count = 1, opt, len, off, version, udp_off;
-	bool fixed = false, dry_run = false;
+	bool fixed = false, dry_run = false, train = false;
 	struct capture c;
 
-	while ((opt = getopt(argc, argv, "u:n:c:x")) != -1) {
+	while ((opt = getopt(argc, argv, "u:n:c:gx")) != -1) {
 		switch (opt) {
 		case 'u':
 			want_type = atoi(optarg);
@@ -323,6 +389,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			count = atoi(optarg);
+			break;
+		case 'g':
+			train = true;
 			break;
 		case 'x':
 			dry_run = true;
@@ -351,6 +420,13 @@ int main(int argc, char **argv)
 			for (opt = 0; opt < len; opt++)
 				printf("%02x", buf[off + opt]);
 			printf("\n");
+			return 0;
+		}
+		if (train) {
+			if (send_train(buf + off, len, version, udp_off, count))
+				return 1;
+			printf("sent %d x the UDP payload (type %u) as one UDP GSO packet\n", count,
+			       udp_off && len > udp_off + 8 ? buf[off + udp_off + 8] : 0);
 			return 0;
 		}
 		if (send_packet(buf + off, len, version, count))
