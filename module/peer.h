@@ -87,8 +87,10 @@ struct wgc_peer {
 	struct hlist_node pubkey_node;
 	struct list_head allowedips_list;
 	struct kref refcount;
-	/* (next to a 4-byte field, as serial_work_cpu is: no holes, and at
-	 * 1,488 bytes 22 peers fit a 32 KiB slab, where 21 of 1,504 did) */
+	/*
+	 * Next to a 4-byte field, as serial_work_cpu is: no holes, and at
+	 * 1,488 bytes 22 peers fit a 32 KiB slab, where 21 of 1,504 did.
+	 */
 	bool is_dead;
 	struct rcu_head rcu;
 	/* A number that names the peer in debug messages. */
