@@ -15,6 +15,7 @@
 #include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
+#include <net/gro.h>
 
 #if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "wgc needs Linux 6.1 or newer"
@@ -108,6 +109,20 @@ static inline void wgc_compat_set_tstamp_type(struct sk_buff *skb, u8 type)
 	skb->tstamp_type = type;
 #else
 	skb->mono_delivery_time = type;
+#endif
+}
+
+/*
+ * The outer network header of a GRO packet being completed: 6.10 keeps
+ * its offset in the GRO control block, before that the skb's network
+ * header is set to it.
+ */
+static inline void *wgc_compat_gro_network_header(struct sk_buff *skb)
+{
+#ifdef WGC_HAVE_GRO_NETWORK_OFFSETS
+	return skb->data + NAPI_GRO_CB(skb)->network_offsets[0];
+#else
+	return skb_network_header(skb);
 #endif
 }
 

@@ -82,7 +82,9 @@ static void wgc_socket_release(struct sock *sk)
 /*
  * UDP GRO on a socket, set as a program sets it (UDP_GRO): where the
  * receiving device does GRO, the stack merges a flow's equally long
- * datagrams into one UDP GSO packet, a train (see gro.c).
+ * datagrams into one UDP GSO packet, a train, and the socket accepts such
+ * packets whole (see gro.c). Off, trains still in flight are cut up by the
+ * UDP layer before the encap hook.
  */
 static void wgc_socket_set_gro(struct sock *sk, bool on)
 {
@@ -119,8 +121,6 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 	sock->sk->sk_sndbuf = INT_MAX;
 	sk_set_memalloc(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
-	/* GSO packets, gro.c's trains, reach the encap hook whole. */
-	udp_allow_gso(sock->sk);
 	wgc_socket_set_gro(sock->sk, wgc_device_rx_gro(wgc));
 	*skp = sock->sk;
 	return 0;

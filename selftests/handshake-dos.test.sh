@@ -695,8 +695,8 @@ data_flood() {
 	wait_handshake n1 n2
 	hs0=$(latest_handshake n1 n2)
 	d0=$(rx_dropped n2)
-	# (5,000 on a slow kernel, whose packet path takes a second for 1,250)
-	flood --data --sources "$SPOOFED" --num-sources 1000 --count $((TUN_SLOW ? 5000 : 20000)) \
+	# (2,000 on a slow kernel, whose packet path takes a second for 600)
+	flood --data --sources "$SPOOFED" --num-sources 1000 --count $((TUN_SLOW ? 2000 : 20000)) \
 		--rate 20000 --seconds 30
 	ping_ok n1 "$N2_IN4"
 	if [[ $TUN_IMPL == wgc ]]; then

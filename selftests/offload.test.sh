@@ -20,7 +20,9 @@
 #   a transfer, and n1 moving to a new address and port in the middle of
 #   one, both with trains sent and (n2's veth doing GRO) received;
 # - threaded NAPI on the receiver, for peers old and new;
-# - wireguard.ko receiving the trains, and sending to wgc.
+# - wireguard.ko receiving the trains, and sending to wgc;
+# - a router running wgc on the same port forwarding another pair's trains,
+#   which its GRO merged, as plain UDP.
 # timeout: 600
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel-lib.sh"
@@ -330,6 +332,52 @@ wireguard_both_ways() {
 	transfer_file n2 n1 "$N1_IN4" "$TMPDIR/data"
 }
 
+# n1 and n2 talk through a router, r, which runs wgc on the same port as
+# n2 (its socket bound to any address): r's GRO (on its veth r1, with n1's
+# v1 cutting the trains) merges the datagrams it forwards, as it would for
+# any socket of that port. Not being for r, the trains must leave it as
+# plain UDP: n2, whose own veth does no GRO, gets none whole (a train
+# marked as a tunnel's would reach its hook whole, and a NIC's tunnel
+# offload would take it for one with inner headers); the data arrives.
+forwarded_trains() {
+	local merged trains0 trains1
+	defer netns_del_quiet n1 n2 r
+	netns_add n1 n2 r
+	veth_pair n1 v1 r r1
+	veth_pair r r2 n2 v2
+	ip -n n1 addr add "$N1_OUT4/24" dev v1
+	ip -n r addr add 192.0.2.254/24 dev r1
+	ip -n r addr add 198.51.100.254/24 dev r2
+	ip -n n2 addr add 198.51.100.2/24 dev v2
+	ip -n n1 route add default via 192.0.2.254
+	ip -n n2 route add default via 198.51.100.254
+	ip netns exec r sysctl -qw net.ipv4.ip_forward=1
+	node_add n1 wgc
+	node_add n2 wgc
+	node_add r wgc
+	wgx n1 set wg0 listen-port "$N1_PORT"
+	wgx n2 set wg0 listen-port "$N2_PORT"
+	wgx r set wg0 listen-port "$N2_PORT"
+	ip -n r link set wg0 up
+	peer_set n1 n2 allowed-ips "$N2_IN4/32" endpoint "198.51.100.2:$N2_PORT"
+	peer_set n2 n1 allowed-ips "$N1_IN4/32"
+	tun_addr n1 "$N1_IN4/24" "$N1_IN6/64"
+	tun_addr n2 "$N2_IN4/24" "$N2_IN6/64"
+	ip netns exec n1 ethtool -K v1 tso off tx-udp-segmentation off >/dev/null
+	ip netns exec r ethtool -K r1 gro on >/dev/null
+	ping_ok n1 "$N2_IN4"
+	trains0=$(offload_stat n2 rx_udp_gro_packets)
+	capture_start forwarded r r2 "udp and dst port $N2_PORT and greater 1600"
+	head -c "$SIZE" /dev/urandom >"$TMPDIR/data"
+	transfer_file n1 n2 "$N2_IN4" "$TMPDIR/data"
+	capture_stop forwarded
+	merged=$(capture_count forwarded)
+	trains1=$(offload_stat n2 rx_udp_gro_packets)
+	log "r forwarded $merged datagrams merged by its GRO; n2 received $((trains1 - trains0)) trains whole"
+	((merged > 0)) || fail "r's GRO merged nothing it forwarded (the case proves nothing)"
+	assert_eq "$((trains1 - trains0))" 0 "trains n2 received whole from r"
+}
+
 impl_load wgc
 defer netns_del_quiet n1 n2
 setup
@@ -345,3 +393,4 @@ netns_del_quiet n1 n2
 subtest rekey-during-trains rekey_during_trains
 subtest roam-during-trains roam_during_trains
 subtest_nodebug wireguard-both-ways "interoperation, which Debian's 6.1 and 6.12 kernels check" wireguard_both_ways
+subtest forwarded-trains forwarded_trains

@@ -389,7 +389,8 @@ incremental_allowed_ips() {
 	rm -f "$conf"
 }
 
-subtest thousand-peers thousand_peers
+subtest_nodebug thousand-peers "wgctl's splitting of a big request; netlink-peers' big-dump sets and dumps hundreds of peers there" \
+	thousand_peers
 subtest huge-peer huge_peer
 subtest remove remove_peer
 subtest allowed-ips allowed_ips_semantics
