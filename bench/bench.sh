@@ -13,6 +13,10 @@
 #   wgc-nogso      wgc with its transmit offload off (ethtool private flag
 #                  tx-udp-gso: every message its own datagram, as in
 #                  wireguard.ko), to show what the offload buys
+#   wgc-nogro      wgc with its receive offload off (private flag
+#                  rx-udp-gro: no trains received whole), which shows
+#                  what that buys where the link does GRO
+#                  (WGC_BENCH_LINK=nic; not in the default paths)
 #   wgc-threaded   wgc with threaded NAPI (/sys/class/net/wg0/threaded):
 #                  each peer's receive poll in a kernel thread of its own
 #   wgc-to-wg      wgc sending (the client, PATH-a) to wireguard.ko
@@ -165,13 +169,13 @@ TMP=$(mktemp -d)
 log() { printf '# %s\n' "$*"; }
 want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
 # variant PATH: a variant of wgc, measured for throughput and latency only
-variant() { [[ $1 == wgc-nogso || $1 == wgc-threaded || $1 == wgc-to-wg || $1 == wg-to-wgc ]]; }
+variant() { [[ $1 == wgc-nogso || $1 == wgc-nogro || $1 == wgc-threaded || $1 == wgc-to-wg || $1 == wg-to-wgc ]]; }
 
 declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
 declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
-declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO"
+declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO" [wgc-nogro]="wgc no UDP GRO"
 	[wgc-threaded]="wgc threaded NAPI" [wgc-to-wg]="wgc to wireguard.ko" [wg-to-wgc]="wireguard.ko to wgc")
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
@@ -214,7 +218,7 @@ setup() {
 	ip -n "$b" addr add 192.0.2.2/24 dev v0
 	case $path in
 	wireguard) kind=wireguard tool=wg ;;
-	wgc-nogso | wgc-threaded) kind=wgc tool=wgctl ;;
+	wgc-nogso | wgc-nogro | wgc-threaded) kind=wgc tool=wgctl ;;
 	wgc)
 		case $WGC_IMPL in
 		wireguard) kind=wireguard tool=wg ;;
@@ -257,6 +261,11 @@ setup() {
 	if [[ $path == wgc-nogso ]]; then
 		step "$path" ip netns exec "$a" ethtool --set-priv-flags wg0 tx-udp-gso off &&
 			step "$path" ip netns exec "$b" ethtool --set-priv-flags wg0 tx-udp-gso off ||
+			return 1
+	fi
+	if [[ $path == wgc-nogro ]]; then
+		step "$path" ip netns exec "$a" ethtool --set-priv-flags wg0 rx-udp-gro off &&
+			step "$path" ip netns exec "$b" ethtool --set-priv-flags wg0 rx-udp-gro off ||
 			return 1
 	fi
 	if [[ $path == wgc-threaded ]]; then
@@ -530,7 +539,7 @@ done
 declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
-	case $path in veth | wireguard | wgc | wgc-nogso | wgc-threaded | wgc-to-wg | wg-to-wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
+	case $path in veth | wireguard | wgc | wgc-nogso | wgc-nogro | wgc-threaded | wgc-to-wg | wg-to-wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
@@ -731,7 +740,7 @@ done
 echo
 short() { [[ $1 == wgc-* || $1 == wg-* ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
 row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
-for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc-threaded wgc" "wgc-to-wg wireguard" \
+for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-to-wg wireguard" \
 	"wg-to-wgc wireguard" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
