@@ -143,6 +143,27 @@ static inline bool wgc_device_rx_gro(const struct wgc_device *wgc)
 }
 
 /*
+ * Counts @segs messages that went as one packet: a train (the stats @first
+ * and @first + 1: trains, their messages) if more than one, else a message
+ * alone (@first + 2). Caller has BHs off.
+ */
+static inline void wgc_device_count_path(struct wgc_device *wgc,
+					 enum wgc_offload_stat first,
+					 unsigned int segs)
+{
+	struct wgc_offload_stats *stats = this_cpu_ptr(wgc->offload_stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	if (segs > 1) {
+		u64_stats_inc(&stats->stat[first]);
+		u64_stats_add(&stats->stat[first + 1], segs);
+	} else {
+		u64_stats_inc(&stats->stat[first + 2]);
+	}
+	u64_stats_update_end(&stats->syncp);
+}
+
+/*
  * Counts @segs messages sent as one packet, a UDP GSO one if more than
  * one. The tunnel's own transmit counter (iptunnel_xmit_stats()) counted
  * the packet once: the device's packets are the datagrams on the wire.
@@ -150,37 +171,18 @@ static inline bool wgc_device_rx_gro(const struct wgc_device *wgc)
 static inline void wgc_device_count_tx(struct wgc_device *wgc,
 				       unsigned int segs)
 {
-	struct wgc_offload_stats *stats;
-
 	local_bh_disable();
-	stats = this_cpu_ptr(wgc->offload_stats);
-	u64_stats_update_begin(&stats->syncp);
-	if (segs > 1) {
-		u64_stats_inc(&stats->stat[WGC_STAT_TX_GSO_PACKETS]);
-		u64_stats_add(&stats->stat[WGC_STAT_TX_GSO_SEGMENTS], segs);
-	} else {
-		u64_stats_inc(&stats->stat[WGC_STAT_TX_SINGLE]);
-	}
-	u64_stats_update_end(&stats->syncp);
+	wgc_device_count_path(wgc, WGC_STAT_TX_GSO_PACKETS, segs);
 	if (segs > 1)
 		dev_sw_netstats_tx_add(wgc->dev, segs - 1, 0);
 	local_bh_enable();
 }
 
-/* Counts @segs messages received as one packet (softirq): a train if > 1. */
+/* Counts @segs messages received as one packet (softirq). */
 static inline void wgc_device_count_rx(struct wgc_device *wgc,
 				       unsigned int segs)
 {
-	struct wgc_offload_stats *stats = this_cpu_ptr(wgc->offload_stats);
-
-	u64_stats_update_begin(&stats->syncp);
-	if (segs > 1) {
-		u64_stats_inc(&stats->stat[WGC_STAT_RX_GRO_PACKETS]);
-		u64_stats_add(&stats->stat[WGC_STAT_RX_GRO_SEGMENTS], segs);
-	} else {
-		u64_stats_inc(&stats->stat[WGC_STAT_RX_SINGLE]);
-	}
-	u64_stats_update_end(&stats->syncp);
+	wgc_device_count_path(wgc, WGC_STAT_RX_GRO_PACKETS, segs);
 }
 
 /*

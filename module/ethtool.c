@@ -31,6 +31,8 @@ static const char wgc_stat_names[][ETH_GSTRING_LEN] = {
 };
 
 static_assert(ARRAY_SIZE(wgc_stat_names) == __WGC_NR_STATS);
+static_assert(WGC_STAT_TX_SINGLE - WGC_STAT_TX_GSO_PACKETS == 2);
+static_assert(WGC_STAT_RX_SINGLE - WGC_STAT_RX_GRO_PACKETS == 2);
 
 static void wgc_get_drvinfo(struct net_device *dev,
 			    struct ethtool_drvinfo *info)

@@ -25,7 +25,10 @@ enum wgc_offload {
 #define WGC_OFFLOADS_DEFAULT \
 	(BIT(WGC_OFFLOAD_TX_UDP_GSO) | BIT(WGC_OFFLOAD_RX_UDP_GRO))
 
-/* Which way messages went, ethtool -S's figures; indices of stat[]. */
+/*
+ * Which way messages went, ethtool -S's figures; indices of stat[]. Each
+ * direction's three in this order (wgc_device_count_path()).
+ */
 enum wgc_offload_stat {
 	WGC_STAT_TX_GSO_PACKETS,	/* UDP GSO packets sent (trains) */
 	WGC_STAT_TX_GSO_SEGMENTS,	/* the messages in them */

@@ -254,18 +254,58 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 	return n;
 }
 
-/* Frees received packets that will not be decrypted, with their references. */
-static void wgc_drop_rx_packets(struct wgc_peer *peer,
-				struct sk_buff_head *packets)
+/* Frees packets of @peer's, with the references they hold. */
+static void wgc_free_packets(struct wgc_peer *peer,
+			     struct sk_buff_head *packets)
 {
 	struct sk_buff *skb;
 
-	DEV_STATS_ADD(peer->wgc->dev, rx_dropped, skb_queue_len(packets));
-	/* Each holds a peer reference: @peer lives until the last is put. */
+	/* Each holding a peer reference, @peer lives until the last. */
 	while ((skb = __skb_dequeue(packets)) != NULL) {
 		wgc_packet_put_refs(peer, skb);
 		kfree_skb(skb);
 	}
+}
+
+void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets)
+{
+	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(packets));
+	wgc_free_packets(peer, packets);
+}
+
+static void wgc_drop_rx_packets(struct wgc_peer *peer,
+				struct sk_buff_head *packets)
+{
+	DEV_STATS_ADD(peer->wgc->dev, rx_dropped, skb_queue_len(packets));
+	wgc_free_packets(peer, packets);
+}
+
+/*
+ * Under the crypto ring's producer lock and then the serial queue's lock
+ * (the two nest only here, in that order): each packet goes into @serial,
+ * in order, then onto @ring, so that its place is fixed before any CPU
+ * finishes it. One the full ring refuses dies in place, to be dropped in
+ * order by the serial side (*@refused). Returns whether any is on the ring.
+ */
+static bool wgc_line_up(struct ptr_ring *ring, struct sk_buff_head *serial,
+			struct sk_buff_head *packets, bool *refused)
+{
+	struct sk_buff *skb;
+	bool queued = false;
+
+	*refused = false;
+	while ((skb = __skb_dequeue(packets)) != NULL) {
+		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
+		__skb_queue_tail(serial, skb);
+		if (likely(!__ptr_ring_produce(ring, skb))) {
+			queued = true;
+		} else {
+			atomic_set_release(&WGC_CB(skb)->state,
+					   WGC_PACKET_DEAD);
+			*refused = true;
+		}
+	}
+	return queued;
 }
 
 void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
@@ -273,9 +313,8 @@ void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 {
 	struct wgc_crypt_queue *queue = &wgc->decrypt_queue;
 	struct sk_buff_head *serial = &peer->rx_queue.packets;
-	bool queued = false, overflow = false;
 	struct sk_buff_head excess;
-	struct sk_buff *skb;
+	bool queued, refused;
 	u32 room;
 
 	__skb_queue_head_init(&excess);
@@ -283,27 +322,16 @@ void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	spin_lock(&serial->lock);
 	room = WGC_MAX_QUEUED_PACKETS -
 	       min_t(u32, skb_queue_len(serial), WGC_MAX_QUEUED_PACKETS);
+	/* (every received packet holds its own references) */
 	while (skb_queue_len(packets) > room)
 		__skb_queue_head(&excess, __skb_dequeue_tail(packets));
-	/* In line first, so that order is fixed before any CPU finishes. */
-	while ((skb = __skb_dequeue(packets)) != NULL) {
-		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
-		__skb_queue_tail(serial, skb);
-		if (likely(!__ptr_ring_produce(&queue->ring, skb))) {
-			queued = true;
-		} else {
-			/* Dropped in order, by the peer's poll. */
-			atomic_set_release(&WGC_CB(skb)->state,
-					   WGC_PACKET_DEAD);
-			overflow = true;
-		}
-	}
+	queued = wgc_line_up(&queue->ring, serial, packets, &refused);
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
 
 	if (likely(queued))
 		wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
-	if (unlikely(overflow))
+	if (unlikely(refused))
 		napi_schedule(&peer->napi);
 	if (unlikely(!skb_queue_empty(&excess)))
 		wgc_drop_rx_packets(peer, &excess);
@@ -329,23 +357,12 @@ static void wgc_trim_to_room(struct sk_buff_head *packets,
 	}
 }
 
-void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets)
-{
-	struct sk_buff *skb;
-
-	DEV_STATS_ADD(peer->wgc->dev, tx_dropped, skb_queue_len(packets));
-	while ((skb = __skb_dequeue(packets)) != NULL) {
-		wgc_packet_put_refs(peer, skb);
-		kfree_skb(skb);
-	}
-}
-
 /*
  * A batch (a GSO packet's segments, say) goes in line under one hold of the
- * ring's producer lock and the serial queue's lock, which nest in that
- * order only here, and one worker is woken for it: its packets are
- * encrypted on one CPU while the next batch goes to the next CPU. What
- * does not fit in the peer's queue is dropped, newest first.
+ * ring's producer lock and the serial queue's lock (wgc_line_up()), and
+ * one worker is woken for it: its packets are encrypted on one CPU while
+ * the next batch goes to the next CPU. What does not fit in the peer's
+ * queue is dropped, newest first.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets)
@@ -353,9 +370,7 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	struct wgc_crypt_queue *queue = &wgc->encrypt_queue;
 	struct sk_buff_head *serial = &peer->tx_queue.packets;
 	struct sk_buff_head excess;
-	bool overflow = false;
-	struct sk_buff *skb;
-	bool queued;
+	bool queued, refused;
 
 	__skb_queue_head_init(&excess);
 	spin_lock_bh(&queue->ring.producer_lock);
@@ -363,26 +378,15 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	wgc_trim_to_room(packets, &excess, WGC_MAX_QUEUED_PACKETS -
 			 min_t(u32, skb_queue_len(serial),
 			       WGC_MAX_QUEUED_PACKETS));
-	queued = !skb_queue_empty(packets);
-	while ((skb = __skb_dequeue(packets)) != NULL) {
-		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
-		__skb_queue_tail(serial, skb);
-		if (unlikely(__ptr_ring_produce(&queue->ring, skb))) {
-			/* Dropped in order, by the serial side. */
-			atomic_set_release(&WGC_CB(skb)->state,
-					   WGC_PACKET_DEAD);
-			overflow = true;
-		}
-	}
+	queued = wgc_line_up(&queue->ring, serial, packets, &refused);
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
 	if (unlikely(!skb_queue_empty(&excess)))
 		wgc_drop_tx_packets(peer, &excess);
-	if (unlikely(!queued))
-		return;
 
-	wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
-	if (unlikely(overflow))
+	if (likely(queued))
+		wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
+	if (unlikely(refused))
 		queue_work_on(wgc_peer_serial_cpu(peer), wgc->packet_crypt_wq,
 			      &peer->transmit_packet_work);
 }

@@ -243,27 +243,40 @@ static bool fix_udp_checksum(unsigned char *ip, int version, int udp_off)
 	return sum != old;
 }
 
-static int send_packet(const unsigned char *ip, int len, int version, int count)
+/* The packet's destination address, and port if @port (network order). */
+static socklen_t destination(const unsigned char *ip, int version, const unsigned char *port,
+			     struct sockaddr_storage *dst)
 {
-	struct sockaddr_storage dst = { 0 };
-	socklen_t dlen;
-	int fd, one = 1, i;
-
+	memset(dst, 0, sizeof(*dst));
 	if (version == 4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&dst;
+		struct sockaddr_in *sin = (struct sockaddr_in *)dst;
 
 		sin->sin_family = AF_INET;
 		memcpy(&sin->sin_addr, ip + 16, 4);
-		dlen = sizeof(*sin);
+		if (port)
+			memcpy(&sin->sin_port, port, 2);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)dst;
+
+	sin6->sin6_family = AF_INET6;
+	memcpy(&sin6->sin6_addr, ip + 24, 16);
+	if (port)
+		memcpy(&sin6->sin6_port, port, 2);
+	return sizeof(*sin6);
+}
+
+static int send_packet(const unsigned char *ip, int len, int version, int count)
+{
+	struct sockaddr_storage dst;
+	socklen_t dlen = destination(ip, version, NULL, &dst);
+	int fd, one = 1, i;
+
+	if (version == 4) {
 		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 		if (fd >= 0 && setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0)
 			goto sockopt_err;
 	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&dst;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, ip + 24, 16);
-		dlen = sizeof(*sin6);
 		fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
 		/* IPPROTO_RAW implies it since Linux 4.5; say it anyway */
 		if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &one, sizeof(one)) < 0 &&
@@ -301,9 +314,9 @@ sockopt_err:
 static int send_train(const unsigned char *ip, int len, int version, int udp_off, int count)
 {
 	const unsigned char *payload = ip + udp_off + 8;
-	struct sockaddr_storage dst = { 0 };
 	int fd, plen = be16(ip + udp_off + 4) - 8, size, i;
 	static unsigned char train[65536];
+	struct sockaddr_storage dst;
 	socklen_t dlen;
 
 	if (!udp_off || plen <= 0 || udp_off + 8 + plen > len || count > 64 ||
@@ -311,21 +324,7 @@ static int send_train(const unsigned char *ip, int len, int version, int udp_off
 		fprintf(stderr, "pcap-replay: -g needs a UDP packet, at most 64 copies of at most 64 KiB\n");
 		return -1;
 	}
-	if (version == 4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&dst;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, ip + 16, 4);
-		memcpy(&sin->sin_port, ip + udp_off + 2, 2);
-		dlen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&dst;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, ip + 24, 16);
-		memcpy(&sin6->sin6_port, ip + udp_off + 2, 2);
-		dlen = sizeof(*sin6);
-	}
+	dlen = destination(ip, version, ip + udp_off + 2, &dst);
 	for (i = 0; i < count; i++)
 		memcpy(train + i * plen, payload, plen);
 	size = plen * count;
