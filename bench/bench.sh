@@ -616,7 +616,7 @@ seconds_since() { # T0 (from date +%s%N) -> seconds, 2 decimals
 # The slab caches' memory, from /proc/slabinfo: "name bytes" (slabs times
 # pages per slab), to see where a peer's memory goes.
 slab_pages() {
-	awk -v pg="$(getconf PAGESIZE)" 'NR > 2 { print $1, $15 * $6 * pg }' /proc/slabinfo
+	awk -v pg=4096 'NR > 2 { print $1, $15 * $6 * pg }' /proc/slabinfo
 }
 slab_growth() { # N: the five caches that grew most, as "name:bytes-per-peer"
 	awk -v n="$1" 'NR == FNR { b[$1] = $2; next }
