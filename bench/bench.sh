@@ -614,7 +614,8 @@ seconds_since() { # T0 (from date +%s%N) -> seconds, 2 decimals
 	awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
 }
 # The slab caches' memory, from /proc/slabinfo: "name bytes" (slabs times
-# pages per slab), to see where a peer's memory goes.
+# pages per slab, pages of 4 KiB: the VM is x86-64), to see where a
+# peer's memory goes.
 slab_pages() {
 	awk -v pg=4096 'NR > 2 { print $1, $15 * $6 * pg }' /proc/slabinfo
 }
