@@ -68,6 +68,7 @@ int wgc_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 {
 	struct udphdr *uh = (struct udphdr *)(skb->data + nhoff) - 1;
 
+	/* udp_gro_complete() set the tunnel type; a train not for us drops it */
 	if (!wgc_gro_for_us(sk, skb))
 		skb_shinfo(skb)->gso_type = 0;
 	skb->encapsulation = 0;

@@ -372,8 +372,7 @@ void wgc_packet_handshake_receive_worker(struct kthread_work *work)
  */
 struct wgc_rx_run {
 	struct sk_buff_head packets;
-	struct wgc_keypair *keypair;	/* NULL: no run */
-	struct wgc_peer *peer;
+	struct wgc_keypair *keypair;	/* NULL: no run; its peer's run */
 	__le32 key_idx;
 };
 
@@ -392,7 +391,7 @@ static void wgc_rx_run_end(struct wgc_device *wgc, struct wgc_rx_run *run)
 {
 	if (!run->keypair)
 		return;
-	wgc_queue_decrypt_list(wgc, run->peer, &run->packets);
+	wgc_queue_decrypt_list(wgc, run->keypair->entry.peer, &run->packets);
 	run->keypair = NULL;
 }
 
@@ -418,7 +417,6 @@ static bool wgc_rx_run_start(struct wgc_device *wgc, struct wgc_rx_run *run,
 		return false;
 	}
 	run->keypair = keypair;
-	run->peer = peer;
 	run->key_idx = message->key_idx;
 	return true;
 }
@@ -442,7 +440,7 @@ static void wgc_rx_run_add(struct wgc_device *wgc, struct wgc_rx_run *run,
 	} else {
 		/* The run's first message holds these already. */
 		wgc_keypair_get(run->keypair);
-		wgc_peer_get(run->peer);
+		wgc_peer_get(run->keypair->entry.peer);
 	}
 	memset(WGC_CB(skb), 0, sizeof(*WGC_CB(skb)));
 	WGC_CB(skb)->keypair = run->keypair;
