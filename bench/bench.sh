@@ -623,7 +623,7 @@ slab_growth() { # N: the five caches that grew most, as "name:bytes-per-peer"
 	awk -v n="$1" 'NR == FNR { b[$1] = $2; next }
 		{ d = $2 - b[$1]; if (d > 0) printf "%d %s\n", d / n, $1 }' \
 		"$TMP/scale.slab0" "$TMP/scale.slab1" | sort -rn | head -5 |
-		awk '{ printf "%s%s:%s", NR > 1 ? " " : "", $2, $1 }'
+		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
 }
 # scale_run PATH N: sets SC["PATH N"] to "bytes/peer setconf dump delete"
 scale_run() {

@@ -16,11 +16,13 @@
 
 /*
  * Make room for one more element of size elem in *array (count used,
- * *capacity allocated). Returns 0 or -ENOMEM, leaving *array as it was.
+ * *capacity allocated; first elements when it is empty). Returns 0 or
+ * -ENOMEM, leaving *array as it was.
  */
-static int grow(void **array, size_t count, size_t *capacity, size_t elem)
+static int grow(void **array, size_t count, size_t *capacity, size_t elem,
+		size_t first)
 {
-	size_t cap = *capacity ? *capacity * 2 : 8;
+	size_t cap = *capacity ? *capacity * 2 : first;
 	void *fresh;
 
 	if (count < *capacity)
@@ -46,7 +48,7 @@ struct wgctl_peer *wgctl_peers_add(struct wgctl_peer_list *list)
 	struct wgctl_peer *peer;
 	void *array = list->peers;
 
-	if (grow(&array, list->count, &list->capacity, sizeof(*peer))) {
+	if (grow(&array, list->count, &list->capacity, sizeof(*peer), 8)) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -62,8 +64,12 @@ struct wgctl_allowedip *wgctl_peer_add_allowedip(struct wgctl_peer *peer)
 	struct wgctl_allowedip *aip;
 	void *array = peer->allowedips;
 
+	/*
+	 * Room for one at first: most peers have one or two, and room for
+	 * eight each would be 19 MB in a dump of 100,000 peers.
+	 */
 	if (grow(&array, peer->num_allowedips, &peer->cap_allowedips,
-		 sizeof(*aip))) {
+		 sizeof(*aip), 1)) {
 		errno = ENOMEM;
 		return NULL;
 	}
