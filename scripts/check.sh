@@ -224,10 +224,12 @@ plan() {
 	for k in $kernels; do
 		case $k in
 		debian | debian-6.12) n=$((n + 2)) ;;
-		debug) n=$((n + ${debug_beside:-$(debug_steps | wc -w)})) ;;
+		debug) [ -n "$debug_beside" ] || n=$((n + $(debug_steps | wc -w))) ;;
 		*) n=$((n + 1)) ;;
 		esac
 	done
+	# (one step, however often KERNEL names it)
+	[ -z "$debug_beside" ] || n=$((n + 1))
 	echo $n
 }
 
@@ -245,13 +247,16 @@ DEBUG_NICE=10
 debug_beside=""
 case " $kernels " in
 *" debug "*)
-	[ "$(wc -w <<<"$kernels")" -lt 2 ] || [ -n "${WGC_CHECK_SERIAL:-}" ] ||
-		debug_beside=1
+	[ -z "$(tr ' ' '\n' <<<"$kernels" | grep -v -x -e debug -e '')" ] ||
+		[ "${WGC_CHECK_SERIAL:-}" = 1 ] || debug_beside=1
 	;;
 esac
 
 debug_beside_start() {
 	(
+		# bash leaves SIGINT ignored in a background job: without
+		# this, ^C would stop the run but not this leg's next steps.
+		trap 'exit 130' INT TERM
 		renice -n "$DEBUG_NICE" -p "$BASHPID" >/dev/null
 		ktap_begin "$(debug_steps | wc -w)"
 		timed debug debug_kernel
@@ -297,6 +302,7 @@ if [ -z "$tests" ]; then
 	case $kernels in
 	*[a-z]*)
 		(
+			trap 'exit 130' INT TERM # (as debug_beside_start's)
 			renice -n 19 -p "$BASHPID" >/dev/null
 			host_checks
 		) > $logs/host.log 2>&1 &
