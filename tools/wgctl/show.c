@@ -130,10 +130,17 @@ static void print_allowedips(FILE *out, const struct wgctl_peer *peer, char sep)
 	}
 }
 
+static void print_u64(FILE *out, uint64_t n)
+{
+	char digits[21];
+
+	fwrite(digits, 1, show_format_u64(digits, n), out);
+}
+
 static void print_keepalive(FILE *out, uint16_t interval)
 {
 	if (interval)
-		fprintf(out, "%u", interval);
+		print_u64(out, interval);
 	else
 		fputs("off", out);
 }
@@ -158,10 +165,13 @@ static void print_dump_peer(FILE *out, const struct wgctl_peer *peer)
 	print_endpoint(out, &peer->endpoint);
 	fputc('\t', out);
 	print_allowedips(out, peer, ',');
-	fprintf(out, "\t%llu\t%llu\t%llu\t",
-		(unsigned long long)peer->last_handshake_sec,
-		(unsigned long long)peer->rx_bytes,
-		(unsigned long long)peer->tx_bytes);
+	fputc('\t', out);
+	print_u64(out, (uint64_t)peer->last_handshake_sec);
+	fputc('\t', out);
+	print_u64(out, peer->rx_bytes);
+	fputc('\t', out);
+	print_u64(out, peer->tx_bytes);
+	fputc('\t', out);
 	print_keepalive(out, peer->persistent_keepalive);
 }
 

@@ -53,6 +53,7 @@ size_t show_format_duration(char *buf, size_t size, uint64_t seconds,
 void show_format_ago(char *buf, size_t size, int64_t then, time_t now,
 		     bool color);
 void show_format_bytes(char *buf, size_t size, uint64_t bytes, bool color);
+size_t show_format_u64(char *buf, uint64_t n);
 void show_format_endpoint(char *buf, size_t size,
 			  const union wgctl_endpoint *ep);
 void show_format_allowedip(char *buf, size_t size,

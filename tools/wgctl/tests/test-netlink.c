@@ -722,6 +722,75 @@ static void test_peer_malformed(void)
 	}
 }
 
+/*
+ * One peer whose nest is framed wrongly, of the kind given: its public key
+ * claiming 4 bytes past the peer's nest (0), 2 stray bytes after the
+ * key, too few for an attribute (1), an attribute claiming less than its
+ * own header (2). Whether the dump was refused. libmnl's own walkers stop
+ * quietly at such an attribute; the peer would have been read half.
+ */
+static int bad_framing(int kind)
+{
+	struct wgctl_device dev = { 0 };
+	struct nlattr *peers, *p, *key;
+	struct nlmsghdr *nlh;
+	struct wgctl_nl_error e;
+	int ret;
+
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	peers = mnl_attr_nest_start(nlh, WGC_DEVICE_A_PEERS);
+	p = peer_begin(nlh, key_a);
+	key = (struct nlattr *)((char *)p + NLA_HDRLEN);
+	mnl_attr_put_u64(nlh, WGC_PEER_A_RX_BYTES, 1);
+	if (kind == 0)
+		key->nla_len += 4;
+	if (kind == 1) {
+		/* zeros within the nest's padded length */
+		memset(mnl_nlmsg_get_payload_tail(nlh), 0, 4);
+		nlh->nlmsg_len += 4;
+	}
+	mnl_attr_nest_end(nlh, p);
+	if (kind == 1)
+		p->nla_len -= 2;
+	if (kind == 2)
+		key->nla_len = 2;
+	mnl_attr_nest_end(nlh, peers);
+	msg_end(nlh);
+	ret = process(&dev, NULL, &e);
+	wgctl_device_free(&dev);
+	return ret == -1 && e.err == EPROTO;
+}
+
+static void test_framing(void)
+{
+	static const char *const names[] = {
+		"attribute-past-nest", "trailing-bytes", "attribute-below-header",
+	};
+	struct wgctl_device dev = { 0 };
+	struct wgctl_nl_error e;
+	struct nlmsghdr *nlh;
+	uint64_t wide = 7;
+	char name[80];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(name, sizeof(name), "netlink/reject-%s", names[i]);
+		unit_check(name, bad_framing((int)i), "not refused");
+	}
+
+	/* Fixed-size attributes are exactly their size, not at least. */
+	reset();
+	nlh = peers_msg(NLM_F_MULTI, false);
+	mnl_attr_put(nlh, WGC_DEVICE_A_FWMARK, sizeof(wide), &wide);
+	msg_end(nlh);
+	ret = process(&dev, NULL, &e);
+	unit_check("netlink/reject-long-u32", ret == -1 && e.err == EPROTO,
+		   "ret=%d err=%d", ret, e.err);
+	wgctl_device_free(&dev);
+}
+
 /* An interrupted dump is noticed even after good messages. */
 static void test_dump_intr_later(void)
 {
@@ -1215,6 +1284,7 @@ int main(void)
 	test_peer_attributes();
 	test_peer_continuation();
 	test_peer_malformed();
+	test_framing();
 	test_dump_intr_later();
 	test_dump_retry();
 	test_big_dump();

@@ -777,6 +777,71 @@ static void test_endpoints(void)
 }
 
 /*
+ * IPv4 endpoints, allowed IPs and numbers are formatted by hand (printf()
+ * was most of a big dump's cost): the same text as libc's, for the edges
+ * and for many random values.
+ */
+static void test_fast_formats(void)
+{
+	static const uint64_t edges[] = {
+		0, 1, 9, 10, 99, 100, 65535, 4294967295ULL, 4294967296ULL,
+		9999999999999999999ULL, 18446744073709551615ULL,
+	};
+	char got[SHOW_BUF_SIZE], want[SHOW_BUF_SIZE], addr[INET_ADDRSTRLEN];
+	struct wgctl_allowedip aip = { .family = AF_INET };
+	struct wgctl_peer peer = { 0 };
+	size_t i, bad = 0, len;
+	uint64_t n;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]) + 10000; i++) {
+		n = i < sizeof(edges) / sizeof(edges[0]) ? edges[i] :
+			(uint64_t)random() << 33 ^ (uint64_t)random() << 11 ^
+			(uint64_t)random() >> (i % 64 % 31);
+		len = show_format_u64(got, n);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)n);
+		bad += strcmp(got, want) || len != strlen(want);
+	}
+	unit_check("show/format-u64-like-printf", !bad, "%zu differ", bad);
+
+	bad = 0;
+	for (i = 0; i < 20000; i++) {
+		/* First the extremes: 0.0.0.0:0, 255.255.255.255:65535. */
+		uint32_t ip = i == 0 ? 0 : i == 1 ? UINT32_MAX :
+			(uint32_t)random() << 1 ^ (uint32_t)random();
+		uint16_t port = i == 0 ? 0 : i == 1 ? UINT16_MAX :
+			(uint16_t)random();
+
+		peer.endpoint.addr4.sin_family = AF_INET;
+		peer.endpoint.addr4.sin_addr.s_addr = ip;
+		peer.endpoint.addr4.sin_port = htons(port);
+		inet_ntop(AF_INET, &ip, addr, sizeof(addr));
+		snprintf(want, sizeof(want), "%s:%u", addr, port);
+		show_format_endpoint(got, sizeof(got), &peer.endpoint);
+		bad += !!strcmp(got, want);
+
+		aip.ip4.s_addr = ip;
+		aip.cidr = (uint8_t)(i % 33);
+		snprintf(want, sizeof(want), "%s/%u", addr, aip.cidr);
+		show_format_allowedip(got, sizeof(got), &aip, false);
+		bad += !!strcmp(got, want);
+	}
+	unit_check("show/ipv4-like-inet-ntop", !bad, "%zu differ", bad);
+
+	/* Cut to the buffer, as snprintf() cut it. */
+	peer.endpoint.addr4.sin_addr.s_addr = htonl(0xc0000201);
+	peer.endpoint.addr4.sin_port = htons(51820);
+	show_format_endpoint(got, 8, &peer.endpoint);
+	unit_check("show/endpoint-v4-cut", !strcmp(got, "192.0.2"),
+		   "got \"%s\"", got);
+	aip.ip4.s_addr = htonl(0x0a000000);
+	aip.cidr = 8;
+	show_format_allowedip(got, sizeof(got), &aip, true);
+	unit_check("show/allowedip-v4-color",
+		   !strcmp(got, "10.0.0.0\x1b[36m/\x1b[0m8"), "got \"%s\"",
+		   got);
+}
+
+/*
  * Most recent first (seconds, then nanoseconds), never last, and ties in
  * the kernel's order, as glibc's (stable) qsort leaves them for wg.
  */
@@ -822,6 +887,7 @@ int main(void)
 	test_ago();
 	test_bytes();
 	test_endpoints();
+	test_fast_formats();
 	test_sort();
 	test_stats_pretty();
 	test_stats_pretty_peers();
