@@ -61,7 +61,7 @@ void wgc_cookie_checker_init(struct wgc_cookie_checker *checker,
 	init_rwsem(&checker->secret_lock);
 	checker->wgc = wgc;
 	get_random_bytes(checker->secret, WGC_NOISE_HASH_LEN);
-	checker->secret_birthdate = ktime_get_boottime_ns();
+	checker->secret_birthdate = ktime_get_coarse_boottime_ns();
 }
 
 void wgc_cookie_checker_precompute_device_keys(struct wgc_cookie_checker *checker)
@@ -106,7 +106,7 @@ static void wgc_make_cookie(u8 cookie[WGC_COOKIE_LEN], struct sk_buff *skb,
 		/* Someone else may have rotated it while we waited. */
 		if (wgc_birthdate_has_expired(checker->secret_birthdate,
 					      WGC_COOKIE_SECRET_MAX_AGE)) {
-			checker->secret_birthdate = ktime_get_boottime_ns();
+			checker->secret_birthdate = ktime_get_coarse_boottime_ns();
 			get_random_bytes(checker->secret, WGC_NOISE_HASH_LEN);
 		}
 		up_write(&checker->secret_lock);
@@ -267,7 +267,7 @@ wgc_cookie_message_consume(struct wgc_message_handshake_cookie *src,
 	if (ok) {
 		down_write(&cookie->lock);
 		memcpy(cookie->cookie, value, WGC_COOKIE_LEN);
-		cookie->birthdate = ktime_get_boottime_ns();
+		cookie->birthdate = ktime_get_coarse_boottime_ns();
 		cookie->is_valid = true;
 		/* One cookie per message we sent: a second reply is stale. */
 		cookie->have_sent_mac1 = false;

@@ -89,7 +89,7 @@ static int wgc_stop(struct net_device *dev)
 		wgc_noise_handshake_clear(&peer->handshake);
 		wgc_keypairs_clear(&peer->keypairs);
 		atomic64_set(&peer->last_sent_handshake,
-			     ktime_get_boottime_ns() -
+			     ktime_get_coarse_boottime_ns() -
 			     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
 	}
 	wgc_socket_close(wgc);

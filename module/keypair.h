@@ -22,7 +22,7 @@ struct wgc_peer;
 
 struct wgc_symmetric_key {
 	u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN];
-	u64 birthdate;		/* ktime_get_boottime_ns() */
+	u64 birthdate;		/* ktime_get_coarse_boottime_ns() */
 	bool is_valid;
 };
 

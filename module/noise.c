@@ -453,7 +453,7 @@ static bool wgc_initiation_is_fresh(struct wgc_handshake *handshake,
 	replay = memcmp(timestamp, handshake->latest_timestamp,
 			WGC_NOISE_TIMESTAMP_LEN) <= 0;
 	flood = handshake->last_initiation_consumption &&
-		time_before64(ktime_get_boottime_ns(), earliest_next);
+		time_before64(ktime_get_coarse_boottime_ns(), earliest_next);
 	return !replay && !flood;
 }
 
@@ -488,7 +488,7 @@ static bool wgc_store_initiation(struct wgc_handshake *handshake,
 	memcpy(handshake->hash, r->hash, WGC_NOISE_HASH_LEN);
 	memcpy(handshake->chaining_key, r->chaining_key, WGC_NOISE_HASH_LEN);
 	handshake->remote_index = sender_index;
-	handshake->last_initiation_consumption = ktime_get_boottime_ns();
+	handshake->last_initiation_consumption = ktime_get_coarse_boottime_ns();
 	handshake->state = WGC_HANDSHAKE_CONSUMED_INITIATION;
 	up_write(&handshake->lock);
 	return true;
@@ -719,7 +719,7 @@ void wgc_noise_expire_current_peer_keypairs(struct wgc_peer *peer)
 	might_sleep();
 	wgc_noise_handshake_clear(&peer->handshake);
 	/* Allow a new handshake at once rather than after the rekey timeout. */
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns() -
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns() -
 		     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
 	wgc_keypairs_stop_sending(&peer->keypairs);
 }
@@ -729,7 +729,7 @@ static void wgc_derive_keys(struct wgc_keypair *keypair,
 			    const u8 chaining_key[WGC_NOISE_HASH_LEN])
 {
 	struct wgc_symmetric_key *first, *second;
-	u64 now = ktime_get_boottime_ns();
+	u64 now = ktime_get_coarse_boottime_ns();
 
 	if (keypair->i_am_the_initiator) {
 		first = &keypair->sending;

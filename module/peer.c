@@ -154,7 +154,7 @@ struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 	INIT_WORK(&peer->clear_peer_work, wgc_timers_clear_peer_worker);
 	peer->serial_work_cpu = nr_cpumask_bits;
 	/* The first handshake may go out at once. */
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns() -
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns() -
 		     (u64)(WGC_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
 	wgc_timers_init(peer);
 

@@ -116,7 +116,7 @@ struct wgc_peer {
 	struct work_struct clear_peer_work;
 	struct napi_struct napi;
 
-	/* When the last initiation was sent (ktime_get_boottime_ns()). */
+	/* When the last initiation was sent (ktime_get_coarse_boottime_ns()). */
 	atomic64_t last_sent_handshake;
 	/* enum wgc_peer_handshake_flag bits; atomic bit operations only. */
 	unsigned long handshake_flags;

@@ -49,7 +49,7 @@ static void wgc_send_handshake_initiation(struct wgc_peer *peer)
 	    !wgc_birthdate_has_expired(atomic64_read(&peer->last_sent_handshake),
 				       WGC_REKEY_TIMEOUT))
 		return;
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
 	net_dbg_ratelimited("%s: sending handshake initiation to peer %llu%s\n",
 			    peer->wgc->dev->name, peer->internal_id,
 			    after_cookie ? " after a cookie reply" : "");
@@ -62,7 +62,7 @@ static void wgc_send_handshake_initiation(struct wgc_peer *peer)
 		set_bit(WGC_PEER_COOKIE_RETRY_ALLOWED, &peer->handshake_flags);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
 	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
 				       WGC_HANDSHAKE_DSCP);
 	wgc_timers_handshake_initiated(peer);
@@ -128,7 +128,7 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	struct wgc_message_handshake_response packet;
 
 	might_sleep();
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
 	net_dbg_ratelimited("%s: sending handshake response to peer %llu\n",
 			    peer->wgc->dev->name, peer->internal_id);
 
@@ -141,7 +141,7 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	wgc_timers_session_derived(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
-	atomic64_set(&peer->last_sent_handshake, ktime_get_boottime_ns());
+	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
 	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
 				       WGC_HANDSHAKE_DSCP);
 	memzero_explicit(&packet, sizeof(packet));

@@ -12,7 +12,7 @@
 bool __init wgc_cookie_selftest(void)
 {
 	struct wgc_cookie_checker *checkers;
-	u64 before = ktime_get_boottime_ns();
+	u64 before = ktime_get_coarse_boottime_ns();
 	bool ok = true;
 	int i;
 
