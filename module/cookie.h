@@ -21,14 +21,14 @@ struct wgc_cookie_checker {
 	u8 secret[WGC_NOISE_HASH_LEN];
 	u8 cookie_encryption_key[WGC_NOISE_SYMMETRIC_KEY_LEN];
 	u8 message_mac1_key[WGC_NOISE_SYMMETRIC_KEY_LEN];
-	u64 secret_birthdate;		/* boottime ns */
+	u64 secret_birthdate;		/* coarse boottime ns */
 	struct rw_semaphore secret_lock;	/* protects secret and its date */
 	struct wgc_device *wgc;
 };
 
 /* The sending side, per peer: the peer's MAC1 key and its latest cookie. */
 struct wgc_cookie {
-	u64 birthdate;			/* boottime ns */
+	u64 birthdate;			/* coarse boottime ns */
 	bool is_valid;
 	u8 cookie[WGC_COOKIE_LEN];
 	bool have_sent_mac1;

@@ -43,7 +43,7 @@ enum wgc_handshake_state {
 struct wgc_handshake {
 	struct wgc_index_entry entry;
 	enum wgc_handshake_state state;
-	u64 last_initiation_consumption;	/* boottime ns */
+	u64 last_initiation_consumption;	/* coarse boottime ns */
 
 	u8 remote_static[WGC_NOISE_PUBLIC_KEY_LEN];
 	u8 precomputed_static_static[WGC_NOISE_PUBLIC_KEY_LEN];

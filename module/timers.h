@@ -29,7 +29,7 @@ void wgc_timers_any_authenticated_packet_traversal(struct wgc_peer *peer);
 
 void wgc_timers_clear_peer_worker(struct work_struct *work);
 
-/* Whether @birthdate (boottime ns) is more than @seconds in the past. */
+/* Whether @birthdate (coarse boottime ns) is over @seconds in the past. */
 bool wgc_birthdate_has_expired(u64 birthdate, u64 seconds);
 
 #endif /* _WGC_TIMERS_H */

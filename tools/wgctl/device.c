@@ -56,8 +56,12 @@ static int grow(void **array, size_t count, size_t *capacity, size_t elem,
 /* Bytes of the mapping that holds capacity peers: whole pages. */
 static size_t peers_map_size(size_t capacity)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	long page_size = sysconf(_SC_PAGESIZE);
+	size_t page = page_size > 0 ? (size_t)page_size : 4096;
 	size_t bytes = capacity * sizeof(struct wgctl_peer);
+
+	/* So that capacity = size / sizeof(peer) gives back the same size. */
+	_Static_assert(sizeof(struct wgctl_peer) <= 4096, "a peer fits a page");
 
 	return (bytes + page - 1) / page * page;
 }

@@ -58,8 +58,12 @@ struct wgctl_peer {
 	size_t cap_allowedips;
 };
 
+/*
+ * Peers are only ever added (wgctl_peers_add()), never removed: count
+ * never goes down, and wgctl_peers_free() wipes only the count written.
+ */
 struct wgctl_peer_list {
-	struct wgctl_peer *peers;
+	struct wgctl_peer *peers;	/* a mapping of its own: see device.c */
 	size_t count;
 	size_t capacity;
 };

@@ -16,25 +16,26 @@
 #include "encoding.h"
 
 /*
- * All ones if v > limit, else zero, for v and limit below 256: the
- * difference goes negative exactly then, and an arithmetic shift spreads
- * its sign. No branch, no table.
+ * All ones if v > limit, else zero, for v and limit below 2^31: the
+ * difference wraps around exactly then, setting its top bit. No branch,
+ * no table.
  */
-static int above(int v, int limit)
+static unsigned int above(unsigned int v, unsigned int limit)
 {
-	return (limit - v) >> 8;
+	return 0u - ((limit - v) >> 31);
 }
 
 /*
  * The character of the 6-bit value v: 'A' + v, moved on to the next range
  * of the alphabet ('a'-'z', '0'-'9', '+', '/') by adding each range's
- * offset from the one before for every range boundary v is past.
+ * offset from the one before for every range boundary v is past (modulo
+ * 2^32: some offsets are negative).
  */
-static char b64_char(int v)
+static char b64_char(unsigned int v)
 {
 	return (char)('A' + v + (above(v, 25) & ('a' - 'Z' - 1)) +
-		      (above(v, 51) & ('0' - 'z' - 1)) +
-		      (above(v, 61) & ('+' - '9' - 1)) +
+		      (above(v, 51) & (unsigned int)('0' - 'z' - 1)) +
+		      (above(v, 61) & (unsigned int)('+' - '9' - 1)) +
 		      (above(v, 62) & ('/' - '+' - 1)));
 }
 
@@ -46,6 +47,8 @@ static char b64_char(int v)
 void key_to_base64(char out[WGC_KEY_B64_LEN + 1],
 		   const uint8_t key[WGC_KEY_LEN])
 {
+	/* Ten groups of three bytes, then two: the tail below. */
+	_Static_assert(WGC_KEY_LEN % 3 == 2, "a key ends in two bytes");
 	unsigned int i, v;
 	char *o = out;
 
