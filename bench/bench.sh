@@ -604,9 +604,9 @@ fi
 # tunnel, a device in a namespace of its own gets N peers (one /32 and an
 # endpoint each) by setconf; the slab and per-CPU memory that took (from
 # /proc/meminfo) per peer, and the seconds setconf, a dump (show wg0 dump,
-# the median of three) and, for wgc, deleting the device take. wireguard.ko's devices are not
-# deleted: that takes minutes per 10,000 peers under emulation, and the
-# VM's power-off does it for free.
+# the median of three) and, for wgc, deleting the device take.
+# wireguard.ko's devices are not deleted: that takes minutes per 10,000
+# peers under emulation, and the VM's power-off does it for free.
 meminfo_kb() { # Slab + Percpu, in kB
 	awk '$1 == "Slab:" || $1 == "Percpu:" { s += $2 } END { print s }' /proc/meminfo
 }

@@ -47,25 +47,22 @@ static char b64_char(unsigned int v)
 void key_to_base64(char out[WGC_KEY_B64_LEN + 1],
 		   const uint8_t key[WGC_KEY_LEN])
 {
-	/* Ten groups of three bytes, then two: the tail below. */
-	_Static_assert(WGC_KEY_LEN % 3 == 2, "a key ends in two bytes");
 	unsigned int i, v;
 	char *o = out;
 
-	for (i = 0; i + 3 <= WGC_KEY_LEN; i += 3) {
-		v = (unsigned int)key[i] << 16 | key[i + 1] << 8 | key[i + 2];
+	/* Groups of three bytes; the last is two, padded with a zero byte. */
+	_Static_assert(WGC_KEY_LEN % 3 == 2, "a key ends in two bytes");
+	for (i = 0; i < WGC_KEY_LEN; i += 3) {
+		v = (unsigned int)key[i] << 16 | key[i + 1] << 8 |
+		    (i + 2 < WGC_KEY_LEN ? key[i + 2] : 0);
 		*o++ = b64_char(v >> 18);
 		*o++ = b64_char((v >> 12) & 63);
 		*o++ = b64_char((v >> 6) & 63);
 		*o++ = b64_char(v & 63);
 	}
-	/* The last two bytes: three characters and one '='. */
-	v = (unsigned int)key[i] << 16 | key[i + 1] << 8;
-	*o++ = b64_char(v >> 18);
-	*o++ = b64_char((v >> 12) & 63);
-	*o++ = b64_char((v >> 6) & 63);
-	*o++ = '=';
-	*o = '\0';
+	/* The zero byte's place is marked by '='. */
+	out[WGC_KEY_B64_LEN - 1] = '=';
+	out[WGC_KEY_B64_LEN] = '\0';
 }
 
 /*

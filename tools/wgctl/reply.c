@@ -460,15 +460,14 @@ int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[WGC_DEVICE_A_MAX + 1] = { 0 };
 	struct wgctl_device_parse *p = arg;
-	const unsigned char *payload = mnl_nlmsg_get_payload(nlh);
-	size_t len;
+	const unsigned char *attrs =
+		(const unsigned char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN;
 
 	/* The caller checked the length against what was received; not this. */
 	if (nlh->nlmsg_type != p->family ||
 	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return bad_reply();
-	len = nlh->nlmsg_len - NLMSG_HDRLEN;
-	if (attrs_to_table(payload + GENL_HDRLEN, len - GENL_HDRLEN,
+	if (attrs_to_table(attrs, nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
 			   device_attrs, WGC_DEVICE_A_MAX, tb) < 0)
 		return MNL_CB_ERROR;
 
