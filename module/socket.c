@@ -121,6 +121,14 @@ static int wgc_socket_create(struct wgc_device *wgc, struct net *net,
 	sock->sk->sk_sndbuf = INT_MAX;
 	sk_set_memalloc(sock->sk);
 	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
+	/*
+	 * That asks for checksum conversion, which serves tunnels whose inner
+	 * packets can reuse the outer checksum. Ours are ciphertext, which
+	 * Poly1305 authenticates; and with it, the UDP layer sums every
+	 * datagram of a GSO packet in software as it cuts one up (a train that
+	 * crossed a veth whole: udp_rcv_segment()).
+	 */
+	inet_dec_convert_csum(sock->sk);
 	wgc_socket_set_gro(sock->sk, wgc_device_rx_gro(wgc));
 	*skp = sock->sk;
 	return 0;
