@@ -424,9 +424,6 @@ build_base() {
 	mkdir -p "$ROOT/etc/modprobe.d"
 	printf '%s\n' '# no automatic dummy0/ifb0/bond0: tests create what they need' \
 		'options dummy numdummies=0' 'options ifb numifbs=0' 'options bonding max_bonds=0' \
-		'# a debug build of wgc runs its self-tests in selftests/module-selftests' \
-		'# (which asks for them), not in every one of the many loads of a run' \
-		'options wgc run_selftests=0' \
 		>"$ROOT/etc/modprobe.d/wgc-vm.conf"
 	printf '%s\n' "PS1='\\h:\\w\\\$ '" 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
 		"alias ll='ls -l'" >"$ROOT/root/.bashrc"
@@ -639,6 +636,13 @@ build_overlay() {
 		*) cp "$KO" "$BMOD/extra/wgc.ko" ;;
 		esac
 		cp "$BMOD/extra/wgc.ko" "$ROOT/usr/lib/modules/$KVER/extra/wgc.ko"
+		# A build with self-tests runs them in selftests/module-selftests
+		# (which asks for them), not in every one of the many loads of a
+		# run; a release build has no such parameter to be told.
+		if [[ $(modinfo -F selftests "$BMOD/extra/wgc.ko") == y ]]; then
+			mkdir -p "$ROOT/etc/modprobe.d"
+			echo 'options wgc run_selftests=0' >"$ROOT/etc/modprobe.d/wgc-selftests.conf"
+		fi
 		local deps=()
 		IFS=, read -r -a deps <<<"$(modinfo -F depends "$KO")"
 		if ((${#deps[@]})); then
