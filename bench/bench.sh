@@ -120,9 +120,12 @@
 #                         received whole), for every path alike
 #   WGC_BENCH_PROFILE     1: while each path's last TCP 1 stream run and
 #                         each tunnel's last flood run are measured,
-#                         `perf record -e cpu-clock -a` (software clock
+#                         `perf record -g -e cpu-clock -a` (software clock
 #                         samples work under TCG); the top of each profile
-#                         is printed after the tables
+#                         is printed after the tables, and the recordings
+#                         with the VM's kallsyms are handed to the host
+#                         (vm_export), whose perf reads the call graphs
+#                         faster than the emulated VM could
 # Exit status: 0 if every path was measured, 1 otherwise.
 set -uo pipefail
 export LC_ALL=C
@@ -356,7 +359,7 @@ tcp() {
 	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz perf_pid=""
 	hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 	if [[ -n ${3:-} ]]; then
-		perf record -q -e cpu-clock -a -o "$3" -- sleep "$SECS" >/dev/null 2>"$3.err" &
+		perf record -g -q -e cpu-clock -a -o "$3" -- sleep "$SECS" >/dev/null 2>"$3.err" &
 		perf_pid=$!
 	fi
 	j0=$(busy_jiffies)
@@ -426,7 +429,7 @@ EOF
 	pid=$!
 	sleep 2
 	if [[ -n ${3:-} ]]; then
-		perf record -q -e cpu-clock -a -o "$TMP/$path.perf" -- sleep "$SECS" \
+		perf record -g -q -e cpu-clock -a -o "$TMP/$path.perf" -- sleep "$SECS" \
 			>/dev/null 2>"$TMP/$path.perf.err" &
 		perf_pid=$!
 	fi
@@ -828,7 +831,7 @@ profile_top() { # PERF_FILE WHAT
 	echo "=== profile of the VM while $2 (perf, cpu-clock, both CPUs; % of the busy samples)"
 	# The idle loop's samples are the CPUs' spare time: left out, the
 	# rest as shares of the time the CPUs were busy.
-	perf report -i "$1" --stdio --no-children --sort dso,sym \
+	perf report -i "$1" --stdio --no-children -g none --sort dso,sym \
 		--percent-limit 0.1 2>/dev/null | grep -v '^#' | grep -v '^$' |
 		awk 'BEGIN { n = 0 }
 			$NF == "native_safe_halt" || $NF == "default_idle" { idle += $1; next }
@@ -839,6 +842,16 @@ profile_top() { # PERF_FILE WHAT
 					printf "%6.2f%%  %s\n", pct[i] * 100 / (100 - idle), what[i]
 			}'
 }
+# vm_export FILE NAME: hands FILE to the host as NAME, on the console
+# (qemu/run.sh writes it next to the run's log and hides it from the
+# terminal): gzip'd, base64 on one line, between marker lines.
+vm_export() {
+	[[ -s $1 ]] || return 0
+	echo "=== wgc-vm file: $2 ==="
+	gzip -c "$1" | base64 -w 0
+	echo
+	echo "=== wgc-vm file end ==="
+}
 if ((PROFILE)); then
 	for path in $PATHS; do
 		profile_top "$TMP/$path.tcp.perf" "${LABEL[$path]} carried TCP 1 stream"
@@ -846,6 +859,16 @@ if ((PROFILE)); then
 	for path in "${TUNNELS[@]}"; do
 		profile_top "$TMP/$path.perf" "${LABEL[$path]} carried TCP 1 stream under the flood"
 	done
+	echo
+	echo "=== the recordings, for perf on the host: perf report -i FILE --kallsyms=kallsyms --children"
+	for path in $PATHS; do
+		vm_export "$TMP/$path.tcp.perf" "$path.tcp.perf"
+	done
+	for path in "${TUNNELS[@]}"; do
+		vm_export "$TMP/$path.perf" "$path.flood.perf"
+	done
+	cat /proc/kallsyms >"$TMP/kallsyms" # (its size reads 0)
+	vm_export "$TMP/kallsyms" kallsyms
 fi
 
 # ---- cleanup

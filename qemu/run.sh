@@ -368,7 +368,9 @@ shell)
 	: >"$LOG"
 	ln -sfn "logs/${LOG##*/}" "$BUILD/$name.log"
 	logs=("$BUILD/logs/$name"-*.log) # named by time: oldest first
-	for ((i = 0; i < ${#logs[@]} - 20; i++)); do rm -f "${logs[i]}" "${logs[i]}.txt"; done
+	for ((i = 0; i < ${#logs[@]} - 20; i++)); do
+		rm -rf "${logs[i]}" "${logs[i]}.txt" "${logs[i]%.log}.files"
+	done
 	# stdin stays out of it (CI has none); the chardev also writes the log.
 	QEMU+=(-chardev "stdio,id=con,logfile=$LOG,signal=on" -serial chardev:con -monitor none)
 	;;
@@ -376,8 +378,12 @@ esac
 
 # The console, nested in this run's KTAP document, without the closing
 # dmesg dump: it is for the judge below, which reads it from the log; on the
-# terminal it would only bury the results.
-console() { sed -u -e '/=== dmesg begin ===/,/=== dmesg end ===/d' -e 's/^/  /'; }
+# terminal it would only bury the results. Nor the files the VM hands over
+# (bench.sh's vm_export), which are written out below.
+console() {
+	sed -u -e '/=== dmesg begin ===/,/=== dmesg end ===/d' \
+		-e '/^ *=== wgc-vm file: /,/^ *=== wgc-vm file end ===/d' -e 's/^/  /'
+}
 
 echo "qemu/run.sh: booting $BOOT_IMG ($ACCEL), mode=$MODE${TESTS_ARG:+, tests=$TESTS_ARG}${IMPL:+, impl=$IMPL}${TIMEOUT:+, timeout ${TIMEOUT}s}" >&2
 T0=${EPOCHREALTIME/./}
@@ -409,6 +415,11 @@ TIMED_OUT=0
 # ---- judge the console output
 CLEAN=$LOG.txt
 tr -d '\r' <"$LOG" >"$CLEAN"
+
+# What the VM handed over (bench.sh's vm_export), next to the log, and
+# then out of the text judged below (base64 can spell a report's word)
+"$REPO/qemu/vm-files.sh" "$CLEAN" "${LOG%.log}.files" || true
+sed -i '/^ *=== wgc-vm file: /,/^ *=== wgc-vm file end ===/{/^ *===/!d}' "$CLEAN"
 
 # Kernel splats, anywhere (the console and the dmesg dump at the end).
 # Report formats only: boot banners such as "RCU lockdep checking is enabled"

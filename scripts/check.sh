@@ -207,13 +207,15 @@ host_checks() {
 	timed ynl step ynl scripts/ynl-check.sh
 	# wgctl's parsers under libFuzzer, 10 s each
 	timed fuzz step fuzz tools/wgctl/fuzz/run.sh
+	# the harness's own host side: the files a VM run hands over
+	timed vm-files step vm-files qemu/vm-files-test.sh
 	wait "$checkpatch_pid" || status=$?
 	sed 's/^/# /' $logs/checkpatch.log
 	count style/checkpatch $status
 	ktap_end
 }
 host_steps() {
-	echo install unit ynl fuzz style/checkpatch
+	echo install unit ynl fuzz vm-files style/checkpatch
 	case " $kernels " in *" debian-6.12 "*) ;; *) echo packages ;; esac
 }
 
