@@ -639,7 +639,10 @@ build_overlay() {
 		# A build with self-tests runs them in selftests/module-selftests
 		# (which asks for them), not in every one of the many loads of a
 		# run; a release build has no such parameter to be told.
-		if [[ $(modinfo -F selftests "$BMOD/extra/wgc.ko") == y ]]; then
+		local selftests
+		selftests=$(modinfo -F selftests "$BMOD/extra/wgc.ko") ||
+			die "modinfo cannot read $KO"
+		if [[ $selftests == y ]]; then
 			mkdir -p "$ROOT/etc/modprobe.d"
 			echo 'options wgc run_selftests=0' >"$ROOT/etc/modprobe.d/wgc-selftests.conf"
 		fi

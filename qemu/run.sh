@@ -379,10 +379,11 @@ esac
 # The console, nested in this run's KTAP document, without the closing
 # dmesg dump: it is for the judge below, which reads it from the log; on the
 # terminal it would only bury the results. Nor the files the VM hands over
-# (bench.sh's vm_export), which are written out below.
+# (bench.sh's vm_export: a line of base64 after a marker), which are written
+# out below.
 console() {
-	sed -u -e '/=== dmesg begin ===/,/=== dmesg end ===/d' \
-		-e '/^ *=== wgc-vm file: /,/^ *=== wgc-vm file end ===/d' -e 's/^/  /'
+	sed -u -e '/=== dmesg begin ===/,/=== dmesg end ===/d' -e 's/^/  /' \
+		-e '/^ *=== wgc-vm file: /{n;/^ *[A-Za-z0-9+\/=]*\r\?$/d;s/^/  /}'
 }
 
 echo "qemu/run.sh: booting $BOOT_IMG ($ACCEL), mode=$MODE${TESTS_ARG:+, tests=$TESTS_ARG}${IMPL:+, impl=$IMPL}${TIMEOUT:+, timeout ${TIMEOUT}s}" >&2
@@ -417,9 +418,9 @@ CLEAN=$LOG.txt
 tr -d '\r' <"$LOG" >"$CLEAN"
 
 # What the VM handed over (bench.sh's vm_export), next to the log, and
-# then out of the text judged below (base64 can spell a report's word)
+# then out of the text judged below. A file that did not arrive whole is
+# named in the output; the run's verdict is its tests' and its kernel's.
 "$REPO/qemu/vm-files.sh" "$CLEAN" "${LOG%.log}.files" || true
-sed -i '/^ *=== wgc-vm file: /,/^ *=== wgc-vm file end ===/{/^ *===/!d}' "$CLEAN"
 
 # Kernel splats, anywhere (the console and the dmesg dump at the end).
 # Report formats only: boot banners such as "RCU lockdep checking is enabled"

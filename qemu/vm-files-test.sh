@@ -27,14 +27,14 @@ block() {
 	printf '%s=== wgc-vm file end ===\n' "${3:-}"
 }
 
-ktap_begin 5
+ktap_begin 7
 head -c 300000 /dev/urandom >"$work/perf.data"
 printf 'x\n' >"$work/small"
 {
 	echo "[    1.0] booting"
 	block wgc.tcp.perf "$work/perf.data" "  "
 	echo "  # round 1/1: wgc"
-	block ../../escape "$work/small"
+	block ../escape "$work/small"
 	block .hidden "$work/small"
 } >"$work/log"
 out=$("$REPO/qemu/vm-files.sh" "$work/log" "$work/out")
@@ -43,7 +43,7 @@ cmp -s "$work/perf.data" "$work/out/wgc.tcp.perf"
 check round-trip $? "the file did not come back byte for byte"
 [[ $rc == 0 && $(grep -c '^# from the VM: ' <<<"$out") == 3 ]]
 check listed $? "status $rc, output: $out"
-[[ ! -e $work/escape && -f $work/out/_.._.._escape && -f $work/out/_.hidden &&
+[[ ! -e $work/escape && ! -e $work/escape.b64 && -f $work/out/_.._escape && -f $work/out/_.hidden &&
 	$(find "$work/out" -type f | wc -l) == 3 ]]
 check names-stay-inside $? "files: $(cd "$work" && find . -type f | tr '\n' ' ')"
 
@@ -58,6 +58,20 @@ rc=$?
 [[ $rc == 1 && -f $work/out2/good && ! -e $work/out2/cut && ! -e $work/out2/cut.b64 &&
 	$out == *"cut did not arrive whole"* ]]
 check broken-file-refused $? "status $rc, output: $out"
+
+! grep -q '^ *H4sI' "$work/log" && grep -q '^  # round 1/1: wgc$' "$work/log" &&
+	[[ $(grep -c '=== wgc-vm file' "$work/log") == 6 ]]
+check payload-stripped $? "$(grep -c '' "$work/log") lines left"
+
+# a file cut off by a panic: the report after it stays to be judged
+{
+	echo "=== wgc-vm file: cut ==="
+	echo "H4sIAAAAAAAAA+tMz"
+	echo "[  9.9] Kernel panic - not syncing: Fatal exception"
+} >"$work/log4"
+"$REPO/qemu/vm-files.sh" "$work/log4" "$work/out4" >/dev/null
+grep -q 'Kernel panic' "$work/log4" && ! grep -q '^H4sI' "$work/log4"
+check panic-after-cut-file-kept $? "$(cat "$work/log4")"
 
 echo "no files here" >"$work/log3"
 "$REPO/qemu/vm-files.sh" "$work/log3" "$work/out3" >/dev/null
