@@ -286,12 +286,14 @@ static void wgc_send_done_packets(struct wgc_peer *peer,
 
 	__skb_queue_head_init(&train.packets);
 	while ((skb = __skb_dequeue(packets)) != NULL) {
-		bool crypted = atomic_read_acquire(&WGC_CB(skb)->state) ==
-			       WGC_PACKET_CRYPTED;
+		enum wgc_packet_state state =
+			atomic_read_acquire(&WGC_CB(skb)->state);
 
 		wgc_packet_put_refs(peer, skb);
-		if (unlikely(!crypted)) {
-			DEV_STATS_INC(peer->wgc->dev, tx_errors);
+		if (unlikely(state != WGC_PACKET_CRYPTED)) {
+			/* a refused one was counted as dropped already */
+			if (state != WGC_PACKET_REFUSED)
+				DEV_STATS_INC(peer->wgc->dev, tx_errors);
 			kfree_skb(skb);
 			continue;
 		}

@@ -284,28 +284,30 @@ static void wgc_drop_rx_packets(struct wgc_peer *peer,
  * Under the crypto ring's producer lock and then the serial queue's lock
  * (the two nest only here, in that order): each packet goes into @serial,
  * in order, then onto @ring, so that its place is fixed before any CPU
- * finishes it. One the full ring refuses dies in place, to be dropped in
- * order by the serial side (*@refused). Returns whether any is on the ring.
+ * finishes it. One the full ring refuses is marked refused in place, to be
+ * freed in order by the serial side. Returns how many were refused;
+ * *@queued says whether any is on the ring.
  */
-static bool wgc_line_up(struct ptr_ring *ring, struct sk_buff_head *serial,
-			struct sk_buff_head *packets, bool *refused)
+static unsigned int wgc_line_up(struct ptr_ring *ring,
+				struct sk_buff_head *serial,
+				struct sk_buff_head *packets, bool *queued)
 {
+	unsigned int refused = 0;
 	struct sk_buff *skb;
-	bool queued = false;
 
-	*refused = false;
+	*queued = false;
 	while ((skb = __skb_dequeue(packets)) != NULL) {
 		atomic_set(&WGC_CB(skb)->state, WGC_PACKET_UNCRYPTED);
 		__skb_queue_tail(serial, skb);
 		if (likely(!__ptr_ring_produce(ring, skb))) {
-			queued = true;
+			*queued = true;
 		} else {
 			atomic_set_release(&WGC_CB(skb)->state,
-					   WGC_PACKET_DEAD);
-			*refused = true;
+					   WGC_PACKET_REFUSED);
+			refused++;
 		}
 	}
-	return queued;
+	return refused;
 }
 
 void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
@@ -314,7 +316,8 @@ void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	struct wgc_crypt_queue *queue = &wgc->decrypt_queue;
 	struct sk_buff_head *serial = &peer->rx_queue.packets;
 	struct sk_buff_head excess;
-	bool queued, refused;
+	unsigned int refused;
+	bool queued;
 	u32 room;
 
 	__skb_queue_head_init(&excess);
@@ -325,14 +328,16 @@ void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	/* (every received packet holds its own references) */
 	while (skb_queue_len(packets) > room)
 		__skb_queue_head(&excess, __skb_dequeue_tail(packets));
-	queued = wgc_line_up(&queue->ring, serial, packets, &refused);
+	refused = wgc_line_up(&queue->ring, serial, packets, &queued);
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
 
 	if (likely(queued))
 		wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
-	if (unlikely(refused))
+	if (unlikely(refused)) {
+		DEV_STATS_ADD(wgc->dev, rx_dropped, refused);
 		napi_schedule(&peer->napi);
+	}
 	if (unlikely(!skb_queue_empty(&excess)))
 		wgc_drop_rx_packets(peer, &excess);
 }
@@ -370,7 +375,8 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	struct wgc_crypt_queue *queue = &wgc->encrypt_queue;
 	struct sk_buff_head *serial = &peer->tx_queue.packets;
 	struct sk_buff_head excess;
-	bool queued, refused;
+	unsigned int refused;
+	bool queued;
 
 	__skb_queue_head_init(&excess);
 	spin_lock_bh(&queue->ring.producer_lock);
@@ -378,7 +384,7 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 	wgc_trim_to_room(packets, &excess, WGC_MAX_QUEUED_PACKETS -
 			 min_t(u32, skb_queue_len(serial),
 			       WGC_MAX_QUEUED_PACKETS));
-	queued = wgc_line_up(&queue->ring, serial, packets, &refused);
+	refused = wgc_line_up(&queue->ring, serial, packets, &queued);
 	spin_unlock(&serial->lock);
 	spin_unlock_bh(&queue->ring.producer_lock);
 	if (unlikely(!skb_queue_empty(&excess)))
@@ -386,7 +392,9 @@ void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 
 	if (likely(queued))
 		wgc_crypt_queue_kick(queue, wgc->packet_crypt_wq);
-	if (unlikely(refused))
+	if (unlikely(refused)) {
+		DEV_STATS_ADD(wgc->dev, tx_dropped, refused);
 		queue_work_on(wgc_peer_serial_cpu(peer), wgc->packet_crypt_wq,
 			      &peer->transmit_packet_work);
+	}
 }

@@ -32,6 +32,11 @@ enum wgc_packet_state {
 	WGC_PACKET_UNCRYPTED,
 	WGC_PACKET_CRYPTED,
 	WGC_PACKET_DEAD,
+	/*
+	 * Refused by the full crypto ring: counted as dropped at once, and
+	 * freed in order, without a second count, by the serial side.
+	 */
+	WGC_PACKET_REFUSED,
 };
 
 /* Room in front of a data message for its header and the outer headers. */
@@ -156,8 +161,8 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
  * Puts packets (their cb filled, the references they need held) in line:
  * the peer's serial queue, then the device's crypto ring. A peer's queue
  * holds at most WGC_MAX_QUEUED_PACKETS: what does not fit is dropped (and
- * counted) at once. A packet the full ring refuses dies in place and is
- * dropped in order. The list is left empty.
+ * counted) at once. A packet the full ring refuses is counted as dropped
+ * too, and freed in order (WGC_PACKET_REFUSED). The list is left empty.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);

@@ -9,10 +9,11 @@
  * against replays and its inner source against the peer's allowed IPs, and
  * delivers it, in order.
  *
- * Accounting: malformed or unknown messages, full queues, handshake messages
- * with an invalid MAC1 or with a valid MAC2 above their source's rate, and
- * replayed or stale data messages count as rx_dropped; data that fails
- * authentication as rx_errors and rx_crc_errors; an authenticated packet that
+ * Accounting: malformed or unknown messages, full queues (a peer's, the
+ * handshake queue, the decryption ring), handshake messages with an invalid
+ * MAC1 or with a valid MAC2 above their source's rate, and replayed or
+ * stale data messages count as rx_dropped; data that fails authentication
+ * as rx_errors and rx_crc_errors; an authenticated packet that
  * is not a valid IP packet, or whose source the peer may not use, as
  * rx_errors and rx_frame_errors (rx_length_errors for a bad length).
  */
@@ -683,23 +684,26 @@ static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
 /* One packet off the peer's serial queue: deliver it or drop it. */
 static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
 {
+	enum wgc_packet_state state = atomic_read_acquire(&WGC_CB(skb)->state);
 	struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
 	struct net_device *dev = peer->wgc->dev;
 	bool consumed = false;
 
-	if (unlikely(atomic_read_acquire(&WGC_CB(skb)->state) !=
-		     WGC_PACKET_CRYPTED)) {
+	if (likely(state == WGC_PACKET_CRYPTED)) {
+		if (likely(wgc_replay_counter_validate(&keypair->receiving_counter,
+						       WGC_CB(skb)->nonce,
+						       WGC_REJECT_AFTER_MESSAGES))) {
+			consumed = wgc_consume_data(peer, skb, keypair);
+		} else {
+			net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
+					    dev->name, WGC_CB(skb)->nonce,
+					    peer->internal_id);
+			DEV_STATS_INC(dev, rx_dropped);
+		}
+	} else if (state != WGC_PACKET_REFUSED) {
+		/* (one the full ring refused was counted as dropped then) */
 		DEV_STATS_INC(dev, rx_errors);
 		DEV_STATS_INC(dev, rx_crc_errors);
-	} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
-							 WGC_CB(skb)->nonce,
-							 WGC_REJECT_AFTER_MESSAGES))) {
-		net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
-				    dev->name, WGC_CB(skb)->nonce,
-				    peer->internal_id);
-		DEV_STATS_INC(dev, rx_dropped);
-	} else {
-		consumed = wgc_consume_data(peer, skb, keypair);
 	}
 	if (!consumed)
 		kfree_skb(skb);

@@ -25,6 +25,9 @@
 #   receive-queue-bound, transmit-queue-bound: while the crypto workers are
 #     held, a flood for one peer is cut at 1024 packets per queue and the
 #     rest counted as dropped at once (was: queued without bound)
+#   shared-ring-bound: two peers' floods that each fit their own queue
+#     overflow the device's encryption ring; what it refuses counts as
+#     dropped (was: as tx_errors, once the workers let it go)
 # wgc only, and only its WGC_DEBUG build, which the harness tests.
 # timeout: 300
 source "$(dirname "$0")/lib.sh"
@@ -196,9 +199,71 @@ transmit_queue_bound() {
 	flood_held_queue encrypt_worker n1 tx_dropped transmit "$TMPDIR/inner.pcap"
 }
 
+sessions_of_n1() { # N: n1's wg0 has had a handshake with N peers
+	(($(n1 wgctl show wg0 latest-handshakes | awk '$2 != 0' | wc -l) == $1))
+}
+
+# A second peer of n1's, with a session: n2's second device wg1, which has
+# the tunnel address PEER2_IN4.
+PEER2_IN4=10.99.0.2 PEER2_PORT=51823
+second_peer() {
+	local pub
+	ip -n n2 link add wg1 type wgc
+	(umask 077 && wgctl genkey >"$TMPDIR/wg1.key")
+	pub=$(wgctl pubkey <"$TMPDIR/wg1.key")
+	wgx n2 set wg1 private-key "$TMPDIR/wg1.key" listen-port "$PEER2_PORT" \
+		peer "$(pubkey_of n1)" allowed-ips "$N1_IN4/32" \
+		endpoint "$N1_OUT4:$N1_PORT"
+	ip -n n2 addr add "$PEER2_IN4/32" dev wg1
+	ip -n n2 link set wg1 up
+	wgx n1 set wg0 peer "$pub" allowed-ips "$PEER2_IN4/32" \
+		endpoint "$N2_OUT4:$PEER2_PORT"
+	ip -n n1 route add "$PEER2_IN4/32" dev wg0
+	# wg1's replies go out through n2's wg0 and are not let in, but the
+	# handshake completes
+	ping_bg n1 "$PEER2_IN4"
+	wait_for -t 15 sessions_of_n1 2 ||
+		fail "no session with the second peer: $(ip netns exec n1 wgctl show wg0 latest-handshakes)"
+}
+
+# Inner packets for two peers sent again into n1's wg0 while its encryption
+# workers are held: each peer's share fits its own queue, together they
+# overflow the device's ring, and what the ring refuses is dropped, not an
+# error.
+shared_ring_bound() {
+	local mark per_peer=$((QUEUE_BOUND * 3 / 4)) d0 d1 e0 e1
+	fresh_pair
+	big_send_buffers
+	ping_ok -c 1 n1 "$N2_IN4"
+	second_peer
+	capture_start inner n1 wg0 "icmp[icmptype] = icmp-echo"
+	ping_ok -c 1 n1 "$N2_IN4"
+	ping_bg n1 "$PEER2_IN4"
+	wait_for -t 10 capture_has inner 2
+	capture_stop inner
+	mark=$(kmsg_mark)
+	d0=$(counter n1 wg0 tx_dropped) e0=$(counter n1 wg0 tx_errors)
+	race_arm encrypt_worker 2
+	n1 pcap-replay "$TMPDIR/inner.pcap" >/dev/null
+	wait_for -t 15 race_held encrypt_worker "$mark"
+	n1 pcap-replay -c "$per_peer" "$TMPDIR/inner.pcap" >/dev/null
+	n1 pcap-replay -n 2 -c "$per_peer" "$TMPDIR/inner.pcap" >/dev/null
+	d1=$(counter n1 wg0 tx_dropped) e1=$(counter n1 wg0 tx_errors)
+	log "while the workers hold, of $((2 * per_peer)): tx_dropped $((d1 - d0)), tx_errors $((e1 - e0))"
+	(((d1 - d0) >= 2 * per_peer - QUEUE_BOUND)) ||
+		fail "only $((d1 - d0)) of $((2 * per_peer)) dropped: the shared ring took more than $QUEUE_BOUND"
+	race_disarm
+	sleep "$(hold_seconds)"
+	(($(counter n1 wg0 tx_errors) == e0)) ||
+		fail "tx_errors went from $e0 to $(counter n1 wg0 tx_errors): packets the ring refused counted as errors"
+	ping_ok n1 "$N2_IN4"
+	assert_kmsg_clean "$mark"
+}
+
 subtest handshake-outlives-peer handshake_outlives_peer
 subtest late-enqueue-after-removal late_enqueue_after_removal
 subtest ratelimiter-outlives-namespace ratelimiter_outlives_namespace
 subtest receive-queue-bound receive_queue_bound
 subtest transmit-queue-bound transmit_queue_bound
+subtest shared-ring-bound shared_ring_bound
 subtest device-delete-with-late-work device_delete_with_late_work
