@@ -373,7 +373,7 @@ void wgc_packet_handshake_receive_worker(struct kthread_work *work)
  */
 struct wgc_rx_run {
 	struct sk_buff_head packets;
-	struct wgc_keypair *keypair;	/* NULL: no run; its peer's run */
+	struct wgc_keypair *keypair;	/* the run's session; NULL: no run */
 	__le32 key_idx;
 };
 

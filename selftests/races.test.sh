@@ -25,9 +25,10 @@
 #   receive-queue-bound, transmit-queue-bound: while the crypto workers are
 #     held, a flood for one peer is cut at 1024 packets per queue and the
 #     rest counted as dropped at once (was: queued without bound)
-#   shared-ring-bound: two peers' floods that each fit their own queue
-#     overflow the device's encryption ring; what it refuses counts as
-#     dropped (was: as tx_errors, once the workers let it go)
+#   receive-ring-bound, transmit-ring-bound: two peers' floods that each
+#     fit their own queue overflow the device's crypto ring; what it refuses
+#     counts as dropped at once (was: as rx_crc_errors or tx_errors, once
+#     the workers let it go)
 # wgc only, and only its WGC_DEBUG build, which the harness tests.
 # timeout: 300
 source "$(dirname "$0")/lib.sh"
@@ -203,8 +204,11 @@ sessions_of_n1() { # N: n1's wg0 has had a handshake with N peers
 	(($(n1 wgctl show wg0 latest-handshakes | awk '$2 != 0' | wc -l) == $1))
 }
 
-# A second peer of n1's, with a session: n2's second device wg1, which has
-# the tunnel address PEER2_IN4.
+# A second peer of n1's, with a session: a second device in n2 (wg1, with
+# the tunnel address PEER2_IN4), which is deleted once the handshake is
+# done. The race point holds any device's worker, so nothing but n1's own
+# must be encrypting when it is armed: n1 keeps the session, and what it
+# sends to wg1's port is refused by n2's stack, not answered.
 PEER2_IN4=10.99.0.2 PEER2_PORT=51823
 second_peer() {
 	local pub
@@ -219,18 +223,71 @@ second_peer() {
 	wgx n1 set wg0 peer "$pub" allowed-ips "$PEER2_IN4/32" \
 		endpoint "$N2_OUT4:$PEER2_PORT"
 	ip -n n1 route add "$PEER2_IN4/32" dev wg0
-	# wg1's replies go out through n2's wg0 and are not let in, but the
-	# handshake completes
-	ping_bg n1 "$PEER2_IN4"
+	# wg1's reply goes out through n2's wg0, whose peer n1 may not use
+	# that source: no reply comes, but the handshake completes
+	n1 ping -c 1 -W 3 "$PEER2_IN4" >/dev/null 2>&1 || :
 	wait_for -t 15 sessions_of_n1 2 ||
-		fail "no session with the second peer: $(ip netns exec n1 wgctl show wg0 latest-handshakes)"
+		fail "no session with the second peer: $(n1 wgctl show wg0 latest-handshakes)"
+	ip -n n2 link del wg1
+}
+
+# A second device of n1's, wg1 (tunnel address SENDER2_IN4), as a second
+# peer of n2's, with a session.
+SENDER2_IN4=10.99.0.1
+second_sender() {
+	local pub
+	ip -n n1 link add wg1 type wgc
+	(umask 077 && wgctl genkey >"$TMPDIR/wg1.key")
+	pub=$(wgctl pubkey <"$TMPDIR/wg1.key")
+	wgx n1 set wg1 private-key "$TMPDIR/wg1.key" listen-port "$PEER2_PORT" \
+		peer "$(pubkey_of n2)" allowed-ips "$N2_IN4/32" \
+		endpoint "$N2_OUT4:$N2_PORT"
+	ip -n n1 addr add "$SENDER2_IN4/32" dev wg1
+	ip -n n1 link set wg1 up
+	wgx n2 set wg0 peer "$pub" allowed-ips "$SENDER2_IN4/32"
+	ip -n n2 route add "$SENDER2_IN4/32" dev wg0
+	n1 ping -c 1 -W 5 -I wg1 "$N2_IN4" >/dev/null ||
+		fail "no reply through the second sender wg1"
+}
+
+# Data messages from two peers of n2's sent again while n2's decryption
+# workers are held: the same for the decryption ring (rx_dropped, and no
+# rx_crc_errors: was counted as failed authentication).
+receive_ring_bound() {
+	local mark per_peer=$((QUEUE_BOUND * 3 / 4)) d0 d1 c0
+	fresh_pair
+	big_send_buffers
+	ping_ok -c 1 n1 "$N2_IN4"
+	second_sender
+	capture_start orig n2 v2 "$DATA_FROM_N1"
+	ping_ok -c 1 n1 "$N2_IN4"
+	n1 ping -c 1 -W 5 -I wg1 "$N2_IN4" >/dev/null
+	wait_for -t 10 capture_has orig 2
+	capture_stop orig
+	mark=$(kmsg_mark)
+	d0=$(counter n2 wg0 rx_dropped) c0=$(counter n2 wg0 rx_crc_errors)
+	race_arm decrypt_worker 2
+	n1 pcap-replay -u 4 "$TMPDIR/orig.pcap" >/dev/null
+	wait_for -t 15 race_held decrypt_worker "$mark"
+	n1 pcap-replay -u 4 -c "$per_peer" "$TMPDIR/orig.pcap" >/dev/null
+	n1 pcap-replay -u 4 -n 2 -c "$per_peer" "$TMPDIR/orig.pcap" >/dev/null
+	d1=$(counter n2 wg0 rx_dropped)
+	log "while the workers hold, of $((2 * per_peer)): rx_dropped $((d1 - d0))"
+	(((d1 - d0) >= 2 * per_peer - QUEUE_BOUND)) ||
+		fail "only $((d1 - d0)) of $((2 * per_peer)) dropped: the shared ring took more than $QUEUE_BOUND"
+	race_disarm
+	sleep "$(hold_seconds)"
+	(($(counter n2 wg0 rx_crc_errors) == c0)) ||
+		fail "rx_crc_errors went from $c0 to $(counter n2 wg0 rx_crc_errors): packets the ring refused counted as forged"
+	ping_ok n1 "$N2_IN4"
+	assert_kmsg_clean "$mark"
 }
 
 # Inner packets for two peers sent again into n1's wg0 while its encryption
 # workers are held: each peer's share fits its own queue, together they
 # overflow the device's ring, and what the ring refuses is dropped, not an
 # error.
-shared_ring_bound() {
+transmit_ring_bound() {
 	local mark per_peer=$((QUEUE_BOUND * 3 / 4)) d0 d1 e0 e1
 	fresh_pair
 	big_send_buffers
@@ -238,7 +295,7 @@ shared_ring_bound() {
 	second_peer
 	capture_start inner n1 wg0 "icmp[icmptype] = icmp-echo"
 	ping_ok -c 1 n1 "$N2_IN4"
-	ping_bg n1 "$PEER2_IN4"
+	n1 ping -c 1 -W 1 "$PEER2_IN4" >/dev/null 2>&1 || :
 	wait_for -t 10 capture_has inner 2
 	capture_stop inner
 	mark=$(kmsg_mark)
@@ -265,5 +322,6 @@ subtest late-enqueue-after-removal late_enqueue_after_removal
 subtest ratelimiter-outlives-namespace ratelimiter_outlives_namespace
 subtest receive-queue-bound receive_queue_bound
 subtest transmit-queue-bound transmit_queue_bound
-subtest shared-ring-bound shared_ring_bound
+subtest receive-ring-bound receive_ring_bound
+subtest transmit-ring-bound transmit_ring_bound
 subtest device-delete-with-late-work device_delete_with_late_work
