@@ -513,6 +513,9 @@ cpu1_online() { # 0|1: takes CPU1 offline or back; fails if it cannot
 median() { # numbers on stdin -> median, or nothing
 	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+figures() { # "A B - C ...", one per round, "-" for none -> the figures, a line each
+	tr ' ' '\n' <<<"$1" | grep -v -x -e '' -e -
+}
 median2() { # the same with 2 decimals
 	sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -562,14 +565,18 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			prof=""
 			((PROFILE && r == ROUNDS)) && prof=$TMP/$path.tcp.perf
 			read -r mbit cpu_gb < <(tcp "$path" 1 "$prof"; echo)
-			T1[$path]+="$mbit "
-			CG[$path]+="$cpu_gb "
+			# "-" for a failed run: each list keeps one entry per round
+			T1[$path]+="${mbit:--} "
+			CG[$path]+="${cpu_gb:--} "
 		fi
 		if want tcp; then
 			read -r mbit _ < <(tcp "$path" 4; echo)
-			T4[$path]+="$mbit "
+			T4[$path]+="${mbit:--} "
 		fi
-		want udp && UP[$path]+="$(udp "$path") "
+		if want udp; then
+			pps=$(udp "$path")
+			UP[$path]+="${pps:--} "
+		fi
 		want ping && pings "$path"
 		if want flood && ((is_tunnel)); then
 			flood_tcp "$path" dropped
@@ -711,15 +718,15 @@ missing() { # PATH WHAT...: notes a failed measurement of PATH
 }
 for path in $PATHS; do
 	[[ -z ${FAILED[$path]:-} ]] || continue
-	M1[$path]=$(tr ' ' '\n' <<<"${T1[$path]:-}" | grep . | median)
-	M4[$path]=$(tr ' ' '\n' <<<"${T4[$path]:-}" | grep . | median)
+	M1[$path]=$(figures "${T1[$path]:-}" | median)
+	M4[$path]=$(figures "${T4[$path]:-}" | median)
 	MF[$path]=$(tr ' ' '\n' <<<"${TF[$path]:-}" | grep . | median)
 	MFR[$path]=$(tr ' ' '\n' <<<"${FR[$path]:-}" | grep . | median)
 	MD[$path]=$(tr ' ' '\n' <<<"${TD[$path]:-}" | grep . | median)
 	MNP[$path]=$(tr ' ' '\n' <<<"${NP[$path]:-}" | grep . | median2)
 	MHS[$path]=$(tr ' ' '\n' <<<"${HS[$path]:-}" | grep . | median)
-	MCG[$path]=$(tr ' ' '\n' <<<"${CG[$path]:-}" | grep . | median2)
-	MUP[$path]=$(tr ' ' '\n' <<<"${UP[$path]:-}" | grep . | median)
+	MCG[$path]=$(figures "${CG[$path]:-}" | median2)
+	MUP[$path]=$(figures "${UP[$path]:-}" | median)
 	read -r "AVG[$path]" "P99[$path]" _ < <(rtt_stats "$TMP/$path.rtt"; echo)
 	if want tcp && want ping && [[ -z ${M1[$path]} && -z ${M4[$path]} && -z ${AVG[$path]} ]]; then
 		FAILED[$path]="every transfer and ping through it failed"
@@ -763,6 +770,40 @@ done
 echo "(throughput: median of $ROUNDS round(s), higher is better; CPU per GB: busy seconds of all the VM's CPUs per"
 echo " gigabyte TCP 1 stream moved, median, lower is better; UDP: 1392-byte datagrams received per second, median;"
 echo " latency: all pings of all rounds, lower is better)"
+
+# paired X Y LIST: each round's figure of X's over Y's from LIST (T1, CG,
+# T4 or UP; rounds where both were measured) as "median min-max", or "-".
+# A round measures the paths one after the other, a minute apart at most,
+# so a round's ratio cancels what slows the machine for minutes at a time,
+# and the range shows what is left of the noise.
+paired() {
+	local -n list=$3
+	local -a xs ys
+	local i rs=""
+	read -ra xs <<<"${list[$1]:-}"
+	read -ra ys <<<"${list[$2]:-}"
+	for i in "${!xs[@]}"; do
+		[[ ${xs[i]} != - && ${ys[i]:--} != - ]] || continue
+		rs+="$(ratio "${xs[i]}" "${ys[i]}") "
+	done
+	figures "$rs" | sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "-"; exit }
+		printf "%.2f %.2f-%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
+}
+if ((ROUNDS > 1)) && { want tcp || want udp; }; then
+	echo
+	row5() { printf '%-20s %16s %16s %16s %16s\n' "$@"; }
+	row5 "paired by round" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP"
+	for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-to-wg wireguard" \
+		"wg-to-wgc wireguard"; do
+		read -r x y <<<"$pair"
+		[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
+		row5 "$(short "$x") / $(short "$y")" "$(paired "$x" "$y" T1)" "$(paired "$x" "$y" CG)" \
+			"$(paired "$x" "$y" T4)" "$(paired "$x" "$y" UP)"
+	done
+	echo "(each round's ratio of the two paths' figures, taken in the same round: the median over the rounds, then the"
+	echo " lowest and the highest; how far apart those are is how much a single round can be trusted)"
+fi
 
 row2() { printf '%-20s %12s\n' "$@"; }
 row7() { printf '%-20s %10s %10s %10s %10s %10s %10s\n' "$@"; }

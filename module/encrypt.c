@@ -291,8 +291,8 @@ static void wgc_send_done_packets(struct wgc_peer *peer,
 
 		wgc_packet_put_refs(peer, skb);
 		if (unlikely(state != WGC_PACKET_CRYPTED)) {
-			/* a refused one was counted as dropped already */
-			if (state != WGC_PACKET_REFUSED)
+			/* a dropped one was counted when it was marked */
+			if (state != WGC_PACKET_DROPPED)
 				DEV_STATS_INC(peer->wgc->dev, tx_errors);
 			kfree_skb(skb);
 			continue;

@@ -240,8 +240,9 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
 
 	spin_lock_bh(&list->lock);
 	/*
-	 * Pairs with the release that marks a packet done (the crypto
-	 * workers, or whoever drops it in place).
+	 * Pairs with the release that marks a packet done: the crypto
+	 * workers', or wgc_line_up()'s for one the ring refused (made under
+	 * this lock, which is then enough on its own).
 	 */
 	while (n < max && (skb = skb_peek(list)) &&
 	       atomic_read_acquire(&WGC_CB(skb)->state) !=
@@ -303,7 +304,7 @@ static unsigned int wgc_line_up(struct ptr_ring *ring,
 			*queued = true;
 		} else {
 			atomic_set_release(&WGC_CB(skb)->state,
-					   WGC_PACKET_REFUSED);
+					   WGC_PACKET_DROPPED);
 			refused++;
 		}
 	}

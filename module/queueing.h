@@ -31,12 +31,14 @@ struct wgc_peer;
 enum wgc_packet_state {
 	WGC_PACKET_UNCRYPTED,
 	WGC_PACKET_CRYPTED,
+	/* The crypto failed: counted as an error by the serial side. */
 	WGC_PACKET_DEAD,
 	/*
-	 * Refused by the full crypto ring: counted as dropped at once, and
-	 * freed in order, without a second count, by the serial side.
+	 * Refused by the full crypto ring: counted as dropped at once, by
+	 * wgc_line_up()'s caller, and freed in order, without a second count,
+	 * by the serial side.
 	 */
-	WGC_PACKET_REFUSED,
+	WGC_PACKET_DROPPED,
 };
 
 /* Room in front of a data message for its header and the outer headers. */
@@ -162,7 +164,7 @@ unsigned int wgc_serial_queue_dequeue_done(struct wgc_serial_queue *queue,
  * the peer's serial queue, then the device's crypto ring. A peer's queue
  * holds at most WGC_MAX_QUEUED_PACKETS: what does not fit is dropped (and
  * counted) at once. A packet the full ring refuses is counted as dropped
- * too, and freed in order (WGC_PACKET_REFUSED). The list is left empty.
+ * too, and freed in order (WGC_PACKET_DROPPED). The list is left empty.
  */
 void wgc_queue_encrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);
@@ -176,7 +178,8 @@ void wgc_drop_tx_packets(struct wgc_peer *peer, struct sk_buff_head *packets);
  * The same for received packets of one peer, to be decrypted, each holding
  * its references; softirq, in an RCU-bh section (which peer removal waits
  * out before it takes the poll away). What does not fit the peer's queue
- * is dropped and counted at once.
+ * is dropped and counted at once; one the full ring refuses is counted
+ * at once and freed in order (WGC_PACKET_DROPPED).
  */
 void wgc_queue_decrypt_list(struct wgc_device *wgc, struct wgc_peer *peer,
 			    struct sk_buff_head *packets);

@@ -102,9 +102,9 @@ void wgc_race_delay(enum wgc_race_point point)
 	if (!wgc_race_take_hit(point))
 		return;
 	ms = READ_ONCE(race_delay_ms);
-	/* (which CPU: a test that holds every CPU's worker can tell) */
 	pr_info("race point %s: holding %u ms on CPU %d (%s)\n",
-		wgc_race_names[point], ms, raw_smp_processor_id(), current->comm);
+		wgc_race_names[point], ms, raw_smp_processor_id(),
+		current->comm);
 	/* Sleeping inside an RCU reader is not allowed even where preemptible. */
 	if (preemptible() && !rcu_preempt_depth())
 		msleep(ms);

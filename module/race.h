@@ -13,13 +13,13 @@
  *   /sys/module/wgc/parameters/race_hits      how many holds remain, over
  *                                             all the points named
  *
- * Each hold logs "race point NAME: holding N ms", so a test can act inside
- * the window. A hold sleeps where the context allows and spins otherwise;
- * a spin with bottom halves off is itself an RCU read section, which a
- * grace period waits out, so a window whose other side is a grace period
- * opens only from process context (the handshake worker, say). Keep holds
- * in atomic context short: seconds, not tens of them. A release build
- * compiles every point away.
+ * Each hold logs "race point NAME: holding N ms on CPU C (COMM)", so a test
+ * can act inside the window, and tell which workers hold. A hold sleeps
+ * where the context allows and spins otherwise; a spin with bottom halves
+ * off is itself an RCU read section, which a grace period waits out, so a
+ * window whose other side is a grace period opens only from process
+ * context (the handshake worker, say). Keep holds in atomic context short:
+ * seconds, not tens of them. A release build compiles every point away.
  */
 
 #ifndef _WGC_RACE_H

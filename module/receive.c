@@ -13,9 +13,9 @@
  * handshake queue, the decryption ring), handshake messages with an invalid
  * MAC1 or with a valid MAC2 above their source's rate, and replayed or
  * stale data messages count as rx_dropped; data that fails authentication
- * as rx_errors and rx_crc_errors; an authenticated packet that
- * is not a valid IP packet, or whose source the peer may not use, as
- * rx_errors and rx_frame_errors (rx_length_errors for a bad length).
+ * as rx_errors and rx_crc_errors; an authenticated packet that is not a
+ * valid IP packet, or whose source the peer may not use, as rx_errors and
+ * rx_frame_errors (rx_length_errors for a bad length).
  */
 
 #include "receive.h"
@@ -689,21 +689,21 @@ static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
 	struct net_device *dev = peer->wgc->dev;
 	bool consumed = false;
 
-	if (likely(state == WGC_PACKET_CRYPTED)) {
-		if (likely(wgc_replay_counter_validate(&keypair->receiving_counter,
-						       WGC_CB(skb)->nonce,
-						       WGC_REJECT_AFTER_MESSAGES))) {
-			consumed = wgc_consume_data(peer, skb, keypair);
-		} else {
-			net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
-					    dev->name, WGC_CB(skb)->nonce,
-					    peer->internal_id);
-			DEV_STATS_INC(dev, rx_dropped);
+	if (unlikely(state != WGC_PACKET_CRYPTED)) {
+		/* (a dropped one was counted when it was marked) */
+		if (state != WGC_PACKET_DROPPED) {
+			DEV_STATS_INC(dev, rx_errors);
+			DEV_STATS_INC(dev, rx_crc_errors);
 		}
-	} else if (state != WGC_PACKET_REFUSED) {
-		/* (one the full ring refused was counted as dropped then) */
-		DEV_STATS_INC(dev, rx_errors);
-		DEV_STATS_INC(dev, rx_crc_errors);
+	} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
+							 WGC_CB(skb)->nonce,
+							 WGC_REJECT_AFTER_MESSAGES))) {
+		net_dbg_ratelimited("%s: replayed or stale counter %llu from peer %llu\n",
+				    dev->name, WGC_CB(skb)->nonce,
+				    peer->internal_id);
+		DEV_STATS_INC(dev, rx_dropped);
+	} else {
+		consumed = wgc_consume_data(peer, skb, keypair);
 	}
 	if (!consumed)
 		kfree_skb(skb);
