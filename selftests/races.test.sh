@@ -210,22 +210,32 @@ sessions_of_n1() { # N: n1's wg0 has had a handshake with N peers
 	(($(n1 wgctl show wg0 latest-handshakes | awk '$2 != 0' | wc -l) == $1))
 }
 
+# second_device NS ADDR PEER_NS PEER_ADDR ENDPOINT: a device wg1 in NS, with
+# a key of its own, listening on PEER2_PORT, with the tunnel address ADDR,
+# whose one peer is PEER_NS's wg0 (allowed PEER_ADDR, at ENDPOINT); prints
+# wg1's public key
+PEER2_PORT=51823
+second_device() {
+	local ns=$1 addr=$2 peer_ns=$3 peer_addr=$4 endpoint=$5
+	ip -n "$ns" link add wg1 type wgc
+	(umask 077 && wgctl genkey >"$TMPDIR/wg1.key")
+	wgx "$ns" set wg1 private-key "$TMPDIR/wg1.key" listen-port "$PEER2_PORT" \
+		peer "$(pubkey_of "$peer_ns")" allowed-ips "$peer_addr/32" \
+		endpoint "$endpoint"
+	ip -n "$ns" addr add "$addr/32" dev wg1
+	ip -n "$ns" link set wg1 up
+	wgctl pubkey <"$TMPDIR/wg1.key"
+}
+
 # A second peer of n1's, with a session: a second device in n2 (wg1, with
 # the tunnel address PEER2_IN4), which is deleted once the handshake is
 # done. The race point holds any device's worker, so nothing but n1's own
 # must be encrypting when it is armed: n1 keeps the session, and what it
 # sends to wg1's port is refused by n2's stack, not answered.
-PEER2_IN4=10.99.0.2 PEER2_PORT=51823
+PEER2_IN4=10.99.0.2
 second_peer() {
 	local pub
-	ip -n n2 link add wg1 type wgc
-	(umask 077 && wgctl genkey >"$TMPDIR/wg1.key")
-	pub=$(wgctl pubkey <"$TMPDIR/wg1.key")
-	wgx n2 set wg1 private-key "$TMPDIR/wg1.key" listen-port "$PEER2_PORT" \
-		peer "$(pubkey_of n1)" allowed-ips "$N1_IN4/32" \
-		endpoint "$N1_OUT4:$N1_PORT"
-	ip -n n2 addr add "$PEER2_IN4/32" dev wg1
-	ip -n n2 link set wg1 up
+	pub=$(second_device n2 "$PEER2_IN4" n1 "$N1_IN4" "$N1_OUT4:$N1_PORT")
 	wgx n1 set wg0 peer "$pub" allowed-ips "$PEER2_IN4/32" \
 		endpoint "$N2_OUT4:$PEER2_PORT"
 	ip -n n1 route add "$PEER2_IN4/32" dev wg0
@@ -242,14 +252,7 @@ second_peer() {
 SENDER2_IN4=10.99.0.1
 second_sender() {
 	local pub
-	ip -n n1 link add wg1 type wgc
-	(umask 077 && wgctl genkey >"$TMPDIR/wg1.key")
-	pub=$(wgctl pubkey <"$TMPDIR/wg1.key")
-	wgx n1 set wg1 private-key "$TMPDIR/wg1.key" listen-port "$PEER2_PORT" \
-		peer "$(pubkey_of n2)" allowed-ips "$N2_IN4/32" \
-		endpoint "$N2_OUT4:$N2_PORT"
-	ip -n n1 addr add "$SENDER2_IN4/32" dev wg1
-	ip -n n1 link set wg1 up
+	pub=$(second_device n1 "$SENDER2_IN4" n2 "$N2_IN4" "$N2_OUT4:$N2_PORT")
 	# n2's replies come in on wg1, while n1's route to n2 is through wg0
 	n1 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.wg1.rp_filter=0
 	wgx n2 set wg0 peer "$pub" allowed-ips "$SENDER2_IN4/32"
@@ -258,11 +261,35 @@ second_sender() {
 		fail "no reply through the second sender wg1"
 }
 
+# flood_two_held MARK NS POINT STAT PCAP [PCAP-REPLAY-ARGS...]: while both
+# CPUs' POINT workers hold, replays PCAP's first and second packets (one
+# peer's each) PER_PEER times each from n1: together they overflow the
+# device's ring, and NS's wg0 must count what it refuses in STAT at once.
+# Sets HELD0 and HELD1, STAT before and during the hold; returns once the
+# workers have let go.
+PER_PEER=$((QUEUE_BOUND * 3 / 4))
+flood_two_held() {
+	local mark=$1 ns=$2 point=$3 stat=$4 pcap=$5
+	shift 5
+	HELD0=$(counter "$ns" wg0 "$stat")
+	race_arm "$point" 2
+	n1 pcap-replay "$@" "$pcap" >/dev/null
+	wait_for -t 15 race_held "$point" "$mark"
+	n1 pcap-replay "$@" -c "$PER_PEER" "$pcap" >/dev/null
+	n1 pcap-replay "$@" -n 2 -c "$PER_PEER" "$pcap" >/dev/null
+	HELD1=$(counter "$ns" wg0 "$stat")
+	log "$stat while the workers hold, of $((2 * PER_PEER)): $((HELD1 - HELD0))"
+	(((HELD1 - HELD0) >= 2 * PER_PEER - QUEUE_BOUND)) ||
+		fail "only $((HELD1 - HELD0)) of $((2 * PER_PEER)) dropped: the shared ring took more than $QUEUE_BOUND ($(holds_since "$mark"))"
+	race_disarm
+	sleep "$(hold_seconds)"
+}
+
 # Data messages from two peers of n2's sent again while n2's decryption
 # workers are held: the same for the decryption ring (rx_dropped, and no
 # rx_crc_errors: was counted as failed authentication).
 receive_ring_bound() {
-	local mark per_peer=$((QUEUE_BOUND * 3 / 4)) d0 d1 c0
+	local mark c0
 	fresh_pair
 	big_send_buffers
 	ping_ok -c 1 n1 "$N2_IN4"
@@ -273,23 +300,13 @@ receive_ring_bound() {
 	wait_for -t 10 capture_has orig 2
 	capture_stop orig
 	mark=$(kmsg_mark)
-	d0=$(counter n2 wg0 rx_dropped) c0=$(counter n2 wg0 rx_crc_errors)
-	race_arm decrypt_worker 2
-	n1 pcap-replay -u 4 "$TMPDIR/orig.pcap" >/dev/null
-	wait_for -t 15 race_held decrypt_worker "$mark"
-	n1 pcap-replay -u 4 -c "$per_peer" "$TMPDIR/orig.pcap" >/dev/null
-	n1 pcap-replay -u 4 -n 2 -c "$per_peer" "$TMPDIR/orig.pcap" >/dev/null
-	d1=$(counter n2 wg0 rx_dropped)
-	log "while the workers hold, of $((2 * per_peer)): rx_dropped $((d1 - d0))"
-	(((d1 - d0) >= 2 * per_peer - QUEUE_BOUND)) ||
-		fail "only $((d1 - d0)) of $((2 * per_peer)) dropped: the shared ring took more than $QUEUE_BOUND ($(holds_since "$mark"))"
-	race_disarm
-	sleep "$(hold_seconds)"
+	c0=$(counter n2 wg0 rx_crc_errors)
+	flood_two_held "$mark" n2 decrypt_worker rx_dropped "$TMPDIR/orig.pcap" -u 4
 	(($(counter n2 wg0 rx_crc_errors) == c0)) ||
 		fail "rx_crc_errors went from $c0 to $(counter n2 wg0 rx_crc_errors): packets the ring refused counted as forged"
 	# every copy is dropped once: refused, or decrypted and then a replay
-	(($(counter n2 wg0 rx_dropped) - d0 <= 2 * per_peer + 1)) ||
-		fail "rx_dropped rose by $(($(counter n2 wg0 rx_dropped) - d0)) for $((2 * per_peer + 1)) copies: some counted twice"
+	(($(counter n2 wg0 rx_dropped) - HELD0 <= 2 * PER_PEER + 1)) ||
+		fail "rx_dropped rose by $(($(counter n2 wg0 rx_dropped) - HELD0)) for $((2 * PER_PEER + 1)) copies: some counted twice"
 	ping_ok n1 "$N2_IN4"
 	assert_kmsg_clean "$mark"
 }
@@ -299,7 +316,7 @@ receive_ring_bound() {
 # overflow the device's ring, and what the ring refuses is dropped, not an
 # error.
 transmit_ring_bound() {
-	local mark per_peer=$((QUEUE_BOUND * 3 / 4)) d0 d1 e0 e1
+	local mark e0
 	fresh_pair
 	big_send_buffers
 	ping_ok -c 1 n1 "$N2_IN4"
@@ -310,22 +327,12 @@ transmit_ring_bound() {
 	wait_for -t 10 capture_has inner 2
 	capture_stop inner
 	mark=$(kmsg_mark)
-	d0=$(counter n1 wg0 tx_dropped) e0=$(counter n1 wg0 tx_errors)
-	race_arm encrypt_worker 2
-	n1 pcap-replay "$TMPDIR/inner.pcap" >/dev/null
-	wait_for -t 15 race_held encrypt_worker "$mark"
-	n1 pcap-replay -c "$per_peer" "$TMPDIR/inner.pcap" >/dev/null
-	n1 pcap-replay -n 2 -c "$per_peer" "$TMPDIR/inner.pcap" >/dev/null
-	d1=$(counter n1 wg0 tx_dropped) e1=$(counter n1 wg0 tx_errors)
-	log "while the workers hold, of $((2 * per_peer)): tx_dropped $((d1 - d0)), tx_errors $((e1 - e0))"
-	(((d1 - d0) >= 2 * per_peer - QUEUE_BOUND)) ||
-		fail "only $((d1 - d0)) of $((2 * per_peer)) dropped: the shared ring took more than $QUEUE_BOUND ($(holds_since "$mark"))"
-	race_disarm
-	sleep "$(hold_seconds)"
+	e0=$(counter n1 wg0 tx_errors)
+	flood_two_held "$mark" n1 encrypt_worker tx_dropped "$TMPDIR/inner.pcap"
 	(($(counter n1 wg0 tx_errors) == e0)) ||
 		fail "tx_errors went from $e0 to $(counter n1 wg0 tx_errors): packets the ring refused counted as errors"
-	(($(counter n1 wg0 tx_dropped) == d1)) ||
-		fail "tx_dropped went on from $d1 to $(counter n1 wg0 tx_dropped) after the release: refused packets counted twice"
+	(($(counter n1 wg0 tx_dropped) == HELD1)) ||
+		fail "tx_dropped went on from $HELD1 to $(counter n1 wg0 tx_dropped) after the release: refused packets counted twice"
 	ping_ok n1 "$N2_IN4"
 	assert_kmsg_clean "$mark"
 }
