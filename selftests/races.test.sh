@@ -261,6 +261,22 @@ second_sender() {
 		fail "no reply through the second sender wg1"
 }
 
+# Once the workers let go, a thousand packets leave at once: the receiving
+# namespace's backlog must take them all, or the tunnel layer counts the
+# ones the veth drops in tx_dropped.
+big_backlog() {
+	local old
+	old=$(</proc/sys/net/core/netdev_max_backlog)
+	defer eval "echo $old >/proc/sys/net/core/netdev_max_backlog"
+	echo 10000 >/proc/sys/net/core/netdev_max_backlog
+}
+
+backlog_drops() { # the packets every CPU's backlog has dropped so far
+	local d=0 x
+	while read -r _ x _; do d=$((d + 16#$x)); done </proc/net/softnet_stat
+	echo "$d"
+}
+
 # flood_two_held MARK NS POINT STAT PCAP [PCAP-REPLAY-ARGS...]: while both
 # CPUs' POINT workers hold, replays PCAP's first and second packets (one
 # peer's each) PER_PEER times each from n1: together they overflow the
@@ -316,9 +332,10 @@ receive_ring_bound() {
 # overflow the device's ring, and what the ring refuses is dropped, not an
 # error.
 transmit_ring_bound() {
-	local mark e0
+	local mark e0 b0 after
 	fresh_pair
 	big_send_buffers
+	big_backlog
 	ping_ok -c 1 n1 "$N2_IN4"
 	second_peer
 	capture_start inner n1 wg0 "icmp[icmptype] = icmp-echo"
@@ -327,12 +344,17 @@ transmit_ring_bound() {
 	wait_for -t 10 capture_has inner 2
 	capture_stop inner
 	mark=$(kmsg_mark)
-	e0=$(counter n1 wg0 tx_errors)
+	e0=$(counter n1 wg0 tx_errors) b0=$(backlog_drops)
 	flood_two_held "$mark" n1 encrypt_worker tx_dropped "$TMPDIR/inner.pcap"
 	(($(counter n1 wg0 tx_errors) == e0)) ||
 		fail "tx_errors went from $e0 to $(counter n1 wg0 tx_errors): packets the ring refused counted as errors"
-	(($(counter n1 wg0 tx_dropped) == HELD1)) ||
-		fail "tx_dropped went on from $HELD1 to $(counter n1 wg0 tx_dropped) after the release: refused packets counted twice"
+	# Counted again as they are freed, the refused would add as many
+	# again. (A packet or so may be dropped on the way out after the
+	# release: seen once on the debug kernel, with no backlog drop.)
+	after=$(counter n1 wg0 tx_dropped)
+	log "tx_dropped after the release: $((after - HELD1)) more; backlog drops: $(($(backlog_drops) - b0))"
+	(((after - HELD1) * 2 < HELD1 - HELD0)) ||
+		fail "tx_dropped went on from $HELD1 to $after after the release: refused packets counted twice"
 	ping_ok n1 "$N2_IN4"
 	assert_kmsg_clean "$mark"
 }
