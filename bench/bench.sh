@@ -121,7 +121,10 @@
 #   WGC_BENCH_PROFILE     1: while each path's last TCP 1 stream run and
 #                         each tunnel's last flood run are measured,
 #                         `perf record -g -e cpu-clock -a` (software clock
-#                         samples work under TCG); the top of each profile
+#                         samples work under TCG), recording from just
+#                         before iperf3 starts to just after it ends (perf
+#                         is started first and switched on through its
+#                         control FIFO); the top of each profile
 #                         is printed after the tables, and the recordings
 #                         with the VM's kallsyms are handed to the host
 #                         (vm_export), whose perf reads the call graphs
@@ -352,22 +355,50 @@ busy_jiffies() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
+# perf_start FILE: `perf record -g` of the whole VM into FILE, started with
+# its recording off and turned on through its control FIFO once perf runs:
+# perf takes seconds to start under emulation, and a profile started with
+# the transfer would miss most of it. Recording goes on until perf_stop.
+# Returns 1 (no profile) if perf does not answer.
+perf_start() {
+	local f=$1
+	rm -f "$f.ctl" "$f.ack"
+	mkfifo "$f.ctl" "$f.ack" || return 1
+	perf record -g -q -e cpu-clock -a -D -1 --control "fifo:$f.ctl,$f.ack" \
+		-o "$f" -- sleep 3600 >/dev/null 2>"$f.err" &
+	PERF_PID=$!
+	# read-write opens of the FIFOs do not wait for perf's ends
+	exec {PERF_CTL}<>"$f.ctl" {PERF_ACK}<>"$f.ack"
+	echo enable >&"$PERF_CTL"
+	if ! read -r -t 120 -u "$PERF_ACK" _; then
+		perf_stop
+		log "perf record did not start: $(head -c 200 "$f.err")" >&2
+		return 1
+	fi
+}
+# perf_stop: ends what perf_start started (perf writes its file on SIGINT)
+perf_stop() {
+	[[ -n ${PERF_PID:-} ]] || return 0
+	echo disable >&"$PERF_CTL"
+	read -r -t 30 -u "$PERF_ACK" _
+	kill -INT "$PERF_PID" 2>/dev/null
+	wait "$PERF_PID" || log "perf record ended with status $?" >&2
+	exec {PERF_CTL}>&- {PERF_ACK}>&-
+	PERF_PID=""
+}
+
 # tcp PATH STREAMS [PERF_FILE]: "Mbit/s CPU-seconds-per-GB" received, or
 # nothing (and a note) on failure; with PERF_FILE, the VM is profiled
 # meanwhile into it
 tcp() {
-	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz perf_pid=""
+	local path=$1 p=$2 rc=0 json=$TMP/iperf.json j0 j1 hz
 	hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
-	if [[ -n ${3:-} ]]; then
-		perf record -g -q -e cpu-clock -a -o "$3" -- sleep "$SECS" >/dev/null 2>"$3.err" &
-		perf_pid=$!
-	fi
+	[[ -z ${3:-} ]] || perf_start "$3"
 	j0=$(busy_jiffies)
 	timeout -k 5 $((SECS + 30)) ip netns exec "$path-a" iperf3 -c 10.0.0.2 -t "$SECS" -P "$p" \
 		--connect-timeout 3000 -J >"$json" 2>/dev/null || rc=$?
 	j1=$(busy_jiffies)
-	[[ -z $perf_pid ]] || wait "$perf_pid" ||
-		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$3.err")" >&2
+	perf_stop
 	if ((rc)); then
 		# on stderr: stdout is the figure
 		log "${LABEL[$path]}: iperf3 -P $p failed (status $rc): $(jq -r '.error // empty' "$json" 2>/dev/null)" >&2
@@ -406,7 +437,7 @@ pings() {
 # to NP[PATH]. With PROFILE, the VM is profiled meanwhile into
 # $TMP/PATH.perf.
 flood_tcp() {
-	local path=$1 mode=$2 report=$TMP/flood.report pid mbit rate tx0 perf_pid="" np_pid="" np="" newpeer=""
+	local path=$1 mode=$2 report=$TMP/flood.report pid mbit rate tx0 np_pid="" np="" newpeer=""
 	if [[ $mode == dropped ]] && ! ip netns exec "$path-b" nft -f - <<EOF
 table inet wgc_bench {
 	chain pre {
@@ -428,19 +459,14 @@ EOF
 		--seconds $((SECS + 3)) >"$report" 2>&1 &
 	pid=$!
 	sleep 2
-	if [[ -n ${3:-} ]]; then
-		perf record -g -q -e cpu-clock -a -o "$TMP/$path.perf" -- sleep "$SECS" \
-			>/dev/null 2>"$TMP/$path.perf.err" &
-		perf_pid=$!
-	fi
+	[[ -z ${3:-} ]] || perf_start "$TMP/$path.perf"
 	if [[ $mode == tunnel ]]; then
 		{ sleep 1; new_peer "$path" >"$TMP/new-peer"; } &
 		np_pid=$!
 	fi
 	read -r mbit _ < <(tcp "$path" 1; echo)
+	perf_stop
 	[[ -z $np_pid ]] || wait "$np_pid"
-	[[ -z $perf_pid ]] || wait "$perf_pid" ||
-		log "${LABEL[$path]}: perf record failed: $(head -c 200 "$TMP/$path.perf.err")"
 	wait "$pid" || log "${LABEL[$path]}: wgc-flood failed: $(tr '\n' ' ' <"$report")"
 	rate=$(awk '/^sent/ && $8 > 0 { printf "%.0f", $2 / $8 }' "$report")
 	if [[ $mode == dropped ]]; then
