@@ -378,11 +378,16 @@ perf_start() {
 }
 # perf_stop: ends what perf_start started (perf writes its file on SIGINT)
 perf_stop() {
+	local rc
 	[[ -n ${PERF_PID:-} ]] || return 0
 	echo disable >&"$PERF_CTL"
 	read -r -t 30 -u "$PERF_ACK" _
 	kill -INT "$PERF_PID" 2>/dev/null
-	wait "$PERF_PID" || log "perf record ended with status $?" >&2
+	# perf then ends its workload (sleep) with SIGTERM, and returns the
+	# workload's status: 143 is the normal end
+	wait "$PERF_PID"
+	rc=$?
+	((rc == 0 || rc == 143)) || log "perf record ended with status $rc" >&2
 	exec {PERF_CTL}>&- {PERF_ACK}>&-
 	PERF_PID=""
 }
