@@ -21,6 +21,15 @@
 #error "wgc needs Linux 6.1 or newer"
 #endif
 
+/*
+ * 6.7 let a generic netlink multicast group require CAP_NET_ADMIN, and
+ * stable kernels took it back to 6.1. Without it anyone could listen to
+ * the events group, which tells where every peer is: no fallback.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "wgc needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel with its backport)"
+#endif
+
 /* 6.5 moved the GSO helpers into a header of their own. */
 #ifdef WGC_HAVE_NET_GSO_H
 #include <net/gso.h>

@@ -222,6 +222,7 @@ static void wgc_setup(struct net_device *dev)
 	wgc->offload_flags = WGC_OFFLOADS_DEFAULT;
 	INIT_LIST_HEAD(&wgc->creating_net_node);
 	INIT_LIST_HEAD(&wgc->peer_list);
+	wgc_events_init(wgc);
 }
 
 static int wgc_alloc_workqueues(struct wgc_device *wgc)
@@ -394,8 +395,10 @@ void wgc_device_install_identity(struct wgc_device *wgc,
 	/* A device does not talk to itself. */
 	if (identity->has_identity) {
 		peer = wgc_peer_lookup(wgc, identity->public_key);
-		if (peer)
+		if (peer) {
+			wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
 			wgc_peer_remove(peer);
+		}
 	}
 
 	first_identity = !wgc->static_identity.has_identity &&

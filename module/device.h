@@ -9,6 +9,7 @@
 #include "allowedips.h"
 #include "cookie.h"
 #include "ethtool.h"
+#include "events.h"
 #include "noise.h"
 #include "queueing.h"
 
@@ -109,6 +110,7 @@ struct wgc_device {
 	/* Shared with the other devices whose sockets live in creating_net. */
 	struct wgc_ratelimiter *ratelimiter;
 	struct wgc_handshake_stats handshake_stats;
+	struct wgc_event_state events;
 	struct workqueue_struct *packet_crypt_wq;
 	struct workqueue_struct *handshake_send_wq;
 

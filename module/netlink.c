@@ -10,7 +10,9 @@
 
 #include "netlink.h"
 #include "netlink_priv.h"
+#include "compat.h"
 #include "device.h"
+#include "events.h"
 
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -92,6 +94,7 @@ static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FLAGS]		= { .type = NLA_U32 },
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
 	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
+	[WGC_DEVICE_A_EVENT_STATS]	= { .type = NLA_NESTED },
 };
 
 /*
@@ -174,6 +177,15 @@ static const struct genl_ops wgc_genl_ops[] = {
 	},
 };
 
+/* Indexed by enum wgc_mcgrp. */
+static const struct genl_multicast_group wgc_genl_mcgrps[] = {
+	[WGC_MCGRP_EVENTS_ID] = {
+		.name	= WGC_MCGRP_EVENTS,
+		/* Events say where peers are and when they talk. */
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
 struct genl_family wgc_genl_family __ro_after_init = {
 	.name		= WGC_GENL_NAME,
 	.version	= WGC_GENL_VERSION,
@@ -181,6 +193,8 @@ struct genl_family wgc_genl_family __ro_after_init = {
 	.maxattr	= WGC_DEVICE_A_MAX,
 	.ops		= wgc_genl_ops,
 	.n_ops		= ARRAY_SIZE(wgc_genl_ops),
+	.mcgrps		= wgc_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(wgc_genl_mcgrps),
 	/*
 	 * No resv_start_op: no command is exempt from genetlink's header
 	 * checks, which refuse a non-zero genlmsghdr.reserved and unknown

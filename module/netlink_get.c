@@ -61,7 +61,7 @@ const struct wgc_nl_dialect wgc_nl_native = {
 	.family			= &wgc_genl_family,
 	.attr_listen_port	= WGC_DEVICE_A_LISTEN_PORT,
 	.attr_fwmark		= WGC_DEVICE_A_FWMARK,
-	.handshake_stats	= true,
+	.wgc_stats		= true,
 };
 
 static struct wgc_dump_state *wgc_dump_state(struct netlink_callback *cb)
@@ -162,6 +162,29 @@ static int wgc_fill_handshake_stats(struct sk_buff *skb,
 	return 0;
 }
 
+static int wgc_fill_event_stats(struct sk_buff *skb, struct wgc_device *wgc)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, WGC_DEVICE_A_EVENT_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, WGC_EVENT_STATS_A_SENT,
+			      atomic64_read(&wgc->events.sent),
+			      WGC_EVENT_STATS_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, WGC_EVENT_STATS_A_DROPPED,
+			      atomic64_read(&wgc->events.dropped),
+			      WGC_EVENT_STATS_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, WGC_EVENT_STATS_A_SUPPRESSED,
+			      atomic64_read(&wgc->events.suppressed),
+			      WGC_EVENT_STATS_A_UNSPEC)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * Caller holds wgc->device_update_lock. dev->name is read without RTNL: a
  * concurrent rename can at worst show a stale name in this one reply.
@@ -176,7 +199,8 @@ static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
 	if (nla_put_u16(skb, dialect->attr_listen_port, wgc->listen_port) ||
 	    nla_put_u32(skb, dialect->attr_fwmark, wgc->fwmark))
 		return -EMSGSIZE;
-	if (dialect->handshake_stats && wgc_fill_handshake_stats(skb, wgc))
+	if (dialect->wgc_stats && (wgc_fill_handshake_stats(skb, wgc) ||
+				   wgc_fill_event_stats(skb, wgc)))
 		return -EMSGSIZE;
 	if (!identity->has_identity)
 		return 0;

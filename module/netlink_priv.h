@@ -23,14 +23,14 @@ struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,
 /*
  * How a family numbers what a get dumps, where WireGuard's family
  * (netlink_wg.c) differs from wgc's: its own family and command header,
- * and the device's listen port and fwmark; WireGuard has no handshake
- * statistics.
+ * and the device's listen port and fwmark; WireGuard has no handshake or
+ * event statistics.
  */
 struct wgc_nl_dialect {
 	const struct genl_family *family;
 	u16 attr_listen_port;
 	u16 attr_fwmark;
-	bool handshake_stats;
+	bool wgc_stats;
 };
 
 extern const struct wgc_nl_dialect wgc_nl_native;

@@ -17,6 +17,7 @@
 
 #include "netlink_priv.h"
 #include "device.h"
+#include "events.h"
 #include "messages.h"
 #include "noise.h"
 #include "peer.h"
@@ -345,6 +346,12 @@ static int wgc_prepare_update(struct wgc_device *wgc,
 				    "handshake statistics are read-only");
 		return -EINVAL;
 	}
+	if (info->attrs[WGC_DEVICE_A_EVENT_STATS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[WGC_DEVICE_A_EVENT_STATS],
+				    "event statistics are read-only");
+		return -EINVAL;
+	}
 	ret = wgc_check_device_flags(info->attrs[WGC_DEVICE_A_FLAGS],
 				     info->extack);
 	if (ret)
@@ -401,6 +408,14 @@ static void wgc_forget_peer_sources(struct wgc_device *wgc)
 		wgc_socket_clear_peer_endpoint_src(peer);
 }
 
+static void wgc_announce_peers_removed(struct wgc_device *wgc)
+{
+	struct wgc_peer *peer;
+
+	list_for_each_entry(peer, &wgc->peer_list, peer_list)
+		wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
+}
+
 /* The device part of the request. Nothing in here may fail. */
 static void wgc_commit_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
@@ -409,8 +424,10 @@ static void wgc_commit_update(struct wgc_device *wgc,
 	wgc->config_seq++;
 	if (attrs[WGC_DEVICE_A_FWMARK] || attrs[WGC_DEVICE_A_LISTEN_PORT])
 		wgc_forget_peer_sources(wgc);
-	if (update->flags & WGC_DEVICE_F_REPLACE_PEERS)
+	if (update->flags & WGC_DEVICE_F_REPLACE_PEERS) {
+		wgc_announce_peers_removed(wgc);
 		wgc_peer_remove_all(wgc);
+	}
 	if (attrs[WGC_DEVICE_A_PRIVATE_KEY])
 		wgc_commit_identity(wgc, &update->identity);
 	if (attrs[WGC_DEVICE_A_FWMARK])
@@ -465,12 +482,17 @@ static void wgc_set_endpoint(struct wgc_peer *peer, const struct nlattr *attr)
 		memcpy(&endpoint.addr6, nla_data(attr), sizeof(endpoint.addr6));
 	else
 		memcpy(&endpoint.addr4, nla_data(attr), sizeof(endpoint.addr4));
-	wgc_peer_set_endpoint(peer, &endpoint);
+	wgc_peer_set_endpoint(peer, &endpoint, NULL);
 }
 
-/* Finds the peer a nest names, creating it unless told not to. */
+/*
+ * Finds the peer a nest names, creating it unless told not to, and says
+ * which event applying the nest makes: WGC_CMD_PEER_ADDED for a new peer,
+ * WGC_CMD_PEER_CHANGED for one the nest has settings for, else none (0).
+ */
 static struct wgc_peer *wgc_get_peer(struct wgc_device *wgc,
-				     struct nlattr **attrs, u32 flags)
+				     struct nlattr **attrs, u32 flags,
+				     u8 *event)
 {
 	static const u8 no_preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN];
 	struct nlattr *preshared_key = attrs[WGC_PEER_A_PRESHARED_KEY];
@@ -478,8 +500,18 @@ static struct wgc_peer *wgc_get_peer(struct wgc_device *wgc,
 	struct wgc_peer *peer;
 
 	peer = wgc_peer_lookup(wgc, public_key);
-	if (peer || (flags & WGC_PEER_F_UPDATE_ONLY))
+	if (peer) {
+		bool settings = preshared_key || attrs[WGC_PEER_A_ENDPOINT] ||
+			attrs[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL] ||
+			attrs[WGC_PEER_A_ALLOWEDIPS] ||
+			(flags & WGC_PEER_F_REPLACE_ALLOWEDIPS);
+
+		*event = settings ? WGC_CMD_PEER_CHANGED : 0;
 		return peer;
+	}
+	if (flags & WGC_PEER_F_UPDATE_ONLY)
+		return NULL;
+	*event = WGC_CMD_PEER_ADDED;
 	return wgc_peer_create(wgc, public_key,
 			       preshared_key ? nla_data(preshared_key) :
 					       no_preshared_key);
@@ -497,6 +529,7 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 		attrs[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL];
 	u32 flags = wgc_get_flags(attrs[WGC_PEER_A_FLAGS]);
 	struct wgc_peer *peer;
+	u8 event = 0;
 	int ret;
 
 	lockdep_assert_held(&wgc->device_update_lock);
@@ -507,11 +540,13 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 	if (flags & WGC_PEER_F_REMOVE_ME) {
 		peer = wgc_peer_lookup(wgc,
 				       nla_data(attrs[WGC_PEER_A_PUBLIC_KEY]));
-		if (peer)
+		if (peer) {
+			wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
 			wgc_peer_remove(peer);
+		}
 		return 0;
 	}
-	peer = wgc_get_peer(wgc, attrs, flags);
+	peer = wgc_get_peer(wgc, attrs, flags, &event);
 	if (IS_ERR_OR_NULL(peer))
 		return PTR_ERR_OR_ZERO(peer);
 
@@ -526,6 +561,9 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 	if (!ret && keepalive)
 		wgc_peer_set_persistent_keepalive(peer, nla_get_u16(keepalive));
 	wgc_peer_config_done(peer);
+	/* Even after a failure: the peer is there, as far as it got. */
+	if (event)
+		wgc_event_peer(peer, event, GFP_KERNEL);
 	return ret;
 }
 

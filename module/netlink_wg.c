@@ -89,7 +89,7 @@ const struct wgc_nl_dialect wgc_nl_wireguard = {
 	.family			= &wgc_wg_genl_family,
 	.attr_listen_port	= WGDEVICE_A_LISTEN_PORT,
 	.attr_fwmark		= WGDEVICE_A_FWMARK,
-	.handshake_stats	= false,
+	.wgc_stats		= false,
 };
 
 static int wgc_wg_get_device_dump(struct sk_buff *skb,

@@ -496,7 +496,8 @@ static bool wgc_store_initiation(struct wgc_handshake *handshake,
 
 struct wgc_peer *
 wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *src,
-				       struct wgc_device *wgc)
+				       struct wgc_device *wgc,
+				       struct wgc_stranger *stranger)
 {
 	const struct wgc_static_identity *identity = &wgc->static_identity;
 	struct wgc_peer *peer = NULL, *ret_peer = NULL;
@@ -528,8 +529,12 @@ wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *
 				  r->hash))
 		goto out;
 	peer = wgc_peer_lookup_rcu(wgc, r->static_key);
-	if (!peer)
+	if (!peer) {
+		memcpy(stranger->public_key, r->static_key,
+		       sizeof(stranger->public_key));
+		stranger->seen = true;
 		goto out;
+	}
 
 	/* ss, then the timestamp */
 	if (!wgc_mix_precomputed_dh(r->chaining_key, r->key,

@@ -81,9 +81,19 @@ void wgc_noise_set_preshared_key(struct wgc_handshake *handshake,
 bool __must_check
 wgc_noise_handshake_create_initiation(struct wgc_message_handshake_initiation *dst,
 				      struct wgc_handshake *handshake);
+/*
+ * The static key of an initiation that decrypted but that no peer has:
+ * consume_initiation() fills it in, for the unknown-initiator event.
+ */
+struct wgc_stranger {
+	u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN];
+	bool seen;
+};
+
 struct wgc_peer *
 wgc_noise_handshake_consume_initiation(struct wgc_message_handshake_initiation *src,
-				       struct wgc_device *wgc);
+				       struct wgc_device *wgc,
+				       struct wgc_stranger *stranger);
 bool __must_check
 wgc_noise_handshake_create_response(struct wgc_message_handshake_response *dst,
 				    struct wgc_handshake *handshake);

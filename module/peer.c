@@ -323,9 +323,12 @@ void wgc_peer_set_preshared_key(struct wgc_peer *peer,
 }
 
 void wgc_peer_set_endpoint(struct wgc_peer *peer,
-			   const struct wgc_endpoint *endpoint)
+			   const struct wgc_endpoint *endpoint,
+			   struct wgc_endpoint *old)
 {
 	write_lock_bh(&peer->endpoint_lock);
+	if (old)
+		*old = peer->endpoint;
 	peer->endpoint = *endpoint;
 	dst_cache_reset(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);

@@ -158,10 +158,12 @@ void wgc_peer_config_done(struct wgc_peer *peer);
 
 /*
  * Packet side, any context. The endpoint is set by configuration too, and
- * follows a roaming peer (wgc_socket_set_peer_endpoint()).
+ * follows a roaming peer (wgc_socket_set_peer_endpoint()). @old, unless
+ * NULL, gets the endpoint replaced.
  */
 void wgc_peer_set_endpoint(struct wgc_peer *peer,
-			   const struct wgc_endpoint *endpoint);
+			   const struct wgc_endpoint *endpoint,
+			   struct wgc_endpoint *old);
 struct wgc_peer *__must_check wgc_peer_get_maybe_zero(struct wgc_peer *peer);
 static inline struct wgc_peer *wgc_peer_get(struct wgc_peer *peer)
 {

@@ -22,6 +22,7 @@
 #include "allowedips.h"
 #include "cookie.h"
 #include "device.h"
+#include "events.h"
 #include "keypair.h"
 #include "messages.h"
 #include "noise.h"
@@ -129,13 +130,18 @@ static int wgc_prepare_message(struct sk_buff *skb)
 static void wgc_receive_initiation(struct wgc_device *wgc,
 				   struct sk_buff *skb)
 {
+	struct wgc_stranger stranger = {};
 	struct wgc_peer *peer;
 
-	peer = wgc_noise_handshake_consume_initiation((void *)skb->data, wgc);
+	peer = wgc_noise_handshake_consume_initiation((void *)skb->data, wgc,
+						      &stranger);
 	if (unlikely(!peer)) {
 		atomic64_inc(&wgc->handshake_stats.invalid);
 		net_dbg_ratelimited("%s: invalid handshake initiation\n",
 				    wgc->dev->name);
+		if (stranger.seen)
+			wgc_event_unknown_initiator(wgc, stranger.public_key,
+						    skb);
 		return;
 	}
 	wgc_socket_set_peer_endpoint_from_skb(peer, skb);
@@ -165,6 +171,7 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 			    wgc->dev->name, peer->internal_id);
 	if (wgc_noise_handshake_begin_session(&peer->handshake,
 					      &peer->keypairs)) {
+		wgc_event_session_started(peer, true);
 		wgc_timers_session_derived(peer);
 		wgc_timers_handshake_complete(peer);
 		/*

@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "cookie.h"
 #include "device.h"
+#include "events.h"
 #include "keypair.h"
 #include "messages.h"
 #include "noise.h"
@@ -138,6 +139,7 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	if (!wgc_noise_handshake_begin_session(&peer->handshake,
 					       &peer->keypairs))
 		return;
+	wgc_event_session_started(peer, false);
 	wgc_timers_session_derived(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);

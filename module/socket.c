@@ -11,6 +11,7 @@
 
 #include "socket.h"
 #include "device.h"
+#include "events.h"
 #include "gro.h"
 #include "messages.h"
 #include "peer.h"
@@ -567,13 +568,33 @@ int wgc_socket_endpoint_from_skb(struct wgc_endpoint *endpoint,
 	return -EINVAL;
 }
 
+/* Whether @a and @b are the same remote address and port. */
+static bool wgc_endpoint_remote_eq(const struct wgc_endpoint *a,
+				   const struct wgc_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       ipv6_addr_equal(&a->addr6.sin6_addr,
+				       &b->addr6.sin6_addr) &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
+	return true;
+}
+
 /*
  * Roaming: the endpoint follows the source of the latest authenticated
- * packet. Checked under the read lock first, as it rarely changes.
+ * packet. Checked under the read lock first, as it rarely changes. Only a
+ * new remote address or port is an event: a new local source is routing's
+ * business, and follows every time the source is forgotten.
  */
 void wgc_socket_set_peer_endpoint(struct wgc_peer *peer,
 				  const struct wgc_endpoint *endpoint)
 {
+	struct wgc_endpoint old;
 	bool same;
 
 	read_lock_bh(&peer->endpoint_lock);
@@ -581,7 +602,9 @@ void wgc_socket_set_peer_endpoint(struct wgc_peer *peer,
 	read_unlock_bh(&peer->endpoint_lock);
 	if (likely(same))
 		return;
-	wgc_peer_set_endpoint(peer, endpoint);
+	wgc_peer_set_endpoint(peer, endpoint, &old);
+	if (!wgc_endpoint_remote_eq(&old, endpoint))
+		wgc_event_endpoint_changed(peer, &old, endpoint);
 }
 
 void wgc_socket_set_peer_endpoint_from_skb(struct wgc_peer *peer,

@@ -23,6 +23,7 @@
 #include "timers.h"
 #include "compat.h"
 #include "device.h"
+#include "events.h"
 #include "peer.h"
 #include "send.h"
 #include "socket.h"
@@ -73,10 +74,26 @@ static unsigned int wgc_max_timer_handshakes(void)
 {
 	return READ_ONCE(max_timer_handshakes);
 }
+
+/* Nine minutes too: the selftests want to see the keys zeroed sooner. */
+static unsigned int zero_keys_after = WGC_REJECT_AFTER_TIME * 3;
+module_param(zero_keys_after, uint, 0644);
+MODULE_PARM_DESC(zero_keys_after,
+		 "seconds without a new session before a peer's keys are zeroed (debug builds)");
+
+static unsigned long wgc_zero_keys_after(void)
+{
+	return READ_ONCE(zero_keys_after) * HZ;
+}
 #else
 static unsigned int wgc_max_timer_handshakes(void)
 {
 	return WGC_MAX_TIMER_HANDSHAKES;
+}
+
+static unsigned long wgc_zero_keys_after(void)
+{
+	return WGC_REJECT_AFTER_TIME * 3 * HZ;
 }
 #endif
 
@@ -96,7 +113,8 @@ static void wgc_expired_retransmit_handshake(struct timer_list *timer)
 		wgc_packet_purge_staged_packets(peer);
 		if (!timer_pending(&peer->timer_zero_key_material))
 			wgc_mod_peer_timer(peer, &peer->timer_zero_key_material,
-					   jiffies + WGC_REJECT_AFTER_TIME * 3 * HZ);
+					   jiffies + wgc_zero_keys_after());
+		wgc_event_peer(peer, WGC_CMD_HANDSHAKE_GIVEN_UP, GFP_ATOMIC);
 		return;
 	}
 	WRITE_ONCE(peer->timer_handshake_attempts, ++attempts);
@@ -157,6 +175,7 @@ void wgc_timers_clear_peer_worker(struct work_struct *work)
 			    WGC_REJECT_AFTER_TIME * 3);
 	wgc_noise_handshake_clear(&peer->handshake);
 	wgc_keypairs_clear(&peer->keypairs);
+	wgc_event_peer(peer, WGC_CMD_KEYS_ZEROED, GFP_KERNEL);
 	wgc_peer_put(peer);
 }
 
@@ -218,7 +237,7 @@ void wgc_timers_handshake_complete(struct wgc_peer *peer)
 void wgc_timers_session_derived(struct wgc_peer *peer)
 {
 	wgc_mod_peer_timer(peer, &peer->timer_zero_key_material,
-			   jiffies + WGC_REJECT_AFTER_TIME * 3 * HZ);
+			   jiffies + wgc_zero_keys_after());
 }
 
 void wgc_timers_any_authenticated_packet_traversal(struct wgc_peer *peer)

@@ -27,6 +27,8 @@ static const struct {
 	  "Adds and updates the peers of a configuration file, keeping the others" },
 	{ "syncconf", syncconf_main,
 	  "Makes an interface match a configuration file, changing only what differs" },
+	{ "monitor", monitor_main,
+	  "Shows events of wgc interfaces as they happen (peers, sessions, endpoints)" },
 	{ "genkey", genkey_main,
 	  "Generates a new private key and writes it to stdout" },
 	{ "genpsk", genpsk_main,

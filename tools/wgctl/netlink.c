@@ -428,6 +428,156 @@ static int genl_open(struct nl_conn *c, struct wgctl_nl_error *e)
 	return 0;
 }
 
+/* ---- The events group ---- */
+
+struct wgctl_events {
+	struct nl_conn conn;
+};
+
+struct group_lookup {
+	uint16_t family;
+	uint32_t group;		/* 0: not found (ids start at 1) */
+};
+
+static int group_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_ERROR;
+	if (type == CTRL_ATTR_MCAST_GRP_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_ERROR;
+	if (type <= CTRL_ATTR_MCAST_GRP_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int group_cb(const struct nlattr *nest, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { 0 };
+	struct group_lookup *l = data;
+
+	if (mnl_attr_parse_nested(nest, group_attr_cb, tb) < 0)
+		return MNL_CB_ERROR;
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    WGC_MCGRP_EVENTS))
+		l->group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
+static int family_groups_cb(const struct nlattr *attr, void *data)
+{
+	struct group_lookup *l = data;
+	const struct nlattr *nest;
+
+	if (family_attr_cb(attr, &l->family) < 0)
+		return MNL_CB_ERROR;
+	if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(nest, attr)
+		if (group_cb(nest, l) < 0)
+			return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int parse_family_groups(const struct nlmsghdr *nlh, void *arg)
+{
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_groups_cb,
+			   arg) < 0) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static int lookup_events_group(struct nl_conn *c, struct group_lookup *l,
+			       struct wgctl_nl_error *e)
+{
+	char buf[NL_SEND_SIZE] = { 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = genl_put_header(buf, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK,
+			      CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGC_GENL_NAME);
+	if (nl_request(c, nlh, parse_family_groups, l, e) < 0) {
+		if (e->err == ENOENT)
+			e->no_family = true;
+		return -1;
+	}
+	/* A module from before events has the family but not the group. */
+	if (!l->family || !l->group)
+		return fail(e, l->family ? EOPNOTSUPP : EPROTO);
+	return 0;
+}
+
+struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
+{
+	struct wgctl_events *ev = calloc(1, sizeof(*ev));
+	struct group_lookup l = { 0 };
+
+	error_reset(e);
+	if (!ev) {
+		fail(e, ENOMEM);
+		return NULL;
+	}
+	if (nl_open(&ev->conn, NETLINK_GENERIC, e) < 0)
+		goto err_free;
+	if (lookup_events_group(&ev->conn, &l, e) < 0)
+		goto err_close;
+	wgctl_family_id = l.family;
+	if (mnl_socket_setsockopt(ev->conn.nl, NETLINK_ADD_MEMBERSHIP,
+				  &l.group, sizeof(l.group)) < 0) {
+		fail(e, errno);
+		goto err_close;
+	}
+	return ev;
+
+err_close:
+	nl_close(&ev->conn);
+err_free:
+	free(ev);
+	return NULL;
+}
+
+int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
+		      struct wgctl_nl_error *e)
+{
+	struct nl_conn *c = &ev->conn;
+	ssize_t len;
+
+	error_reset(e);
+	p->family = wgctl_family_id;
+	len = mnl_socket_recvfrom(c->nl, c->buf, c->buf_size);
+	if (len < 0)
+		return fail(e, errno);
+	/* Events carry sequence number 0 and port id 0: nothing to check. */
+	return wgctl_nl_process(c->buf, (size_t)len, 0, 0, wgctl_parse_event,
+				p, e) < 0 ? -1 : 0;
+}
+
+int wgctl_events_fd(const struct wgctl_events *ev)
+{
+	return mnl_socket_get_fd(ev->conn.nl);
+}
+
+void wgctl_events_close(struct wgctl_events *ev)
+{
+	if (!ev)
+		return;
+	nl_close(&ev->conn);
+	free(ev);
+}
+
 /* ---- WGC_CMD_GET_DEVICE ---- */
 
 struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,

@@ -107,6 +107,47 @@ struct wgctl_device_parse {
 
 int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg);
 
+/*
+ * An event of the kernel's events group (WGC_CMD_PEER_ADDED and the
+ * rest). Endpoints the event does not carry have sa_family 0.
+ */
+struct wgctl_event {
+	uint8_t cmd;
+	uint32_t ifindex;
+	char ifname[IFNAMSIZ];
+	uint8_t public_key[WGC_KEY_LEN];
+	union wgctl_endpoint endpoint;
+	union wgctl_endpoint old_endpoint;
+	bool has_role;
+	uint8_t role;		/* enum wgc_session_role */
+};
+
+/*
+ * arg of wgctl_parse_event(): the events' family id, and what to do with
+ * each event; handle() returns like a libmnl callback.
+ */
+struct wgctl_event_parse {
+	uint16_t family;
+	int (*handle)(const struct wgctl_event *ev, void *arg);
+	void *arg;
+	struct wgctl_event event;
+};
+int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg);
+
+/*
+ * A socket that has joined the events group. wgctl_events_open() fails
+ * with EPERM without CAP_NET_ADMIN. wgctl_events_read() waits for the
+ * next events and runs them through wgctl_parse_event(); it fails with
+ * ENOBUFS when the kernel dropped events for want of room in the socket
+ * (the socket stays usable), and with EINTR when a signal came.
+ */
+struct wgctl_events;
+struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e);
+int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
+		      struct wgctl_nl_error *e);
+int wgctl_events_fd(const struct wgctl_events *ev);
+void wgctl_events_close(struct wgctl_events *ev);
+
 /* arg of wgctl_parse_link(): names of RTM_NEWLINK links of kind "wgc". */
 struct wgctl_link_parse {
 	struct wgctl_iface_list *list;

@@ -483,6 +483,60 @@ int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* ---- Events ---- */
+
+static const struct attr_spec event_attrs[WGC_EVENT_A_MAX + 1] = {
+	[WGC_EVENT_A_IFINDEX] = U32_SPEC,
+	[WGC_EVENT_A_IFNAME] = STRING_SPEC,
+	[WGC_EVENT_A_PUBLIC_KEY] = KEY_SPEC,
+	/* Either sockaddr: checked by read_endpoint(). */
+	[WGC_EVENT_A_ENDPOINT] = ANY_SPEC,
+	[WGC_EVENT_A_OLD_ENDPOINT] = ANY_SPEC,
+	[WGC_EVENT_A_ROLE] = U8_SPEC,
+};
+
+/*
+ * Every event names its device and peer; an event this tool does not
+ * know (a newer kernel's) is read all the same, and shown by number.
+ */
+int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[WGC_EVENT_A_MAX + 1] = { 0 };
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct wgctl_event_parse *p = arg;
+	struct wgctl_event *ev = &p->event;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != p->family ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return bad_reply();
+	if (attrs_to_table((const unsigned char *)genl + GENL_HDRLEN,
+			   nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+			   event_attrs, WGC_EVENT_A_MAX, tb) < 0)
+		return MNL_CB_ERROR;
+	if (!tb[WGC_EVENT_A_IFINDEX] || !tb[WGC_EVENT_A_IFNAME] ||
+	    !tb[WGC_EVENT_A_PUBLIC_KEY])
+		return bad_reply();
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = genl->cmd;
+	ev->ifindex = mnl_attr_get_u32(tb[WGC_EVENT_A_IFINDEX]);
+	wgctl_attr_copy_name(tb[WGC_EVENT_A_IFNAME], ev->ifname);
+	memcpy(ev->public_key, mnl_attr_get_payload(tb[WGC_EVENT_A_PUBLIC_KEY]),
+	       WGC_KEY_LEN);
+	if ((a = tb[WGC_EVENT_A_ENDPOINT]) &&
+	    read_endpoint(a, &ev->endpoint) < 0)
+		return MNL_CB_ERROR;
+	if ((a = tb[WGC_EVENT_A_OLD_ENDPOINT]) &&
+	    read_endpoint(a, &ev->old_endpoint) < 0)
+		return MNL_CB_ERROR;
+	if ((a = tb[WGC_EVENT_A_ROLE])) {
+		ev->role = mnl_attr_get_u8(a);
+		ev->has_role = true;
+	}
+	return p->handle(ev, p->arg);
+}
+
 /* ---- Listing wgc links over rtnetlink ---- */
 
 static int link_attr_cb(const struct nlattr *attr, void *data)

@@ -50,5 +50,6 @@ int syncconf_main(int argc, char *argv[]);
 int genkey_main(int argc, char *argv[]);
 int genpsk_main(int argc, char *argv[]);
 int pubkey_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 #endif /* WGCTL_H */

@@ -121,12 +121,62 @@
  *                                          of the device's socket namespace
  *                                          track now (shared by its devices)
  *
+ * Event statistics (a nest of WGC_EVENT_STATS_A_*, in
+ * WGC_DEVICE_A_EVENT_STATS): what became of the device's events (below)
+ * since it was created. u64 counters that only grow.
+ *   WGC_EVENT_STATS_A_SENT        events some listener received
+ *   WGC_EVENT_STATS_A_DROPPED     events no listener received: their
+ *                                 receive buffers were full (each reads
+ *                                 ENOBUFS next), or there was no memory to
+ *                                 build the event. (With several
+ *                                 listeners, one that misses an event
+ *                                 another got learns it from ENOBUFS.)
+ *   WGC_EVENT_STATS_A_SUPPRESSED  unknown-initiator events not sent because
+ *                                 of their rate limit
+ * Events are only built while someone listens: none of these move while
+ * nobody does.
+ *
  * A dump sends the device's attributes and then its peers, spread over as
  * many messages as needed; every message carries WGC_DEVICE_A_IFINDEX and
  * WGC_DEVICE_A_IFNAME. A peer whose allowed IPs continue in the next message
  * appears there again, with its public key and the rest of its allowed IPs.
  * If the configuration changes during a dump, the kernel marks the dump
  * interrupted (NLM_F_DUMP_INTR) and the caller should start again.
+ *
+ * Events. The multicast group WGC_MCGRP_EVENTS carries one message per
+ * event, in the namespace of the device it is about; joining it needs
+ * CAP_NET_ADMIN there (EPERM otherwise). Each is a WGC_CMD_* below
+ * WGC_CMD_MAX other than a get or a set, with WGC_EVENT_A_IFINDEX,
+ * WGC_EVENT_A_IFNAME and the peer's WGC_EVENT_A_PUBLIC_KEY, plus:
+ *   WGC_CMD_PEER_ADDED         a set created the peer
+ *   WGC_CMD_PEER_CHANGED       a set named the existing peer with settings
+ *                              for it (preshared key, endpoint, keepalive,
+ *                              allowed IPs), whether or not they differ
+ *   WGC_CMD_PEER_REMOVED       a set removed the peer (itself, or with
+ *                              every peer); deleting the device sends none
+ *   WGC_CMD_SESSION_STARTED    a handshake completed: WGC_EVENT_A_ROLE says
+ *                              which side this device was, and
+ *                              WGC_EVENT_A_ENDPOINT where the peer is
+ *   WGC_CMD_KEYS_ZEROED        no new session for three times the reject
+ *                              time (540 s): the peer's keys are erased
+ *   WGC_CMD_ENDPOINT_CHANGED   an authenticated packet came from another
+ *                              address or port than the peer's endpoint:
+ *                              WGC_EVENT_A_ENDPOINT is the new one,
+ *                              WGC_EVENT_A_OLD_ENDPOINT the old (absent if
+ *                              the peer had none)
+ *   WGC_CMD_HANDSHAKE_GIVEN_UP no response after 90 s of retransmissions
+ *   WGC_CMD_UNKNOWN_INITIATOR  an initiation passed MAC1 (and MAC2 under
+ *                              load), the token bucket and the decryption
+ *                              of its static key, which no peer has:
+ *                              WGC_EVENT_A_PUBLIC_KEY is that key, and
+ *                              WGC_EVENT_A_ENDPOINT where it came from. At
+ *                              most 10 per second per device, a burst of
+ *                              10 (the rest count as suppressed). A peer
+ *                              added with that key gets its handshake
+ *                              through at the initiator's next try.
+ * No event carries a secret. Events are sent without blocking anything: a
+ * listener that reads too slowly misses some (its next read fails with
+ * ENOBUFS) and they count as dropped in the event statistics.
  *
  * New attributes are only ever appended to these enums.
  */
@@ -142,10 +192,21 @@
 enum wgc_cmd {
 	WGC_CMD_GET_DEVICE,
 	WGC_CMD_SET_DEVICE,
+	/* Events, sent to WGC_MCGRP_EVENTS only (see "Events" above). */
+	WGC_CMD_PEER_ADDED,
+	WGC_CMD_PEER_CHANGED,
+	WGC_CMD_PEER_REMOVED,
+	WGC_CMD_SESSION_STARTED,
+	WGC_CMD_KEYS_ZEROED,
+	WGC_CMD_ENDPOINT_CHANGED,
+	WGC_CMD_HANDSHAKE_GIVEN_UP,
+	WGC_CMD_UNKNOWN_INITIATOR,
 	__WGC_CMD_MAX
 };
 
 #define WGC_CMD_MAX (__WGC_CMD_MAX - 1)
+
+#define WGC_MCGRP_EVENTS "events"
 
 enum wgc_device_attribute {
 	WGC_DEVICE_A_UNSPEC,
@@ -158,6 +219,7 @@ enum wgc_device_attribute {
 	WGC_DEVICE_A_FLAGS,		/* u32, WGC_DEVICE_F_* */
 	WGC_DEVICE_A_PEERS,		/* nest of nests of WGC_PEER_A_* */
 	WGC_DEVICE_A_HANDSHAKE_STATS,	/* nest of WGC_HANDSHAKE_STATS_A_* */
+	WGC_DEVICE_A_EVENT_STATS,	/* nest of WGC_EVENT_STATS_A_* */
 	__WGC_DEVICE_A_LAST
 };
 
@@ -233,5 +295,33 @@ enum wgc_handshake_stats_attribute {
 };
 
 #define WGC_HANDSHAKE_STATS_A_MAX (__WGC_HANDSHAKE_STATS_A_LAST - 1)
+
+enum wgc_event_stats_attribute {
+	WGC_EVENT_STATS_A_UNSPEC,	/* also the padding of u64s */
+	WGC_EVENT_STATS_A_SENT,		/* u64 */
+	WGC_EVENT_STATS_A_DROPPED,	/* u64 */
+	WGC_EVENT_STATS_A_SUPPRESSED,	/* u64 */
+	__WGC_EVENT_STATS_A_LAST
+};
+
+#define WGC_EVENT_STATS_A_MAX (__WGC_EVENT_STATS_A_LAST - 1)
+
+enum wgc_session_role {
+	WGC_SESSION_ROLE_INITIATOR,
+	WGC_SESSION_ROLE_RESPONDER,
+};
+
+enum wgc_event_attribute {
+	WGC_EVENT_A_UNSPEC,
+	WGC_EVENT_A_IFINDEX,		/* u32 */
+	WGC_EVENT_A_IFNAME,		/* NUL-terminated string */
+	WGC_EVENT_A_PUBLIC_KEY,		/* WGC_KEY_LEN bytes */
+	WGC_EVENT_A_ENDPOINT,		/* struct sockaddr_in or _in6 */
+	WGC_EVENT_A_OLD_ENDPOINT,	/* struct sockaddr_in or _in6 */
+	WGC_EVENT_A_ROLE,		/* u8, enum wgc_session_role */
+	__WGC_EVENT_A_LAST
+};
+
+#define WGC_EVENT_A_MAX (__WGC_EVENT_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_WGC_H */

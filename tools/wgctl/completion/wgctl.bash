@@ -213,19 +213,37 @@ _wgctl_set() {
 	done
 }
 
+# monitor [all | <interface>] [--json], in either order
+_wgctl_monitor() {
+	local i target=0 json=0
+
+	for ((i = 2; i < cword; i++)); do
+		case ${words[i]} in
+		--json) json=1 ;;
+		*) target=1 ;;
+		esac
+	done
+	((json)) || _wgctl_add --json
+	if ((!target)); then
+		_wgctl_add all
+		_wgctl_interfaces
+	fi
+}
+
 _wgctl() {
 	local words cword cur trim
 
 	COMPREPLY=()
 	_wgctl_words
 	if ((cword == 1)); then
-		_wgctl_add show showconf set setconf addconf syncconf genkey \
-			genpsk pubkey help --help --version
+		_wgctl_add show showconf set setconf addconf syncconf monitor \
+			genkey genpsk pubkey help --help --version
 		return 0
 	fi
 	case ${words[1]} in
 	show | showconf) _wgctl_show ;;
 	set) _wgctl_set ;;
+	monitor) _wgctl_monitor ;;
 	setconf | addconf | syncconf)
 		if ((cword == 2)); then
 			_wgctl_interfaces

@@ -3,9 +3,11 @@
  * Fuzzing what wgctl makes of the kernel's netlink replies
  * (tools/wgctl/netlink.c, reply.c). The input is one receive buffer of
  * netlink messages, run through wgctl_nl_process() as wgctl runs what it
- * recv()s: twice, once as a WGC_CMD_GET_DEVICE dump (wgctl_parse_device(),
- * which merges a peer continued from one message into the next) and once
- * as an rtnetlink link dump (wgctl_parse_link()). The family id, sequence
+ * recv()s: three times, once as a WGC_CMD_GET_DEVICE dump
+ * (wgctl_parse_device(), which merges a peer continued from one message
+ * into the next), once as an rtnetlink link dump (wgctl_parse_link()) and
+ * once as events (wgctl_parse_event(), each printed as "wgctl monitor"
+ * prints it, as text and as JSON). The family id, sequence
  * number and port id expected are those of fuzz.h;
  * tools/wgctl/fuzz/mkreply.c makes the seeds.
  *
@@ -20,10 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libmnl/libmnl.h>
 #include <sodium.h>
 
 #include "fuzz.h"
 #include "json.h"
+#include "monitor.h"
 #include "netlink.h"
 #include "show.h"
 #include "showconf.h"
@@ -143,6 +147,29 @@ static void parse_links(const void *buf, size_t len)
 	wgctl_iface_list_free(&list);
 }
 
+static int print_event(const struct wgctl_event *ev, void *arg)
+{
+	FILE *out = fuzz_null_stream();
+
+	(void)arg;
+	FUZZ_CHECK(strnlen(ev->ifname, IFNAMSIZ) < IFNAMSIZ);
+	monitor_print_event(out, ev, false);
+	monitor_print_event(out, ev, true);
+	return MNL_CB_OK;
+}
+
+/* Events come with sequence number and port id 0, as the kernel sends them. */
+static void parse_events(const void *buf, size_t len)
+{
+	struct wgctl_event_parse p = {
+		.family = FUZZ_FAMILY, .handle = print_event,
+	};
+	struct wgctl_nl_error e = { 0 };
+
+	if (wgctl_nl_process(buf, len, 0, 0, wgctl_parse_event, &p, &e) < 0)
+		check_error(&e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* A copy of just the right size, so that reading past it shows. */
@@ -152,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	parse_device(buf, size);
 	parse_links(buf, size);
+	parse_events(buf, size);
 	/* A dump may carry the private key. */
 	sodium_memzero(buf, size);
 	free(buf);

@@ -227,8 +227,8 @@ done
 
 # --- wgctl: the command ---
 
-check command - "wgctl " -- show showconf set setconf addconf syncconf genkey \
-	genpsk pubkey help --help --version
+check command - "wgctl " -- show showconf set setconf addconf syncconf monitor \
+	genkey genpsk pubkey help --help --version
 check command-s - "wgctl s" -- show showconf set setconf syncconf
 check command-show - "wgctl show" -- show showconf
 check command-gen - "wgctl gen" -- genkey genpsk
@@ -242,6 +242,13 @@ for cmd in genkey genpsk pubkey help --version; do
 	check "$cmd-nothing-more" - "wgctl $cmd " --
 done
 check unknown-command-nothing-more - "wgctl bogus " --
+
+# --- wgctl monitor ---
+
+check monitor-target - "wgctl monitor " -- --json all wg0 wg1
+check monitor-after-iface - "wgctl monitor wg0 " -- --json
+check monitor-after-json - "wgctl monitor --json " -- all wg0 wg1
+check monitor-done - "wgctl monitor wg0 --json " --
 
 # --- wgctl show ---
 

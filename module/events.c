@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events: one generic netlink message per thing that happened to a peer,
+ * multicast to the family's "events" group in the device's namespace.
+ *
+ * Nothing is built unless someone listens, so a device nobody watches pays
+ * one bitmap test per event. An event is built after the locks of what it
+ * reports are released, from copies, and sent without waiting: netlink
+ * drops it for a listener whose receive buffer is full (that listener's
+ * next read fails with ENOBUFS), and the device counts it as dropped. The
+ * packet path only ever sends the rare ones (an endpoint that moved), with
+ * GFP_ATOMIC.
+ */
+
+#include "events.h"
+#include "device.h"
+#include "netlink_priv.h"
+#include "peer.h"
+#include "socket.h"
+
+#include <net/genetlink.h>
+#include <uapi/linux/wgc.h>
+
+/*
+ * What strangers can cause is rate limited per device: a flood of
+ * initiations from keys nobody configured, each of which got through MAC1
+ * and the token bucket, makes at most this many events.
+ */
+#define WGC_UNKNOWN_INITIATOR_EVENTS_PER_SEC 10
+
+/*
+ * The largest event, sized exactly: a listener's receive buffer is charged
+ * the whole allocation, and NLMSG_GOODSIZE would fit a tenth as many.
+ */
+static size_t wgc_event_size(void)
+{
+	return nla_total_size(sizeof(u32)) +		/* ifindex */
+	       nla_total_size(IFNAMSIZ) +		/* ifname */
+	       nla_total_size(WGC_KEY_LEN) +		/* public key */
+	       2 * nla_total_size(sizeof(struct sockaddr_in6)) + /* endpoints */
+	       nla_total_size(sizeof(u8));		/* role */
+}
+
+void wgc_events_init(struct wgc_device *wgc)
+{
+	struct ratelimit_state *limit = &wgc->events.unknown_initiator_limit;
+
+	ratelimit_state_init(limit, HZ, WGC_UNKNOWN_INITIATOR_EVENTS_PER_SEC);
+	/* It limits events, not messages: ___ratelimit() must not print. */
+	ratelimit_set_flags(limit, RATELIMIT_MSG_ON_RELEASE);
+}
+
+static struct net *wgc_events_net(const struct wgc_device *wgc)
+{
+	return dev_net(wgc->dev);
+}
+
+static bool wgc_events_wanted(const struct wgc_device *wgc)
+{
+	return genl_has_listeners(&wgc_genl_family, wgc_events_net(wgc),
+				  WGC_MCGRP_EVENTS_ID);
+}
+
+/*
+ * Starts an event naming the device. dev->name is read without RTNL: a
+ * concurrent rename can at worst show the old name in this one event.
+ */
+static struct sk_buff *wgc_event_start(struct wgc_device *wgc, u8 cmd,
+				       gfp_t gfp)
+{
+	struct sk_buff *skb = genlmsg_new(wgc_event_size(), gfp);
+
+	if (!skb)
+		return NULL;
+	if (!genlmsg_put(skb, 0, 0, &wgc_genl_family, 0, cmd) ||
+	    nla_put_u32(skb, WGC_EVENT_A_IFINDEX, wgc->dev->ifindex) ||
+	    nla_put_string(skb, WGC_EVENT_A_IFNAME, wgc->dev->name)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void wgc_event_send(struct wgc_device *wgc, struct sk_buff *skb,
+			   gfp_t gfp)
+{
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	/*
+	 * Success means some listener got it. A listener whose buffer is full
+	 * just misses it (and reads ENOBUFS next): when that was every
+	 * listener, netlink says -ESRCH, as it does when the last one left
+	 * since wgc_events_wanted(), which is rare enough to count the same.
+	 */
+	if (!genlmsg_multicast_netns(&wgc_genl_family, wgc_events_net(wgc),
+				     skb, 0, WGC_MCGRP_EVENTS_ID, gfp))
+		atomic64_inc(&wgc->events.sent);
+	else
+		atomic64_inc(&wgc->events.dropped);
+}
+
+static void wgc_event_failed(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	nlmsg_free(skb);
+	atomic64_inc(&wgc->events.dropped);
+}
+
+static int wgc_put_sockaddr(struct sk_buff *skb, int type,
+			    const struct wgc_endpoint *endpoint)
+{
+	if (endpoint->addr.sa_family == AF_INET)
+		return nla_put(skb, type, sizeof(endpoint->addr4),
+			       &endpoint->addr4);
+	if (endpoint->addr.sa_family == AF_INET6)
+		return nla_put(skb, type, sizeof(endpoint->addr6),
+			       &endpoint->addr6);
+	return 0;
+}
+
+/* A consistent copy: the packet path may be moving the peer right now. */
+static void wgc_read_endpoint(struct wgc_peer *peer,
+			      struct wgc_endpoint *endpoint)
+{
+	read_lock_bh(&peer->endpoint_lock);
+	*endpoint = peer->endpoint;
+	read_unlock_bh(&peer->endpoint_lock);
+}
+
+/* An event about a peer, with its public key (set once, at creation). */
+static struct sk_buff *wgc_peer_event_start(struct wgc_peer *peer, u8 cmd,
+					    gfp_t gfp)
+{
+	struct wgc_device *wgc = peer->wgc;
+	struct sk_buff *skb;
+
+	if (!wgc_events_wanted(wgc))
+		return NULL;
+	skb = wgc_event_start(wgc, cmd, gfp);
+	if (!skb) {
+		atomic64_inc(&wgc->events.dropped);
+		return NULL;
+	}
+	if (nla_put(skb, WGC_EVENT_A_PUBLIC_KEY, WGC_KEY_LEN,
+		    peer->handshake.remote_static)) {
+		wgc_event_failed(wgc, skb);
+		return NULL;
+	}
+	return skb;
+}
+
+void wgc_event_peer(struct wgc_peer *peer, u8 cmd, gfp_t gfp)
+{
+	struct sk_buff *skb = wgc_peer_event_start(peer, cmd, gfp);
+
+	if (skb)
+		wgc_event_send(peer->wgc, skb, gfp);
+}
+
+/* Process context: the handshake works. */
+void wgc_event_session_started(struct wgc_peer *peer, bool initiator)
+{
+	struct sk_buff *skb;
+	struct wgc_endpoint endpoint;
+
+	might_sleep();
+	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_STARTED, GFP_KERNEL);
+	if (!skb)
+		return;
+	wgc_read_endpoint(peer, &endpoint);
+	if (nla_put_u8(skb, WGC_EVENT_A_ROLE,
+		       initiator ? WGC_SESSION_ROLE_INITIATOR :
+				   WGC_SESSION_ROLE_RESPONDER) ||
+	    wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, &endpoint)) {
+		wgc_event_failed(peer->wgc, skb);
+		return;
+	}
+	wgc_event_send(peer->wgc, skb, GFP_KERNEL);
+}
+
+/* From the packet path: the caller holds no lock. */
+void wgc_event_endpoint_changed(struct wgc_peer *peer,
+				const struct wgc_endpoint *old,
+				const struct wgc_endpoint *new)
+{
+	struct sk_buff *skb;
+
+	skb = wgc_peer_event_start(peer, WGC_CMD_ENDPOINT_CHANGED, GFP_ATOMIC);
+	if (!skb)
+		return;
+	if (wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, new) ||
+	    wgc_put_sockaddr(skb, WGC_EVENT_A_OLD_ENDPOINT, old)) {
+		wgc_event_failed(peer->wgc, skb);
+		return;
+	}
+	wgc_event_send(peer->wgc, skb, GFP_ATOMIC);
+}
+
+/* Process context: the handshake receive workers. */
+void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
+				 const struct sk_buff *in_skb)
+{
+	struct wgc_endpoint source;
+	struct sk_buff *skb;
+
+	might_sleep();
+	if (!wgc_events_wanted(wgc))
+		return;
+	if (!__ratelimit(&wgc->events.unknown_initiator_limit)) {
+		atomic64_inc(&wgc->events.suppressed);
+		return;
+	}
+	skb = wgc_event_start(wgc, WGC_CMD_UNKNOWN_INITIATOR, GFP_KERNEL);
+	if (!skb) {
+		atomic64_inc(&wgc->events.dropped);
+		return;
+	}
+	if (nla_put(skb, WGC_EVENT_A_PUBLIC_KEY, WGC_KEY_LEN, public_key) ||
+	    wgc_socket_endpoint_from_skb(&source, in_skb) ||
+	    wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, &source)) {
+		wgc_event_failed(wgc, skb);
+		return;
+	}
+	wgc_event_send(wgc, skb, GFP_KERNEL);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Events: what happens to a device's peers, multicast to the "events"
+ * group of the generic netlink family; see include/uapi/linux/wgc.h.
+ */
+
+#ifndef _WGC_EVENTS_H
+#define _WGC_EVENTS_H
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/ratelimit.h>
+#include <linux/types.h>
+
+struct sk_buff;
+struct wgc_device;
+struct wgc_endpoint;
+struct wgc_peer;
+
+/* The family's multicast groups, in the order netlink.c lists them. */
+enum wgc_mcgrp {
+	WGC_MCGRP_EVENTS_ID,
+};
+
+/*
+ * Per device: what became of its events (WGC_EVENT_STATS_A_*), and the
+ * rate limit of the one event strangers can cause.
+ */
+struct wgc_event_state {
+	atomic64_t sent;
+	atomic64_t dropped;
+	atomic64_t suppressed;
+	struct ratelimit_state unknown_initiator_limit;
+};
+
+void wgc_events_init(struct wgc_device *wgc);
+
+/*
+ * Each sends its event if anyone listens, and never sleeps unless @gfp
+ * allows it. @cmd is one of the WGC_CMD_* that only name the peer.
+ */
+void wgc_event_peer(struct wgc_peer *peer, u8 cmd, gfp_t gfp);
+void wgc_event_session_started(struct wgc_peer *peer, bool initiator);
+void wgc_event_endpoint_changed(struct wgc_peer *peer,
+				const struct wgc_endpoint *old,
+				const struct wgc_endpoint *new);
+void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
+				 const struct sk_buff *skb);
+
+#endif /* _WGC_EVENTS_H */

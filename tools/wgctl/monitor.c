@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "wgctl monitor": what happens to wgc devices' peers, as it happens, from
+ * the kernel's events group. One line per event, like "ip monitor"; with
+ * --json, one JSON object per line (the schema is in wgctl(8)).
+ */
+#define _GNU_SOURCE /* ppoll() */
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <sodium.h>
+
+#include "encoding.h"
+#include "json.h"
+#include "monitor.h"
+#include "netlink.h"
+#include "show.h"
+#include "wgctl.h"
+
+static const char *const event_names[] = {
+	[WGC_CMD_PEER_ADDED] = "peer-added",
+	[WGC_CMD_PEER_CHANGED] = "peer-changed",
+	[WGC_CMD_PEER_REMOVED] = "peer-removed",
+	[WGC_CMD_SESSION_STARTED] = "session-started",
+	[WGC_CMD_KEYS_ZEROED] = "keys-zeroed",
+	[WGC_CMD_ENDPOINT_CHANGED] = "endpoint-changed",
+	[WGC_CMD_HANDSHAKE_GIVEN_UP] = "handshake-given-up",
+	[WGC_CMD_UNKNOWN_INITIATOR] = "unknown-initiator",
+};
+
+/* The event's name, or "event-N" for one newer than this tool. */
+const char *monitor_event_name(uint8_t cmd, char buf[MONITOR_NAME_SIZE])
+{
+	if (cmd < ARRAY_SIZE(event_names) && event_names[cmd])
+		return event_names[cmd];
+	snprintf(buf, MONITOR_NAME_SIZE, "event-%u", cmd);
+	return buf;
+}
+
+static const char *role_name(uint8_t role)
+{
+	switch (role) {
+	case WGC_SESSION_ROLE_INITIATOR:
+		return "initiator";
+	case WGC_SESSION_ROLE_RESPONDER:
+		return "responder";
+	}
+	return "unknown";
+}
+
+static bool has_endpoint(const union wgctl_endpoint *ep)
+{
+	return ep->addr.sa_family == AF_INET || ep->addr.sa_family == AF_INET6;
+}
+
+/* "wg0: session-started KEY role initiator endpoint 192.0.2.1:51820" */
+static void print_text(FILE *out, const struct wgctl_event *ev)
+{
+	char key[WGC_KEY_B64_LEN + 1], buf[SHOW_BUF_SIZE];
+	char name[MONITOR_NAME_SIZE];
+
+	key_to_base64(key, ev->public_key);
+	fprintf(out, "%s: %s %s", ev->ifname,
+		monitor_event_name(ev->cmd, name), key);
+	if (ev->has_role)
+		fprintf(out, " role %s", role_name(ev->role));
+	if (has_endpoint(&ev->endpoint)) {
+		show_format_endpoint(buf, sizeof(buf), &ev->endpoint);
+		fprintf(out, " endpoint %s", buf);
+	}
+	if (has_endpoint(&ev->old_endpoint)) {
+		show_format_endpoint(buf, sizeof(buf), &ev->old_endpoint);
+		fprintf(out, " old-endpoint %s", buf);
+	}
+	fputc('\n', out);
+}
+
+static void json_member(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, ",\"%s\":", key);
+	json_write_string(out, value, strlen(value));
+}
+
+/* The same members, in the same order, as the text; see wgctl(8). */
+static void print_json(FILE *out, const struct wgctl_event *ev)
+{
+	char key[WGC_KEY_B64_LEN + 1], buf[SHOW_BUF_SIZE];
+	char name[MONITOR_NAME_SIZE];
+	const char *event = monitor_event_name(ev->cmd, name);
+
+	fputs("{\"event\":", out);
+	json_write_string(out, event, strlen(event));
+	json_member(out, "interface", ev->ifname);
+	fprintf(out, ",\"ifindex\":%" PRIu32, ev->ifindex);
+	key_to_base64(key, ev->public_key);
+	json_member(out, "public_key", key);
+	if (ev->has_role)
+		json_member(out, "role", role_name(ev->role));
+	if (has_endpoint(&ev->endpoint)) {
+		show_format_endpoint(buf, sizeof(buf), &ev->endpoint);
+		json_member(out, "endpoint", buf);
+	}
+	if (has_endpoint(&ev->old_endpoint)) {
+		show_format_endpoint(buf, sizeof(buf), &ev->old_endpoint);
+		json_member(out, "old_endpoint", buf);
+	}
+	fputs("}\n", out);
+}
+
+void monitor_print_event(FILE *out, const struct wgctl_event *ev, bool json)
+{
+	if (json)
+		print_json(out, ev);
+	else
+		print_text(out, ev);
+}
+
+/* What the kernel dropped before the socket was read again. */
+void monitor_print_lost(FILE *out, bool json)
+{
+	if (json)
+		fputs("{\"event\":\"lost\"}\n", out);
+	else
+		fputs("lost: the kernel dropped events this monitor read too slowly\n",
+		      out);
+}
+
+/* ---- The command ---- */
+
+struct monitor {
+	unsigned int ifindex;	/* 0: every device */
+	bool json;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * The signals that end the monitor are blocked but while it waits in
+ * ppoll(): one that comes between the check of stop and the wait would
+ * otherwise be noticed only at the next event. *waiting gets the mask to
+ * wait with.
+ */
+static void catch_signals(sigset_t *waiting)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < ARRAY_SIZE(signals); i++) {
+		sigaction(signals[i], &sa, NULL);
+		sigaddset(&block, signals[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, waiting);
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		sigdelset(waiting, signals[i]);
+}
+
+/* 1 when there is something to read, 0 when a signal came first. */
+static int wait_for_events(struct wgctl_events *events,
+			   const sigset_t *waiting)
+{
+	struct pollfd pfd = { .fd = wgctl_events_fd(events), .events = POLLIN };
+
+	if (ppoll(&pfd, 1, NULL, waiting) < 0)
+		return errno == EINTR ? 0 : -1;
+	return 1;
+}
+
+static int handle_event(const struct wgctl_event *ev, void *arg)
+{
+	const struct monitor *m = arg;
+
+	if (m->ifindex && ev->ifindex != m->ifindex)
+		return MNL_CB_OK;
+	monitor_print_event(stdout, ev, m->json);
+	/* A reader at the other end of a pipe wants each line as it comes. */
+	if (fflush(stdout))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: %s monitor [<interface> | all] [--json]\n",
+		PROG_NAME);
+}
+
+static int parse_args(int argc, char *argv[], const char **iface, bool *json)
+{
+	int i;
+
+	*iface = NULL;
+	*json = false;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && !*json)
+			*json = true;
+		else if (argv[i][0] != '-' && !*iface)
+			*iface = argv[i];
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static bool is_wgc_interface(const char *name)
+{
+	struct wgctl_iface_list list = { 0 };
+	struct wgctl_nl_error e;
+	bool found = false;
+	size_t i;
+
+	if (wgctl_list_interfaces(&list, &e) < 0)
+		return true;	/* let the events decide */
+	for (i = 0; i < list.count; i++)
+		if (!strcmp(list.names[i], name))
+			found = true;
+	wgctl_iface_list_free(&list);
+	return found;
+}
+
+static int pick_interface(const char *iface, struct monitor *m)
+{
+	if (!iface || !strcmp(iface, "all"))
+		return 0;
+	if (!valid_ifname(iface))
+		return -1;
+	m->ifindex = if_nametoindex(iface);
+	if (!m->ifindex) {
+		fprintf(stderr, "%s: Unable to access interface %s: %s\n",
+			PROG_NAME, iface, strerror(errno));
+		return -1;
+	}
+	if (!is_wgc_interface(iface)) {
+		fprintf(stderr, "%s: Interface %s is not a wgc interface\n",
+			PROG_NAME, iface);
+		return -1;
+	}
+	return 0;
+}
+
+static void explain_open_error(const struct wgctl_nl_error *e)
+{
+	if (e->err == EPERM)
+		fprintf(stderr,
+			"%s: Unable to listen to wgc events: %s (it needs CAP_NET_ADMIN)\n",
+			PROG_NAME, strerror(e->err));
+	else if (e->err == EOPNOTSUPP)
+		fprintf(stderr,
+			"%s: Unable to listen to wgc events: the loaded wgc module sends none\n",
+			PROG_NAME);
+	else
+		wgctl_nl_perror("Unable to listen to wgc events", e);
+}
+
+static int watch(struct wgctl_events *events, struct monitor *m,
+		 const sigset_t *waiting)
+{
+	struct wgctl_event_parse p = { .handle = handle_event, .arg = m };
+	struct wgctl_nl_error e;
+	int ready;
+
+	while (!stop) {
+		ready = wait_for_events(events, waiting);
+		if (ready < 0) {
+			fprintf(stderr, "%s: Unable to wait for wgc events: %s\n",
+				PROG_NAME, strerror(errno));
+			return 1;
+		}
+		if (!ready || !wgctl_events_read(events, &p, &e))
+			continue;
+		if (e.err == ENOBUFS) {
+			monitor_print_lost(stdout, m->json);
+			if (fflush(stdout))
+				return 1;
+			continue;
+		}
+		/* Output that cannot be written ends the monitor quietly. */
+		if (ferror(stdout))
+			return 1;
+		wgctl_nl_perror("Unable to read wgc events", &e);
+		return 1;
+	}
+	return 0;
+}
+
+int monitor_main(int argc, char *argv[])
+{
+	struct monitor m = { 0 };
+	struct wgctl_events *events;
+	struct wgctl_nl_error e;
+	const char *iface;
+	sigset_t waiting;
+	int ret;
+
+	if (argc == 2 && is_help_arg(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (parse_args(argc, argv, &iface, &m.json) < 0) {
+		usage(stderr);
+		return 1;
+	}
+	if (pick_interface(iface, &m) < 0)
+		return 1;
+	catch_signals(&waiting);
+	events = wgctl_events_open(&e);
+	if (!events) {
+		explain_open_error(&e);
+		return 1;
+	}
+	ret = watch(events, &m, &waiting);
+	wgctl_events_close(events);
+	return ret;
+}

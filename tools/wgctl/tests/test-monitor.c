@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for "wgctl monitor" (monitor.c, and the event parser in
+ * reply.c), fed with hand-built event messages: each event's text and JSON
+ * line, IPv4 and IPv6 endpoints, an event newer than the tool, an interface
+ * name that needs escaping, and malformed events refused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "monitor.h"
+#include "netlink.h"
+#include "unit.h"
+
+#define FAMILY 0x23
+
+static uint32_t buf_words[1024];
+static char *const buf = (char *)buf_words;
+
+static const uint8_t key[WGC_KEY_LEN] = { 1, 2, 3, [31] = 0x99 };
+/* base64 of key */
+#define KEY_B64 "AQIDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJk="
+
+static struct nlmsghdr *event_begin(uint8_t cmd, const char *ifname)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf_words, 0, sizeof(buf_words));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = FAMILY;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = WGC_GENL_VERSION;
+	mnl_attr_put_u32(nlh, WGC_EVENT_A_IFINDEX, 4);
+	mnl_attr_put_strz(nlh, WGC_EVENT_A_IFNAME, ifname);
+	mnl_attr_put(nlh, WGC_EVENT_A_PUBLIC_KEY, WGC_KEY_LEN, key);
+	return nlh;
+}
+
+static void put_v4(struct nlmsghdr *nlh, uint16_t type, const char *ip,
+		   uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	mnl_attr_put(nlh, type, sizeof(sin), &sin);
+}
+
+static void put_v6(struct nlmsghdr *nlh, uint16_t type, const char *ip,
+		   uint16_t port)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(port) };
+
+	inet_pton(AF_INET6, ip, &sin6.sin6_addr);
+	mnl_attr_put(nlh, type, sizeof(sin6), &sin6);
+}
+
+/* What the monitor prints for the event in buf, text and JSON. */
+struct printed {
+	char text[512];
+	char json[512];
+	int calls;
+};
+
+static int print_both(const struct wgctl_event *ev, void *arg)
+{
+	struct printed *p = arg;
+	FILE *f;
+
+	f = fmemopen(p->text, sizeof(p->text), "w");
+	monitor_print_event(f, ev, false);
+	fclose(f);
+	f = fmemopen(p->json, sizeof(p->json), "w");
+	monitor_print_event(f, ev, true);
+	fclose(f);
+	p->calls++;
+	return MNL_CB_OK;
+}
+
+/* Runs buf's message through the parser; 0 or -1 (with errno). */
+static int parse(struct nlmsghdr *nlh, struct printed *p)
+{
+	struct wgctl_event_parse parse = {
+		.family = FAMILY, .handle = print_both, .arg = p,
+	};
+
+	memset(p, 0, sizeof(*p));
+	return wgctl_parse_event(nlh, &parse) == MNL_CB_OK ? 0 : -1;
+}
+
+static void check_event(const char *name, struct nlmsghdr *nlh,
+			const char *text, const char *json)
+{
+	struct printed p;
+
+	if (!unit_check(name, parse(nlh, &p) == 0 && p.calls == 1,
+			"parse failed: %s", strerror(errno)))
+		return;
+	unit_check(name, !strcmp(p.text, text), "text:\n%s\nwant:\n%s",
+		   p.text, text);
+	unit_check(name, !strcmp(p.json, json), "json:\n%s\nwant:\n%s",
+		   p.json, json);
+}
+
+static void test_peer_events(void)
+{
+	check_event("peer-added", event_begin(WGC_CMD_PEER_ADDED, "wg0"),
+		    "wg0: peer-added " KEY_B64 "\n",
+		    "{\"event\":\"peer-added\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
+	check_event("peer-removed", event_begin(WGC_CMD_PEER_REMOVED, "wg0"),
+		    "wg0: peer-removed " KEY_B64 "\n",
+		    "{\"event\":\"peer-removed\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
+	check_event("keys-zeroed", event_begin(WGC_CMD_KEYS_ZEROED, "wg0"),
+		    "wg0: keys-zeroed " KEY_B64 "\n",
+		    "{\"event\":\"keys-zeroed\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
+}
+
+static void test_session_started(void)
+{
+	struct nlmsghdr *nlh = event_begin(WGC_CMD_SESSION_STARTED, "wg0");
+
+	mnl_attr_put_u8(nlh, WGC_EVENT_A_ROLE, WGC_SESSION_ROLE_RESPONDER);
+	put_v4(nlh, WGC_EVENT_A_ENDPOINT, "192.0.2.1", 51820);
+	check_event("session-started", nlh,
+		    "wg0: session-started " KEY_B64 " role responder endpoint 192.0.2.1:51820\n",
+		    "{\"event\":\"session-started\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\",\"role\":\"responder\",\"endpoint\":\"192.0.2.1:51820\"}\n");
+}
+
+static void test_endpoint_changed(void)
+{
+	struct nlmsghdr *nlh = event_begin(WGC_CMD_ENDPOINT_CHANGED, "wg0");
+
+	put_v6(nlh, WGC_EVENT_A_ENDPOINT, "2001:db8::7", 1234);
+	put_v4(nlh, WGC_EVENT_A_OLD_ENDPOINT, "192.0.2.1", 51820);
+	check_event("endpoint-changed", nlh,
+		    "wg0: endpoint-changed " KEY_B64 " endpoint [2001:db8::7]:1234 old-endpoint 192.0.2.1:51820\n",
+		    "{\"event\":\"endpoint-changed\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\",\"endpoint\":\"[2001:db8::7]:1234\",\"old_endpoint\":\"192.0.2.1:51820\"}\n");
+}
+
+/* A newer kernel's event, and attributes this tool does not know. */
+static void test_unknown_event(void)
+{
+	struct nlmsghdr *nlh = event_begin(200, "wg0");
+
+	mnl_attr_put_u32(nlh, WGC_EVENT_A_MAX + 1, 5);
+	check_event("unknown-event", nlh,
+		    "wg0: event-200 " KEY_B64 "\n",
+		    "{\"event\":\"event-200\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
+}
+
+/* Interface names are any bytes but '/', NUL and whitespace. */
+static void test_name_escaped(void)
+{
+	check_event("name-escaped", event_begin(WGC_CMD_PEER_ADDED, "a\"b\\c"),
+		    "a\"b\\c: peer-added " KEY_B64 "\n",
+		    "{\"event\":\"peer-added\",\"interface\":\"a\\\"b\\\\c\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
+}
+
+static void check_refused(const char *name, struct nlmsghdr *nlh)
+{
+	struct printed p;
+	int ret = parse(nlh, &p);
+
+	unit_check(name, ret < 0 && errno == EPROTO && !p.calls,
+		   "parse returned %d (errno %d), printed %d", ret, errno,
+		   p.calls);
+}
+
+static void test_refused(void)
+{
+	struct nlmsghdr *nlh;
+	struct sockaddr_in sin = { .sin_family = AF_INET6 };
+	uint8_t short_key[16] = { 0 };
+
+	/* An endpoint whose family does not match its length. */
+	nlh = event_begin(WGC_CMD_SESSION_STARTED, "wg0");
+	mnl_attr_put(nlh, WGC_EVENT_A_ENDPOINT, sizeof(sin), &sin);
+	check_refused("refused-endpoint", nlh);
+
+	/* A key of the wrong length. */
+	nlh = event_begin(WGC_CMD_PEER_ADDED, "wg0");
+	mnl_attr_put(nlh, WGC_EVENT_A_PUBLIC_KEY, sizeof(short_key), short_key);
+	check_refused("refused-short-key", nlh);
+
+	/* No public key at all. */
+	memset(buf_words, 0, sizeof(buf_words));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = FAMILY;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+	mnl_attr_put_u32(nlh, WGC_EVENT_A_IFINDEX, 4);
+	mnl_attr_put_strz(nlh, WGC_EVENT_A_IFNAME, "wg0");
+	check_refused("refused-no-key", nlh);
+
+	/* Another family's message. */
+	nlh = event_begin(WGC_CMD_PEER_ADDED, "wg0");
+	nlh->nlmsg_type = FAMILY + 1;
+	check_refused("refused-other-family", nlh);
+}
+
+static void test_lost(void)
+{
+	char text[128] = "", json[128] = "";
+	FILE *f;
+
+	f = fmemopen(text, sizeof(text), "w");
+	monitor_print_lost(f, false);
+	fclose(f);
+	f = fmemopen(json, sizeof(json), "w");
+	monitor_print_lost(f, true);
+	fclose(f);
+	unit_check("lost-text", !strncmp(text, "lost: ", 6), "got %s", text);
+	unit_check("lost-json", !strcmp(json, "{\"event\":\"lost\"}\n"),
+		   "got %s", json);
+}
+
+int main(void)
+{
+	unit_init();
+	test_peer_events();
+	test_session_started();
+	test_endpoint_changed();
+	test_unknown_event();
+	test_name_escaped();
+	test_refused();
+	test_lost();
+	return unit_exit();
+}
