@@ -19,6 +19,10 @@
 #                  (WGC_BENCH_LINK=nic; not in the default paths)
 #   wgc-threaded   wgc with threaded NAPI (/sys/class/net/wg0/threaded):
 #                  each peer's receive poll in a kernel thread of its own
+#   wgc-stalled    wgc watched by a `wgctl monitor` in each namespace that
+#                  stopped reading (SIGSTOP) with its socket already full,
+#                  so that every event is built and dropped: the tunnel
+#                  must not notice (not in the default paths)
 #   wgc-to-wg      wgc sending (the client, PATH-a) to wireguard.ko
 #   wg-to-wgc      and the other way round: a deployment that mixes them
 #                  (not in the default paths)
@@ -175,14 +179,14 @@ TMP=$(mktemp -d)
 log() { printf '# %s\n' "$*"; }
 want() { [[ $TESTS == *" $1 "* ]]; } # want TEST: whether it is measured
 # variant PATH: a variant of wgc, measured for throughput and latency only
-variant() { [[ $1 == wgc-nogso || $1 == wgc-nogro || $1 == wgc-threaded || $1 == wgc-to-wg || $1 == wg-to-wgc ]]; }
+variant() { [[ $1 == wgc-nogso || $1 == wgc-nogro || $1 == wgc-threaded || $1 == wgc-stalled || $1 == wgc-to-wg || $1 == wg-to-wgc ]]; }
 
 declare -A FAILED=() # path -> why it has no figures
 declare -A TOOL=()   # path -> wg or wgctl
 declare -A KIND=()   # path -> the tunnel's link kind
 declare -A HS_FAILED=() # path -> why it has no handshake figure
 declare -A LABEL=([veth]=veth [wireguard]=wireguard.ko [wgc]=wgc [wgc-nogso]="wgc no UDP GSO" [wgc-nogro]="wgc no UDP GRO"
-	[wgc-threaded]="wgc threaded NAPI" [wgc-to-wg]="wgc to wireguard.ko" [wg-to-wgc]="wireguard.ko to wgc")
+	[wgc-threaded]="wgc threaded NAPI" [wgc-stalled]="wgc stalled listener" [wgc-to-wg]="wgc to wireguard.ko" [wg-to-wgc]="wireguard.ko to wgc")
 [[ $WGC_IMPL == wgc ]] || LABEL[wgc]="wgc (=$WGC_IMPL)"
 
 # step PATH CMD...: runs CMD; on failure the path is marked failed with
@@ -224,7 +228,7 @@ setup() {
 	ip -n "$b" addr add 192.0.2.2/24 dev v0
 	case $path in
 	wireguard) kind=wireguard tool=wg ;;
-	wgc-nogso | wgc-nogro | wgc-threaded) kind=wgc tool=wgctl ;;
+	wgc-nogso | wgc-nogro | wgc-threaded | wgc-stalled) kind=wgc tool=wgctl ;;
 	wgc)
 		case $WGC_IMPL in
 		wireguard) kind=wireguard tool=wg ;;
@@ -281,9 +285,36 @@ setup() {
 	fi
 	ip -n "$a" link set wg0 up
 	ip -n "$b" link set wg0 up
+	if [[ $path == wgc-stalled ]]; then
+		stall_listeners "$path" || return 1
+	fi
 	if ! variant "$path" && { want flood || want handshake; }; then
 		setup_attacker "$path" || return 1
 	fi
+}
+
+# stall_listeners PATH: in PATH-a and PATH-b, a `wgctl monitor` that has
+# joined the events group and then stopped (SIGSTOP), its socket filled by
+# the events of 300 peers added and removed again: from then on every event
+# is built and dropped. The monitors are killed (SIGKILL: a stopped process
+# keeps a SIGTERM pending) at cleanup.
+STALLED=()
+stall_listeners() {
+	local path=$1 ns pid i keys=() remove=()
+	for ((i = 0; i < 300; i++)); do
+		keys+=("$(head -c 32 /dev/urandom | base64)")
+		remove+=(peer "${keys[i]}" remove)
+	done
+	printf '[Peer]\nPublicKey = %s\n' "${keys[@]}" >"$TMP/stall.conf"
+	for ns in "$path-a" "$path-b"; do
+		ip netns exec "$ns" wgctl monitor --json >/dev/null 2>&1 &
+		pid=$!
+		STALLED+=("$pid")
+		sleep 1 # long enough to have joined, even under emulation
+		kill -STOP "$pid"
+		step "$path" ip netns exec "$ns" wgctl addconf wg0 "$TMP/stall.conf" || return 1
+		step "$path" ip netns exec "$ns" wgctl set wg0 "${remove[@]}" || return 1
+	done
 }
 
 # setup_attacker PATH: namespace PATH-x joined to PATH-b, which routes the
@@ -576,7 +607,7 @@ done
 declare -A T1=() T4=() CG=() UP=() TF=() TD=() FR=() NP=() HS=()
 LIVE=() TUNNELS=()
 for path in $PATHS; do
-	case $path in veth | wireguard | wgc | wgc-nogso | wgc-nogro | wgc-threaded | wgc-to-wg | wg-to-wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
+	case $path in veth | wireguard | wgc | wgc-nogso | wgc-nogro | wgc-threaded | wgc-stalled | wgc-to-wg | wg-to-wgc) ;; *) echo "bench: unknown path '$path'" >&2; exit 2 ;; esac
 	: >"$TMP/$path.rtt"
 	if setup "$path" && start_server "$path"; then
 		LIVE+=("$path")
@@ -789,7 +820,7 @@ done
 echo
 short() { [[ $1 == wgc-* || $1 == wg-* ]] && echo "$1" || echo "${LABEL[$1]%% *}"; }
 row "ratio" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP" "ping avg" "ping p99"
-for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-to-wg wireguard" \
+for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-stalled wgc" "wgc-to-wg wireguard" \
 	"wg-to-wgc wireguard" "wgc veth" "wireguard veth"; do
 	read -r x y <<<"$pair"
 	[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
@@ -825,7 +856,7 @@ if ((ROUNDS > 1)) && { want tcp || want udp; }; then
 	echo
 	row5() { printf '%-20s %16s %16s %16s %16s\n' "$@"; }
 	row5 "paired by round" "TCP 1 stream" "CPU per GB" "TCP 4 strm" "UDP"
-	for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-to-wg wireguard" \
+	for pair in "wgc wireguard" "wgc-nogso wireguard" "wgc wgc-nogso" "wgc wgc-nogro" "wgc-threaded wgc" "wgc-stalled wgc" "wgc-to-wg wireguard" \
 		"wg-to-wgc wireguard"; do
 		read -r x y <<<"$pair"
 		[[ " $PATHS " == *" $x "* && " $PATHS " == *" $y "* ]] || continue
@@ -944,6 +975,7 @@ if ((PROFILE)); then
 fi
 
 # ---- cleanup
+((${#STALLED[@]} == 0)) || kill -KILL "${STALLED[@]}" 2>/dev/null
 for path in $PATHS; do
 	ip netns pids "$path-a" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns pids "$path-b" 2>/dev/null | xargs -r kill 2>/dev/null

@@ -104,27 +104,6 @@ static void wgc_event_failed(struct wgc_device *wgc, struct sk_buff *skb)
 	atomic64_inc(&wgc->events.dropped);
 }
 
-static int wgc_put_sockaddr(struct sk_buff *skb, int type,
-			    const struct wgc_endpoint *endpoint)
-{
-	if (endpoint->addr.sa_family == AF_INET)
-		return nla_put(skb, type, sizeof(endpoint->addr4),
-			       &endpoint->addr4);
-	if (endpoint->addr.sa_family == AF_INET6)
-		return nla_put(skb, type, sizeof(endpoint->addr6),
-			       &endpoint->addr6);
-	return 0;
-}
-
-/* A consistent copy: the packet path may be moving the peer right now. */
-static void wgc_read_endpoint(struct wgc_peer *peer,
-			      struct wgc_endpoint *endpoint)
-{
-	read_lock_bh(&peer->endpoint_lock);
-	*endpoint = peer->endpoint;
-	read_unlock_bh(&peer->endpoint_lock);
-}
-
 /* An event about a peer, with its public key (set once, at creation). */
 static struct sk_buff *wgc_peer_event_start(struct wgc_peer *peer, u8 cmd,
 					    gfp_t gfp)
@@ -165,11 +144,11 @@ void wgc_event_session_started(struct wgc_peer *peer, bool initiator)
 	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_STARTED, GFP_KERNEL);
 	if (!skb)
 		return;
-	wgc_read_endpoint(peer, &endpoint);
+	wgc_peer_read_endpoint(peer, &endpoint);
 	if (nla_put_u8(skb, WGC_EVENT_A_ROLE,
 		       initiator ? WGC_SESSION_ROLE_INITIATOR :
 				   WGC_SESSION_ROLE_RESPONDER) ||
-	    wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, &endpoint)) {
+	    wgc_nla_put_endpoint(skb, WGC_EVENT_A_ENDPOINT, &endpoint)) {
 		wgc_event_failed(peer->wgc, skb);
 		return;
 	}
@@ -186,8 +165,8 @@ void wgc_event_endpoint_changed(struct wgc_peer *peer,
 	skb = wgc_peer_event_start(peer, WGC_CMD_ENDPOINT_CHANGED, GFP_ATOMIC);
 	if (!skb)
 		return;
-	if (wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, new) ||
-	    wgc_put_sockaddr(skb, WGC_EVENT_A_OLD_ENDPOINT, old)) {
+	if (wgc_nla_put_endpoint(skb, WGC_EVENT_A_ENDPOINT, new) ||
+	    wgc_nla_put_endpoint(skb, WGC_EVENT_A_OLD_ENDPOINT, old)) {
 		wgc_event_failed(peer->wgc, skb);
 		return;
 	}
@@ -215,7 +194,7 @@ void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
 	}
 	if (nla_put(skb, WGC_EVENT_A_PUBLIC_KEY, WGC_KEY_LEN, public_key) ||
 	    wgc_socket_endpoint_from_skb(&source, in_skb) ||
-	    wgc_put_sockaddr(skb, WGC_EVENT_A_ENDPOINT, &source)) {
+	    wgc_nla_put_endpoint(skb, WGC_EVENT_A_ENDPOINT, &source)) {
 		wgc_event_failed(wgc, skb);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "device.h"
 #include "events.h"
+#include "peer.h"
 
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -120,6 +121,19 @@ static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FWMARK]		= WGC_NOT_IN_GET("a fwmark"),
 	[WGC_DEVICE_A_FLAGS]		= WGC_NOT_IN_GET("flags"),
 };
+
+/* An endpoint that was never set or learnt is left out. */
+int wgc_nla_put_endpoint(struct sk_buff *skb, int type,
+			 const struct wgc_endpoint *endpoint)
+{
+	if (endpoint->addr.sa_family == AF_INET)
+		return nla_put(skb, type, sizeof(endpoint->addr4),
+			       &endpoint->addr4);
+	if (endpoint->addr.sa_family == AF_INET6)
+		return nla_put(skb, type, sizeof(endpoint->addr6),
+			       &endpoint->addr6);
+	return 0;
+}
 
 /*
  * Finds the device a request names, in the requester's namespace, and

@@ -281,22 +281,12 @@ static int wgc_put_preshared_key(struct sk_buff *skb, struct wgc_peer *peer)
 	return ret;
 }
 
-/* An endpoint that was never set or learnt is left out. */
 static int wgc_put_endpoint(struct sk_buff *skb, struct wgc_peer *peer)
 {
 	struct wgc_endpoint endpoint;
 
-	read_lock_bh(&peer->endpoint_lock);
-	endpoint = peer->endpoint;
-	read_unlock_bh(&peer->endpoint_lock);
-
-	if (endpoint.addr.sa_family == AF_INET)
-		return nla_put(skb, WGC_PEER_A_ENDPOINT,
-			       sizeof(endpoint.addr4), &endpoint.addr4);
-	if (endpoint.addr.sa_family == AF_INET6)
-		return nla_put(skb, WGC_PEER_A_ENDPOINT,
-			       sizeof(endpoint.addr6), &endpoint.addr6);
-	return 0;
+	wgc_peer_read_endpoint(peer, &endpoint);
+	return wgc_nla_put_endpoint(skb, WGC_PEER_A_ENDPOINT, &endpoint);
 }
 
 /* Everything about a peer but its key and allowed IPs. */

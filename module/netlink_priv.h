@@ -11,10 +11,15 @@
 #include <uapi/linux/wgc.h>
 
 struct wgc_device;
+struct wgc_endpoint;
 
 extern struct genl_family wgc_genl_family;
 extern const struct nla_policy wgc_allowedip_policy[WGC_ALLOWEDIP_A_MAX + 1];
 extern const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1];
+
+/* The endpoint's sockaddr as attribute @type; nothing if it has none. */
+int wgc_nla_put_endpoint(struct sk_buff *skb, int type,
+			 const struct wgc_endpoint *endpoint);
 
 /* Returns the device with a reference held on its net_device, or ERR_PTR. */
 struct wgc_device *wgc_lookup(struct net *net, struct nlattr **attrs,

@@ -322,6 +322,14 @@ void wgc_peer_set_preshared_key(struct wgc_peer *peer,
 	wgc_noise_set_preshared_key(&peer->handshake, key);
 }
 
+void wgc_peer_read_endpoint(struct wgc_peer *peer,
+			    struct wgc_endpoint *endpoint)
+{
+	read_lock_bh(&peer->endpoint_lock);
+	*endpoint = peer->endpoint;
+	read_unlock_bh(&peer->endpoint_lock);
+}
+
 void wgc_peer_set_endpoint(struct wgc_peer *peer,
 			   const struct wgc_endpoint *endpoint,
 			   struct wgc_endpoint *old)

@@ -164,6 +164,9 @@ void wgc_peer_config_done(struct wgc_peer *peer);
 void wgc_peer_set_endpoint(struct wgc_peer *peer,
 			   const struct wgc_endpoint *endpoint,
 			   struct wgc_endpoint *old);
+/* A consistent copy: the packet path may be moving the peer meanwhile. */
+void wgc_peer_read_endpoint(struct wgc_peer *peer,
+			    struct wgc_endpoint *endpoint);
 struct wgc_peer *__must_check wgc_peer_get_maybe_zero(struct wgc_peer *peer);
 static inline struct wgc_peer *wgc_peer_get(struct wgc_peer *peer)
 {

@@ -50,7 +50,10 @@ check(.; [["version", "number"], ["interfaces", "array"]]; "document"),
 	check(.; [["name", "string"], ["public_key", "string", "null"],
 		  ["private_key", "string", "null"], ["listen_port", "number"],
 		  ["fwmark", "number"], ["handshake_stats", "object", "null"],
+		  ["event_stats", "object", "null"],
 		  ["peers", "array"]]; "interface \($n)"),
+	(.event_stats // empty | check(.; [["sent", "number"],
+		["dropped", "number"], ["suppressed", "number"]]; "\($n) event_stats")),
 	(.handshake_stats // empty | check(.; [["processed", "number"],
 		["invalid", "number"], ["rate_limited", "number"],
 		["invalid_mac1", "number"], ["missing_cookie", "number"],
@@ -177,7 +180,7 @@ values() {
 	assert_eq "$(q "" '.interfaces[0].private_key')" "\"$(<"$_TUN_KEYS/n1.key")\"" "private key"
 	# (the ratelimiter's entries are the namespace's, not wg1's own)
 	assert_eq "$(q "" '.interfaces[1] | del(.name, .handshake_stats.ratelimiter_entries)')" \
-		'{"public_key":null,"private_key":null,"listen_port":0,"fwmark":0,"handshake_stats":{"processed":0,"invalid":0,"rate_limited":0,"invalid_mac1":0,"missing_cookie":0,"cookie_replies_sent":0,"cookies_received":0,"queue_full":0,"under_load":false},"peers":[]}' \
+		'{"public_key":null,"private_key":null,"listen_port":0,"fwmark":0,"handshake_stats":{"processed":0,"invalid":0,"rate_limited":0,"invalid_mac1":0,"missing_cookie":0,"cookie_replies_sent":0,"cookies_received":0,"queue_full":0,"under_load":false},"event_stats":{"sent":0,"dropped":0,"suppressed":0},"peers":[]}' \
 		"bare wg1"
 
 	# the tunnel's peer: handshake made, bytes both ways
@@ -241,7 +244,8 @@ handshake_age() {
 	((later >= hs_age + 2)) || fail "age $hs_age, then $later two seconds later"
 }
 
-# handshake_stats says what the handshake-stats field says.
+# handshake_stats says what the handshake-stats field says, event_stats
+# what event-stats says.
 handshake_stats() {
 	local ns i field json
 	for ns in n1 n2; do
@@ -255,6 +259,9 @@ handshake_stats() {
 		done
 		assert_eq "$json" "$field" "handshake_stats in $ns"
 		assert_eq "$(wc -l <<<"$json")" 10 "counters in $ns"
+		assert_eq "$(ip netns exec "$ns" wgctl show wg0 --json |
+			jq -r '.interfaces[0].event_stats | to_entries[] | "\(.key)\t\(.value)"')" \
+			"$(ip netns exec "$ns" wgctl show wg0 event-stats)" "event_stats in $ns"
 	done
 	# each side processed the other's handshake message
 	assert_eq "$(n1 wgctl show wg0 --json | jq '.interfaces[0].handshake_stats.processed >= 1')" true "n1 processed"

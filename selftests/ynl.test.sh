@@ -8,7 +8,9 @@
 # IPv6 endpoint and allowed IPs of both families, both ways of naming the
 # device, and a dump of many messages with a peer split across them. What it
 # writes (key, port, mark, the replace-peers flag) wgctl must read back, and
-# what the kernel refuses it reports with the attribute the spec names.
+# what the kernel refuses it reports with the attribute the spec names. And
+# the events group, subscribed to by name: an event it decodes by the spec
+# is the one wgctl's change made.
 # 6.12's CLI cannot encode indexed arrays (peers, allowed IPs) in requests,
 # so those are only read through it.
 # timeout: 300
@@ -31,7 +33,8 @@ ynl() {
 
 # What the CLI decoded of a dump (its JSON on stdin), printed as `wgctl show
 # IF dump` prints it, then "handshake-stats" and the lines of `wgctl show IF
-# handshake-stats`, then "ifindex N", "ifname NAME", and last "messages N"
+# handshake-stats`, "event-stats" and the lines of `wgctl show IF
+# event-stats`, then "ifindex N", "ifname NAME", and last "messages N"
 # and "split N" (how many peers continued in a next message). Only
 # decoded fields are formatted (keys to base64, sockaddrs to text): any
 # attribute it did not expect, or a nest index other than the 0 the spec
@@ -78,7 +81,7 @@ PEER = {'public-key', 'preshared-key', 'endpoint',
         'persistent-keepalive-interval', 'last-handshake-time', 'rx-bytes',
         'tx-bytes', 'allowedips', 'protocol-version'}
 DEVICE = {'ifindex', 'ifname', 'private-key', 'public-key', 'listen-port',
-          'fwmark', 'handshake-stats', 'peers'}
+          'fwmark', 'handshake-stats', 'event-stats', 'peers'}
 # the spec's names, in the order and with the names of wgctl's lines
 STATS = [('processed', 'processed'), ('invalid', 'invalid'),
          ('ratelimited', 'rate-limited'), ('invalid-mac1', 'invalid-mac1'),
@@ -128,6 +131,12 @@ if set(stats) != {s for s, _ in STATS}:
     die(f'handshake statistics {sorted(stats)}')
 for spec_name, wgctl_name in STATS:
     print(wgctl_name, stats[spec_name], sep='\t')
+print('event-stats')
+events = dev['event-stats']
+if list(events) != ['sent', 'dropped', 'suppressed']:
+    die(f'event statistics {list(events)}')
+for name, value in events.items():
+    print(name, value, sep='\t')
 print('ifindex', dev['ifindex'])
 print('ifname', dev['ifname'])
 print('messages', len(msgs))
@@ -141,6 +150,8 @@ as_wgctl() {
 	"${in[@]}" wgctl show "$2" dump
 	echo handshake-stats
 	"${in[@]}" wgctl show "$2" handshake-stats
+	echo event-stats
+	"${in[@]}" wgctl show "$2" event-stats
 	echo "ifindex $("${in[@]}" cat "/sys/class/net/$2/ifindex")"
 	echo "ifname $2"
 }
@@ -261,7 +272,35 @@ ping_ok n1 "$N2_IN6"
 wgx n1 set wg0 peer "$(wgctl genkey | wgctl pubkey)" endpoint "[2001:db8::7]:4500" \
 	allowed-ips 10.7.0.0/16,192.168.7.1/32,fd07::/48,2001:db8:7::1/128
 
+# The CLI has joined a group once its netlink socket shows one in
+# /proc/net/netlink (the groups column, for group ids below 32).
+_joined() {
+	local inode
+	inode=$(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
+		head -n 1)
+	[[ -n $inode ]] &&
+		awk -v i="$inode" '$2 == 16 && $NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink
+}
+
+events() {
+	local key pid
+	ip link add wg3 type wgc
+	key=$(wgctl genkey | wgctl pubkey)
+	# not through ynl(): $! must be the CLI's own process
+	python3 "$YNL_CLI" --spec "$YNL_SPEC" --no-schema --output-json \
+		--subscribe events --sleep 6 >"$TMPDIR/events.json" 2>"$TMPDIR/events.err" &
+	pid=$!
+	defer kill_quiet "$pid"
+	wait_for -t 30 _joined "$pid"
+	wgctl set wg3 peer "$key" allowed-ips 10.3.0.1/32
+	wait "$pid" || fail "ynl --subscribe events failed: $(tail -n 4 "$TMPDIR/events.err")"
+	assert_eq "$(jq -c '[.[] | [.name, .msg.ifname, .msg["public-key"]]]' "$TMPDIR/events.json")" \
+		"[[\"peer-added\",\"wg3\",\"$(hex_of <<<"$key")\"]]" "the events ynl decoded"
+}
+
 subtest dump dump
 subtest dump-by-ifindex dump_by_ifindex
 subtest many-messages many_messages
 subtest set-device set_device
+subtest events events

@@ -86,6 +86,13 @@ struct wgctl_handshake_stats {
 	bool under_load;
 };
 
+/* What became of the device's events (WGC_DEVICE_A_EVENT_STATS). */
+struct wgctl_event_stats {
+	uint64_t sent;
+	uint64_t dropped;
+	uint64_t suppressed;
+};
+
 /*
  * A device, both ways. Read back from the kernel: all but the set_ flags
  * and replace_peers, with peers in the order the kernel sent them. As a
@@ -104,6 +111,8 @@ struct wgctl_device {
 	/* Sent once per dump, in its first message, by kernels that have it. */
 	bool has_handshake_stats;
 	struct wgctl_handshake_stats handshake_stats;
+	bool has_event_stats;
+	struct wgctl_event_stats event_stats;
 	bool set_private_key;
 	bool set_listen_port;
 	bool set_fwmark;

@@ -247,6 +247,22 @@ static void put_handshake_stats(struct json_writer *w,
 	close_container(w, '}');
 }
 
+static void put_event_stats(struct json_writer *w,
+			    const struct wgctl_device *dev)
+{
+	const struct wgctl_event_stats *es = &dev->event_stats;
+
+	if (!dev->has_event_stats) {
+		put_null(w, "event_stats");
+		return;
+	}
+	open_container(w, "event_stats", '{');
+	put_u64(w, "sent", es->sent);
+	put_u64(w, "dropped", es->dropped);
+	put_u64(w, "suppressed", es->suppressed);
+	close_container(w, '}');
+}
+
 /*
  * now - then, saturated: the kernel's handshake time is any 64-bit
  * value to us, and one far enough from now would overflow.
@@ -303,8 +319,10 @@ static void put_device(struct json_writer *w,
 	put_key(w, "private_key", dev->private_key, dev->has_private_key);
 	put_u64(w, "listen_port", dev->listen_port);
 	put_u64(w, "fwmark", dev->fwmark);
-	if (form == JSON_SHOW)
+	if (form == JSON_SHOW) {
 		put_handshake_stats(w, dev);
+		put_event_stats(w, dev);
+	}
 	open_container(w, "peers", '[');
 	for (i = 0; i < dev->peers.count; i++)
 		put_peer(w, &dev->peers.peers[i], form, now);

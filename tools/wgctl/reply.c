@@ -120,6 +120,7 @@ static const struct attr_spec device_attrs[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FLAGS] = U32_SPEC,
 	[WGC_DEVICE_A_PEERS] = NESTED_SPEC,
 	[WGC_DEVICE_A_HANDSHAKE_STATS] = NESTED_SPEC,
+	[WGC_DEVICE_A_EVENT_STATS] = NESTED_SPEC,
 };
 
 static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
@@ -142,6 +143,12 @@ static const struct attr_spec allowedip_attrs[WGC_ALLOWEDIP_A_MAX + 1] = {
 	/* 4 or 16 bytes, as the family says: checked by allowedip_cb(). */
 	[WGC_ALLOWEDIP_A_IPADDR] = ANY_SPEC,
 	[WGC_ALLOWEDIP_A_CIDR_MASK] = U8_SPEC,
+};
+
+static const struct attr_spec event_stats_attrs[WGC_EVENT_STATS_A_MAX + 1] = {
+	[WGC_EVENT_STATS_A_SENT] = U64_SPEC,
+	[WGC_EVENT_STATS_A_DROPPED] = U64_SPEC,
+	[WGC_EVENT_STATS_A_SUPPRESSED] = U64_SPEC,
 };
 
 static const struct attr_spec
@@ -451,6 +458,22 @@ static int read_handshake_stats(const struct nlattr *nest,
 	return MNL_CB_OK;
 }
 
+/* WGC_DEVICE_A_EVENT_STATS, read as the handshake statistics are. */
+static int read_event_stats(const struct nlattr *nest,
+			    struct wgctl_device *dev)
+{
+	const struct nlattr *tb[WGC_EVENT_STATS_A_MAX + 1] = { 0 };
+	struct wgctl_event_stats *es = &dev->event_stats;
+
+	if (parse_table(nest, event_stats_attrs, WGC_EVENT_STATS_A_MAX, tb) < 0)
+		return MNL_CB_ERROR;
+	es->sent = u64_or_zero(tb[WGC_EVENT_STATS_A_SENT]);
+	es->dropped = u64_or_zero(tb[WGC_EVENT_STATS_A_DROPPED]);
+	es->suppressed = u64_or_zero(tb[WGC_EVENT_STATS_A_SUPPRESSED]);
+	dev->has_event_stats = true;
+	return MNL_CB_OK;
+}
+
 /*
  * One message of a dump. A device with many peers spans several; each
  * repeats the device's name and index, and later values simply win. The
@@ -475,6 +498,9 @@ int wgctl_parse_device(const struct nlmsghdr *nlh, void *arg)
 	/* Only in the first message: the later ones leave it be. */
 	if (tb[WGC_DEVICE_A_HANDSHAKE_STATS] &&
 	    read_handshake_stats(tb[WGC_DEVICE_A_HANDSHAKE_STATS], p->dev) < 0)
+		return MNL_CB_ERROR;
+	if (tb[WGC_DEVICE_A_EVENT_STATS] &&
+	    read_event_stats(tb[WGC_DEVICE_A_EVENT_STATS], p->dev) < 0)
 		return MNL_CB_ERROR;
 	if (tb[WGC_DEVICE_A_PEERS] &&
 	    walk_nest(tb[WGC_DEVICE_A_PEERS], peer_cb, p->dev) < 0)

@@ -39,13 +39,14 @@ static const struct {
 	{ "persistent-keepalive", SHOW_PERSISTENT_KEEPALIVE },
 	{ "transfer", SHOW_TRANSFER },
 	{ "handshake-stats", SHOW_HANDSHAKE_STATS },
+	{ "event-stats", SHOW_EVENT_STATS },
 	{ "dump", SHOW_DUMP },
 };
 
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show [--json] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | dump]\n",
+		"Usage: %s show [--json] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | event-stats | dump]\n",
 		PROG_NAME);
 }
 
@@ -293,6 +294,31 @@ static void show_handshake_stats(FILE *out, const struct wgctl_device *dev,
 	}
 }
 
+/* "event-stats": the same form, for the device's events. */
+static void show_event_stats(FILE *out, const struct wgctl_device *dev,
+			     bool with_name)
+{
+	const struct wgctl_event_stats *es = &dev->event_stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} lines[] = {
+		{ "sent", es->sent },
+		{ "dropped", es->dropped },
+		{ "suppressed", es->suppressed },
+	};
+	size_t i;
+
+	if (!dev->has_event_stats)
+		return;
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		if (with_name)
+			fprintf(out, "%s\t", dev->name);
+		fprintf(out, "%s\t%llu\n", lines[i].name,
+			(unsigned long long)lines[i].value);
+	}
+}
+
 /*
  * The script-friendly forms: tab-separated, one line per interface or
  * per peer; with_name prefixes every line as "show all" does.
@@ -311,6 +337,9 @@ void show_field(FILE *out, const struct wgctl_device *dev,
 		return;
 	case SHOW_HANDSHAKE_STATS:
 		show_handshake_stats(out, dev, with_name);
+		return;
+	case SHOW_EVENT_STATS:
+		show_event_stats(out, dev, with_name);
 		return;
 	case SHOW_DUMP:
 		show_device_line(out, dev, field, with_name);

@@ -151,7 +151,7 @@ _wgctl_show() {
 	      ${words[i]} != interfaces ]]; then
 		_wgctl_add public-key private-key listen-port fwmark peers \
 			preshared-keys endpoints allowed-ips latest-handshakes \
-			persistent-keepalive transfer handshake-stats dump
+			persistent-keepalive transfer handshake-stats event-stats dump
 	fi
 }
 

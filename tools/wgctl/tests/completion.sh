@@ -32,7 +32,7 @@ HARRY=hXyz5kq0rTHb2yK1mWvN8pQz3sLd9fGe7cUa4oBi6j0=
 
 SHOW_FIELDS=(public-key private-key listen-port fwmark peers preshared-keys
 	endpoints allowed-ips latest-handshakes persistent-keepalive transfer
-	handshake-stats dump)
+	handshake-stats event-stats dump)
 PEER_OPTIONS=(remove preshared-key endpoint persistent-keepalive allowed-ips
 	peer)
 

@@ -565,7 +565,8 @@ static const struct wgctl_handshake_stats flood = {
 	"        \"queue_full\": 40,\n" \
 	"        \"under_load\": true,\n" \
 	"        \"ratelimiter_entries\": 17\n" \
-	"      },\n"
+	"      },\n" \
+	"      \"event_stats\": null,\n"
 
 #define PEERS_SHOW \
 	"      \"peers\": [\n" \
@@ -643,6 +644,7 @@ static void test_show(void)
 		 "      \"listen_port\": 0,\n"
 		 "      \"fwmark\": 0,\n"
 		 "      \"handshake_stats\": null,\n"
+		 "      \"event_stats\": null,\n"
 		 "      \"peers\": []\n"
 		 "    }\n"
 		 DOC_TAIL);
@@ -661,6 +663,7 @@ static void test_show(void)
 		 "      \"listen_port\": 65535,\n"
 		 "      \"fwmark\": 4294967295,\n"
 		 "      \"handshake_stats\": null,\n"
+		 "      \"event_stats\": null,\n"
 		 "      \"peers\": []\n"
 		 "    }\n"
 		 DOC_TAIL);
@@ -689,6 +692,7 @@ static void test_show(void)
 	       "      \"listen_port\": 0,\n"
 	       "      \"fwmark\": 0,\n"
 	       "      \"handshake_stats\": null,\n"
+	       "      \"event_stats\": null,\n"
 	       "      \"peers\": []\n"
 	       "    }\n"
 	       DOC_TAIL);
@@ -702,6 +706,11 @@ static void test_huge(void)
 	struct wgctl_peer *p;
 
 	base_device(&dev);
+	dev.has_event_stats = true;
+	dev.event_stats = (struct wgctl_event_stats){
+		.sent = UINT64_MAX, .dropped = UINT64_MAX,
+		.suppressed = UINT64_MAX,
+	};
 	dev.has_handshake_stats = true;
 	dev.handshake_stats = (struct wgctl_handshake_stats){
 		.processed = UINT64_MAX, .invalid = UINT64_MAX,
@@ -735,6 +744,11 @@ static void test_huge(void)
 		 "        \"queue_full\": 18446744073709551615,\n"
 		 "        \"under_load\": false,\n"
 		 "        \"ratelimiter_entries\": 4294967295\n"
+		 "      },\n"
+		 "      \"event_stats\": {\n"
+		 "        \"sent\": 18446744073709551615,\n"
+		 "        \"dropped\": 18446744073709551615,\n"
+		 "        \"suppressed\": 18446744073709551615\n"
 		 "      },\n"
 		 "      \"peers\": [\n"
 		 "        {\n"

@@ -375,7 +375,7 @@ fi
 
 run show --help
 if ((rc == 0)) && [[ -z $err ]] &&
-   grep -q '^Usage: wgctl show .* | handshake-stats | dump\]$' <<<"$out"; then
+   grep -q '^Usage: wgctl show .* | handshake-stats | event-stats | dump\]$' <<<"$out"; then
 	pass show-usage-lists-handshake-stats
 else
 	fail show-usage-lists-handshake-stats "rc=$rc out=\"$out\" err=\"$err\""
