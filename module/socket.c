@@ -426,22 +426,34 @@ static int wgc_send(struct wgc_device *wgc, struct sk_buff *skb,
 	return -EAFNOSUPPORT;
 }
 
-static bool wgc_endpoint_eq(const struct wgc_endpoint *a,
-			    const struct wgc_endpoint *b)
+/* Whether @a and @b are the same remote address and port. */
+static bool wgc_endpoint_remote_eq(const struct wgc_endpoint *a,
+				   const struct wgc_endpoint *b)
 {
 	if (a->addr.sa_family != b->addr.sa_family)
 		return false;
 	if (a->addr.sa_family == AF_INET)
 		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
-		       a->src4.s_addr == b->src4.s_addr &&
-		       a->src_if4 == b->src_if4;
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
 	if (a->addr.sa_family == AF_INET6)
 		return a->addr6.sin6_port == b->addr6.sin6_port &&
 		       ipv6_addr_equal(&a->addr6.sin6_addr,
 				       &b->addr6.sin6_addr) &&
-		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-		       ipv6_addr_equal(&a->src6, &b->src6);
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
+	return true;
+}
+
+/* The same remote end, reached from the same local source. */
+static bool wgc_endpoint_eq(const struct wgc_endpoint *a,
+			    const struct wgc_endpoint *b)
+{
+	if (!wgc_endpoint_remote_eq(a, b))
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->src4.s_addr == b->src4.s_addr &&
+		       a->src_if4 == b->src_if4;
+	if (a->addr.sa_family == AF_INET6)
+		return ipv6_addr_equal(&a->src6, &b->src6);
 	return true;
 }
 
@@ -566,23 +578,6 @@ int wgc_socket_endpoint_from_skb(struct wgc_endpoint *endpoint,
 		return 0;
 	}
 	return -EINVAL;
-}
-
-/* Whether @a and @b are the same remote address and port. */
-static bool wgc_endpoint_remote_eq(const struct wgc_endpoint *a,
-				   const struct wgc_endpoint *b)
-{
-	if (a->addr.sa_family != b->addr.sa_family)
-		return false;
-	if (a->addr.sa_family == AF_INET)
-		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
-	if (a->addr.sa_family == AF_INET6)
-		return a->addr6.sin6_port == b->addr6.sin6_port &&
-		       ipv6_addr_equal(&a->addr6.sin6_addr,
-				       &b->addr6.sin6_addr) &&
-		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
-	return true;
 }
 
 /*

@@ -258,19 +258,35 @@ static void show_device_line(FILE *out, const struct wgctl_device *dev,
 	fputc('\n', out);
 }
 
+/* A line per counter: its name, a tab and its value. */
+struct counter_line {
+	const char *name;
+	uint64_t value;
+};
+
+static void show_counter_lines(FILE *out, const struct wgctl_device *dev,
+			       bool with_name, const struct counter_line *lines,
+			       size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (with_name)
+			fprintf(out, "%s\t", dev->name);
+		fprintf(out, "%s\t%llu\n", lines[i].name,
+			(unsigned long long)lines[i].value);
+	}
+}
+
 /*
- * "handshake-stats": a line per counter, its name, a tab and its value
- * (wg has no such field, so the format is wgctl's own). Nothing if the
- * kernel sent no statistics.
+ * "handshake-stats" (wg has no such field, so the format is wgctl's own).
+ * Nothing if the kernel sent no statistics.
  */
 static void show_handshake_stats(FILE *out, const struct wgctl_device *dev,
 				 bool with_name)
 {
 	const struct wgctl_handshake_stats *hs = &dev->handshake_stats;
-	const struct {
-		const char *name;
-		uint64_t value;
-	} lines[] = {
+	const struct counter_line lines[] = {
 		{ "processed", hs->processed },
 		{ "invalid", hs->invalid },
 		{ "rate-limited", hs->ratelimited },
@@ -282,16 +298,10 @@ static void show_handshake_stats(FILE *out, const struct wgctl_device *dev,
 		{ "under-load", hs->under_load },
 		{ "ratelimiter-entries", hs->ratelimiter_entries },
 	};
-	size_t i;
 
-	if (!dev->has_handshake_stats)
-		return;
-	for (i = 0; i < ARRAY_SIZE(lines); i++) {
-		if (with_name)
-			fprintf(out, "%s\t", dev->name);
-		fprintf(out, "%s\t%llu\n", lines[i].name,
-			(unsigned long long)lines[i].value);
-	}
+	if (dev->has_handshake_stats)
+		show_counter_lines(out, dev, with_name, lines,
+				   ARRAY_SIZE(lines));
 }
 
 /* "event-stats": the same form, for the device's events. */
@@ -299,24 +309,15 @@ static void show_event_stats(FILE *out, const struct wgctl_device *dev,
 			     bool with_name)
 {
 	const struct wgctl_event_stats *es = &dev->event_stats;
-	const struct {
-		const char *name;
-		uint64_t value;
-	} lines[] = {
+	const struct counter_line lines[] = {
 		{ "sent", es->sent },
 		{ "dropped", es->dropped },
 		{ "suppressed", es->suppressed },
 	};
-	size_t i;
 
-	if (!dev->has_event_stats)
-		return;
-	for (i = 0; i < ARRAY_SIZE(lines); i++) {
-		if (with_name)
-			fprintf(out, "%s\t", dev->name);
-		fprintf(out, "%s\t%llu\n", lines[i].name,
-			(unsigned long long)lines[i].value);
-	}
+	if (dev->has_event_stats)
+		show_counter_lines(out, dev, with_name, lines,
+				   ARRAY_SIZE(lines));
 }
 
 /*
