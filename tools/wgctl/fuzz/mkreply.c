@@ -75,6 +75,10 @@ static void put_stats(struct nlmsghdr *nlh)
 	mnl_attr_put_u8(nlh, WGC_HANDSHAKE_STATS_A_UNDER_LOAD, 1);
 	mnl_attr_put_u32(nlh, WGC_HANDSHAKE_STATS_A_RATELIMITER_ENTRIES, 3);
 	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, WGC_DEVICE_A_EVENT_STATS);
+	mnl_attr_put_u64(nlh, WGC_EVENT_STATS_A_SENT, 12);
+	mnl_attr_put_u64(nlh, WGC_EVENT_STATS_A_DROPPED, 3);
+	mnl_attr_nest_end(nlh, nest);
 }
 
 static void put_allowedip(struct nlmsghdr *nlh, const char *addr,
@@ -241,6 +245,44 @@ static void link_msg(const char *name, const char *kind)
 	msg_end(nlh);
 }
 
+/* An event, as the events group carries it: sequence number and port 0. */
+static struct nlmsghdr *event_msg(uint8_t cmd, const uint8_t *key)
+{
+	struct nlmsghdr *nlh = msg_begin(FUZZ_FAMILY, 0);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = WGC_GENL_VERSION;
+	mnl_attr_put_u32(nlh, WGC_EVENT_A_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, WGC_EVENT_A_IFNAME, "wgc0");
+	mnl_attr_put(nlh, WGC_EVENT_A_PUBLIC_KEY, WGC_KEY_LEN, key);
+	return nlh;
+}
+
+static void make_events(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(51820) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(1234) };
+	struct nlmsghdr *nlh;
+
+	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);
+	inet_pton(AF_INET6, "2001:db8::7", &sin6.sin6_addr);
+	msg_end(event_msg(WGC_CMD_PEER_ADDED, key_a));
+	nlh = event_msg(WGC_CMD_SESSION_STARTED, key_b);
+	mnl_attr_put_u8(nlh, WGC_EVENT_A_ROLE, WGC_SESSION_ROLE_INITIATOR);
+	mnl_attr_put(nlh, WGC_EVENT_A_ENDPOINT, sizeof(sin), &sin);
+	msg_end(nlh);
+	nlh = event_msg(WGC_CMD_ENDPOINT_CHANGED, key_c);
+	mnl_attr_put(nlh, WGC_EVENT_A_ENDPOINT, sizeof(sin6), &sin6);
+	mnl_attr_put(nlh, WGC_EVENT_A_OLD_ENDPOINT, sizeof(sin), &sin);
+	msg_end(nlh);
+}
+
 static void make_links(void)
 {
 	link_msg("lo", NULL);
@@ -260,6 +302,7 @@ static const struct {
 	{ "interrupted", make_interrupted },
 	{ "bad-endpoint", make_bad_endpoint },
 	{ "links", make_links },
+	{ "events", make_events },
 };
 
 static int write_seed(const char *dir, const char *name)
