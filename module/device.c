@@ -168,7 +168,7 @@ static void wgc_destruct(struct net_device *dev)
 
 	wgc_race_delay(WGC_RACE_DESTRUCT);
 	mutex_lock(&wgc->device_update_lock);
-	wgc_peer_remove_all(wgc);
+	wgc_peer_remove_all(wgc, false);
 	wgc_allowedips_free(&wgc->peer_allowedips, &wgc->device_update_lock);
 	mutex_unlock(&wgc->device_update_lock);
 	wgc_free_state(wgc);
@@ -395,10 +395,8 @@ void wgc_device_install_identity(struct wgc_device *wgc,
 	/* A device does not talk to itself. */
 	if (identity->has_identity) {
 		peer = wgc_peer_lookup(wgc, identity->public_key);
-		if (peer) {
-			wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
+		if (peer)
 			wgc_peer_remove(peer);
-		}
 	}
 
 	first_identity = !wgc->static_identity.has_identity &&

@@ -4,12 +4,14 @@
  * multicast to the family's "events" group in the device's namespace.
  *
  * Nothing is built unless someone listens, so a device nobody watches pays
- * one bitmap test per event. An event is built after the locks of what it
- * reports are released, from copies, and sent without waiting: netlink
- * drops it for a listener whose receive buffer is full (that listener's
- * next read fails with ENOBUFS), and the device counts it as dropped. The
- * packet path only ever sends the rare ones (an endpoint that moved), with
- * GFP_ATOMIC.
+ * one bitmap test per event. Events from the packet path and the handshake
+ * workers are built from copies, after the locks of what they report are
+ * released; configuration events go out under the configuration's own
+ * locks, in the order of its changes. None waits for a listener: netlink
+ * drops an event for a listener whose receive buffer is full (that
+ * listener's next read fails with ENOBUFS). The packet path only sends the
+ * rare ones (an endpoint that moved; a handshake given up, from a timer),
+ * with GFP_ATOMIC, under a per-device rate limit.
  */
 
 #include "events.h"
@@ -29,6 +31,14 @@
 #define WGC_UNKNOWN_INITIATOR_EVENTS_PER_SEC 10
 
 /*
+ * A genuine peer's packets can also flap between sources (a NAT with
+ * several public addresses, or a rewriter on the path): endpoint changes
+ * are rate limited too, per device, generously enough for many peers
+ * moving at once (a NAT that restarted).
+ */
+#define WGC_ENDPOINT_EVENTS_PER_SEC 100
+
+/*
  * The largest event, sized exactly: a listener's receive buffer is charged
  * the whole allocation, and NLMSG_GOODSIZE would fit a tenth as many.
  */
@@ -41,13 +51,33 @@ static size_t wgc_event_size(void)
 	       nla_total_size(sizeof(u8));		/* role */
 }
 
+/* It limits events, not messages: ___ratelimit() must not print. */
+static void wgc_event_limit_init(struct ratelimit_state *limit, int per_sec)
+{
+	ratelimit_state_init(limit, HZ, per_sec);
+	ratelimit_set_flags(limit, RATELIMIT_MSG_ON_RELEASE);
+}
+
 void wgc_events_init(struct wgc_device *wgc)
 {
-	struct ratelimit_state *limit = &wgc->events.unknown_initiator_limit;
+	wgc_event_limit_init(&wgc->events.unknown_initiator_limit,
+			     WGC_UNKNOWN_INITIATOR_EVENTS_PER_SEC);
+	wgc_event_limit_init(&wgc->events.endpoint_limit,
+			     WGC_ENDPOINT_EVENTS_PER_SEC);
+}
 
-	ratelimit_state_init(limit, HZ, WGC_UNKNOWN_INITIATOR_EVENTS_PER_SEC);
-	/* It limits events, not messages: ___ratelimit() must not print. */
-	ratelimit_set_flags(limit, RATELIMIT_MSG_ON_RELEASE);
+/*
+ * Whether an event under @limit may go out; the rest count as suppressed.
+ * (___ratelimit() also says no when another CPU holds its lock: under
+ * contention a few count as suppressed below the limit.)
+ */
+static bool wgc_event_allowed(struct wgc_device *wgc,
+			      struct ratelimit_state *limit)
+{
+	if (__ratelimit(limit))
+		return true;
+	atomic64_inc(&wgc->events.suppressed);
+	return false;
 }
 
 static struct net *wgc_events_net(const struct wgc_device *wgc)
@@ -62,19 +92,22 @@ static bool wgc_events_wanted(const struct wgc_device *wgc)
 }
 
 /*
- * Starts an event naming the device. dev->name is read without RTNL: a
- * concurrent rename can at worst show the old name in this one event.
+ * Starts an event naming the device. dev->name is read without RTNL, into
+ * a copy that is a string whatever a concurrent rename does: at worst the
+ * event shows the old name, or a mix.
  */
 static struct sk_buff *wgc_event_start(struct wgc_device *wgc, u8 cmd,
 				       gfp_t gfp)
 {
 	struct sk_buff *skb = genlmsg_new(wgc_event_size(), gfp);
+	char name[IFNAMSIZ];
 
 	if (!skb)
 		return NULL;
+	strscpy(name, wgc->dev->name, sizeof(name));
 	if (!genlmsg_put(skb, 0, 0, &wgc_genl_family, 0, cmd) ||
 	    nla_put_u32(skb, WGC_EVENT_A_IFINDEX, wgc->dev->ifindex) ||
-	    nla_put_string(skb, WGC_EVENT_A_IFNAME, wgc->dev->name)) {
+	    nla_put_string(skb, WGC_EVENT_A_IFNAME, name)) {
 		nlmsg_free(skb);
 		return NULL;
 	}
@@ -111,6 +144,12 @@ static struct sk_buff *wgc_peer_event_start(struct wgc_peer *peer, u8 cmd,
 	struct wgc_device *wgc = peer->wgc;
 	struct sk_buff *skb;
 
+	/*
+	 * Once removal began, the only event left to send about the peer is
+	 * its removal, which comes after everything else in flight.
+	 */
+	if (READ_ONCE(peer->is_dead) && cmd != WGC_CMD_PEER_REMOVED)
+		return NULL;
 	if (!wgc_events_wanted(wgc))
 		return NULL;
 	skb = wgc_event_start(wgc, cmd, gfp);
@@ -137,8 +176,8 @@ void wgc_event_peer(struct wgc_peer *peer, u8 cmd, gfp_t gfp)
 /* Process context: the handshake works. */
 void wgc_event_session_started(struct wgc_peer *peer, bool initiator)
 {
-	struct sk_buff *skb;
 	struct wgc_endpoint endpoint;
+	struct sk_buff *skb;
 
 	might_sleep();
 	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_STARTED, GFP_KERNEL);
@@ -162,6 +201,9 @@ void wgc_event_endpoint_changed(struct wgc_peer *peer,
 {
 	struct sk_buff *skb;
 
+	if (!wgc_events_wanted(peer->wgc) ||
+	    !wgc_event_allowed(peer->wgc, &peer->wgc->events.endpoint_limit))
+		return;
 	skb = wgc_peer_event_start(peer, WGC_CMD_ENDPOINT_CHANGED, GFP_ATOMIC);
 	if (!skb)
 		return;
@@ -181,12 +223,9 @@ void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
 	struct sk_buff *skb;
 
 	might_sleep();
-	if (!wgc_events_wanted(wgc))
+	if (!wgc_events_wanted(wgc) ||
+	    !wgc_event_allowed(wgc, &wgc->events.unknown_initiator_limit))
 		return;
-	if (!__ratelimit(&wgc->events.unknown_initiator_limit)) {
-		atomic64_inc(&wgc->events.suppressed);
-		return;
-	}
 	skb = wgc_event_start(wgc, WGC_CMD_UNKNOWN_INITIATOR, GFP_KERNEL);
 	if (!skb) {
 		atomic64_inc(&wgc->events.dropped);

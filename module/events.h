@@ -24,26 +24,30 @@ enum wgc_mcgrp {
 
 /*
  * Per device: what became of its events (WGC_EVENT_STATS_A_*), and the
- * rate limit of the one event strangers can cause.
+ * rate limits of the events that others than the administrator can cause.
  */
 struct wgc_event_state {
 	atomic64_t sent;
 	atomic64_t dropped;
 	atomic64_t suppressed;
 	struct ratelimit_state unknown_initiator_limit;
+	struct ratelimit_state endpoint_limit;
 };
 
 void wgc_events_init(struct wgc_device *wgc);
 
 /*
- * Each sends its event if anyone listens, and never sleeps unless @gfp
- * allows it. @cmd is one of the WGC_CMD_* that only name the peer.
+ * Each sends its event if anyone listens, and nothing about a peer being
+ * removed but its removal. @cmd is one of the WGC_CMD_* that only name the
+ * peer; wgc_event_peer() sleeps only if @gfp allows it.
  */
 void wgc_event_peer(struct wgc_peer *peer, u8 cmd, gfp_t gfp);
-void wgc_event_session_started(struct wgc_peer *peer, bool initiator);
+/* Any context, without locks held: GFP_ATOMIC, rate limited. */
 void wgc_event_endpoint_changed(struct wgc_peer *peer,
 				const struct wgc_endpoint *old,
 				const struct wgc_endpoint *new);
+/* Process context (they sleep). */
+void wgc_event_session_started(struct wgc_peer *peer, bool initiator);
 void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
 				 const struct sk_buff *skb);
 

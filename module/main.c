@@ -63,8 +63,13 @@ err_allowedips:
 
 static void __exit wgc_mod_exit(void)
 {
-	wgc_genetlink_uninit();
+	/*
+	 * Devices first: until the last one is gone its timers and packets
+	 * can send events, which must not go out on a multicast group id
+	 * genetlink has handed back (and maybe to another family since).
+	 */
 	wgc_device_uninit();
+	wgc_genetlink_uninit();
 	wgc_handshake_workers_uninit();
 	/* Nodes and entries are freed after a grace period: let those finish. */
 	rcu_barrier();

@@ -408,14 +408,6 @@ static void wgc_forget_peer_sources(struct wgc_device *wgc)
 		wgc_socket_clear_peer_endpoint_src(peer);
 }
 
-static void wgc_announce_peers_removed(struct wgc_device *wgc)
-{
-	struct wgc_peer *peer;
-
-	list_for_each_entry(peer, &wgc->peer_list, peer_list)
-		wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
-}
-
 /* The device part of the request. Nothing in here may fail. */
 static void wgc_commit_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
@@ -424,10 +416,8 @@ static void wgc_commit_update(struct wgc_device *wgc,
 	wgc->config_seq++;
 	if (attrs[WGC_DEVICE_A_FWMARK] || attrs[WGC_DEVICE_A_LISTEN_PORT])
 		wgc_forget_peer_sources(wgc);
-	if (update->flags & WGC_DEVICE_F_REPLACE_PEERS) {
-		wgc_announce_peers_removed(wgc);
-		wgc_peer_remove_all(wgc);
-	}
+	if (update->flags & WGC_DEVICE_F_REPLACE_PEERS)
+		wgc_peer_remove_all(wgc, true);
 	if (attrs[WGC_DEVICE_A_PRIVATE_KEY])
 		wgc_commit_identity(wgc, &update->identity);
 	if (attrs[WGC_DEVICE_A_FWMARK])
@@ -540,10 +530,8 @@ static int wgc_apply_peer(struct wgc_device *wgc, struct nlattr **attrs)
 	if (flags & WGC_PEER_F_REMOVE_ME) {
 		peer = wgc_peer_lookup(wgc,
 				       nla_data(attrs[WGC_PEER_A_PUBLIC_KEY]));
-		if (peer) {
-			wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
+		if (peer)
 			wgc_peer_remove(peer);
-		}
 		return 0;
 	}
 	peer = wgc_get_peer(wgc, attrs, flags, &event);

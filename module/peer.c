@@ -7,6 +7,7 @@
 #include "allowedips.h"
 #include "device.h"
 #include "encrypt.h"
+#include "events.h"
 #include "index.h"
 #include "send.h"
 #include "receive.h"
@@ -288,10 +289,12 @@ void wgc_peer_remove(struct wgc_peer *peer)
 	synchronize_net();
 	wgc_peer_stop(peer);
 	wgc_peers_flush_in_flight(wgc);
+	/* Last: nothing can send another event about it now. */
+	wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
 	wgc_peer_finish_removal(peer);
 }
 
-void wgc_peer_remove_all(struct wgc_device *wgc)
+void wgc_peer_remove_all(struct wgc_device *wgc, bool announce)
 {
 	struct wgc_peer *peer, *next;
 	LIST_HEAD(dead);
@@ -310,6 +313,8 @@ void wgc_peer_remove_all(struct wgc_device *wgc)
 		wgc_peer_stop(peer);
 	wgc_peers_flush_in_flight(wgc);
 	list_for_each_entry_safe(peer, next, &dead, peer_list) {
+		if (announce)
+			wgc_event_peer(peer, WGC_CMD_PEER_REMOVED, GFP_KERNEL);
 		list_del_init(&peer->peer_list);
 		wgc_peer_finish_removal(peer);
 	}

@@ -147,8 +147,13 @@ struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 				 const u8 preshared_key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
 struct wgc_peer *wgc_peer_lookup(struct wgc_device *wgc,
 				 const u8 public_key[WGC_NOISE_PUBLIC_KEY_LEN]);
+/*
+ * Removing a peer sends its peer-removed event once nothing else can send
+ * one about it; removing them all does when @announce (not when the device
+ * itself goes).
+ */
 void wgc_peer_remove(struct wgc_peer *peer);
-void wgc_peer_remove_all(struct wgc_device *wgc);
+void wgc_peer_remove_all(struct wgc_device *wgc, bool announce);
 void wgc_peer_set_preshared_key(struct wgc_peer *peer,
 				const u8 key[WGC_NOISE_SYMMETRIC_KEY_LEN]);
 /* Also sends a keepalive at once when the interval is switched on. */

@@ -139,7 +139,6 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	if (!wgc_noise_handshake_begin_session(&peer->handshake,
 					       &peer->keypairs))
 		return;
-	wgc_event_session_started(peer, false);
 	wgc_timers_session_derived(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
@@ -147,6 +146,8 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
 				       WGC_HANDSHAKE_DSCP);
 	memzero_explicit(&packet, sizeof(packet));
+	/* After the response: the event must not delay it. */
+	wgc_event_session_started(peer, false);
 }
 
 int wgc_packet_send_handshake_cookie(struct wgc_device *wgc,

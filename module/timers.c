@@ -75,7 +75,10 @@ static unsigned int wgc_max_timer_handshakes(void)
 	return READ_ONCE(max_timer_handshakes);
 }
 
-/* Nine minutes too: the selftests want to see the keys zeroed sooner. */
+/*
+ * Keys are zeroed three times REJECT_AFTER_TIME (9 minutes) after the
+ * last session began. The selftests shorten it, to see it happen.
+ */
 static unsigned int zero_keys_after = WGC_REJECT_AFTER_TIME * 3;
 module_param(zero_keys_after, uint, 0644);
 MODULE_PARM_DESC(zero_keys_after,
@@ -83,7 +86,7 @@ MODULE_PARM_DESC(zero_keys_after,
 
 static unsigned long wgc_zero_keys_after(void)
 {
-	return READ_ONCE(zero_keys_after) * HZ;
+	return (unsigned long)max(READ_ONCE(zero_keys_after), 1U) * HZ;
 }
 #else
 static unsigned int wgc_max_timer_handshakes(void)
@@ -170,9 +173,9 @@ void wgc_timers_clear_peer_worker(struct work_struct *work)
 	struct wgc_peer *peer = container_of(work, struct wgc_peer,
 					     clear_peer_work);
 
-	net_dbg_ratelimited("%s: zeroing out the keys of peer %llu, no new handshake for %d seconds\n",
+	net_dbg_ratelimited("%s: zeroing out the keys of peer %llu, no new handshake for %lu seconds\n",
 			    peer->wgc->dev->name, peer->internal_id,
-			    WGC_REJECT_AFTER_TIME * 3);
+			    wgc_zero_keys_after() / HZ);
 	wgc_noise_handshake_clear(&peer->handshake);
 	wgc_keypairs_clear(&peer->keypairs);
 	wgc_event_peer(peer, WGC_CMD_KEYS_ZEROED, GFP_KERNEL);

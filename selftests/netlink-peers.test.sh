@@ -269,7 +269,7 @@ policy_dump() {
 # Attribute types above each level's maximum (strict validation).
 unknown_attributes() {
 	strict_setup
-	refused "$EINVAL" "$UNKNOWN" 10 set ifname=wg0 "${OK[@]}" end 10=00000000
+	refused "$EINVAL" "$UNKNOWN" 11 set ifname=wg0 "${OK[@]}" end 11=00000000
 	refused "$EINVAL" "$UNKNOWN" 16383 set ifname=wg0 "${OK[@]}" end 16383=
 	refused "$EINVAL" "$UNKNOWN" "8[1]/11" set ifname=wg0 "${OK[@]}" 11=00000000
 	refused "$EINVAL" "$UNKNOWN" "8[1]/9[0]/5" set ifname=wg0 "${OK[@]}" \
@@ -367,7 +367,8 @@ get_attributes() {
 	refused "$EINVAL" "$not flags" 7 get ifname=wg0 flags=1
 	refused "$EINVAL" "Unsupported attribute" 8 get ifname=wg0 peer public-key="${K[1]}"
 	refused "$EINVAL" "Unsupported attribute" 9 get ifname=wg0 9=
-	refused "$EINVAL" "$UNKNOWN" 10 get ifname=wg0 10=00000000
+	refused "$EINVAL" "Unsupported attribute" 10 get ifname=wg0 10=
+	refused "$EINVAL" "$UNKNOWN" 11 get ifname=wg0 11=00000000
 	refused "$EINVAL" "$POLICY" 2 get ifname=wg0123456789abcd
 	refused "$EINVAL" "$LENGTH" 1 get 1=0100
 	# Before the name, too.

@@ -65,9 +65,11 @@ static void print_text(FILE *out, const struct wgctl_event *ev)
 	char key[WGC_KEY_B64_LEN + 1], buf[SHOW_BUF_SIZE];
 	char name[MONITOR_NAME_SIZE];
 
-	key_to_base64(key, ev->public_key);
-	fprintf(out, "%s: %s %s", ev->ifname,
-		monitor_event_name(ev->cmd, name), key);
+	fprintf(out, "%s: %s", ev->ifname, monitor_event_name(ev->cmd, name));
+	if (ev->has_public_key) {
+		key_to_base64(key, ev->public_key);
+		fprintf(out, " %s", key);
+	}
 	if (ev->has_role)
 		fprintf(out, " role %s", role_name(ev->role));
 	if (has_endpoint(&ev->endpoint)) {
@@ -98,8 +100,10 @@ static void print_json(FILE *out, const struct wgctl_event *ev)
 	json_write_string(out, event, strlen(event));
 	json_member(out, "interface", ev->ifname);
 	fprintf(out, ",\"ifindex\":%" PRIu32, ev->ifindex);
-	key_to_base64(key, ev->public_key);
-	json_member(out, "public_key", key);
+	if (ev->has_public_key) {
+		key_to_base64(key, ev->public_key);
+		json_member(out, "public_key", key);
+	}
 	if (ev->has_role)
 		json_member(out, "role", role_name(ev->role));
 	if (has_endpoint(&ev->endpoint)) {
@@ -147,38 +151,43 @@ static void on_signal(int sig)
 }
 
 /*
- * The signals that end the monitor are blocked but while it waits in
- * ppoll(): one that comes between the check of stop and the wait would
- * otherwise be noticed only at the next event. *waiting gets the mask to
- * wait with.
+ * The signals that end the monitor: caught without SA_RESTART, so that
+ * one also interrupts a write to a stalled reader. *ending gets them as a
+ * set, to block between the check of stop and the wait for events (see
+ * wait_for_events()).
  */
-static void catch_signals(sigset_t *waiting)
+static void catch_signals(sigset_t *ending)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
 	size_t i;
 
 	sigemptyset(&sa.sa_mask);
-	sigemptyset(&block);
+	sigemptyset(ending);
 	for (i = 0; i < ARRAY_SIZE(signals); i++) {
 		sigaction(signals[i], &sa, NULL);
-		sigaddset(&block, signals[i]);
+		sigaddset(ending, signals[i]);
 	}
-	sigprocmask(SIG_BLOCK, &block, waiting);
-	for (i = 0; i < ARRAY_SIZE(signals); i++)
-		sigdelset(waiting, signals[i]);
 }
 
-/* 1 when there is something to read, 0 when a signal came first. */
+/*
+ * 1 when there is something to read, 0 when the monitor is to end. A
+ * signal between the check of stop and the wait would only be seen at the
+ * next event: it is blocked there, and ppoll() unblocks it atomically.
+ */
 static int wait_for_events(struct wgctl_events *events,
-			   const sigset_t *waiting)
+			   const sigset_t *ending)
 {
 	struct pollfd pfd = { .fd = wgctl_events_fd(events), .events = POLLIN };
+	sigset_t before;
+	int ret;
 
-	if (ppoll(&pfd, 1, NULL, waiting) < 0)
+	sigprocmask(SIG_BLOCK, ending, &before);
+	ret = stop ? 0 : ppoll(&pfd, 1, NULL, &before);
+	sigprocmask(SIG_SETMASK, &before, NULL);
+	if (ret < 0)
 		return errno == EINTR ? 0 : -1;
-	return 1;
+	return ret > 0;
 }
 
 static int handle_event(const struct wgctl_event *ev, void *arg)
@@ -268,14 +277,14 @@ static void explain_open_error(const struct wgctl_nl_error *e)
 }
 
 static int watch(struct wgctl_events *events, struct monitor *m,
-		 const sigset_t *waiting)
+		 const sigset_t *ending)
 {
 	struct wgctl_event_parse p = { .handle = handle_event, .arg = m };
 	struct wgctl_nl_error e;
 	int ready;
 
 	while (!stop) {
-		ready = wait_for_events(events, waiting);
+		ready = wait_for_events(events, ending);
 		if (ready < 0) {
 			fprintf(stderr, "%s: Unable to wait for wgc events: %s\n",
 				PROG_NAME, strerror(errno));
@@ -283,15 +292,23 @@ static int watch(struct wgctl_events *events, struct monitor *m,
 		}
 		if (!ready || !wgctl_events_read(events, &p, &e))
 			continue;
+		if (stop)
+			break;
 		if (e.err == ENOBUFS) {
 			monitor_print_lost(stdout, m->json);
 			if (fflush(stdout))
 				return 1;
 			continue;
 		}
-		/* Output that cannot be written ends the monitor quietly. */
+		/* Output that cannot be written ends the monitor. */
 		if (ferror(stdout))
 			return 1;
+		/* A message this tool cannot read is skipped, not fatal. */
+		if (e.err == EPROTO) {
+			fprintf(stderr, "%s: Skipped a malformed wgc event\n",
+				PROG_NAME);
+			continue;
+		}
 		wgctl_nl_perror("Unable to read wgc events", &e);
 		return 1;
 	}
@@ -304,7 +321,7 @@ int monitor_main(int argc, char *argv[])
 	struct wgctl_events *events;
 	struct wgctl_nl_error e;
 	const char *iface;
-	sigset_t waiting;
+	sigset_t ending;
 	int ret;
 
 	if (argc == 2 && is_help_arg(argv[1])) {
@@ -317,13 +334,13 @@ int monitor_main(int argc, char *argv[])
 	}
 	if (pick_interface(iface, &m) < 0)
 		return 1;
-	catch_signals(&waiting);
+	catch_signals(&ending);
 	events = wgctl_events_open(&e);
 	if (!events) {
 		explain_open_error(&e);
 		return 1;
 	}
-	ret = watch(events, &m, &waiting);
+	ret = watch(events, &m, &ending);
 	wgctl_events_close(events);
 	return ret;
 }

@@ -520,6 +520,24 @@ static int lookup_events_group(struct nl_conn *c, struct group_lookup *l,
 	return 0;
 }
 
+/*
+ * Room for a burst: a setconf replacing 500 peers with 500 others is a
+ * thousand events at once, about 800 bytes of buffer each. The kernel
+ * doubles what is asked, and allows past rmem_max to whoever may force it
+ * (CAP_NET_ADMIN, which joining the group needs anyway).
+ */
+#define EVENTS_RCVBUF (512 << 10)
+
+static void grow_receive_buffer(struct mnl_socket *nl)
+{
+	int size = EVENTS_RCVBUF;
+
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF,
+			   &size, sizeof(size));
+}
+
 struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
 {
 	struct wgctl_events *ev = calloc(1, sizeof(*ev));
@@ -535,6 +553,7 @@ struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
 	if (lookup_events_group(&ev->conn, &l, e) < 0)
 		goto err_close;
 	wgctl_family_id = l.family;
+	grow_receive_buffer(ev->conn.nl);
 	if (mnl_socket_setsockopt(ev->conn.nl, NETLINK_ADD_MEMBERSHIP,
 				  &l.group, sizeof(l.group)) < 0) {
 		fail(e, errno);

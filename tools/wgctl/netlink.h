@@ -115,6 +115,7 @@ struct wgctl_event {
 	uint8_t cmd;
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
+	bool has_public_key;
 	uint8_t public_key[WGC_KEY_LEN];
 	union wgctl_endpoint endpoint;
 	union wgctl_endpoint old_endpoint;

@@ -522,8 +522,9 @@ static const struct attr_spec event_attrs[WGC_EVENT_A_MAX + 1] = {
 };
 
 /*
- * Every event names its device and peer; an event this tool does not
- * know (a newer kernel's) is read all the same, and shown by number.
+ * Every event names its device, and those wgc sends today a peer; an
+ * event this tool does not know (a newer kernel's) is read all the same,
+ * and shown by number.
  */
 int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg)
 {
@@ -540,16 +541,17 @@ int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg)
 			   nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
 			   event_attrs, WGC_EVENT_A_MAX, tb) < 0)
 		return MNL_CB_ERROR;
-	if (!tb[WGC_EVENT_A_IFINDEX] || !tb[WGC_EVENT_A_IFNAME] ||
-	    !tb[WGC_EVENT_A_PUBLIC_KEY])
+	if (!tb[WGC_EVENT_A_IFINDEX] || !tb[WGC_EVENT_A_IFNAME])
 		return bad_reply();
 
 	memset(ev, 0, sizeof(*ev));
 	ev->cmd = genl->cmd;
 	ev->ifindex = mnl_attr_get_u32(tb[WGC_EVENT_A_IFINDEX]);
 	wgctl_attr_copy_name(tb[WGC_EVENT_A_IFNAME], ev->ifname);
-	memcpy(ev->public_key, mnl_attr_get_payload(tb[WGC_EVENT_A_PUBLIC_KEY]),
-	       WGC_KEY_LEN);
+	if ((a = tb[WGC_EVENT_A_PUBLIC_KEY])) {
+		memcpy(ev->public_key, mnl_attr_get_payload(a), WGC_KEY_LEN);
+		ev->has_public_key = true;
+	}
 	if ((a = tb[WGC_EVENT_A_ENDPOINT]) &&
 	    read_endpoint(a, &ev->endpoint) < 0)
 		return MNL_CB_ERROR;

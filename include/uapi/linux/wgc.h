@@ -124,15 +124,16 @@
  * Event statistics (a nest of WGC_EVENT_STATS_A_*, in
  * WGC_DEVICE_A_EVENT_STATS): what became of the device's events (below)
  * since it was created. u64 counters that only grow.
- *   WGC_EVENT_STATS_A_SENT        events some listener received
- *   WGC_EVENT_STATS_A_DROPPED     events no listener received: their
- *                                 receive buffers were full (each reads
- *                                 ENOBUFS next), or there was no memory to
- *                                 build the event. (With several
- *                                 listeners, one that misses an event
- *                                 another got learns it from ENOBUFS.)
- *   WGC_EVENT_STATS_A_SUPPRESSED  unknown-initiator events not sent because
- *                                 of their rate limit
+ *   WGC_EVENT_STATS_A_SENT        events netlink delivered
+ *   WGC_EVENT_STATS_A_DROPPED     events netlink reported undelivered: no
+ *                                 listener's receive buffer had room (each
+ *                                 reads ENOBUFS next), or a listener that
+ *                                 set NETLINK_BROADCAST_ERROR had none; or
+ *                                 no memory to build the event. A listener
+ *                                 that misses an event another one got
+ *                                 learns it from ENOBUFS only.
+ *   WGC_EVENT_STATS_A_SUPPRESSED  unknown-initiator and endpoint-changed
+ *                                 events held back by their rate limits
  * Events are only built while someone listens: none of these move while
  * nobody does.
  *
@@ -145,25 +146,35 @@
  *
  * Events. The multicast group WGC_MCGRP_EVENTS carries one message per
  * event, in the namespace of the device it is about; joining it needs
- * CAP_NET_ADMIN there (EPERM otherwise). Each is a WGC_CMD_* below
+ * CAP_NET_ADMIN there (EPERM otherwise). Each is a WGC_CMD_* up to
  * WGC_CMD_MAX other than a get or a set, with WGC_EVENT_A_IFINDEX,
- * WGC_EVENT_A_IFNAME and the peer's WGC_EVENT_A_PUBLIC_KEY, plus:
+ * WGC_EVENT_A_IFNAME and the peer's WGC_EVENT_A_PUBLIC_KEY (events added
+ * later may be about the device alone, without a key), plus:
  *   WGC_CMD_PEER_ADDED         a set created the peer
  *   WGC_CMD_PEER_CHANGED       a set named the existing peer with settings
  *                              for it (preshared key, endpoint, keepalive,
  *                              allowed IPs), whether or not they differ
- *   WGC_CMD_PEER_REMOVED       a set removed the peer (itself, or with
- *                              every peer); deleting the device sends none
- *   WGC_CMD_SESSION_STARTED    a handshake completed: WGC_EVENT_A_ROLE says
- *                              which side this device was, and
- *                              WGC_EVENT_A_ENDPOINT where the peer is
+ *   WGC_CMD_PEER_REMOVED       a set removed the peer (itself, with every
+ *                              peer, or by giving the device its key);
+ *                              deleting the device sends none. No other
+ *                              event about the peer follows it.
+ *   WGC_CMD_SESSION_STARTED    a session's keys were derived:
+ *                              WGC_EVENT_A_ROLE says which side this device
+ *                              was (the initiator got the response; the
+ *                              responder sent it, and the session is
+ *                              confirmed when the initiator's first data
+ *                              arrives), WGC_EVENT_A_ENDPOINT where the
+ *                              peer is
  *   WGC_CMD_KEYS_ZEROED        no new session for three times the reject
- *                              time (540 s): the peer's keys are erased
+ *                              time (540 s), also after a handshake given
+ *                              up: the peer's keys are erased
  *   WGC_CMD_ENDPOINT_CHANGED   an authenticated packet came from another
  *                              address or port than the peer's endpoint:
  *                              WGC_EVENT_A_ENDPOINT is the new one,
  *                              WGC_EVENT_A_OLD_ENDPOINT the old (absent if
- *                              the peer had none)
+ *                              the peer had none). At most 100 per second
+ *                              per device, a burst of 100 (the rest count
+ *                              as suppressed).
  *   WGC_CMD_HANDSHAKE_GIVEN_UP no response after 90 s of retransmissions
  *   WGC_CMD_UNKNOWN_INITIATOR  an initiation passed MAC1 (and MAC2 under
  *                              load), the token bucket and the decryption

@@ -157,6 +157,22 @@ static void test_unknown_event(void)
 		    "{\"event\":\"event-200\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\"}\n");
 }
 
+/* A newer kernel's event about the device alone, without a peer. */
+static void test_device_event(void)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf_words, 0, sizeof(buf_words));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = FAMILY;
+	((struct genlmsghdr *)mnl_nlmsg_put_extra_header(nlh,
+		sizeof(struct genlmsghdr)))->cmd = 201;
+	mnl_attr_put_u32(nlh, WGC_EVENT_A_IFINDEX, 4);
+	mnl_attr_put_strz(nlh, WGC_EVENT_A_IFNAME, "wg0");
+	check_event("device-event", nlh, "wg0: event-201\n",
+		    "{\"event\":\"event-201\",\"interface\":\"wg0\",\"ifindex\":4}\n");
+}
+
 /* Interface names are any bytes but '/', NUL and whitespace. */
 static void test_name_escaped(void)
 {
@@ -191,14 +207,13 @@ static void test_refused(void)
 	mnl_attr_put(nlh, WGC_EVENT_A_PUBLIC_KEY, sizeof(short_key), short_key);
 	check_refused("refused-short-key", nlh);
 
-	/* No public key at all. */
+	/* No interface name. */
 	memset(buf_words, 0, sizeof(buf_words));
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = FAMILY;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
 	mnl_attr_put_u32(nlh, WGC_EVENT_A_IFINDEX, 4);
-	mnl_attr_put_strz(nlh, WGC_EVENT_A_IFNAME, "wg0");
-	check_refused("refused-no-key", nlh);
+	check_refused("refused-no-name", nlh);
 
 	/* Another family's message. */
 	nlh = event_begin(WGC_CMD_PEER_ADDED, "wg0");
@@ -229,6 +244,7 @@ int main(void)
 	test_session_started();
 	test_endpoint_changed();
 	test_unknown_event();
+	test_device_event();
 	test_name_escaped();
 	test_refused();
 	test_lost();
