@@ -23,6 +23,7 @@
 # - unknown-flood-bounded: a flood of initiations from 50 unknown keys gives
 #   at most 10 events plus 10 a second; the rest count as suppressed.
 # - unprivileged: without CAP_NET_ADMIN, wgctl monitor fails and says why.
+# - module-unloaded: a monitor says so, and ends, when the module goes.
 # - stalled-listener: a monitor that stops reading (SIGSTOP) loses events,
 #   which count as dropped, while the configuration (3000 changes in one
 #   set) and the tunnel go on; once it reads again it says events were lost,
@@ -54,8 +55,8 @@ monitor_start() {
 
 # The monitor has joined the group once its socket shows a group in
 # /proc/net/netlink: the fourth field, the bitmap of its groups, is not 0.
-# The bitmap only has room for group ids 1 to 32; wgc's group has a low id
-# in the VM (only a few families there have groups), or this times out.
+# The bitmap only has room for group ids 1 to 32, which is where the
+# controller's notify group is (16): wgctl joins it after wgc's events.
 _monitor_listening() {
 	local inode
 	inode=$(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
@@ -320,6 +321,23 @@ stalled_listener() {
 	assert_eq "$(grep -vc '"peer-changed"' "$TMPDIR/stall.events")" 2 "events other than the changes read"
 }
 
+# _exited PID: the process has ended (a zombie still answers kill -0).
+_exited() { [[ ! -e /proc/$1/stat || $(awk '{ print $3 }' "/proc/$1/stat") == Z ]]; }
+
+module_unloaded() {
+	defer netns_del_quiet n1
+	netns_add n1
+	load_wgc
+	monitor_start gone n1
+	unload_wgc
+	local rc=0
+	wait_for -t 10 _exited "$MONITOR_PID"
+	wait "$MONITOR_PID" || rc=$?
+	assert_eq "$rc" 1 "the monitor's exit status"
+	assert_eq "$(<"$TMPDIR/gone.err")" "wgctl: The wgc module was unloaded: no more events" \
+		"what the monitor said"
+}
+
 subtest configuration configuration
 subtest sessions-and-roaming sessions_and_roaming
 subtest given-up-and-zeroed given_up_and_zeroed
@@ -327,3 +345,4 @@ subtest on-demand-peer on_demand_peer
 subtest_nodebug unknown-flood-bounded "a rate limit, checked on Debian's kernel" unknown_flood_bounded
 subtest unprivileged unprivileged
 subtest stalled-listener stalled_listener
+subtest module-unloaded module_unloaded

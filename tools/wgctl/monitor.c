@@ -303,6 +303,11 @@ static int watch(struct wgctl_events *events, struct monitor *m,
 		/* Output that cannot be written ends the monitor. */
 		if (ferror(stdout))
 			return 1;
+		if (e.no_family) {
+			fprintf(stderr, "%s: The wgc module was unloaded: no more events\n",
+				PROG_NAME);
+			return 1;
+		}
 		/* A message this tool cannot read is skipped, not fatal. */
 		if (e.err == EPROTO) {
 			fprintf(stderr, "%s: Skipped a malformed wgc event\n",

@@ -435,6 +435,7 @@ struct wgctl_events {
 };
 
 struct group_lookup {
+	const char *name;	/* the group's */
 	uint16_t family;
 	uint32_t group;		/* 0: not found (ids start at 1) */
 };
@@ -463,8 +464,7 @@ static int group_cb(const struct nlattr *nest, void *data)
 	if (mnl_attr_parse_nested(nest, group_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
 	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-		    WGC_MCGRP_EVENTS))
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), l->name))
 		l->group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	return MNL_CB_OK;
 }
@@ -500,15 +500,16 @@ static int parse_family_groups(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-static int lookup_events_group(struct nl_conn *c, struct group_lookup *l,
-			       struct wgctl_nl_error *e)
+/* Joins the group of the family, both named; the family's id is in *l. */
+static int join_group(struct nl_conn *c, const char *family,
+		      struct group_lookup *l, struct wgctl_nl_error *e)
 {
 	char buf[NL_SEND_SIZE] = { 0 };
 	struct nlmsghdr *nlh;
 
 	nlh = genl_put_header(buf, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK,
 			      CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WGC_GENL_NAME);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
 	if (nl_request(c, nlh, parse_family_groups, l, e) < 0) {
 		if (e->err == ENOENT)
 			e->no_family = true;
@@ -517,6 +518,9 @@ static int lookup_events_group(struct nl_conn *c, struct group_lookup *l,
 	/* A module from before events has the family but not the group. */
 	if (!l->family || !l->group)
 		return fail(e, l->family ? EOPNOTSUPP : EPROTO);
+	if (mnl_socket_setsockopt(c->nl, NETLINK_ADD_MEMBERSHIP, &l->group,
+				  sizeof(l->group)) < 0)
+		return fail(e, errno);
 	return 0;
 }
 
@@ -538,10 +542,16 @@ static void grow_receive_buffer(struct mnl_socket *nl)
 			   &size, sizeof(size));
 }
 
+/*
+ * The wgc family's events, and the controller's notifications, which say
+ * when the family goes away (the module unloaded): its group would then
+ * just fall silent.
+ */
 struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
 {
 	struct wgctl_events *ev = calloc(1, sizeof(*ev));
-	struct group_lookup l = { 0 };
+	struct group_lookup events = { .name = WGC_MCGRP_EVENTS };
+	struct group_lookup ctrl = { .name = "notify" };
 
 	error_reset(e);
 	if (!ev) {
@@ -550,15 +560,11 @@ struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
 	}
 	if (nl_open(&ev->conn, NETLINK_GENERIC, e) < 0)
 		goto err_free;
-	if (lookup_events_group(&ev->conn, &l, e) < 0)
-		goto err_close;
-	wgctl_family_id = l.family;
 	grow_receive_buffer(ev->conn.nl);
-	if (mnl_socket_setsockopt(ev->conn.nl, NETLINK_ADD_MEMBERSHIP,
-				  &l.group, sizeof(l.group)) < 0) {
-		fail(e, errno);
+	if (join_group(&ev->conn, WGC_GENL_NAME, &events, e) < 0 ||
+	    join_group(&ev->conn, "nlctrl", &ctrl, e) < 0)
 		goto err_close;
-	}
+	wgctl_family_id = events.family;
 	return ev;
 
 err_close:
@@ -568,9 +574,40 @@ err_free:
 	return NULL;
 }
 
+/* CTRL_CMD_DELFAMILY for the wgc family: *gone. The rest is not ours. */
+static int ctrl_cb(const struct nlmsghdr *nlh, bool *gone)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	uint16_t id = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl) ||
+	    genl->cmd != CTRL_CMD_DELFAMILY)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*genl), family_attr_cb, &id) < 0)
+		return MNL_CB_OK;
+	if (id == wgctl_family_id)
+		*gone = true;
+	return MNL_CB_OK;
+}
+
+struct events_txn {
+	struct wgctl_event_parse *p;
+	bool gone;
+};
+
+static int events_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct events_txn *t = arg;
+
+	if (nlh->nlmsg_type == GENL_ID_CTRL)
+		return ctrl_cb(nlh, &t->gone);
+	return wgctl_parse_event(nlh, t->p);
+}
+
 int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
 		      struct wgctl_nl_error *e)
 {
+	struct events_txn t = { .p = p };
 	struct nl_conn *c = &ev->conn;
 	ssize_t len;
 
@@ -580,8 +617,13 @@ int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
 	if (len < 0)
 		return fail(e, errno);
 	/* Events carry sequence number 0 and port id 0: nothing to check. */
-	return wgctl_nl_process(c->buf, (size_t)len, 0, 0, wgctl_parse_event,
-				p, e) < 0 ? -1 : 0;
+	if (wgctl_nl_process(c->buf, (size_t)len, 0, 0, events_cb, &t, e) < 0)
+		return -1;
+	if (t.gone) {
+		e->no_family = true;
+		return fail(e, ENOENT);
+	}
+	return 0;
 }
 
 int wgctl_events_fd(const struct wgctl_events *ev)

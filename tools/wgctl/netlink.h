@@ -140,7 +140,9 @@ int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg);
  * with EPERM without CAP_NET_ADMIN. wgctl_events_read() waits for the
  * next events and runs them through wgctl_parse_event(); it fails with
  * ENOBUFS when the kernel dropped events for want of room in the socket
- * (the socket stays usable), and with EINTR when a signal came.
+ * (the socket stays usable), with EINTR when a signal came, and with
+ * ENOENT (no_family set) once the wgc family is gone: the module was
+ * unloaded, and no event will come on this socket again.
  */
 struct wgctl_events;
 struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e);
