@@ -309,6 +309,7 @@ stall_listeners() {
 	for ns in "$path-a" "$path-b"; do
 		ip netns exec "$ns" wgctl monitor --json >/dev/null 2>&1 &
 		pid=$!
+		disown "$pid" # no "Killed" from bash at cleanup
 		STALLED+=("$pid")
 		sleep 1 # long enough to have joined, even under emulation
 		kill -STOP "$pid"
