@@ -108,6 +108,22 @@ say "The relay z: device, configuration from its file, address, routes to both L
 s2s_tunnel z
 s2s_routes z
 
+# wgctl monitor on z, from here on: the events of what follows (wg has none).
+MONITOR_OUT=$(mktemp)
+MONITOR_PID=""
+if [[ $TOOL == wgctl ]]; then
+	in_ns z wgctl monitor wg0 >"$MONITOR_OUT" 2>&1 &
+	MONITOR_PID=$!
+	# joined once its socket shows a group in /proc/net/netlink (field 4)
+	for _ in $(seq 50); do
+		inode=$(readlink /proc/"$MONITOR_PID"/fd/* 2>/dev/null |
+			sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' | head -n 1)
+		[[ -n $inode ]] && in_ns z awk -v i="$inode" \
+			'$NF == i && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink && break
+		sleep 0.1
+	done
+fi
+
 say "The office tunnel nodes a and c, and the workers e and f, the same way"
 for n in a c e f; do
 	s2s_tunnel "$n"
@@ -216,6 +232,17 @@ awk -v b="$TRANSFER_BYTES" -v s="$start" -v e="$end" 'BEGIN {
 	printf "the same data, in %.2f s: %.1f Mbit/s through two NATs and the relay\n", t, b * 8 / t / 1e6
 }'
 echo "(this VM emulates its CPUs when there is no KVM: real machines are far faster)"
+
+if [[ -n $MONITOR_PID ]]; then
+	say "What \`wgctl monitor wg0' on z printed meanwhile: each peer's address learned from its first authenticated packet, then its session"
+	sleep 0.5
+	while read -r dev event key rest; do
+		printf '%s %s %s %s\n' "$dev" "$event" "$(name_of "$key")" "$rest"
+	done <"$MONITOR_OUT"
+	kill "$MONITOR_PID" 2>/dev/null || true
+	wait "$MONITOR_PID" 2>/dev/null || true
+	rm -f "$MONITOR_OUT"
+fi
 
 say "$TOOL show on the relay: its four peers, where each was found, the latest handshakes, the bytes moved"
 legend=""

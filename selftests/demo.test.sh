@@ -3,8 +3,8 @@
 # The main job's demo (demo/demo.sh, what `make demo' runs) runs whole and says
 # in its output what the site-to-site topology did: four handshakes with the
 # relay through NAT, replies between the LANs and the workers, no cleartext
-# on the internet, the transfer intact, the relay's peers in `wgctl show',
-# and a bad file refused. The topology's behaviour in depth is
+# on the internet, the transfer intact, what `wgctl monitor' on the relay
+# saw, the relay's peers in `wgctl show', and a bad file refused. The topology's behaviour in depth is
 # site-to-site.test.sh's; this keeps the demo itself from rotting.
 # timeout: 400
 # debug kernel: skip: its topology is site-to-site's, which runs there
@@ -71,10 +71,23 @@ bad_file() {
 	assert_line "$out" "^a's configuration is unchanged, and b still reaches d:$"
 }
 
+# What wgctl monitor on z printed: each node's address learned, and its
+# session with z as the responder (wg has no monitor).
+monitor() {
+	[[ $TOOL == wgctl ]] || return 0
+	local out n
+	out=$(sed -n '/^==> What `wgctl monitor wg0. on z printed/,/^==> /p' "$OUTPUT")
+	for n in a c e f; do
+		assert_line "$out" "^wg0: endpoint-changed $n endpoint 203\.0\.113\.[0-9]+:[0-9]+ *\$"
+		assert_line "$out" "^wg0: session-started $n role responder endpoint 203\.0\.113\.[0-9]+:[0-9]+\$"
+	done
+}
+
 subtest runs-whole runs_whole
 subtest handshakes handshakes
 subtest pings pings
 subtest ciphertext-only ciphertext_only
 subtest transfer transfer
 subtest relay-show relay_show
+subtest monitor monitor
 subtest bad-file bad_file
