@@ -39,8 +39,9 @@ YNL_SPEC=/usr/share/wgc/specs/wgc.yaml
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 
 # monitor_start NAME NS [ARGS...]: `wgctl monitor ARGS --json` in NS, its
-# lines into $TMPDIR/NAME.events; waits until it listens. MONITOR_PID is
-# its process.
+# lines into $TMPDIR/NAME.events; waits until it listens (netlink_joined:
+# wgctl joins the controller's notify group, id 16, after wgc's own).
+# MONITOR_PID is its process.
 monitor_start() {
 	local name=$1 ns=$2 pid
 	shift 2
@@ -50,23 +51,8 @@ monitor_start() {
 	pid=$!
 	MONITOR_PID=$pid
 	defer kill_quiet "$pid"
-	FAIL_DEPTH=2 wait_for -t 10 _monitor_listening "$pid"
+	FAIL_DEPTH=2 wait_for -t 10 netlink_joined "$pid"
 }
-
-# The monitor has joined the group once its socket shows a group in
-# /proc/net/netlink: the fourth field, the bitmap of its groups, is not 0.
-# The bitmap only has room for group ids 1 to 32, which is where the
-# controller's notify group is (16): wgctl joins it after wgc's events.
-_monitor_listening() {
-	local inode
-	inode=$(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
-		head -n 1)
-	[[ -n $inode ]] || return 1
-	ip netns exec "$(_ns_of "$1")" awk -v i="$inode" \
-		'$2 == 16 && $NF == i && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink
-}
-
-_ns_of() { ip netns identify "$1"; }
 
 # events NAME [JQ_FILTER]: the events so far, one compact line each, with
 # only the members the filter keeps (default: event and public_key)

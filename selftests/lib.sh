@@ -68,6 +68,11 @@
 #                                       report (kernel-splat.ere, the pattern
 #                                       qemu/run.sh judges a whole run by)
 #                                       logged since MARK
+# Netlink:     netlink_joined PID       whether process PID's netlink socket
+#                                       has joined a multicast group (for
+#                                       wait_for): /proc/net/netlink of its
+#                                       namespace shows a group bit, of ids
+#                                       1 to 32 only
 # Namespaces:  netns_add NAME...        ip netns add NAME + lo up
 #              nsexec NAME CMD...       ip netns exec NAME CMD...
 #              n0 CMD... .. n9 CMD...   nsexec n0 CMD... .. nsexec n9 CMD...
@@ -338,6 +343,17 @@ need_modules() {
 	for m in "$@"; do
 		err=$(modprobe "$m" 2>&1) || FAIL_DEPTH=2 fail "modprobe $m failed: $err"
 	done
+}
+
+netlink_joined() {
+	local inode ns in=()
+	inode=$(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
+		head -n 1)
+	[[ -n $inode ]] || return 1
+	ns=$(ip netns identify "$1" 2>/dev/null || true)
+	[[ -z $ns ]] || in=(ip netns exec "$ns")
+	"${in[@]}" awk -v i="$inode" '$NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink
 }
 
 netns_add() {

@@ -272,17 +272,6 @@ ping_ok n1 "$N2_IN6"
 wgx n1 set wg0 peer "$(wgctl genkey | wgctl pubkey)" endpoint "[2001:db8::7]:4500" \
 	allowed-ips 10.7.0.0/16,192.168.7.1/32,fd07::/48,2001:db8:7::1/128
 
-# The CLI has joined a group once its netlink socket shows one in
-# /proc/net/netlink (the groups column, for group ids below 32).
-_joined() {
-	local inode
-	inode=$(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
-		head -n 1)
-	[[ -n $inode ]] &&
-		awk -v i="$inode" '$2 == 16 && $NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
-			/proc/net/netlink
-}
-
 events() {
 	local key pid
 	ip link add wg3 type wgc
@@ -292,7 +281,7 @@ events() {
 		--subscribe events --sleep 6 >"$TMPDIR/events.json" 2>"$TMPDIR/events.err" &
 	pid=$!
 	defer kill_quiet "$pid"
-	wait_for -t 30 _joined "$pid"
+	wait_for -t 30 netlink_joined "$pid"
 	wgctl set wg3 peer "$key" allowed-ips 10.3.0.1/32
 	wait "$pid" || fail "ynl --subscribe events failed: $(tail -n 4 "$TMPDIR/events.err")"
 	assert_eq "$(jq -c '[.[] | [.name, .msg.ifname, .msg["public-key"]]]' "$TMPDIR/events.json")" \

@@ -380,16 +380,22 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int parse_family(const struct nlmsghdr *nlh, void *arg)
+/* A controller's reply: cb(attr, arg) for each of its attributes. */
+static int parse_ctrl(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *arg)
 {
 	if (nlh->nlmsg_type != GENL_ID_CTRL)
 		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), cb, arg) < 0) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb,
-			      arg);
+	return MNL_CB_OK;
+}
+
+static int parse_family(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_ctrl(nlh, family_attr_cb, arg);
 }
 
 static int resolve_family(struct nl_conn *c, struct wgctl_nl_error *e)
@@ -486,18 +492,7 @@ static int family_groups_cb(const struct nlattr *attr, void *data)
 
 static int parse_family_groups(const struct nlmsghdr *nlh, void *arg)
 {
-	if (nlh->nlmsg_type != GENL_ID_CTRL)
-		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_groups_cb,
-			   arg) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return parse_ctrl(nlh, family_groups_cb, arg);
 }
 
 /* Joins the group of the family, both named; the family's id is in *l. */
