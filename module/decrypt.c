@@ -20,12 +20,13 @@
 #include <linux/skbuff.h>
 
 /*
- * Decrypts in place. The outer headers are kept in the skb (data is pushed
- * back to them around skb_cow_data and the trim), because the sender's
- * address is read from them once the packet proved authentic.
+ * Decrypts in place, and says how it went: CRYPTED, EXPIRED or DEAD. The
+ * outer headers are kept in the skb (data is pushed back to them around
+ * skb_cow_data and the trim), because the sender's address is read from
+ * them once the packet proved authentic.
  */
-static bool wgc_decrypt_packet(struct sk_buff *skb,
-			       struct wgc_keypair *keypair)
+static enum wgc_packet_state wgc_decrypt_packet(struct sk_buff *skb,
+						struct wgc_keypair *keypair)
 {
 	struct scatterlist sg[MAX_SKB_FRAGS + 8];
 	unsigned int headers_len;
@@ -38,7 +39,7 @@ static bool wgc_decrypt_packet(struct sk_buff *skb,
 		     READ_ONCE(keypair->receiving_counter.counter) >=
 			WGC_REJECT_AFTER_MESSAGES)) {
 		WRITE_ONCE(keypair->receiving.is_valid, false);
-		return false;
+		return WGC_PACKET_EXPIRED;
 	}
 
 	headers_len = skb->data - skb_network_header(skb);
@@ -47,21 +48,21 @@ static bool wgc_decrypt_packet(struct sk_buff *skb,
 	headers_len += sizeof(struct wgc_message_data);
 	skb_pull(skb, headers_len);
 	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
-		return false;
+		return WGC_PACKET_DEAD;
 
 	sg_init_table(sg, num_frags);
 	if (skb_to_sgvec(skb, sg, 0, skb->len) <= 0)
-		return false;
+		return WGC_PACKET_DEAD;
 	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len, NULL, 0,
 						 WGC_CB(skb)->nonce,
 						 keypair->receiving.key))
-		return false;
+		return WGC_PACKET_DEAD;
 
 	skb_push(skb, headers_len);
 	if (pskb_trim(skb, skb->len - WGC_NOISE_AUTHTAG_LEN))
-		return false;
+		return WGC_PACKET_DEAD;
 	skb_pull(skb, headers_len);
-	return true;
+	return WGC_PACKET_CRYPTED;
 }
 
 /* Process context (the decrypt workers) or softirq. */
@@ -94,13 +95,12 @@ void wgc_packet_decrypt_worker(struct work_struct *work)
 			struct sk_buff *skb = batch[i];
 			struct wgc_keypair *keypair = WGC_CB(skb)->keypair;
 			struct wgc_peer *peer = keypair->entry.peer;
-			enum wgc_packet_state state = WGC_PACKET_DEAD;
+			enum wgc_packet_state state;
 
 			if (waiting && waiting != peer)
 				wgc_kick_rx(waiting);
 			waiting = peer;
-			if (likely(wgc_decrypt_packet(skb, keypair)))
-				state = WGC_PACKET_CRYPTED;
+			state = wgc_decrypt_packet(skb, keypair);
 			atomic_set_release(&WGC_CB(skb)->state, state);
 		}
 		wgc_kick_rx(waiting);

@@ -169,15 +169,14 @@ static inline void wgc_device_count_path(struct wgc_device *wgc,
  * Counts @segs messages sent as one packet, a UDP GSO one if more than
  * one. The tunnel's own transmit counter (iptunnel_xmit_stats()) counted
  * the packet once: the device's packets are the datagrams on the wire.
+ * Caller has BHs off.
  */
 static inline void wgc_device_count_tx(struct wgc_device *wgc,
 				       unsigned int segs)
 {
-	local_bh_disable();
 	wgc_device_count_path(wgc, WGC_STAT_TX_GSO_PACKETS, segs);
 	if (segs > 1)
 		dev_sw_netstats_tx_add(wgc->dev, segs - 1, 0);
-	local_bh_enable();
 }
 
 /* Counts @segs messages received as one packet (softirq). */

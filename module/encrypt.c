@@ -170,9 +170,13 @@ struct wgc_train {
 	u8 ds;
 	/* A shorter message ended it, or trains are off. */
 	bool closed;
-	/* Whether it holds anything but keepalives. */
-	bool has_data;
+	unsigned int keepalives;	/* of its messages */
 };
+
+static unsigned int wgc_is_keepalive(const struct sk_buff *skb)
+{
+	return skb->len == wgc_message_data_len(0);
+}
 
 static void wgc_train_start(struct wgc_train *train, struct sk_buff *skb,
 			    bool gso)
@@ -182,7 +186,7 @@ static void wgc_train_start(struct wgc_train *train, struct sk_buff *skb,
 	train->segment_len = skb->len;
 	train->ds = WGC_CB(skb)->ds;
 	train->closed = !gso || skb_is_nonlinear(skb) || skb_cloned(skb);
-	train->has_data = skb->len != wgc_message_data_len(0);
+	train->keepalives = wgc_is_keepalive(skb);
 }
 
 static bool wgc_same_flow(const struct sk_buff *a, const struct sk_buff *b)
@@ -204,7 +208,7 @@ static bool wgc_train_add(struct wgc_train *train, struct sk_buff *skb)
 	__skb_queue_tail(&train->packets, skb);
 	train->len += skb->len;
 	train->closed = skb->len < train->segment_len;
-	train->has_data |= skb->len != wgc_message_data_len(0);
+	train->keepalives += wgc_is_keepalive(skb);
 	return true;
 }
 
@@ -258,15 +262,18 @@ static struct sk_buff *wgc_train_link(struct wgc_train *train)
 static bool wgc_train_send(struct wgc_peer *peer, struct wgc_train *train)
 {
 	unsigned int segs = skb_queue_len(&train->packets);
-	struct wgc_device *wgc = peer->wgc;
+	unsigned int len = train->len, keepalives = train->keepalives;
 
 	if (!segs)
 		return false;
 	if (wgc_socket_send_skb_to_peer(peer, wgc_train_link(train),
 					train->ds))
 		return false;
-	wgc_device_count_tx(wgc, segs);
-	return train->has_data;
+	local_bh_disable();
+	wgc_device_count_tx(peer->wgc, segs);
+	wgc_stats_tx(&peer->tx_stats, segs, len, keepalives);
+	local_bh_enable();
+	return keepalives < segs;
 }
 
 /*

@@ -13,6 +13,7 @@
 #include "keypair.h"
 #include "device.h"
 #include "peer.h"
+#include "timers.h"
 
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -148,15 +149,20 @@ void wgc_keypairs_stop_sending(struct wgc_keypairs *keypairs)
  * it), so it starts sending on a new keypair at once. The responder must
  * wait for the initiator's first data packet before it may send on it, so
  * the keypair waits in "next"; meanwhile "current" keeps carrying traffic.
+ * Returns whether "current" was still in use: the new session is a rekey.
  */
-void wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new)
+bool wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new)
 {
 	struct wgc_keypair *previous, *next, *current_kp;
+	bool rekey;
 
 	spin_lock_bh(&keypairs->keypair_update_lock);
 	previous = wgc_slot(keypairs, &keypairs->previous_keypair);
 	next = wgc_slot(keypairs, &keypairs->next_keypair);
 	current_kp = wgc_slot(keypairs, &keypairs->current_keypair);
+	rekey = current_kp && READ_ONCE(current_kp->sending.is_valid) &&
+		!wgc_birthdate_has_expired(current_kp->sending.birthdate,
+					   WGC_REJECT_AFTER_TIME);
 	if (new->i_am_the_initiator) {
 		/*
 		 * An unconfirmed "next" from an earlier responder role is
@@ -181,6 +187,7 @@ void wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new)
 		wgc_keypair_put(previous, true);
 	}
 	spin_unlock_bh(&keypairs->keypair_update_lock);
+	return rekey;
 }
 
 bool wgc_keypairs_received_with(struct wgc_keypairs *keypairs,

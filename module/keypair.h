@@ -75,9 +75,10 @@ void wgc_keypairs_clear(struct wgc_keypairs *keypairs);
  * checks, in the same rcu_read_lock_bh() section, that the peer is not
  * dead (wgc_peer_stop() clears the slots after a grace period, and nothing
  * may be added after that), and then moves the handshake's index entry to
- * the keypair.
+ * the keypair. Returns true if it replaces a session still in use (a
+ * rekey).
  */
-void wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new);
+bool wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new);
 /*
  * A packet arrived on @keypair: if it is "next", it is confirmed and becomes
  * current. Returns whether it did.

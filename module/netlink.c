@@ -78,6 +78,10 @@ const struct nla_policy wgc_peer_policy[WGC_PEER_A_MAX + 1] = {
 	[WGC_PEER_A_ALLOWEDIPS]		=
 		NLA_POLICY_NESTED_ARRAY(wgc_allowedip_policy),
 	[WGC_PEER_A_PROTOCOL_VERSION]	= { .type = NLA_U32 },
+	[WGC_PEER_A_STATS]		= {
+		.type = NLA_REJECT,
+		.reject_message = "peer statistics are read-only",
+	},
 };
 
 /*
@@ -96,11 +100,15 @@ static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
 	[WGC_DEVICE_A_HANDSHAKE_STATS]	= { .type = NLA_NESTED },
 	[WGC_DEVICE_A_EVENT_STATS]	= { .type = NLA_NESTED },
+	[WGC_DEVICE_A_GET_FLAGS]	= {
+		.type = NLA_REJECT,
+		.reject_message = "get flags are for a get request",
+	},
 };
 
 /*
- * A get names the device and nothing else: whatever else it carried would
- * be ignored, so it is refused. The attributes only a set takes are
+ * A get names the device, and may ask for more with its flags; whatever
+ * else it carried would be ignored, so it is refused. The attributes only a set takes are
  * refused by name. The two nests are left unset instead, which strict
  * validation refuses as an unsupported attribute: the core checks
  * NLA_F_NESTED before it would show a reject message, so a well-formed
@@ -108,7 +116,7 @@ static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
  */
 #define WGC_NOT_IN_GET(what) {						\
 	.type = NLA_REJECT,						\
-	.reject_message = "a get request takes only ifindex or ifname, not " what, \
+	.reject_message = "a get request takes only ifindex, ifname or get flags, not " what, \
 }
 
 static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
@@ -120,6 +128,8 @@ static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_LISTEN_PORT]	= WGC_NOT_IN_GET("a listen port"),
 	[WGC_DEVICE_A_FWMARK]		= WGC_NOT_IN_GET("a fwmark"),
 	[WGC_DEVICE_A_FLAGS]		= WGC_NOT_IN_GET("flags"),
+	[WGC_DEVICE_A_GET_FLAGS]	= NLA_POLICY_MASK(NLA_U32,
+							  __WGC_GET_F_ALL),
 };
 
 /* An endpoint that was never set or learnt is left out. */

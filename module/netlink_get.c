@@ -54,6 +54,7 @@ struct wgc_dump_state {
 	unsigned int allowedips_sent;	/* of next_peer */
 	bool peer_started;		/* next_peer's attributes are out */
 	bool device_sent;
+	bool peer_stats;		/* WGC_GET_F_PEER_STATS */
 	const struct wgc_nl_dialect *dialect;	/* set again at each pass */
 };
 
@@ -88,9 +89,15 @@ static struct wgc_device *wgc_dump_lookup(struct netlink_callback *cb)
 	struct wgc_device *wgc;
 
 	if (!state->device_id) {
-		wgc = wgc_lookup(net, wgc_compat_dump_attrs(cb), cb->extack);
+		struct nlattr **attrs = wgc_compat_dump_attrs(cb);
+
+		wgc = wgc_lookup(net, attrs, cb->extack);
 		if (IS_ERR(wgc))
 			return wgc;
+		/* (the native family's policy checked the flags) */
+		state->peer_stats = attrs[WGC_DEVICE_A_GET_FLAGS] &&
+				    (nla_get_u32(attrs[WGC_DEVICE_A_GET_FLAGS]) &
+				     WGC_GET_F_PEER_STATS);
 		state->device_id = wgc->id;
 		state->ifindex = wgc->dev->ifindex;
 		return wgc;
@@ -289,29 +296,92 @@ static int wgc_put_endpoint(struct sk_buff *skb, struct wgc_peer *peer)
 	return wgc_nla_put_endpoint(skb, WGC_PEER_A_ENDPOINT, &endpoint);
 }
 
-/* Everything about a peer but its key and allowed IPs. */
-static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer)
+/* A wall-clock time in ns as a struct __kernel_timespec. */
+static int wgc_put_walltime(struct sk_buff *skb, int type, u64 ns)
 {
-	struct timespec64 ts =
-		ns_to_timespec64(atomic64_read(&peer->walltime_last_handshake));
-	struct __kernel_timespec last_handshake = {
+	struct timespec64 ts = ns_to_timespec64(ns);
+	struct __kernel_timespec kts = {
 		.tv_sec = ts.tv_sec,
 		.tv_nsec = ts.tv_nsec,
 	};
 
+	return nla_put(skb, type, sizeof(kts), &kts);
+}
+
+static int wgc_put_peer_stat(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, WGC_PEER_STATS_A_UNSPEC);
+}
+
+static int wgc_put_peer_stats(struct sk_buff *skb,
+			      const struct wgc_peer_stats *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, WGC_PEER_A_STATS);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_PACKETS, s->rx_packets) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_TX_PACKETS, s->tx_packets) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_KEEPALIVES,
+			      s->rx_keepalives) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_TX_KEEPALIVES,
+			      s->tx_keepalives) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_DROPPED_REPLAY,
+			      s->rx_dropped_replay) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_DROPPED_AUTH,
+			      s->rx_dropped_auth) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_DROPPED_SOURCE,
+			      s->rx_dropped_source) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION,
+			      s->rx_dropped_no_session) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_TX_DROPPED_NO_SESSION,
+			      s->tx_dropped_no_session) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_TX_DROPPED_TOO_BIG,
+			      s->tx_dropped_too_big) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_INITIATIONS_SENT,
+			      s->initiations_sent) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_INITIATIONS_RECEIVED,
+			      s->initiations_received) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RESPONSES_SENT,
+			      s->responses_sent) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_RESPONSES_RECEIVED,
+			      s->responses_received) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_COOKIES_SENT,
+			      s->cookies_sent) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_COOKIES_RECEIVED,
+			      s->cookies_received) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP,
+			      s->handshakes_given_up) ||
+	    wgc_put_peer_stat(skb, WGC_PEER_STATS_A_REKEYS, s->rekeys) ||
+	    wgc_put_walltime(skb, WGC_PEER_STATS_A_LAST_REKEY_TIME,
+			     s->walltime_last_rekey)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Everything about a peer but its key and allowed IPs. */
+static int wgc_fill_peer_attrs(struct sk_buff *skb, struct wgc_peer *peer,
+			       bool with_stats)
+{
+	struct wgc_peer_stats stats;
+
+	wgc_peer_read_stats(peer, &stats);
 	if (wgc_put_preshared_key(skb, peer) ||
 	    wgc_put_endpoint(skb, peer) ||
-	    nla_put(skb, WGC_PEER_A_LAST_HANDSHAKE_TIME,
-		    sizeof(last_handshake), &last_handshake) ||
-	    nla_put_u64_64bit(skb, WGC_PEER_A_RX_BYTES,
-			      atomic64_read(&peer->rx_bytes),
+	    wgc_put_walltime(skb, WGC_PEER_A_LAST_HANDSHAKE_TIME,
+			     atomic64_read(&peer->walltime_last_handshake)) ||
+	    nla_put_u64_64bit(skb, WGC_PEER_A_RX_BYTES, stats.rx_bytes,
 			      WGC_PEER_A_UNSPEC) ||
-	    nla_put_u64_64bit(skb, WGC_PEER_A_TX_BYTES,
-			      atomic64_read(&peer->tx_bytes),
+	    nla_put_u64_64bit(skb, WGC_PEER_A_TX_BYTES, stats.tx_bytes,
 			      WGC_PEER_A_UNSPEC) ||
 	    nla_put_u16(skb, WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL,
 			peer->persistent_keepalive_interval) ||
 	    nla_put_u32(skb, WGC_PEER_A_PROTOCOL_VERSION, 1))
+		return -EMSGSIZE;
+	if (with_stats && wgc_put_peer_stats(skb, &stats))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -337,7 +407,8 @@ static int wgc_fill_peer(struct sk_buff *skb, struct wgc_peer *peer,
 	if (nla_put(skb, WGC_PEER_A_PUBLIC_KEY, WGC_KEY_LEN,
 		    peer->handshake.remote_static))
 		goto cancel;
-	if (!state->peer_started && wgc_fill_peer_attrs(skb, peer))
+	if (!state->peer_started &&
+	    wgc_fill_peer_attrs(skb, peer, state->peer_stats))
 		goto cancel;
 	ret = wgc_fill_allowedips(skb, peer, &sent);
 	if (ret && state->peer_started && sent == state->allowedips_sent)

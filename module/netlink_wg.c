@@ -44,7 +44,8 @@ static void wgc_wg_check_layout(void)
 	WGC_SAME(WGDEVICE_A_PUBLIC_KEY, WGC_DEVICE_A_PUBLIC_KEY);
 	WGC_SAME(WGDEVICE_A_PEERS, WGC_DEVICE_A_PEERS);
 	WGC_SAME(WGDEVICE_F_REPLACE_PEERS, WGC_DEVICE_F_REPLACE_PEERS);
-	WGC_SAME(WGPEER_A_MAX, WGC_PEER_A_MAX);
+	/* wgc's peers have attributes after WireGuard's last. */
+	BUILD_BUG_ON(WGPEER_A_MAX > WGC_PEER_A_MAX);
 	WGC_SAME(WGPEER_A_PUBLIC_KEY, WGC_PEER_A_PUBLIC_KEY);
 	WGC_SAME(WGPEER_A_PRESHARED_KEY, WGC_PEER_A_PRESHARED_KEY);
 	WGC_SAME(WGPEER_A_FLAGS, WGC_PEER_A_FLAGS);
@@ -73,7 +74,9 @@ static const struct nla_policy wgc_wg_set_policy[WGDEVICE_A_MAX + 1] = {
 	[WGDEVICE_A_FLAGS]		= { .type = NLA_U32 },
 	[WGDEVICE_A_LISTEN_PORT]	= { .type = NLA_U16 },
 	[WGDEVICE_A_FWMARK]		= { .type = NLA_U32 },
-	[WGDEVICE_A_PEERS]		= NLA_POLICY_NESTED_ARRAY(wgc_peer_policy),
+	/* Only WireGuard's peer attributes: the rest are unknown here. */
+	[WGDEVICE_A_PEERS]		=
+		_NLA_POLICY_NESTED_ARRAY(WGPEER_A_MAX, wgc_peer_policy),
 };
 
 /* A get names the device, as in the wgc family, and nothing else. */

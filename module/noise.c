@@ -775,7 +775,11 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 
 	rcu_read_lock_bh();
 	if (likely(!READ_ONCE(peer->is_dead))) {
-		wgc_keypairs_add(keypairs, keypair);
+		if (wgc_keypairs_add(keypairs, keypair)) {
+			atomic64_inc(&peer->counts.rekeys);
+			atomic64_set(&peer->counts.walltime_last_rekey,
+				     ktime_get_real_ns());
+		}
 		/* Data will arrive under the index the handshake announced. */
 		wgc_index_replace(wgc->index_table, &handshake->entry,
 				  &keypair->entry);

@@ -146,6 +146,8 @@ struct wgc_peer *wgc_peer_create(struct wgc_device *wgc,
 	wgc_keypairs_init(&peer->keypairs);
 	wgc_cookie_init(&peer->latest_cookie, public_key);
 	rwlock_init(&peer->endpoint_lock);
+	u64_stats_init(&peer->rx_stats.syncp);
+	u64_stats_init(&peer->tx_stats.syncp);
 	skb_queue_head_init(&peer->staged_queue);
 	wgc_serial_queue_init(&peer->tx_queue);
 	wgc_serial_queue_init(&peer->rx_queue);

@@ -34,6 +34,12 @@ enum wgc_packet_state {
 	/* The crypto failed: counted as an error by the serial side. */
 	WGC_PACKET_DEAD,
 	/*
+	 * Received on a session that could no longer be used (expired,
+	 * retired, at its message limit): counted as DEAD is, and for the
+	 * peer as dropped for want of a session.
+	 */
+	WGC_PACKET_EXPIRED,
+	/*
 	 * Refused by the full crypto ring: counted as dropped at once, by
 	 * wgc_line_up()'s caller, and freed in order, without a second count,
 	 * by the serial side.

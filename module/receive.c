@@ -46,19 +46,23 @@
  * the tunnel: each authentic message, handshakes and keepalives included, by
  * its length as a UDP payload. WireGuard counts so, and tools read the device
  * counters as the tunnel's traffic. The device's per-CPU counters need BHs
- * off: the data path runs in softirq, the handshake path disables them.
+ * off: the data path runs in softirq, the handshake path disables them. The
+ * peer's own counters are its NAPI poll's (data) and atomics (handshakes):
+ * see stats.h.
  */
-static void wgc_rx_stats(struct wgc_peer *peer, size_t len)
+static void wgc_rx_stats_data(struct wgc_peer *peer, unsigned int len)
 {
 	dev_sw_netstats_rx_add(peer->wgc->dev, len);
-	atomic64_add(len, &peer->rx_bytes);
+	wgc_stats_rx_data(&peer->rx_stats, len);
 }
 
-static void wgc_rx_stats_handshake(struct wgc_peer *peer, size_t len)
+static void wgc_rx_stats_handshake(struct wgc_peer *peer, atomic64_t *counter,
+				   unsigned int len)
 {
 	local_bh_disable();
-	wgc_rx_stats(peer, len);
+	dev_sw_netstats_rx_add(peer->wgc->dev, len);
 	local_bh_enable();
+	atomic64_inc(counter);
 }
 
 static u32 wgc_message_type(struct sk_buff *skb)
@@ -149,7 +153,8 @@ static void wgc_receive_initiation(struct wgc_device *wgc,
 			    wgc->dev->name, peer->internal_id);
 	wgc_packet_send_handshake_response(peer);
 
-	wgc_rx_stats_handshake(peer, skb->len);
+	wgc_rx_stats_handshake(peer, &peer->counts.initiations_received,
+			       skb->len);
 	wgc_timers_any_authenticated_packet_received(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_peer_put(peer);
@@ -181,7 +186,8 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 		wgc_packet_send_keepalive(peer);
 	}
 
-	wgc_rx_stats_handshake(peer, skb->len);
+	wgc_rx_stats_handshake(peer, &peer->counts.responses_received,
+			       skb->len);
 	wgc_timers_any_authenticated_packet_received(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_peer_put(peer);
@@ -226,6 +232,28 @@ static bool wgc_handshakes_under_load(struct wgc_device *wgc)
 	return wgc_device_was_under_load(wgc, now);
 }
 
+/*
+ * Counts a cookie reply for the peer it went to, when that is cheap to
+ * tell: a response names one of our handshakes by its receiver index. Who
+ * sent an initiation is known only after the Curve25519 work that a cookie
+ * reply is there to spare; the device's count has those.
+ */
+static void wgc_count_cookie_sent(struct wgc_device *wgc, struct sk_buff *skb)
+{
+	struct wgc_message_handshake_response *response = (void *)skb->data;
+	struct wgc_peer *peer = NULL;
+
+	if (wgc_message_type(skb) != WGC_MESSAGE_HANDSHAKE_RESPONSE)
+		return;
+	rcu_read_lock_bh();
+	if (wgc_index_lookup(wgc->index_table, WGC_INDEX_HANDSHAKE,
+			     response->receiver_index, &peer)) {
+		atomic64_inc(&peer->counts.cookies_sent);
+		wgc_peer_put(peer);
+	}
+	rcu_read_unlock_bh();
+}
+
 static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 {
 	/* Both initiations and responses carry it right after the type. */
@@ -233,8 +261,10 @@ static void wgc_send_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 		((struct wgc_message_handshake_initiation *)skb->data)->sender_index;
 
 	atomic64_inc(&wgc->handshake_stats.missing_cookie);
-	if (!wgc_packet_send_handshake_cookie(wgc, skb, sender_index))
-		atomic64_inc(&wgc->handshake_stats.cookie_replies_sent);
+	if (wgc_packet_send_handshake_cookie(wgc, skb, sender_index))
+		return;
+	atomic64_inc(&wgc->handshake_stats.cookie_replies_sent);
+	wgc_count_cookie_sent(wgc, skb);
 }
 
 /*
@@ -323,6 +353,7 @@ static void wgc_receive_cookie(struct wgc_device *wgc, struct sk_buff *skb)
 	if (!peer)
 		return;
 	atomic64_inc(&wgc->handshake_stats.cookies_received);
+	atomic64_inc(&peer->counts.cookies_received);
 	if (answers_initiation)
 		wgc_packet_send_initiation_after_cookie(peer);
 	wgc_peer_put(peer);
@@ -650,13 +681,15 @@ static bool wgc_deliver(struct wgc_peer *peer, struct sk_buff *skb)
 				    dev->name, peer->internal_id);
 		DEV_STATS_INC(dev, rx_errors);
 		DEV_STATS_INC(dev, rx_frame_errors);
+		wgc_stats_rx_drop(&peer->rx_stats,
+				  &peer->rx_stats.dropped_source);
 		return false;
 	}
 
 	/* Poly1305 vouched for every byte: no checksum needs checking. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
-	wgc_rx_stats(peer, wgc_message_data_len(len_before_trim));
+	wgc_rx_stats_data(peer, wgc_message_data_len(len_before_trim));
 	napi_gro_receive(&peer->napi, skb);
 	return true;
 }
@@ -681,7 +714,7 @@ static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
 
 	if (unlikely(!skb->len)) {
 		/* A keepalive: all it carried was its arrival. */
-		wgc_rx_stats(peer, wgc_message_data_len(0));
+		wgc_rx_stats_data(peer, wgc_message_data_len(0));
 		return false;
 	}
 	wgc_timers_data_received(peer);
@@ -701,6 +734,10 @@ static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
 		if (state != WGC_PACKET_DROPPED) {
 			DEV_STATS_INC(dev, rx_errors);
 			DEV_STATS_INC(dev, rx_crc_errors);
+			wgc_stats_rx_drop(&peer->rx_stats,
+					  state == WGC_PACKET_EXPIRED ?
+					  &peer->rx_stats.dropped_no_session :
+					  &peer->rx_stats.dropped_auth);
 		}
 	} else if (unlikely(!wgc_replay_counter_validate(&keypair->receiving_counter,
 							 WGC_CB(skb)->nonce,
@@ -709,6 +746,8 @@ static void wgc_receive_one(struct wgc_peer *peer, struct sk_buff *skb)
 				    dev->name, WGC_CB(skb)->nonce,
 				    peer->internal_id);
 		DEV_STATS_INC(dev, rx_dropped);
+		wgc_stats_rx_drop(&peer->rx_stats,
+				  &peer->rx_stats.dropped_replay);
 	} else {
 		consumed = wgc_consume_data(peer, skb, keypair);
 	}

@@ -64,8 +64,9 @@ static void wgc_send_handshake_initiation(struct wgc_peer *peer)
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
 	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
-	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
-				       WGC_HANDSHAKE_DSCP);
+	if (!wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
+					    WGC_HANDSHAKE_DSCP))
+		atomic64_inc(&peer->counts.initiations_sent);
 	wgc_timers_handshake_initiated(peer);
 	memzero_explicit(&packet, sizeof(packet));
 }
@@ -143,8 +144,9 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 	wgc_timers_any_authenticated_packet_traversal(peer);
 	wgc_timers_any_authenticated_packet_sent(peer);
 	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
-	wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
-				       WGC_HANDSHAKE_DSCP);
+	if (!wgc_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
+					    WGC_HANDSHAKE_DSCP))
+		atomic64_inc(&peer->counts.responses_sent);
 	memzero_explicit(&packet, sizeof(packet));
 	/* After the response: the event must not delay it. */
 	wgc_event_session_started(peer, false);
@@ -308,6 +310,8 @@ void wgc_packet_purge_staged_packets(struct wgc_peer *peer)
 	spin_lock_bh(&peer->staged_queue.lock);
 	DEV_STATS_ADD(peer->wgc->dev, tx_dropped,
 		      skb_queue_len(&peer->staged_queue));
+	atomic64_add(skb_queue_len(&peer->staged_queue),
+		     &peer->counts.tx_dropped_no_session);
 	__skb_queue_purge(&peer->staged_queue);
 	spin_unlock_bh(&peer->staged_queue.lock);
 }
@@ -342,6 +346,26 @@ static void wgc_xmit_error(struct sk_buff *skb, struct net_device *dev)
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
 				0);
 	kfree_skb(skb);
+}
+
+/*
+ * A packet longer than any the device's MTU allows (a route's locked MTU
+ * let it through) would not fit in one UDP datagram once encrypted: the
+ * sender learns the size that does, as from a router on the path.
+ */
+static bool wgc_xmit_too_big(struct wgc_peer *peer, struct sk_buff *skb)
+{
+	if (likely(skb_is_gso(skb) || skb->len <= WGC_MAX_MTU))
+		return false;
+	atomic64_inc(&peer->counts.tx_dropped_too_big);
+	DEV_STATS_INC(peer->wgc->dev, tx_dropped);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(WGC_MAX_MTU));
+	else
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, WGC_MAX_MTU);
+	kfree_skb(skb);
+	return true;
 }
 
 /* Cuts a GSO packet into MTU-sized packets, each with its cb set up. */
@@ -388,6 +412,7 @@ static void wgc_stage(struct wgc_peer *peer, struct sk_buff_head *packets)
 	       WGC_MAX_STAGED_PACKETS) {
 		dev_kfree_skb(__skb_dequeue(staged));
 		DEV_STATS_INC(peer->wgc->dev, tx_dropped);
+		atomic64_inc(&peer->counts.tx_dropped_no_session);
 	}
 	skb_queue_splice_tail(packets, staged);
 	spin_unlock_bh(&staged->lock);
@@ -419,6 +444,10 @@ netdev_tx_t wgc_packet_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto err_peer;
 	}
 
+	if (unlikely(wgc_xmit_too_big(peer, skb))) {
+		wgc_peer_put(peer);
+		return NETDEV_TX_OK;
+	}
 	mtu = skb_valid_dst(skb) ? dst_mtu(skb_dst(skb)) : dev->mtu;
 	__skb_queue_head_init(&packets);
 	ret = wgc_segment_into(skb, &packets, mtu);

@@ -489,7 +489,6 @@ int wgc_socket_send_skb_to_peer(struct wgc_peer *peer, struct sk_buff *skb,
 				u8 ds)
 {
 	struct wgc_send_target target = {};
-	unsigned int len = skb->len;
 	int ret;
 
 	/*
@@ -504,8 +503,6 @@ int wgc_socket_send_skb_to_peer(struct wgc_peer *peer, struct sk_buff *skb,
 	rcu_read_unlock_bh();
 	read_unlock_bh(&peer->endpoint_lock);
 
-	if (likely(!ret))
-		atomic64_add(len, &peer->tx_bytes);
 	if (unlikely(target.src_stale))
 		wgc_forget_stale_src(peer, &target.endpoint);
 	return ret;

@@ -117,6 +117,7 @@ static void wgc_expired_retransmit_handshake(struct timer_list *timer)
 		if (!timer_pending(&peer->timer_zero_key_material))
 			wgc_mod_peer_timer(peer, &peer->timer_zero_key_material,
 					   jiffies + wgc_zero_keys_after());
+		atomic64_inc(&peer->counts.given_up);
 		wgc_event_peer(peer, WGC_CMD_HANDSHAKE_GIVEN_UP, GFP_ATOMIC);
 		return;
 	}

@@ -177,6 +177,8 @@ bad_requests() {
 	bad "last handshake time is read-only" "${ok[@]}" 6="$(printf '00%.0s' {1..16})"
 	bad "received bytes are read-only" "${ok[@]}" 7=0000000000000000
 	bad "transmitted bytes are read-only" "${ok[@]}" 8=0000000000000000
+	bad "peer statistics are read-only" "${ok[@]}" 11=0000000000000000
+	bad "get flags are for a get request" "${ok[@]}" end 11=01000000
 	bad "protocol version must be 0 or 1" "${ok[@]}" version=2
 	bad "the public key follows from the private key and cannot be set" \
 		"${ok[@]}" end public-key="$BOB_PUB"
@@ -262,16 +264,16 @@ policy_dump() {
 	local get
 	get=$(sed -n 's/^op 0 dump //p' <<<"$OUT")
 	[[ -n $get ]] || fail "no policy for the get command: $OUT"
-	assert_eq "$(sed -n "s/^policy $get //p" <<<"$OUT")" $'1 u32\n2 nul-string max-length=15' \
+	assert_eq "$(sed -n "s/^policy $get //p" <<<"$OUT")" $'1 u32\n2 nul-string max-length=15\n11 u32 mask=1' \
 		"what a get takes"
 }
 
 # Attribute types above each level's maximum (strict validation).
 unknown_attributes() {
 	strict_setup
-	refused "$EINVAL" "$UNKNOWN" 11 set ifname=wg0 "${OK[@]}" end 11=00000000
+	refused "$EINVAL" "$UNKNOWN" 12 set ifname=wg0 "${OK[@]}" end 12=00000000
 	refused "$EINVAL" "$UNKNOWN" 16383 set ifname=wg0 "${OK[@]}" end 16383=
-	refused "$EINVAL" "$UNKNOWN" "8[1]/11" set ifname=wg0 "${OK[@]}" 11=00000000
+	refused "$EINVAL" "$UNKNOWN" "8[1]/12" set ifname=wg0 "${OK[@]}" 12=00000000
 	refused "$EINVAL" "$UNKNOWN" "8[1]/9[0]/5" set ifname=wg0 "${OK[@]}" \
 		allowedip family=2 ipaddr=0a000000 cidr=8 5=00000000
 	assert_kmsg_clean "$MARK"
@@ -359,7 +361,7 @@ genl_header() {
 # A get takes one name for the device and nothing else.
 get_attributes() {
 	strict_setup
-	local not="a get request takes only ifindex or ifname, not"
+	local not="a get request takes only ifindex, ifname or get flags, not"
 	refused "$EINVAL" "$not a private key" 3 get ifname=wg0 private-key="$BOB_PRIV"
 	refused "$EINVAL" "$not a public key" 4 get ifname=wg0 public-key="$BOB_PUB"
 	refused "$EINVAL" "$not a listen port" 5 get ifname=wg0 listen-port=1
@@ -368,13 +370,16 @@ get_attributes() {
 	refused "$EINVAL" "Unsupported attribute" 8 get ifname=wg0 peer public-key="${K[1]}"
 	refused "$EINVAL" "Unsupported attribute" 9 get ifname=wg0 9=
 	refused "$EINVAL" "Unsupported attribute" 10 get ifname=wg0 10=
-	refused "$EINVAL" "$UNKNOWN" 11 get ifname=wg0 11=00000000
+	refused "$EINVAL" "reserved bit set" 11 get ifname=wg0 11=02000000
+	refused "$EINVAL" "$LENGTH" 11 get ifname=wg0 11=01
+	refused "$EINVAL" "$UNKNOWN" 12 get ifname=wg0 12=00000000
 	refused "$EINVAL" "$POLICY" 2 get ifname=wg0123456789abcd
 	refused "$EINVAL" "$LENGTH" 1 get 1=0100
 	# Before the name, too.
 	refused "$EINVAL" "$not a fwmark" 6 get fwmark=1 ifname=wg0
 	expect_ok wgc-nl get ifname=wg0
 	expect_ok wgc-nl get ifindex="$(cat /sys/class/net/wg0/ifindex)"
+	expect_ok wgc-nl get ifname=wg0 11=01000000
 	assert_kmsg_clean "$MARK"
 }
 

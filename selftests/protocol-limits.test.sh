@@ -158,8 +158,11 @@ handshake_gives_up() {
 	capture_start tries n2 v2 "udp and src host $N1_OUT4 and $INITIATION"
 	ip netns exec n1 ping -c 1 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
 	# 1 + 3 retransmissions, 5 s (plus up to 1/3 s) apart; giving up at
-	# about 20 s, when a fifth would be due: then nothing more
-	wait_for -t 25 -i 0.5 capture_has tries 4
+	# about 20 s, when a fifth would be due: then nothing more. A timer can
+	# fire late on an emulator busy with another VM (7 s has been seen on
+	# the debug kernel), never early: the gaps may stretch to 9 s, which
+	# still tells REKEY_TIMEOUT from twice it.
+	wait_for -t 30 -i 0.5 capture_has tries 4
 	sleep 7
 	capture_stop tries
 	times=$(capture_read tries | awk '{ print $1 }')
@@ -169,7 +172,7 @@ handshake_gives_up() {
 	for t in $times; do
 		if [[ -n $prev ]]; then
 			gap=$(awk -v a="$prev" -v b="$t" 'BEGIN { printf "%d", (b - a) * 1000 }')
-			((gap >= 4900 && gap <= 7000)) || fail "retransmission after $gap ms, not REKEY_TIMEOUT (5 s)"
+			((gap >= 4900 && gap < 9000)) || fail "retransmission after $gap ms, not REKEY_TIMEOUT (5 s)"
 		fi
 		prev=$t
 	done

@@ -133,8 +133,10 @@ void wgctl_peers_free(struct wgctl_peer_list *list)
 {
 	size_t i;
 
-	for (i = 0; i < list->count; i++)
+	for (i = 0; i < list->count; i++) {
 		free(list->peers[i].allowedips);
+		free(list->peers[i].stats);
+	}
 	if (list->peers) {
 		/* Peers are only ever added: past count, nothing was written. */
 		sodium_memzero(list->peers, list->count * sizeof(*list->peers));

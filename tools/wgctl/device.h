@@ -37,6 +37,24 @@ union wgctl_endpoint {
 	struct sockaddr_in6 addr6;
 };
 
+/*
+ * A peer's counters (WGC_PEER_A_STATS; the uapi header says what each
+ * counts). Read back only, and only when asked for.
+ */
+struct wgctl_peer_stats {
+	uint64_t rx_packets, tx_packets;
+	uint64_t rx_keepalives, tx_keepalives;
+	uint64_t rx_dropped_replay, rx_dropped_auth, rx_dropped_source;
+	uint64_t rx_dropped_no_session;
+	uint64_t tx_dropped_no_session, tx_dropped_too_big;
+	uint64_t initiations_sent, initiations_received;
+	uint64_t responses_sent, responses_received;
+	uint64_t cookies_sent, cookies_received;
+	uint64_t handshakes_given_up, rekeys;
+	int64_t last_rekey_sec;		/* wall clock; 0: never */
+	int64_t last_rekey_nsec;
+};
+
 struct wgctl_peer {
 	uint8_t public_key[WGC_KEY_LEN];
 	uint8_t preshared_key[WGC_KEY_LEN];
@@ -53,6 +71,8 @@ struct wgctl_peer {
 	int64_t last_handshake_nsec;
 	uint64_t rx_bytes;
 	uint64_t tx_bytes;
+	/* Allocated when the kernel sent them (a get that asked); or NULL. */
+	struct wgctl_peer_stats *stats;
 	struct wgctl_allowedip *allowedips;
 	size_t num_allowedips;
 	size_t cap_allowedips;

@@ -15,6 +15,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "metrics.h"
 #include "show.h"
 
 /* ---- Strings ---- */
@@ -264,6 +265,35 @@ static void put_event_stats(struct json_writer *w,
 }
 
 /*
+ * "stats": the peer's counters as "wgctl show IF stats" names them, with
+ * underscores for dashes; null if the kernel sent none.
+ */
+static void put_peer_stats(struct json_writer *w,
+			   const struct wgctl_peer *peer)
+{
+	struct peer_counter c[PEER_COUNTERS];
+	char key[32];
+	size_t i, j, n;
+
+	n = peer_counters(peer, c);
+	if (!n) {
+		put_null(w, "stats");
+		return;
+	}
+	open_container(w, "stats", '{');
+	for (i = 0; i < n; i++) {
+		for (j = 0; c[i].name[j] && j + 1 < sizeof(key); j++)
+			key[j] = c[i].name[j] == '-' ? '_' : c[i].name[j];
+		key[j] = '\0';
+		if (c[i].is_time)
+			put_i64(w, key, (int64_t)c[i].value);
+		else
+			put_u64(w, key, c[i].value);
+	}
+	close_container(w, '}');
+}
+
+/*
  * now - then, saturated: the kernel's handshake time is any 64-bit
  * value to us, and one far enough from now would overflow.
  */
@@ -301,6 +331,8 @@ static void put_peer(struct json_writer *w, const struct wgctl_peer *peer,
 		put_u64(w, "transfer_tx", peer->tx_bytes);
 	}
 	put_u64(w, "persistent_keepalive", peer->persistent_keepalive);
+	if (form == JSON_SHOW)
+		put_peer_stats(w, peer);
 	close_container(w, '}');
 }
 

@@ -637,7 +637,7 @@ void wgctl_events_close(struct wgctl_events *ev)
 /* ---- WGC_CMD_GET_DEVICE ---- */
 
 struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,
-				   const char *name)
+				   const char *name, uint32_t get_flags)
 {
 	struct nlmsghdr *nlh;
 
@@ -647,11 +647,15 @@ struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,
 			      WGC_CMD_GET_DEVICE, WGC_GENL_VERSION);
 	if (!mnl_attr_put_strz_check(nlh, size, WGC_DEVICE_A_IFNAME, name))
 		return NULL;
+	if (get_flags && !mnl_attr_put_u32_check(nlh, size,
+						 WGC_DEVICE_A_GET_FLAGS,
+						 get_flags))
+		return NULL;
 	return nlh;
 }
 
-static int get_device_once(const char *name, struct wgctl_device *dev,
-			   struct wgctl_nl_error *e)
+static int get_device_once(const char *name, uint32_t get_flags,
+			   struct wgctl_device *dev, struct wgctl_nl_error *e)
 {
 	struct wgctl_device_parse p = { .dev = dev };
 	char buf[NL_SEND_SIZE] = { 0 };
@@ -663,7 +667,8 @@ static int get_device_once(const char *name, struct wgctl_device *dev,
 		return -1;
 
 	p.family = wgctl_family_id;
-	nlh = wgctl_get_request(buf, sizeof(buf), wgctl_family_id, name);
+	nlh = wgctl_get_request(buf, sizeof(buf), wgctl_family_id, name,
+				get_flags);
 	if (!nlh) {
 		nl_close(&c);
 		return fail(e, ENODEV);
@@ -683,6 +688,7 @@ static int get_device_once(const char *name, struct wgctl_device *dev,
 /* wgctl_nl_dump_retry() callbacks for one device. */
 struct get_ctx {
 	const char *name;
+	uint32_t get_flags;
 	struct wgctl_device *dev;
 };
 
@@ -690,7 +696,7 @@ static int get_once(void *arg, struct wgctl_nl_error *e)
 {
 	struct get_ctx *g = arg;
 
-	return get_device_once(g->name, g->dev, e);
+	return get_device_once(g->name, g->get_flags, g->dev, e);
 }
 
 static void get_discard(void *arg)
@@ -700,15 +706,15 @@ static void get_discard(void *arg)
 	wgctl_device_free(g->dev);
 }
 
-int wgctl_get_device(const char *name, struct wgctl_device *dev,
-		     struct wgctl_nl_error *e)
+int wgctl_get_device(const char *name, uint32_t get_flags,
+		     struct wgctl_device *dev, struct wgctl_nl_error *e)
 {
 	static const struct wgctl_dump_ops ops = {
 		.once = get_once,
 		.discard = get_discard,
 		.what = "the interface's configuration",
 	};
-	struct get_ctx g = { .name = name, .dev = dev };
+	struct get_ctx g = { .name = name, .get_flags = get_flags, .dev = dev };
 
 	memset(dev, 0, sizeof(*dev));
 	if (strlen(name) >= IFNAMSIZ || !*name) {

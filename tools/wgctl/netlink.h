@@ -39,9 +39,12 @@ struct wgctl_iface_list {
 	size_t count;
 };
 
-/* On success, free dev with wgctl_device_free(). */
-int wgctl_get_device(const char *name, struct wgctl_device *dev,
-		     struct wgctl_nl_error *e);
+/*
+ * On success, free dev with wgctl_device_free(). get_flags: WGC_GET_F_*
+ * (WGC_GET_F_PEER_STATS: each peer's stats too), or 0.
+ */
+int wgctl_get_device(const char *name, uint32_t get_flags,
+		     struct wgctl_device *dev, struct wgctl_nl_error *e);
 int wgctl_set_device(const struct wgctl_device *change,
 		     struct wgctl_nl_error *e);
 int wgctl_list_interfaces(struct wgctl_iface_list *list,
@@ -54,11 +57,13 @@ void wgctl_nl_perror(const char *what, const struct wgctl_nl_error *e);
 /*
  * The WGC_CMD_GET_DEVICE dump request for the device called name, built
  * in the size zeroed bytes at buf for generic netlink family id family;
- * NULL if it does not fit. It carries WGC_DEVICE_A_IFNAME and nothing
- * else: the kernel refuses a get with any other attribute.
+ * NULL if it does not fit. It carries WGC_DEVICE_A_IFNAME and, if
+ * get_flags is not 0, WGC_DEVICE_A_GET_FLAGS: nothing else, as the kernel
+ * refuses a get with any other attribute (and a module older than the
+ * flags refuses them: a plain get leaves them out).
  */
 struct nlmsghdr *wgctl_get_request(void *buf, size_t size, uint16_t family,
-				   const char *name);
+				   const char *name, uint32_t get_flags);
 
 /*
  * Reply parsing, exposed so that tools/wgctl/tests can feed it hand-built

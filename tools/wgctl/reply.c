@@ -121,6 +121,7 @@ static const struct attr_spec device_attrs[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_PEERS] = NESTED_SPEC,
 	[WGC_DEVICE_A_HANDSHAKE_STATS] = NESTED_SPEC,
 	[WGC_DEVICE_A_EVENT_STATS] = NESTED_SPEC,
+	[WGC_DEVICE_A_GET_FLAGS] = U32_SPEC,
 };
 
 static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
@@ -136,6 +137,30 @@ static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
 	[WGC_PEER_A_TX_BYTES] = U64_SPEC,
 	[WGC_PEER_A_ALLOWEDIPS] = NESTED_SPEC,
 	[WGC_PEER_A_PROTOCOL_VERSION] = U32_SPEC,
+	[WGC_PEER_A_STATS] = NESTED_SPEC,
+};
+
+static const struct attr_spec peer_stats_attrs[WGC_PEER_STATS_A_MAX + 1] = {
+	[WGC_PEER_STATS_A_RX_PACKETS] = U64_SPEC,
+	[WGC_PEER_STATS_A_TX_PACKETS] = U64_SPEC,
+	[WGC_PEER_STATS_A_RX_KEEPALIVES] = U64_SPEC,
+	[WGC_PEER_STATS_A_TX_KEEPALIVES] = U64_SPEC,
+	[WGC_PEER_STATS_A_RX_DROPPED_REPLAY] = U64_SPEC,
+	[WGC_PEER_STATS_A_RX_DROPPED_AUTH] = U64_SPEC,
+	[WGC_PEER_STATS_A_RX_DROPPED_SOURCE] = U64_SPEC,
+	[WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION] = U64_SPEC,
+	[WGC_PEER_STATS_A_TX_DROPPED_NO_SESSION] = U64_SPEC,
+	[WGC_PEER_STATS_A_TX_DROPPED_TOO_BIG] = U64_SPEC,
+	[WGC_PEER_STATS_A_INITIATIONS_SENT] = U64_SPEC,
+	[WGC_PEER_STATS_A_INITIATIONS_RECEIVED] = U64_SPEC,
+	[WGC_PEER_STATS_A_RESPONSES_SENT] = U64_SPEC,
+	[WGC_PEER_STATS_A_RESPONSES_RECEIVED] = U64_SPEC,
+	[WGC_PEER_STATS_A_COOKIES_SENT] = U64_SPEC,
+	[WGC_PEER_STATS_A_COOKIES_RECEIVED] = U64_SPEC,
+	[WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP] = U64_SPEC,
+	[WGC_PEER_STATS_A_REKEYS] = U64_SPEC,
+	[WGC_PEER_STATS_A_LAST_REKEY_TIME] =
+		FIXED_SPEC(sizeof(struct __kernel_timespec)),
 };
 
 static const struct attr_spec allowedip_attrs[WGC_ALLOWEDIP_A_MAX + 1] = {
@@ -321,13 +346,71 @@ static int read_endpoint(const struct nlattr *attr, union wgctl_endpoint *ep)
 	return MNL_CB_OK;
 }
 
-static void read_handshake(const struct nlattr *attr, struct wgctl_peer *peer)
+static void read_timespec(const struct nlattr *attr, int64_t *sec,
+			  int64_t *nsec)
 {
 	struct __kernel_timespec ts;
 
 	memcpy(&ts, mnl_attr_get_payload(attr), sizeof(ts));
-	peer->last_handshake_sec = ts.tv_sec;
-	peer->last_handshake_nsec = ts.tv_nsec;
+	*sec = ts.tv_sec;
+	*nsec = ts.tv_nsec;
+}
+
+static uint64_t u64_or_zero(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u64(attr) : 0;
+}
+
+/*
+ * WGC_PEER_A_STATS, into a struct of the peer's own. A counter the kernel
+ * left out counts nothing; a second nest (there is none) would win.
+ */
+static int read_peer_stats(const struct nlattr *nest, struct wgctl_peer *peer)
+{
+	const struct nlattr *tb[WGC_PEER_STATS_A_MAX + 1] = { 0 };
+	struct wgctl_peer_stats *s;
+
+	if (parse_table(nest, peer_stats_attrs, WGC_PEER_STATS_A_MAX, tb) < 0)
+		return MNL_CB_ERROR;
+	if (!peer->stats) {
+		peer->stats = malloc(sizeof(*peer->stats));
+		if (!peer->stats)
+			return MNL_CB_ERROR;
+	}
+	s = peer->stats;
+	memset(s, 0, sizeof(*s));
+	s->rx_packets = u64_or_zero(tb[WGC_PEER_STATS_A_RX_PACKETS]);
+	s->tx_packets = u64_or_zero(tb[WGC_PEER_STATS_A_TX_PACKETS]);
+	s->rx_keepalives = u64_or_zero(tb[WGC_PEER_STATS_A_RX_KEEPALIVES]);
+	s->tx_keepalives = u64_or_zero(tb[WGC_PEER_STATS_A_TX_KEEPALIVES]);
+	s->rx_dropped_replay =
+		u64_or_zero(tb[WGC_PEER_STATS_A_RX_DROPPED_REPLAY]);
+	s->rx_dropped_auth = u64_or_zero(tb[WGC_PEER_STATS_A_RX_DROPPED_AUTH]);
+	s->rx_dropped_source =
+		u64_or_zero(tb[WGC_PEER_STATS_A_RX_DROPPED_SOURCE]);
+	s->rx_dropped_no_session =
+		u64_or_zero(tb[WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION]);
+	s->tx_dropped_no_session =
+		u64_or_zero(tb[WGC_PEER_STATS_A_TX_DROPPED_NO_SESSION]);
+	s->tx_dropped_too_big =
+		u64_or_zero(tb[WGC_PEER_STATS_A_TX_DROPPED_TOO_BIG]);
+	s->initiations_sent =
+		u64_or_zero(tb[WGC_PEER_STATS_A_INITIATIONS_SENT]);
+	s->initiations_received =
+		u64_or_zero(tb[WGC_PEER_STATS_A_INITIATIONS_RECEIVED]);
+	s->responses_sent = u64_or_zero(tb[WGC_PEER_STATS_A_RESPONSES_SENT]);
+	s->responses_received =
+		u64_or_zero(tb[WGC_PEER_STATS_A_RESPONSES_RECEIVED]);
+	s->cookies_sent = u64_or_zero(tb[WGC_PEER_STATS_A_COOKIES_SENT]);
+	s->cookies_received =
+		u64_or_zero(tb[WGC_PEER_STATS_A_COOKIES_RECEIVED]);
+	s->handshakes_given_up =
+		u64_or_zero(tb[WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP]);
+	s->rekeys = u64_or_zero(tb[WGC_PEER_STATS_A_REKEYS]);
+	if (tb[WGC_PEER_STATS_A_LAST_REKEY_TIME])
+		read_timespec(tb[WGC_PEER_STATS_A_LAST_REKEY_TIME],
+			      &s->last_rekey_sec, &s->last_rekey_nsec);
+	return MNL_CB_OK;
 }
 
 /*
@@ -369,11 +452,14 @@ static int fill_peer(struct wgctl_peer *peer, const struct nlattr **tb)
 	if ((a = tb[WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL]))
 		peer->persistent_keepalive = mnl_attr_get_u16(a);
 	if ((a = tb[WGC_PEER_A_LAST_HANDSHAKE_TIME]))
-		read_handshake(a, peer);
+		read_timespec(a, &peer->last_handshake_sec,
+			      &peer->last_handshake_nsec);
 	if ((a = tb[WGC_PEER_A_RX_BYTES]))
 		peer->rx_bytes = mnl_attr_get_u64(a);
 	if ((a = tb[WGC_PEER_A_TX_BYTES]))
 		peer->tx_bytes = mnl_attr_get_u64(a);
+	if ((a = tb[WGC_PEER_A_STATS]) && read_peer_stats(a, peer) < 0)
+		return MNL_CB_ERROR;
 	if ((a = tb[WGC_PEER_A_ALLOWEDIPS]))
 		return walk_nest(a, allowedip_cb, peer);
 	return MNL_CB_OK;
@@ -415,11 +501,6 @@ static void fill_device(struct wgctl_device *dev, const struct nlattr **tb)
 		memcpy(dev->private_key, mnl_attr_get_payload(a), WGC_KEY_LEN);
 		dev->has_private_key = true;
 	}
-}
-
-static uint64_t u64_or_zero(const struct nlattr *attr)
-{
-	return attr ? mnl_attr_get_u64(attr) : 0;
 }
 
 /*

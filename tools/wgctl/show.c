@@ -4,7 +4,8 @@
  *
  * The output is byte for byte what wg(8) prints for the same state, so
  * that scripts written against wg work unchanged against wgctl; only the
- * "handshake-stats" field, which wg does not have, is wgctl's own. This file
+ * "handshake-stats", "event-stats" and "stats" fields and --openmetrics,
+ * which wg does not have, are wgctl's own. This file
  * has the script-friendly forms (one field, or "dump"), which list peers in
  * the order the kernel sent them; pretty.c has the form for people, and
  * json.c the one JSON document of --json.
@@ -19,6 +20,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "metrics.h"
 #include "netlink.h"
 #include "show.h"
 #include "wgctl.h"
@@ -40,13 +42,14 @@ static const struct {
 	{ "transfer", SHOW_TRANSFER },
 	{ "handshake-stats", SHOW_HANDSHAKE_STATS },
 	{ "event-stats", SHOW_EVENT_STATS },
+	{ "stats", SHOW_STATS },
 	{ "dump", SHOW_DUMP },
 };
 
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show [--json] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | event-stats | dump]\n",
+		"Usage: %s show [--json | --openmetrics] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | event-stats | stats | dump]\n",
 		PROG_NAME);
 }
 
@@ -321,6 +324,35 @@ static void show_event_stats(FILE *out, const struct wgctl_device *dev,
 }
 
 /*
+ * "stats": a line per counter of each peer, after its public key, in the
+ * order peer_counters() lists them. Nothing for a peer the kernel sent no
+ * counters for (a module older than them).
+ */
+static void show_peer_stats(FILE *out, const struct wgctl_device *dev,
+			    bool with_name)
+{
+	struct peer_counter c[PEER_COUNTERS];
+	const struct wgctl_peer *peer;
+	size_t i, j, n;
+
+	for (i = 0; i < dev->peers.count; i++) {
+		peer = &dev->peers.peers[i];
+		n = peer_counters(peer, c);
+		for (j = 0; j < n; j++) {
+			if (with_name)
+				fprintf(out, "%s\t", dev->name);
+			print_key(out, peer->public_key, true);
+			if (c[j].is_time)
+				fprintf(out, "\t%s\t%lld\n", c[j].name,
+					(long long)(int64_t)c[j].value);
+			else
+				fprintf(out, "\t%s\t%llu\n", c[j].name,
+					(unsigned long long)c[j].value);
+		}
+	}
+}
+
+/*
  * The script-friendly forms: tab-separated, one line per interface or
  * per peer; with_name prefixes every line as "show all" does.
  */
@@ -342,6 +374,9 @@ void show_field(FILE *out, const struct wgctl_device *dev,
 	case SHOW_EVENT_STATS:
 		show_event_stats(out, dev, with_name);
 		return;
+	case SHOW_STATS:
+		show_peer_stats(out, dev, with_name);
+		return;
 	case SHOW_DUMP:
 		show_device_line(out, dev, field, with_name);
 		break;
@@ -356,8 +391,17 @@ struct show_output {
 	enum show_field field;
 	struct show_style style;
 	bool json;
+	bool openmetrics;
 	struct json_writer jw;
 };
+
+/* What to ask the kernel for besides the configuration. */
+static uint32_t show_get_flags(const struct show_output *o)
+{
+	if (o->json || o->openmetrics || o->field == SHOW_STATS)
+		return WGC_GET_F_PEER_STATS;
+	return 0;
+}
 
 /*
  * The wall clock now, read precisely: time() reads a copy updated once a
@@ -406,9 +450,14 @@ static int show_one(const char *name, struct show_output *o)
 	struct wgctl_device dev;
 	struct wgctl_nl_error e;
 
-	if (wgctl_get_device(name, &dev, &e) < 0) {
+	if (wgctl_get_device(name, show_get_flags(o), &dev, &e) < 0) {
 		wgctl_nl_perror("Unable to access interface", &e);
 		return 1;
+	}
+	if (o->openmetrics) {
+		openmetrics_write(stdout, &dev, 1);
+		wgctl_device_free(&dev);
+		return 0;
 	}
 	if (o->json)
 		json_show_begin(&o->jw, stdout);
@@ -420,13 +469,48 @@ static int show_one(const char *name, struct show_output *o)
 }
 
 /*
+ * --openmetrics lists each metric family whole, across devices: the
+ * devices are all read first, and shown at the end.
+ */
+struct device_array {
+	struct wgctl_device *devs;
+	size_t count;
+};
+
+/* Takes dev over (on failure too: it is freed then). */
+static bool device_array_add(struct device_array *a, struct wgctl_device *dev)
+{
+	struct wgctl_device *grown;
+
+	grown = realloc(a->devs, (a->count + 1) * sizeof(*grown));
+	if (!grown) {
+		wgctl_device_free(dev);
+		return false;
+	}
+	a->devs = grown;
+	a->devs[a->count++] = *dev;
+	return true;
+}
+
+static void device_array_free(struct device_array *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->count; i++)
+		wgctl_device_free(&a->devs[i]);
+	free(a->devs);
+}
+
+/*
  * Every wgc link in turn. One that vanishes between the listing and its
  * own query (ENODEV) is skipped quietly: it is no longer there to show.
- * With --json, the document is complete whatever happens once the list
- * is read: an interface that cannot be read is left out of it.
+ * With --json or --openmetrics, the document is complete whatever happens
+ * once the list is read: an interface that cannot be read is left out of
+ * it.
  */
 static int show_all(struct show_output *o)
 {
+	struct device_array all = { 0 };
 	struct wgctl_iface_list list;
 	struct wgctl_device dev;
 	struct wgctl_nl_error e;
@@ -441,7 +525,8 @@ static int show_all(struct show_output *o)
 	if (o->json)
 		json_show_begin(&o->jw, stdout);
 	for (i = 0; i < list.count; i++) {
-		if (wgctl_get_device(list.names[i], &dev, &e) < 0) {
+		if (wgctl_get_device(list.names[i], show_get_flags(o), &dev,
+				     &e) < 0) {
 			if (e.err == ENODEV)
 				continue;
 			ret = 1;
@@ -453,6 +538,14 @@ static int show_all(struct show_output *o)
 				list.names[i], wgctl_nl_strerror(&e));
 			continue;
 		}
+		if (o->openmetrics) {
+			if (!device_array_add(&all, &dev)) {
+				perror(PROG_NAME);
+				ret = 1;
+				break;
+			}
+			continue;
+		}
 		if (!o->json && o->field == SHOW_PRETTY && !first)
 			putchar('\n');
 		first = false;
@@ -461,6 +554,9 @@ static int show_all(struct show_output *o)
 	}
 	if (o->json)
 		json_show_end(&o->jw);
+	if (o->openmetrics && !ret)
+		openmetrics_write(stdout, all.devs, all.count);
+	device_array_free(&all);
 	wgctl_iface_list_free(&list);
 	return ret;
 }
@@ -478,12 +574,31 @@ static int show_parse_args(int argc, char *argv[], struct show_output *o,
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			o->json = true;
+		} else if (!strcmp(argv[i], "--openmetrics")) {
+			o->openmetrics = true;
 		} else if (*nargs == 2) {
 			show_usage(stderr);
 			return 1;
 		} else {
 			args[(*nargs)++] = argv[i];
 		}
+	}
+	if (o->json && o->openmetrics) {
+		fprintf(stderr, "%s: --json and --openmetrics are two forms of one output: choose one\n",
+			PROG_NAME);
+		return 1;
+	}
+	if (o->openmetrics && *nargs == 2) {
+		fprintf(stderr,
+			"%s: --openmetrics shows every peer's counters; it cannot be combined with `%s'\n",
+			PROG_NAME, args[1]);
+		return 1;
+	}
+	if (o->openmetrics && *nargs == 1 && !strcmp(args[0], "interfaces")) {
+		fprintf(stderr,
+			"%s: --openmetrics cannot be combined with `interfaces'\n",
+			PROG_NAME);
+		return 1;
 	}
 	if (o->json && *nargs == 2) {
 		fprintf(stderr,

@@ -107,7 +107,7 @@ int showconf_main(int argc, char *argv[])
 		return usage(stderr);
 	if (!valid_ifname(name))
 		return 1;
-	if (wgctl_get_device(name, &dev, &e) < 0) {
+	if (wgctl_get_device(name, 0, &dev, &e) < 0) {
 		wgctl_nl_perror("Unable to access interface", &e);
 		return 1;
 	}

@@ -338,7 +338,7 @@ static int sync_device(const struct wgctl_device *want)
 	struct wgctl_nl_error e;
 	int ret;
 
-	if (wgctl_get_device(want->name, &cur, &e) < 0) {
+	if (wgctl_get_device(want->name, 0, &cur, &e) < 0) {
 		wgctl_nl_perror("Unable to access interface", &e);
 		return -1;
 	}

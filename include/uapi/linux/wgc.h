@@ -6,8 +6,12 @@
  *
  * WGC_CMD_GET_DEVICE
  *   Must be sent as a dump (NLM_F_DUMP). The request names one device with
- *   exactly one of WGC_DEVICE_A_IFINDEX or WGC_DEVICE_A_IFNAME, and carries
- *   no other attribute (see "Validation" below). Each reply message carries
+ *   exactly one of WGC_DEVICE_A_IFINDEX or WGC_DEVICE_A_IFNAME, and may
+ *   carry WGC_DEVICE_A_GET_FLAGS, nothing else (see "Validation" below):
+ *     WGC_DEVICE_A_GET_FLAGS     u32; WGC_GET_F_PEER_STATS adds each peer's
+ *                                counters (WGC_PEER_A_STATS), which a plain
+ *                                get leaves out to keep dumps small
+ *   Each reply message carries
  *   WGC_DEVICE_A_IFINDEX, WGC_DEVICE_A_IFNAME, WGC_DEVICE_A_LISTEN_PORT,
  *   WGC_DEVICE_A_FWMARK and, when the device has an identity,
  *   WGC_DEVICE_A_PUBLIC_KEY. WGC_DEVICE_A_PRIVATE_KEY is only included for
@@ -31,9 +35,10 @@
  *   device is left as it was. Only running out of memory part-way through
  *   applying the peers can leave a request half done.
  *
- *   A set takes none of the attributes only a get returns:
- *   WGC_DEVICE_A_PUBLIC_KEY, WGC_DEVICE_A_HANDSHAKE_STATS and the peers'
- *   "get only" ones.
+ *   A set takes none of the attributes only a get returns or takes:
+ *   WGC_DEVICE_A_PUBLIC_KEY, WGC_DEVICE_A_HANDSHAKE_STATS,
+ *   WGC_DEVICE_A_EVENT_STATS, WGC_DEVICE_A_GET_FLAGS and the peers' "get
+ *   only" ones.
  *
  *   A configuration too large for one message is sent as several: the first
  *   may carry WGC_DEVICE_F_REPLACE_PEERS, the rest only add to it. A peer
@@ -47,8 +52,9 @@
  * attribute, at every level (device, peer, allowed IP):
  *   - an attribute type the level does not have;
  *   - an attribute the command does not take: in a get, anything but
- *     WGC_DEVICE_A_IFINDEX and WGC_DEVICE_A_IFNAME; in a set, those only a
- *     get returns;
+ *     WGC_DEVICE_A_IFINDEX, WGC_DEVICE_A_IFNAME and WGC_DEVICE_A_GET_FLAGS
+ *     (whose unknown bits are refused too); in a set, those only a get
+ *     returns or takes;
  *   - a value of any length but its own: integers exactly their size, keys
  *     WGC_KEY_LEN bytes, WGC_PEER_A_ENDPOINT a whole struct sockaddr_in or
  *     sockaddr_in6, WGC_ALLOWEDIP_A_IPADDR its family's address,
@@ -75,9 +81,55 @@
  *   WGC_PEER_A_PERSISTENT_KEEPALIVE_INTERVAL  u16 seconds; 0: off
  *   WGC_PEER_A_LAST_HANDSHAKE_TIME  struct __kernel_timespec, wall clock;
  *                                zero if never (get only)
- *   WGC_PEER_A_RX_BYTES, WGC_PEER_A_TX_BYTES  u64 (get only)
+ *   WGC_PEER_A_RX_BYTES, WGC_PEER_A_TX_BYTES  u64 (get only): what the
+ *                                tunnel carried, as WireGuard counts it:
+ *                                each authentic data message, keepalive,
+ *                                initiation and response, by its length
+ *                                as a UDP payload
  *   WGC_PEER_A_ALLOWEDIPS        nest of allowed-IP nests (below)
  *   WGC_PEER_A_PROTOCOL_VERSION  u32; 1 is the only version (0 on set: 1)
+ *   WGC_PEER_A_STATS             nest of WGC_PEER_STATS_A_* (get only, with
+ *                                WGC_GET_F_PEER_STATS)
+ *
+ * Peer statistics (a nest of WGC_PEER_STATS_A_*, in WGC_PEER_A_STATS):
+ * u64 counters since the peer was created, that only grow, but for the
+ * time. Packets are the messages counted in the peer's bytes.
+ *   WGC_PEER_STATS_A_RX_PACKETS, WGC_PEER_STATS_A_TX_PACKETS
+ *   WGC_PEER_STATS_A_RX_KEEPALIVES, WGC_PEER_STATS_A_TX_KEEPALIVES
+ *                                 data messages without a packet inside
+ *   WGC_PEER_STATS_A_RX_DROPPED_REPLAY  authentic data messages refused for
+ *                                 a counter seen before or too old
+ *   WGC_PEER_STATS_A_RX_DROPPED_AUTH  data messages for one of the peer's
+ *                                 sessions that failed authentication
+ *   WGC_PEER_STATS_A_RX_DROPPED_SOURCE  packets from the peer whose source
+ *                                 address is not among its allowed IPs
+ *   WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION  data messages for a session
+ *                                 that could no longer be used (expired,
+ *                                 retired, or at its message limit)
+ *   WGC_PEER_STATS_A_TX_DROPPED_NO_SESSION  packets that waited for a
+ *                                 session in vain: more than the queue
+ *                                 holds, the handshake given up, the
+ *                                 device taken down
+ *   WGC_PEER_STATS_A_TX_DROPPED_TOO_BIG  packets that would not fit in one
+ *                                 UDP datagram once encrypted (a route's
+ *                                 locked MTU above the device's largest);
+ *                                 the sender got an ICMP "too big"
+ *   WGC_PEER_STATS_A_INITIATIONS_SENT, WGC_PEER_STATS_A_INITIATIONS_RECEIVED
+ *   WGC_PEER_STATS_A_RESPONSES_SENT, WGC_PEER_STATS_A_RESPONSES_RECEIVED
+ *                                 handshake messages; received ones only
+ *                                 once they proved authentic
+ *   WGC_PEER_STATS_A_COOKIES_SENT cookie replies to responses for one of
+ *                                 the peer's handshakes (those to
+ *                                 initiations cannot be told apart by
+ *                                 peer; the device's handshake statistics
+ *                                 count all)
+ *   WGC_PEER_STATS_A_COOKIES_RECEIVED  cookie replies from the peer that
+ *                                 decrypted
+ *   WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP  handshakes abandoned after their
+ *                                 last retransmission
+ *   WGC_PEER_STATS_A_REKEYS       sessions that replaced one still in use
+ *   WGC_PEER_STATS_A_LAST_REKEY_TIME  struct __kernel_timespec, wall clock
+ *                                 of the last of those; zero if none
  *
  * Allowed IPs (each a nest of WGC_ALLOWEDIP_A_*, inside
  * WGC_PEER_A_ALLOWEDIPS):
@@ -231,6 +283,7 @@ enum wgc_device_attribute {
 	WGC_DEVICE_A_PEERS,		/* nest of nests of WGC_PEER_A_* */
 	WGC_DEVICE_A_HANDSHAKE_STATS,	/* nest of WGC_HANDSHAKE_STATS_A_* */
 	WGC_DEVICE_A_EVENT_STATS,	/* nest of WGC_EVENT_STATS_A_* */
+	WGC_DEVICE_A_GET_FLAGS,		/* u32, WGC_GET_F_* (get only) */
 	__WGC_DEVICE_A_LAST
 };
 
@@ -239,6 +292,12 @@ enum wgc_device_attribute {
 enum wgc_device_flag {
 	WGC_DEVICE_F_REPLACE_PEERS	= 1U << 0,
 	__WGC_DEVICE_F_ALL		= WGC_DEVICE_F_REPLACE_PEERS
+};
+
+enum wgc_get_flag {
+	/* Each peer's WGC_PEER_A_STATS too. */
+	WGC_GET_F_PEER_STATS		= 1U << 0,
+	__WGC_GET_F_ALL			= WGC_GET_F_PEER_STATS
 };
 
 enum wgc_peer_attribute {
@@ -253,6 +312,7 @@ enum wgc_peer_attribute {
 	WGC_PEER_A_TX_BYTES,		/* u64 */
 	WGC_PEER_A_ALLOWEDIPS,		/* nest of nests of WGC_ALLOWEDIP_A_* */
 	WGC_PEER_A_PROTOCOL_VERSION,	/* u32 */
+	WGC_PEER_A_STATS,		/* nest of WGC_PEER_STATS_A_* */
 	__WGC_PEER_A_LAST
 };
 
@@ -306,6 +366,32 @@ enum wgc_handshake_stats_attribute {
 };
 
 #define WGC_HANDSHAKE_STATS_A_MAX (__WGC_HANDSHAKE_STATS_A_LAST - 1)
+
+enum wgc_peer_stats_attribute {
+	WGC_PEER_STATS_A_UNSPEC,	/* also the padding of u64s */
+	WGC_PEER_STATS_A_RX_PACKETS,			/* u64 */
+	WGC_PEER_STATS_A_TX_PACKETS,			/* u64 */
+	WGC_PEER_STATS_A_RX_KEEPALIVES,			/* u64 */
+	WGC_PEER_STATS_A_TX_KEEPALIVES,			/* u64 */
+	WGC_PEER_STATS_A_RX_DROPPED_REPLAY,		/* u64 */
+	WGC_PEER_STATS_A_RX_DROPPED_AUTH,		/* u64 */
+	WGC_PEER_STATS_A_RX_DROPPED_SOURCE,		/* u64 */
+	WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION,		/* u64 */
+	WGC_PEER_STATS_A_TX_DROPPED_NO_SESSION,		/* u64 */
+	WGC_PEER_STATS_A_TX_DROPPED_TOO_BIG,		/* u64 */
+	WGC_PEER_STATS_A_INITIATIONS_SENT,		/* u64 */
+	WGC_PEER_STATS_A_INITIATIONS_RECEIVED,		/* u64 */
+	WGC_PEER_STATS_A_RESPONSES_SENT,		/* u64 */
+	WGC_PEER_STATS_A_RESPONSES_RECEIVED,		/* u64 */
+	WGC_PEER_STATS_A_COOKIES_SENT,			/* u64 */
+	WGC_PEER_STATS_A_COOKIES_RECEIVED,		/* u64 */
+	WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP,		/* u64 */
+	WGC_PEER_STATS_A_REKEYS,			/* u64 */
+	WGC_PEER_STATS_A_LAST_REKEY_TIME,	/* struct __kernel_timespec */
+	__WGC_PEER_STATS_A_LAST
+};
+
+#define WGC_PEER_STATS_A_MAX (__WGC_PEER_STATS_A_LAST - 1)
 
 enum wgc_event_stats_attribute {
 	WGC_EVENT_STATS_A_UNSPEC,	/* also the padding of u64s */

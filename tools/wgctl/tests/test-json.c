@@ -477,6 +477,41 @@ static void set_endpoint(struct wgctl_peer *peer, const char *addr,
  * The four peers of test-show.c, in the kernel's order: never a
  * handshake; an hour ago with a PSK; in the future; right now, IPv6.
  */
+/* Stats whose counters count up from first, in the order of the struct. */
+static struct wgctl_peer_stats *numbered_stats(uint64_t first,
+					       int64_t last_rekey)
+{
+	struct wgctl_peer_stats *st = calloc(1, sizeof(*st));
+	uint64_t *c[] = {
+		&st->rx_packets,
+		&st->tx_packets,
+		&st->rx_keepalives,
+		&st->tx_keepalives,
+		&st->rx_dropped_replay,
+		&st->rx_dropped_auth,
+		&st->rx_dropped_source,
+		&st->rx_dropped_no_session,
+		&st->tx_dropped_no_session,
+		&st->tx_dropped_too_big,
+		&st->initiations_sent,
+		&st->initiations_received,
+		&st->responses_sent,
+		&st->responses_received,
+		&st->cookies_sent,
+		&st->cookies_received,
+		&st->handshakes_given_up,
+		&st->rekeys,
+	};
+	size_t i;
+
+	if (!st)
+		abort();
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		*c[i] = first == UINT64_MAX ? UINT64_MAX : first + i;
+	st->last_rekey_sec = last_rekey;
+	return st;
+}
+
 static void build_peers(struct wgctl_device *dev)
 {
 	struct wgctl_peer *p;
@@ -498,6 +533,7 @@ static void build_peers(struct wgctl_device *dev)
 	p->rx_bytes = 1536;
 	p->tx_bytes = 1099511627776ULL;
 	p->persistent_keepalive = 25;
+	p->stats = numbered_stats(1, NOW - 60);
 
 	p = wgctl_peers_add(&dev->peers);
 	memset(p->public_key, 0x44, WGC_KEY_LEN);
@@ -579,7 +615,8 @@ static const struct wgctl_handshake_stats flood = {
 	"          \"latest_handshake_age\": null,\n" \
 	"          \"transfer_rx\": 0,\n" \
 	"          \"transfer_tx\": 0,\n" \
-	"          \"persistent_keepalive\": 0\n" \
+	"          \"persistent_keepalive\": 0,\n" \
+	"          \"stats\": null\n" \
 	"        },\n" \
 	"        {\n" \
 	"          \"public_key\": \"" BOB_PUB "\",\n" \
@@ -593,7 +630,30 @@ static const struct wgctl_handshake_stats flood = {
 	"          \"latest_handshake_age\": 3725,\n" \
 	"          \"transfer_rx\": 1536,\n" \
 	"          \"transfer_tx\": 1099511627776,\n" \
-	"          \"persistent_keepalive\": 25\n" \
+	"          \"persistent_keepalive\": 25,\n" \
+	"          \"stats\": {\n" \
+	"            \"rx_bytes\": 1536,\n" \
+	"            \"tx_bytes\": 1099511627776,\n" \
+	"            \"rx_packets\": 1,\n" \
+	"            \"tx_packets\": 2,\n" \
+	"            \"rx_keepalives\": 3,\n" \
+	"            \"tx_keepalives\": 4,\n" \
+	"            \"rx_dropped_replay\": 5,\n" \
+	"            \"rx_dropped_auth\": 6,\n" \
+	"            \"rx_dropped_source\": 7,\n" \
+	"            \"rx_dropped_no_session\": 8,\n" \
+	"            \"tx_dropped_no_session\": 9,\n" \
+	"            \"tx_dropped_too_big\": 10,\n" \
+	"            \"initiations_sent\": 11,\n" \
+	"            \"initiations_received\": 12,\n" \
+	"            \"responses_sent\": 13,\n" \
+	"            \"responses_received\": 14,\n" \
+	"            \"cookies_sent\": 15,\n" \
+	"            \"cookies_received\": 16,\n" \
+	"            \"handshakes_given_up\": 17,\n" \
+	"            \"rekeys\": 18,\n" \
+	"            \"last_rekey\": 1699999940\n" \
+	"          }\n" \
 	"        },\n" \
 	"        {\n" \
 	"          \"public_key\": \"" KEY_44 "\",\n" \
@@ -606,7 +666,8 @@ static const struct wgctl_handshake_stats flood = {
 	"          \"latest_handshake_age\": -10,\n" \
 	"          \"transfer_rx\": 5726623061,\n" \
 	"          \"transfer_tx\": 1,\n" \
-	"          \"persistent_keepalive\": 0\n" \
+	"          \"persistent_keepalive\": 0,\n" \
+	"          \"stats\": null\n" \
 	"        },\n" \
 	"        {\n" \
 	"          \"public_key\": \"" KEY_22 "\",\n" \
@@ -620,7 +681,8 @@ static const struct wgctl_handshake_stats flood = {
 	"          \"latest_handshake_age\": 0,\n" \
 	"          \"transfer_rx\": 0,\n" \
 	"          \"transfer_tx\": 1048575,\n" \
-	"          \"persistent_keepalive\": 3661\n" \
+	"          \"persistent_keepalive\": 3661,\n" \
+	"          \"stats\": null\n" \
 	"        }\n" \
 	"      ]\n"
 
@@ -726,6 +788,7 @@ static void test_huge(void)
 	p->rx_bytes = UINT64_MAX;
 	p->tx_bytes = 9007199254740993ULL;	/* 2^53 + 1 */
 	p->persistent_keepalive = 65535;
+	p->stats = numbered_stats(UINT64_MAX, INT64_MIN);
 	set_endpoint(p, "255.255.255.255", 65535);
 	/* Its age overflowed a signed 64 bits (found by fuzz-reply). */
 	p = wgctl_peers_add(&dev.peers);
@@ -760,7 +823,30 @@ static void test_huge(void)
 		 "          \"latest_handshake_age\": -9223372035154775807,\n"
 		 "          \"transfer_rx\": 18446744073709551615,\n"
 		 "          \"transfer_tx\": 9007199254740993,\n"
-		 "          \"persistent_keepalive\": 65535\n"
+		 "          \"persistent_keepalive\": 65535,\n"
+		 "          \"stats\": {\n"
+		 "            \"rx_bytes\": 18446744073709551615,\n"
+		 "            \"tx_bytes\": 9007199254740993,\n"
+		 "            \"rx_packets\": 18446744073709551615,\n"
+		 "            \"tx_packets\": 18446744073709551615,\n"
+		 "            \"rx_keepalives\": 18446744073709551615,\n"
+		 "            \"tx_keepalives\": 18446744073709551615,\n"
+		 "            \"rx_dropped_replay\": 18446744073709551615,\n"
+		 "            \"rx_dropped_auth\": 18446744073709551615,\n"
+		 "            \"rx_dropped_source\": 18446744073709551615,\n"
+		 "            \"rx_dropped_no_session\": 18446744073709551615,\n"
+		 "            \"tx_dropped_no_session\": 18446744073709551615,\n"
+		 "            \"tx_dropped_too_big\": 18446744073709551615,\n"
+		 "            \"initiations_sent\": 18446744073709551615,\n"
+		 "            \"initiations_received\": 18446744073709551615,\n"
+		 "            \"responses_sent\": 18446744073709551615,\n"
+		 "            \"responses_received\": 18446744073709551615,\n"
+		 "            \"cookies_sent\": 18446744073709551615,\n"
+		 "            \"cookies_received\": 18446744073709551615,\n"
+		 "            \"handshakes_given_up\": 18446744073709551615,\n"
+		 "            \"rekeys\": 18446744073709551615,\n"
+		 "            \"last_rekey\": -9223372036854775808\n"
+		 "          }\n"
 		 "        },\n"
 		 "        {\n"
 		 "          \"public_key\": \"" ALICE_PUB "\",\n"
@@ -771,7 +857,8 @@ static void test_huge(void)
 		 "          \"latest_handshake_age\": 9223372036854775807,\n"
 		 "          \"transfer_rx\": 0,\n"
 		 "          \"transfer_tx\": 0,\n"
-		 "          \"persistent_keepalive\": 0\n"
+		 "          \"persistent_keepalive\": 0,\n"
+		 "          \"stats\": null\n"
 		 "        }\n"
 		 "      ]\n"
 		 "    }\n"

@@ -1242,6 +1242,24 @@ static bool get_request_is(const struct nlmsghdr *nlh, const char *name)
 				 MNL_ALIGN(attr->nla_len);
 }
 
+/* Whether nlh is a get request for name with get flags, and no more. */
+static bool get_request_has_flags(const struct nlmsghdr *nlh, const char *name,
+				  uint32_t flags)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr = (const void *)(genl + 1);
+	const struct nlattr *next = (const void *)((const char *)attr +
+						   MNL_ALIGN(attr->nla_len));
+
+	return attr->nla_type == WGC_DEVICE_A_IFNAME &&
+	       !strcmp(mnl_attr_get_payload(attr), name) &&
+	       next->nla_type == WGC_DEVICE_A_GET_FLAGS &&
+	       next->nla_len == MNL_ATTR_HDRLEN + 4 &&
+	       mnl_attr_get_u32(next) == flags &&
+	       nlh->nlmsg_len == (const char *)next + MNL_ATTR_HDRLEN + 4 -
+				 (const char *)nlh;
+}
+
 /*
  * A get names its device by ifname and carries nothing else, with a zero
  * reserved byte: the kernel refuses a get with any other attribute, or
@@ -1253,21 +1271,34 @@ static void test_get_request(void)
 	struct nlmsghdr *nlh;
 
 	reset();
-	nlh = wgctl_get_request(buf, 512, FAMILY, "wgc0");
+	nlh = wgctl_get_request(buf, 512, FAMILY, "wgc0", 0);
 	unit_check("netlink/get-request-ifname-only",
 		   nlh && get_request_is(nlh, "wgc0"), "%u bytes",
 		   nlh ? nlh->nlmsg_len : 0);
 
 	reset();
-	nlh = wgctl_get_request(buf, 512, FAMILY, longest);
+	nlh = wgctl_get_request(buf, 512, FAMILY, longest, 0);
 	unit_check("netlink/get-request-longest-name",
 		   nlh && get_request_is(nlh, longest), "%u bytes",
 		   nlh ? nlh->nlmsg_len : 0);
 
 	reset();
 	nlh = wgctl_get_request(buf, MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 4,
-				FAMILY, "wgc0");
+				FAMILY, "wgc0", 0);
 	unit_check("netlink/get-request-too-small", !nlh, "built anyway");
+
+	reset();
+	nlh = wgctl_get_request(buf, 512, FAMILY, "wgc0", WGC_GET_F_PEER_STATS);
+	unit_check("netlink/get-request-peer-stats",
+		   nlh && get_request_has_flags(nlh, "wgc0",
+						WGC_GET_F_PEER_STATS),
+		   "%u bytes", nlh ? nlh->nlmsg_len : 0);
+
+	reset();
+	nlh = wgctl_get_request(buf, MNL_NLMSG_HDRLEN + 4 + MNL_ATTR_HDRLEN + 8,
+				FAMILY, "wgc0", WGC_GET_F_PEER_STATS);
+	unit_check("netlink/get-request-flags-too-small", !nlh,
+		   "built anyway");
 }
 
 int main(void)

@@ -170,7 +170,7 @@ static void test_parse_field(void)
 		"handshakes", "dump2", "private_key", "allowed_ips", "Dump",
 		"latest-handshake", "preshared-key", "showconf",
 		"handshake_stats", "handshake-stat", "Handshake-stats",
-		"handshakes-stats", "stats",
+		"handshakes-stats", "stat", "peer-stats",
 	};
 	enum show_field f;
 	size_t i;

@@ -375,7 +375,7 @@ fi
 
 run show --help
 if ((rc == 0)) && [[ -z $err ]] &&
-   grep -q '^Usage: wgctl show .* | handshake-stats | event-stats | dump\]$' <<<"$out"; then
+   grep -q '^Usage: wgctl show .* | handshake-stats | event-stats | stats | dump\]$' <<<"$out"; then
 	pass show-usage-lists-handshake-stats
 else
 	fail show-usage-lists-handshake-stats "rc=$rc out=\"$out\" err=\"$err\""
@@ -399,6 +399,27 @@ expect_error show-json-interfaces "^wgctl: --json cannot be combined with \`inte
 run show interfaces --json
 expect_error show-interfaces-json "^wgctl: --json cannot be combined with \`interfaces'"
 
+# --openmetrics: the same rules, and not with --json.
+OMFIELD="^wgctl: --openmetrics shows every peer's counters; it cannot be combined with \`"
+run show --openmetrics "$NOSUCH" stats
+expect_error show-openmetrics-with-field "${OMFIELD}stats'\$"
+run show all transfer --openmetrics
+expect_error show-openmetrics-all-with-field "${OMFIELD}transfer'\$"
+run show --openmetrics interfaces
+expect_error show-openmetrics-interfaces "^wgctl: --openmetrics cannot be combined with \`interfaces'\$"
+run show --json --openmetrics
+expect_error show-openmetrics-and-json "^wgctl: --json and --openmetrics are two forms of one output: choose one\$"
+
+# Without wgc links, an exposition with no samples: the families, and
+# its end.
+run show --openmetrics
+if ((rc == 0)) && [[ -z $err ]] && [[ $(tail -n1 <<<"$out") == "# EOF" ]] &&
+   ! grep -qv '^#' <<<"$out" && grep -q '^# TYPE wgc_peer_received_bytes counter$' <<<"$out"; then
+	pass show-openmetrics-no-interfaces
+else
+	fail show-openmetrics-no-interfaces "rc=$rc out=\"$out\" err=\"$err\""
+fi
+
 run show --json "$NOSUCH" dump extra
 if ((rc == 1)) && [[ -z $out ]] && grep -q '^Usage: wgctl show ' <<<"$err"; then
 	pass show-json-too-many-arguments
@@ -420,7 +441,7 @@ for args in "--json" "all --json" "--json all" "--json --json"; do
 done
 
 run show --help
-if ((rc == 0)) && grep -q '^Usage: wgctl show \[--json\] { <interface> | all | interfaces } ' <<<"$out"; then
+if ((rc == 0)) && grep -q '^Usage: wgctl show \[--json | --openmetrics\] { <interface> | all | interfaces } ' <<<"$out"; then
 	pass show-usage-lists-json
 else
 	fail show-usage-lists-json "rc=$rc out=\"$out\""
