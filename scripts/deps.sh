@@ -33,6 +33,9 @@ PKGS=(
 	# runs on Debian's python3, validating the spec with jsonschema; the VM's
 	# ynl CLI needs python3-yaml too
 	python3 python3-yaml python3-jsonschema
+	# wgctl's unit tests check --openmetrics with the Prometheus client
+	# library's OpenMetrics parser
+	python3-prometheus-client
 	# tools/wgctl/fuzz: clang, and libFuzzer's runtime (libclang_rt.fuzzer,
 	# with the sanitizers', is in libclang-rt-14-dev, not libfuzzer-14-dev)
 	clang-14 libclang-rt-14-dev
