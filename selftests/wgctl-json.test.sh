@@ -65,7 +65,21 @@ check(.; [["version", "number"], ["interfaces", "array"]]; "document"),
 		["allowed_ips", "array"], ["latest_handshake", "number"],
 		["latest_handshake_age", "number", "null"],
 		["transfer_rx", "number"], ["transfer_tx", "number"],
-		["persistent_keepalive", "number"]]; "\($n) peer \(.public_key)"),
+		["persistent_keepalive", "number"], ["stats", "object", "null"]];
+		"\($n) peer \(.public_key)"),
+		(.stats // empty | check(.; [["rx_bytes", "number"],
+			["tx_bytes", "number"], ["rx_packets", "number"],
+			["tx_packets", "number"], ["rx_keepalives", "number"],
+			["tx_keepalives", "number"], ["rx_dropped_replay", "number"],
+			["rx_dropped_auth", "number"], ["rx_dropped_source", "number"],
+			["rx_dropped_no_session", "number"],
+			["tx_dropped_no_session", "number"],
+			["tx_dropped_too_big", "number"], ["initiations_sent", "number"],
+			["initiations_received", "number"], ["responses_sent", "number"],
+			["responses_received", "number"], ["cookies_sent", "number"],
+			["cookies_received", "number"],
+			["handshakes_given_up", "number"], ["rekeys", "number"],
+			["last_rekey", "number"]]; "\($n) peer stats")),
 		(.allowed_ips[] | select(type != "string") | "\($n): allowed IP \(.)")))'
 
 pair_setup wgc wgc
@@ -202,6 +216,11 @@ values() {
 		'[null,"198.51.100.7:1234",[],65535]' "p2"
 	assert_eq "$(q "$P3" "$sel | [.preshared_key, .endpoint, .allowed_ips, .latest_handshake, .latest_handshake_age, .transfer_rx, .persistent_keepalive]")" \
 		'[null,null,[],0,null,0,0]' "p3"
+	# counters: none for a peer nobody talked to; the tunnel's peer's
+	# bytes are transfer's
+	assert_eq "$(q "$P3" "$sel | .stats | [.[]] | add")" 0 "p3's counters"
+	assert_eq "$(q "$(pubkey_of n2)" "$sel | [.stats.rx_bytes == .transfer_rx, .stats.tx_bytes == .transfer_tx, .stats.initiations_sent, .stats.responses_received]")" \
+		'[true,true,1,1]' "n2's counters as n1's peer"
 }
 
 # show wg0 --json is the wg0 of show all --json (ages aside: a second

@@ -134,24 +134,31 @@ _wgctl_peers() {
 	_wgctl_add "${keys[@]}"
 }
 
-# show [--json] { <interface> | all | interfaces } [<field>]
+# show [--json | --openmetrics] { <interface> | all | interfaces } [<field>]
 # showconf [--json] <interface>
 _wgctl_show() {
-	local i=2 json=0
+	local i=2 form=0
 
-	if ((cword > 2)) && [[ ${words[2]} == --json ]]; then
-		json=1
+	if ((cword > 2)) && [[ ${words[2]} == --json ||
+	      (${words[1]} == show && ${words[2]} == --openmetrics) ]]; then
+		form=1
 		i=3
 	fi
 	if ((cword == i)); then
-		((json)) || _wgctl_add --json
-		[[ ${words[1]} == show ]] && _wgctl_add all interfaces
+		if ((!form)); then
+			_wgctl_add --json
+			[[ ${words[1]} == show ]] && _wgctl_add --openmetrics
+		fi
+		[[ ${words[1]} == show ]] && _wgctl_add all
+		[[ ${words[1]} == show && ${words[2]} != --openmetrics ]] &&
+			_wgctl_add interfaces
 		_wgctl_interfaces
-	elif ((cword == i + 1 && !json)) && [[ ${words[1]} == show &&
+	elif ((cword == i + 1 && !form)) && [[ ${words[1]} == show &&
 	      ${words[i]} != interfaces ]]; then
 		_wgctl_add public-key private-key listen-port fwmark peers \
 			preshared-keys endpoints allowed-ips latest-handshakes \
-			persistent-keepalive transfer handshake-stats event-stats dump
+			persistent-keepalive transfer handshake-stats event-stats \
+			stats dump
 	fi
 }
 

@@ -27,6 +27,7 @@
 
 #include "fuzz.h"
 #include "json.h"
+#include "metrics.h"
 #include "monitor.h"
 #include "netlink.h"
 #include "show.h"
@@ -83,6 +84,7 @@ static void print_all(const struct wgctl_device *dev)
 	json_show_end(&w);
 	json_print_config(out, dev);
 	showconf_print(out, dev);
+	openmetrics_write(out, dev, 1);
 }
 
 /*

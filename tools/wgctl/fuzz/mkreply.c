@@ -106,7 +106,7 @@ static void put_full_peer(struct nlmsghdr *nlh, const uint8_t *key)
 		.sin_port = htons(51820),
 		.sin_addr.s_addr = htonl(0xc0000201),
 	};
-	struct nlattr *nest, *ips;
+	struct nlattr *nest, *ips, *stats;
 
 	nest = mnl_attr_nest_start(nlh, 0);
 	mnl_attr_put(nlh, WGC_PEER_A_PUBLIC_KEY, WGC_KEY_LEN, key);
@@ -117,6 +117,12 @@ static void put_full_peer(struct nlmsghdr *nlh, const uint8_t *key)
 	mnl_attr_put_u64(nlh, WGC_PEER_A_RX_BYTES, 123456789);
 	mnl_attr_put_u64(nlh, WGC_PEER_A_TX_BYTES, 42);
 	mnl_attr_put_u32(nlh, WGC_PEER_A_PROTOCOL_VERSION, 1);
+	stats = mnl_attr_nest_start(nlh, WGC_PEER_A_STATS);
+	mnl_attr_put_u64(nlh, WGC_PEER_STATS_A_RX_PACKETS, 1000);
+	mnl_attr_put_u64(nlh, WGC_PEER_STATS_A_RX_DROPPED_REPLAY, 3);
+	mnl_attr_put_u64(nlh, WGC_PEER_STATS_A_COOKIES_SENT, 1);
+	mnl_attr_put(nlh, WGC_PEER_STATS_A_LAST_REKEY_TIME, sizeof(ts), &ts);
+	mnl_attr_nest_end(nlh, stats);
 	ips = mnl_attr_nest_start(nlh, WGC_PEER_A_ALLOWEDIPS);
 	put_allowedip(nlh, "10.0.0.0", 8);
 	put_allowedip(nlh, "fd00::1", 128);
