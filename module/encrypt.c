@@ -173,7 +173,7 @@ struct wgc_train {
 	unsigned int keepalives;	/* of its messages */
 };
 
-static unsigned int wgc_is_keepalive(const struct sk_buff *skb)
+static bool wgc_is_keepalive(const struct sk_buff *skb)
 {
 	return skb->len == wgc_message_data_len(0);
 }

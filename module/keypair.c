@@ -144,26 +144,34 @@ void wgc_keypairs_stop_sending(struct wgc_keypairs *keypairs)
 	spin_unlock_bh(&keypairs->keypair_update_lock);
 }
 
+/* Whether @keypair still carries traffic: a new session replacing it rekeys. */
+static bool wgc_keypair_in_use(const struct wgc_keypair *keypair)
+{
+	return keypair && READ_ONCE(keypair->sending.is_valid) &&
+	       !wgc_birthdate_has_expired(keypair->sending.birthdate,
+					  WGC_REJECT_AFTER_TIME);
+}
+
 /*
  * The initiator knows the responder has the same keys (the response proved
  * it), so it starts sending on a new keypair at once. The responder must
  * wait for the initiator's first data packet before it may send on it, so
  * the keypair waits in "next"; meanwhile "current" keeps carrying traffic.
- * Returns whether "current" was still in use: the new session is a rekey.
+ * Returns whether the new keypair replaced a "current" still in use (a
+ * rekey): only the initiator's does here; the responder's, once confirmed
+ * (wgc_keypairs_received_with()).
  */
 bool wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new)
 {
 	struct wgc_keypair *previous, *next, *current_kp;
-	bool rekey;
+	bool rekey = false;
 
 	spin_lock_bh(&keypairs->keypair_update_lock);
 	previous = wgc_slot(keypairs, &keypairs->previous_keypair);
 	next = wgc_slot(keypairs, &keypairs->next_keypair);
 	current_kp = wgc_slot(keypairs, &keypairs->current_keypair);
-	rekey = current_kp && READ_ONCE(current_kp->sending.is_valid) &&
-		!wgc_birthdate_has_expired(current_kp->sending.birthdate,
-					   WGC_REJECT_AFTER_TIME);
 	if (new->i_am_the_initiator) {
+		rekey = wgc_keypair_in_use(current_kp);
 		/*
 		 * An unconfirmed "next" from an earlier responder role is
 		 * newer than "current": keep it as the previous session, so
@@ -191,9 +199,9 @@ bool wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new)
 }
 
 bool wgc_keypairs_received_with(struct wgc_keypairs *keypairs,
-				struct wgc_keypair *keypair)
+				struct wgc_keypair *keypair, bool *rekey)
 {
-	struct wgc_keypair *old_previous;
+	struct wgc_keypair *old_previous, *current_kp;
 	bool promoted = false;
 
 	/* The common case, decided without the lock. */
@@ -203,9 +211,9 @@ bool wgc_keypairs_received_with(struct wgc_keypairs *keypairs,
 	spin_lock_bh(&keypairs->keypair_update_lock);
 	if (keypair == wgc_slot(keypairs, &keypairs->next_keypair)) {
 		old_previous = wgc_slot(keypairs, &keypairs->previous_keypair);
-		rcu_assign_pointer(keypairs->previous_keypair,
-				   wgc_slot(keypairs,
-					    &keypairs->current_keypair));
+		current_kp = wgc_slot(keypairs, &keypairs->current_keypair);
+		*rekey = wgc_keypair_in_use(current_kp);
+		rcu_assign_pointer(keypairs->previous_keypair, current_kp);
 		wgc_keypair_put(old_previous, true);
 		rcu_assign_pointer(keypairs->current_keypair, keypair);
 		RCU_INIT_POINTER(keypairs->next_keypair, NULL);

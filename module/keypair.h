@@ -75,16 +75,17 @@ void wgc_keypairs_clear(struct wgc_keypairs *keypairs);
  * checks, in the same rcu_read_lock_bh() section, that the peer is not
  * dead (wgc_peer_stop() clears the slots after a grace period, and nothing
  * may be added after that), and then moves the handshake's index entry to
- * the keypair. Returns true if it replaces a session still in use (a
- * rekey).
+ * the keypair. Returns true if it replaced a session still in use (a
+ * rekey; see keypair.c for the responder's).
  */
 bool wgc_keypairs_add(struct wgc_keypairs *keypairs, struct wgc_keypair *new);
 /*
  * A packet arrived on @keypair: if it is "next", it is confirmed and becomes
- * current. Returns whether it did.
+ * current. Returns whether it did, and then sets *@rekey to whether the
+ * "current" it replaced was still in use.
  */
 bool wgc_keypairs_received_with(struct wgc_keypairs *keypairs,
-				struct wgc_keypair *keypair);
+				struct wgc_keypair *keypair, bool *rekey);
 /* Stops sending on "current" and "next"; they still decrypt. */
 void wgc_keypairs_stop_sending(struct wgc_keypairs *keypairs);
 

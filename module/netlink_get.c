@@ -94,8 +94,13 @@ static struct wgc_device *wgc_dump_lookup(struct netlink_callback *cb)
 		wgc = wgc_lookup(net, attrs, cb->extack);
 		if (IS_ERR(wgc))
 			return wgc;
-		/* (the native family's policy checked the flags) */
-		state->peer_stats = attrs[WGC_DEVICE_A_GET_FLAGS] &&
+		/*
+		 * The wireguard family's attrs end before the get flags, and
+		 * its dumps carry none of wgc's statistics; the wgc family's
+		 * policy checked the flags.
+		 */
+		state->peer_stats = state->dialect->wgc_stats &&
+				    attrs[WGC_DEVICE_A_GET_FLAGS] &&
 				    (nla_get_u32(attrs[WGC_DEVICE_A_GET_FLAGS]) &
 				     WGC_GET_F_PEER_STATS);
 		state->device_id = wgc->id;

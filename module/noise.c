@@ -775,11 +775,8 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 
 	rcu_read_lock_bh();
 	if (likely(!READ_ONCE(peer->is_dead))) {
-		if (wgc_keypairs_add(keypairs, keypair)) {
-			atomic64_inc(&peer->counts.rekeys);
-			atomic64_set(&peer->counts.walltime_last_rekey,
-				     ktime_get_real_ns());
-		}
+		if (wgc_keypairs_add(keypairs, keypair))
+			wgc_stats_count_rekey(&peer->counts);
 		/* Data will arrive under the index the handshake announced. */
 		wgc_index_replace(wgc->index_table, &handshake->entry,
 				  &keypair->entry);

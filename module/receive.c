@@ -699,12 +699,16 @@ static bool wgc_consume_data(struct wgc_peer *peer, struct sk_buff *skb,
 			     struct wgc_keypair *keypair)
 {
 	struct wgc_endpoint endpoint;
+	bool rekey;
 
 	if (unlikely(wgc_socket_endpoint_from_skb(&endpoint, skb)))
 		return false;
 	wgc_socket_set_peer_endpoint(peer, &endpoint);
 
-	if (unlikely(wgc_keypairs_received_with(&peer->keypairs, keypair))) {
+	if (unlikely(wgc_keypairs_received_with(&peer->keypairs, keypair,
+						&rekey))) {
+		if (rekey)
+			wgc_stats_count_rekey(&peer->counts);
 		wgc_timers_handshake_complete(peer);
 		wgc_packet_send_staged_packets(peer);
 	}

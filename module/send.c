@@ -349,21 +349,25 @@ static void wgc_xmit_error(struct sk_buff *skb, struct net_device *dev)
 }
 
 /*
- * A packet longer than any the device's MTU allows (a route's locked MTU
- * let it through) would not fit in one UDP datagram once encrypted: the
- * sender learns the size that does, as from a router on the path.
+ * A packet (or a GSO packet's segment) longer than any the device's MTU
+ * allows, which a route's locked MTU let through, would not fit in one UDP
+ * datagram once encrypted. It is dropped; the sender learns the size that
+ * fits, as from a router on the path, unless it let IPv4 fragment the
+ * packet: that ICMP message says "fragmentation needed and DF set".
  */
 static bool wgc_xmit_too_big(struct wgc_peer *peer, struct sk_buff *skb)
 {
-	if (likely(skb_is_gso(skb) || skb->len <= WGC_MAX_MTU))
+	if (likely(skb_is_gso(skb) ?
+		   skb_gso_validate_network_len(skb, WGC_MAX_MTU) :
+		   skb->len <= WGC_MAX_MTU))
 		return false;
 	atomic64_inc(&peer->counts.tx_dropped_too_big);
 	DEV_STATS_INC(peer->wgc->dev, tx_dropped);
-	if (skb->protocol == htons(ETH_P_IP))
+	if (skb->protocol == htons(ETH_P_IPV6))
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, WGC_MAX_MTU);
+	else if (ip_hdr(skb)->frag_off & htons(IP_DF))
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			      htonl(WGC_MAX_MTU));
-	else
-		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, WGC_MAX_MTU);
 	kfree_skb(skb);
 	return true;
 }

@@ -36,20 +36,20 @@ static void wgc_stats_read_tx(const struct wgc_peer_tx_stats *tx,
 	} while (u64_stats_fetch_retry(&tx->syncp, start));
 }
 
-static void wgc_stats_read_counts(const struct wgc_peer_event_counts *hs,
+static void wgc_stats_read_counts(const struct wgc_peer_event_counts *c,
 				  struct wgc_peer_stats *out)
 {
-	out->initiations_sent = atomic64_read(&hs->initiations_sent);
-	out->initiations_received = atomic64_read(&hs->initiations_received);
-	out->responses_sent = atomic64_read(&hs->responses_sent);
-	out->responses_received = atomic64_read(&hs->responses_received);
-	out->cookies_sent = atomic64_read(&hs->cookies_sent);
-	out->cookies_received = atomic64_read(&hs->cookies_received);
-	out->handshakes_given_up = atomic64_read(&hs->given_up);
-	out->rekeys = atomic64_read(&hs->rekeys);
-	out->walltime_last_rekey = atomic64_read(&hs->walltime_last_rekey);
-	out->tx_dropped_no_session = atomic64_read(&hs->tx_dropped_no_session);
-	out->tx_dropped_too_big = atomic64_read(&hs->tx_dropped_too_big);
+	out->initiations_sent = atomic64_read(&c->initiations_sent);
+	out->initiations_received = atomic64_read(&c->initiations_received);
+	out->responses_sent = atomic64_read(&c->responses_sent);
+	out->responses_received = atomic64_read(&c->responses_received);
+	out->cookies_sent = atomic64_read(&c->cookies_sent);
+	out->cookies_received = atomic64_read(&c->cookies_received);
+	out->handshakes_given_up = atomic64_read(&c->given_up);
+	out->rekeys = atomic64_read(&c->rekeys);
+	out->walltime_last_rekey = atomic64_read(&c->walltime_last_rekey);
+	out->tx_dropped_no_session = atomic64_read(&c->tx_dropped_no_session);
+	out->tx_dropped_too_big = atomic64_read(&c->tx_dropped_too_big);
 }
 
 void wgc_stats_read(const struct wgc_peer_rx_stats *rx,

@@ -10,9 +10,10 @@
  *  - tx: the peer's transmit work alone (a work item never runs on two
  *    CPUs at once), which counts with BHs off, as u64_stats needs of a
  *    writer in process context on 32-bit;
- *  - counts: the rest, a few times a minute at most, from any context:
- *    atomics.
- * A per-CPU copy would cost every peer its size times the CPUs (4 KiB on
+ *  - counts: the rest, from any context: atomics. They move a few times a
+ *    minute, but for the drops of packets that waited for a session, which
+ *    are counted under the staging queue's lock anyway.
+ * A per-CPU copy would cost every peer its size times the CPUs (5 KiB on
  * 64 CPUs), for writers that do not contend.
  *
  * What WireGuard reports as a peer's received and sent bytes (and wgctl
@@ -29,6 +30,7 @@
 #include "messages.h"
 
 #include <linux/atomic.h>
+#include <linux/timekeeping.h>
 #include <linux/u64_stats_sync.h>
 
 /* Written by the peer's NAPI poll only. */
@@ -60,7 +62,10 @@ struct wgc_peer_event_counts {
 	atomic64_t cookies_sent;
 	atomic64_t cookies_received;
 	atomic64_t given_up;
-	/* sessions that replaced one still in use, and when the last did */
+	/*
+	 * sessions that replaced one still in use (the initiator's when made,
+	 * the responder's when confirmed), and when the last did
+	 */
 	atomic64_t rekeys;
 	atomic64_t walltime_last_rekey;		/* ns; 0: never */
 	/* waited for a session that did not come: overflow, given up, down */
@@ -81,6 +86,16 @@ struct wgc_peer_stats {
 	u64 cookies_sent, cookies_received;
 	u64 handshakes_given_up, rekeys, walltime_last_rekey;
 };
+
+/*
+ * A session replaced one still in use. A reader may, for a moment, see the
+ * new count with the old time.
+ */
+static inline void wgc_stats_count_rekey(struct wgc_peer_event_counts *counts)
+{
+	atomic64_set(&counts->walltime_last_rekey, ktime_get_real_ns());
+	atomic64_inc(&counts->rekeys);
+}
 
 /* The peer's NAPI poll: an authentic data message of @len bytes. */
 static inline void wgc_stats_rx_data(struct wgc_peer_rx_stats *stats,

@@ -130,7 +130,10 @@ static void put_sample_start(FILE *out, const char *name, const char *suffix,
 	}
 }
 
-/* The per-peer families, each taken from the counters' list by index. */
+/* The most samples a per-peer family has for each peer. */
+#define FAMILY_MAX_SAMPLES 6
+
+/* The per-peer families, each taken from the counters' list by name. */
 struct peer_family {
 	const char *name;
 	const char *type;		/* "counter" or "gauge" */
@@ -140,7 +143,7 @@ struct peer_family {
 	struct {
 		const char *labels;	/* ",a=\"b\"" or "" */
 		const char *counter;	/* as peer_counters() names it */
-	} samples[6];
+	} samples[FAMILY_MAX_SAMPLES];
 };
 
 static const struct peer_family peer_families[] = {
@@ -228,7 +231,8 @@ static void put_peer_family(FILE *out, const struct peer_family *f,
 			n = peer_counters(peer, c);
 			if (!n)
 				continue;
-			for (j = 0; j < 6 && f->samples[j].counter; j++) {
+			for (j = 0; j < FAMILY_MAX_SAMPLES &&
+				    f->samples[j].counter; j++) {
 				put_sample_start(out, f->name, suffix,
 						 &devs[d], peer);
 				fprintf(out, "%s} ", f->samples[j].labels);

@@ -404,6 +404,24 @@ static uint32_t show_get_flags(const struct show_output *o)
 }
 
 /*
+ * Reads the interface with what o needs. A module older than the peers'
+ * counters refuses the get flags as an unknown attribute (EINVAL): the
+ * configuration is read without them then, and the counters show as
+ * absent (nothing in "stats", null in JSON, no samples in OpenMetrics).
+ */
+static int show_get_device(const char *name, const struct show_output *o,
+			   struct wgctl_device *dev, struct wgctl_nl_error *e)
+{
+	uint32_t flags = show_get_flags(o);
+
+	if (wgctl_get_device(name, flags, dev, e) == 0)
+		return 0;
+	if (!flags || e->err != EINVAL)
+		return -1;
+	return wgctl_get_device(name, 0, dev, e);
+}
+
+/*
  * The wall clock now, read precisely: time() reads a copy updated once a
  * tick, which can lag the clock the kernel stamped a handshake with, and
  * so make a handshake of this very second look a second in the future.
@@ -450,7 +468,7 @@ static int show_one(const char *name, struct show_output *o)
 	struct wgctl_device dev;
 	struct wgctl_nl_error e;
 
-	if (wgctl_get_device(name, show_get_flags(o), &dev, &e) < 0) {
+	if (show_get_device(name, o, &dev, &e) < 0) {
 		wgctl_nl_perror("Unable to access interface", &e);
 		return 1;
 	}
@@ -514,7 +532,7 @@ static int show_all(struct show_output *o)
 	struct wgctl_iface_list list;
 	struct wgctl_device dev;
 	struct wgctl_nl_error e;
-	bool first = true;
+	bool first = true, out_of_memory = false;
 	int ret = 0;
 	size_t i;
 
@@ -525,8 +543,7 @@ static int show_all(struct show_output *o)
 	if (o->json)
 		json_show_begin(&o->jw, stdout);
 	for (i = 0; i < list.count; i++) {
-		if (wgctl_get_device(list.names[i], show_get_flags(o), &dev,
-				     &e) < 0) {
+		if (show_get_device(list.names[i], o, &dev, &e) < 0) {
 			if (e.err == ENODEV)
 				continue;
 			ret = 1;
@@ -542,6 +559,7 @@ static int show_all(struct show_output *o)
 			if (!device_array_add(&all, &dev)) {
 				perror(PROG_NAME);
 				ret = 1;
+				out_of_memory = true;
 				break;
 			}
 			continue;
@@ -554,7 +572,8 @@ static int show_all(struct show_output *o)
 	}
 	if (o->json)
 		json_show_end(&o->jw);
-	if (o->openmetrics && !ret)
+	/* What could be read, as --json does; but not half of the devices. */
+	if (o->openmetrics && !out_of_memory)
 		openmetrics_write(stdout, all.devs, all.count);
 	device_array_free(&all);
 	wgctl_iface_list_free(&list);

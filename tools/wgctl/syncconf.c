@@ -192,6 +192,7 @@ static int add_new_peer(struct wgctl_device *out,
 	if (!peer)
 		return -ENOMEM;
 	*peer = *want;
+	peer->stats = NULL;
 	peer->allowedips = NULL;
 	peer->num_allowedips = 0;
 	peer->cap_allowedips = 0;

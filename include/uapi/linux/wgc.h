@@ -93,14 +93,17 @@
  *
  * Peer statistics (a nest of WGC_PEER_STATS_A_*, in WGC_PEER_A_STATS):
  * u64 counters since the peer was created, that only grow, but for the
- * time. Packets are the messages counted in the peer's bytes.
+ * time. Packets are the messages counted in the peer's bytes. Drops for
+ * other reasons (not IP, a full crypto queue, an index of no session) are
+ * the device's alone.
  *   WGC_PEER_STATS_A_RX_PACKETS, WGC_PEER_STATS_A_TX_PACKETS
  *   WGC_PEER_STATS_A_RX_KEEPALIVES, WGC_PEER_STATS_A_TX_KEEPALIVES
  *                                 data messages without a packet inside
  *   WGC_PEER_STATS_A_RX_DROPPED_REPLAY  authentic data messages refused for
  *                                 a counter seen before or too old
  *   WGC_PEER_STATS_A_RX_DROPPED_AUTH  data messages for one of the peer's
- *                                 sessions that failed authentication
+ *                                 sessions that failed authentication (or,
+ *                                 rarely, found no memory to decrypt in)
  *   WGC_PEER_STATS_A_RX_DROPPED_SOURCE  packets from the peer whose source
  *                                 address is not among its allowed IPs
  *   WGC_PEER_STATS_A_RX_DROPPED_NO_SESSION  data messages for a session
@@ -127,7 +130,10 @@
  *                                 decrypted
  *   WGC_PEER_STATS_A_HANDSHAKES_GIVEN_UP  handshakes abandoned after their
  *                                 last retransmission
- *   WGC_PEER_STATS_A_REKEYS       sessions that replaced one still in use
+ *   WGC_PEER_STATS_A_REKEYS       sessions that replaced one still in use:
+ *                                 the initiator's when made, the
+ *                                 responder's when its first data message
+ *                                 confirmed it
  *   WGC_PEER_STATS_A_LAST_REKEY_TIME  struct __kernel_timespec, wall clock
  *                                 of the last of those; zero if none
  *
