@@ -19,8 +19,9 @@
 #   given-up: a handshake nobody answers, given up after one retry: 2
 #     initiations, 1 given up, its 3 waiting packets dropped, then 2 more
 #     when the device goes down
-#   too-big: a route that lets 65,520-byte packets through: each dropped
-#     as too big, with an ICMP "fragmentation needed" to the sender
+#   too-big: routes that let 65,520-byte packets through: each dropped as
+#     too big, with an ICMP "fragmentation needed" (IPv6: "packet too big")
+#     to the sender
 #   cookies: both ends under load (debug parameter): the cookie replies
 #     each side sends and takes, and the handshakes they cost
 #   rekey: a session whose counter passes 2^60 is replaced: one rekey on
@@ -287,11 +288,14 @@ too_big() {
 	assert_match "$out" "mtu = 65440" "the sender told the size that fits"
 	read_stats a n1 n2
 	expect a tx-dropped-too-big=2 tx-dropped-no-session=0
+	# IPv6 heeds the "packet too big" even on a locked route: the second
+	# is refused by n1's own stack, with the size the first one taught it
 	out=$(ip netns exec n1 ping -6 -n -c 2 -i 0.3 -W 1 -M "do" -s 65472 "$N2_IN6" 2>&1 || true)
 	log "$out"
 	assert_match "$out" " 0 received" "replies to IPv6 packets too big to send"
+	assert_match "$out" "mtu=65440" "the IPv6 sender told the size that fits"
 	read_stats a n1 n2
-	expect a tx-dropped-too-big=4
+	expect a tx-dropped-too-big=3
 	ping_ok -c 1 n1 "$N2_IN4"
 }
 
@@ -335,8 +339,7 @@ rekey() {
 	read_stats b n2 n1
 	log "rekeys: n1 ${a[rekeys]} at ${a[last-rekey]}, n2 ${b[rekeys]} at ${b[last-rekey]} (since $start)"
 	expect a rekeys=1 initiations-sent=2 responses-received=2
-	expect b rekeys=1 initiations-received=2 responses-sent=2 \
-		tx-packets=2 rx-keepalives=0
+	expect b rekeys=1 initiations-received=2 responses-sent=2 tx-packets=2
 	((a[last-rekey] >= start + 4 && a[last-rekey] <= $(date +%s))) ||
 		fail "n1's last rekey at ${a[last-rekey]}, not 5 s after $start"
 	((b[last-rekey] >= a[last-rekey] && b[last-rekey] <= a[last-rekey] + 2)) ||
