@@ -175,24 +175,15 @@ sessions_and_roaming() {
 		"n2's events after n1 moved"
 }
 
-# A debug module parameter, set for this sub-case; skips (returns 1) on a
-# release module, which has none.
-debug_param() {
-	local file=/sys/module/wgc/parameters/$1 old
-	[[ -w $file ]] || return 1
-	old=$(<"$file")
-	echo "$2" >"$file"
-	defer eval "echo $old > $file"
-}
-
 given_up_and_zeroed() {
 	defer netns_del_quiet n1 n2
 	load_wgc
-	if ! debug_param max_timer_handshakes 0; then
+	if ! wgc_has_param max_timer_handshakes; then
 		log "the release module has no max_timer_handshakes: nothing to see in less than 9 minutes"
 		return 0
 	fi
-	debug_param zero_keys_after 4
+	wgc_param max_timer_handshakes 0
+	wgc_param zero_keys_after 4
 	pair_setup
 	ip -n n2 link set wg0 down # n2 never answers
 	monitor_start n1 n1 wg0

@@ -508,14 +508,6 @@ forged_cookie_replies() {
 	log "$total initiations from n1, $quick of them retries at once after a cookie reply"
 }
 
-# set_param NAME VALUE: a wgc module parameter, put back after the test
-set_param() {
-	local file=/sys/module/wgc/parameters/$1
-	[[ -w $file ]] || FAIL_DEPTH=2 fail "$file is missing: not a WGC_DEBUG build?"
-	defer eval "echo $(<"$file") >$file"
-	echo "$2" >"$file"
-}
-
 # A second pair, n3 -> n4, in namespaces of their own.
 N3_OUT4=203.0.113.3 N4_OUT4=203.0.113.4 N3_IN4=10.9.0.3 N4_IN4=10.9.0.4
 second_pair_setup() {
@@ -539,8 +531,8 @@ spoofed_sources_fill_limiter() {
 	dos_setup
 	second_pair_setup
 	# Never under load (the queue holds 4,096): the ratelimiter decides.
-	set_param handshake_load_mark 100000
-	set_param ratelimiter_total_limit 200
+	wgc_param handshake_load_mark 100000
+	wgc_param ratelimiter_total_limit 200
 	# 2,000 initiations a second, each source in turn: n2 sees each of
 	# the 100,000 once every 50 s. It tracks 100 of them at a time (each
 	# forgotten a second after its message), whose messages cost it

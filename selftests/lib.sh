@@ -58,6 +58,12 @@
 #              unload_wgc                  rmmod wgc (retries while busy)
 #              need_modules NAME...        modprobe each (autoload is not
 #                                          reliable in the VM: load explicitly)
+#              wgc_has_param NAME          whether the loaded wgc.ko has that
+#                                          writable parameter (the debug
+#                                          build's shortcuts: WGC_DEBUG=y)
+#              wgc_param NAME VALUE        sets it for this (sub-)test, put
+#                                          back by defer; fails the test if
+#                                          wgc.ko has no such parameter
 # Kernel log:  kmsg_mark                writes a unique line into the kernel
 #                                       log and prints it: a MARK, to judge
 #                                       what is logged from here on (a line
@@ -336,6 +342,16 @@ unload_wgc() {
 		sleep 0.1
 	done
 	FAIL_DEPTH=2 fail "rmmod wgc failed: $err"
+}
+
+wgc_has_param() { [[ -w /sys/module/wgc/parameters/$1 ]]; }
+
+wgc_param() {
+	local file=/sys/module/wgc/parameters/$1
+	[[ -w $file ]] ||
+		FAIL_DEPTH=2 fail "wgc.ko has no parameter $1: not a debug build (WGC_DEBUG=y), or not loaded"
+	defer eval "echo $(<"$file") >$file"
+	echo "$2" >"$file"
 }
 
 need_modules() {

@@ -35,17 +35,8 @@ source "$(dirname "$0")/tunnel-lib.sh"
 	exit 0
 }
 load_wgc
-PARAMS=/sys/module/wgc/parameters
-[[ -e $PARAMS/send_counter_start ]] ||
+wgc_has_param send_counter_start ||
 	fail "wgc.ko is not a debug build (WGC_DEBUG=y): it has no send_counter_start parameter"
-
-# set_param NAME VALUE: for this sub-case only
-set_param() {
-	local old
-	old=$(<"$PARAMS/$1")
-	echo "$2" >"$PARAMS/$1"
-	defer eval "echo $old >$PARAMS/$1"
-}
 
 # Message sizes (UDP payloads): an initiation, a response, a keepalive, and
 # a 56-byte ping's echo (an 84-byte IPv4 packet padded to 96, plus 32).
@@ -237,8 +228,8 @@ forged() {
 # first two arrive on a live session, the last two on one spent
 spent_session() {
 	local -A b
-	set_param send_counter_start 18446744073709543484
-	set_param send_past_reject_limit 1
+	wgc_param send_counter_start 18446744073709543484
+	wgc_param send_past_reject_limit 1
 	stats_pair
 	ip netns exec n1 ping -n -c 4 -i 0.3 -W 1 "$N2_IN4" >/dev/null 2>&1 || true
 	quiet
@@ -249,7 +240,7 @@ spent_session() {
 
 given_up() {
 	local -A a
-	set_param max_timer_handshakes 0
+	wgc_param max_timer_handshakes 0
 	pair_setup
 	defer netns_del_quiet n1 n2
 	# nothing answers there
@@ -308,7 +299,7 @@ too_big() {
 #  through.
 cookies() {
 	local -A a b
-	set_param handshake_load_mark 0
+	wgc_param handshake_load_mark 0
 	stats_pair
 	ping_ok -c 1 -w 15 n1 "$N2_IN4"
 	quiet
@@ -329,7 +320,7 @@ cookies() {
 rekey() {
 	local -A a b
 	local start
-	set_param send_counter_start $(((1 << 60) - 2))
+	wgc_param send_counter_start $(((1 << 60) - 2))
 	stats_pair
 	ip netns exec n2 nft 'add table inet quiet; add chain inet quiet out { type filter hook output priority 0; policy accept; }; add rule inet quiet out oifname "wg0" drop'
 	start=$(date +%s)

@@ -30,8 +30,7 @@ source "$(dirname "$0")/tunnel-lib.sh"
 	exit 0
 }
 load_wgc
-PARAMS=/sys/module/wgc/parameters
-[[ -e $PARAMS/send_counter_start ]] ||
+wgc_has_param send_counter_start ||
 	fail "wgc.ko is not a debug build (WGC_DEBUG=y): it has no send_counter_start parameter"
 need_modules wireguard
 
@@ -41,14 +40,6 @@ REJECT_MINUS_3=18446744073709543483
 REJECT_MINUS_2=18446744073709543484
 REJECT_HEX=ffffffffffffe03e
 REKEY_AFTER_MESSAGES_HEX=1000000000000000
-
-# set_param NAME VALUE: for this sub-case only
-set_param() {
-	local old
-	old=$(<"$PARAMS/$1")
-	echo "$2" >"$PARAMS/$1"
-	defer eval "echo $old >$PARAMS/$1"
-}
 
 # What n1 sends to n2 on the "internet": data messages, initiations.
 FROM_N1="udp and src host $N1_OUT4 and dst port $N2_PORT"
@@ -91,7 +82,7 @@ pings() {
 send_stops_at_reject_limit() {
 	local counters c last="" over=0 replies inits
 	defer netns_del_quiet n1 n2
-	set_param send_counter_start "$REJECT_MINUS_3"
+	wgc_param send_counter_start "$REJECT_MINUS_3"
 	limits_pair wireguard limit
 	# a ping every 0.3 s for longer than REKEY_TIMEOUT: a new initiation is
 	# allowed 5 s after the last one
@@ -115,7 +106,7 @@ send_stops_at_reject_limit() {
 rekey_after_messages() {
 	local inits replies counters
 	defer netns_del_quiet n1 n2
-	set_param send_counter_start $(((1 << 60) - 2))
+	wgc_param send_counter_start $(((1 << 60) - 2))
 	limits_pair wireguard rekey
 	replies=$(pings n1 "$N2_IN4" 16 0.5)
 	capture_stop rekey
@@ -132,8 +123,8 @@ rekey_after_messages() {
 receive_refuses_past_limit() {
 	local counters delivered
 	defer netns_del_quiet n1 n2
-	set_param send_counter_start "$REJECT_MINUS_2"
-	set_param send_past_reject_limit 1
+	wgc_param send_counter_start "$REJECT_MINUS_2"
+	wgc_param send_past_reject_limit 1
 	limits_pair wgc wire
 	capture_start inner n2 wg0 "icmp and icmp[icmptype] = icmp-echo"
 	pings n1 "$N2_IN4" 4 0.3 >/dev/null
@@ -150,8 +141,8 @@ receive_refuses_past_limit() {
 handshake_gives_up() {
 	local times t prev="" gap n dropped
 	defer netns_del_quiet n1 n2
-	assert_eq "$(<"$PARAMS/max_timer_handshakes")" 18 "retransmissions by default (90 s / 5 s)"
-	set_param max_timer_handshakes 2
+	assert_eq "$(</sys/module/wgc/parameters/max_timer_handshakes)" 18 "retransmissions by default (90 s / 5 s)"
+	wgc_param max_timer_handshakes 2
 	pair_setup wgc wgc
 	# nothing answers there: the handshake never completes
 	peer_set n1 n2 endpoint "$N2_OUT4:9"

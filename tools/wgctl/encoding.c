@@ -132,3 +132,40 @@ bool key_is_zero(const uint8_t key[WGC_KEY_LEN])
 {
 	return sodium_is_zero(key, WGC_KEY_LEN);
 }
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most len bytes), or
+ * 0 if there is none: Unicode's table of well-formed byte sequences, so
+ * no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+size_t utf8_sequence_len(const unsigned char *s, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* The second byte's range narrows for these leads. */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}

@@ -20,5 +20,11 @@ bool key_from_base64(uint8_t key[WGC_KEY_LEN], const char *b64);
 bool key_from_text(uint8_t key[WGC_KEY_LEN], const char *text, size_t len);
 bool key_is_zero(const uint8_t key[WGC_KEY_LEN]);
 bool char_is_space(char c);
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most len bytes), or 0
+ * if there is none (no overlong forms, surrogates, or code points past
+ * U+10FFFF).
+ */
+size_t utf8_sequence_len(const unsigned char *s, size_t len);
 
 #endif /* WGCTL_ENCODING_H */

@@ -55,33 +55,6 @@ size_t peer_counters(const struct wgctl_peer *peer,
 
 /* ---- OpenMetrics ---- */
 
-/* The length of the valid UTF-8 sequence at p (at most left bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > left)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong forms, surrogates and past U+10FFFF */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	return len;
-}
-
 /* A label value: \, " and newline escaped; invalid UTF-8 as U+FFFD. */
 static void put_label_value(FILE *out, const char *s, size_t len)
 {
@@ -95,7 +68,7 @@ static void put_label_value(FILE *out, const char *s, size_t len)
 		} else if (p[i] == '\n') {
 			fputs("\\n", out);
 			i++;
-		} else if ((n = utf8_len(p + i, len - i))) {
+		} else if ((n = utf8_sequence_len(p + i, len - i))) {
 			fwrite(p + i, 1, n, out);
 			i += n;
 		} else {
