@@ -84,6 +84,12 @@ struct wgc_device {
 	 */
 	u16 listen_port;
 	u32 fwmark;
+	/*
+	 * Each new session's keys go to the events group (WGC_DEVICE_A_KEYLOG,
+	 * for debugging). Written under device_update_lock, read locklessly
+	 * (READ_ONCE): a handshake racing the switch may or may not log.
+	 */
+	bool keylog;
 
 	struct list_head peer_list;
 	unsigned int num_peers;

@@ -39,16 +39,20 @@
 #define WGC_ENDPOINT_EVENTS_PER_SEC 100
 
 /*
- * The largest event, sized exactly: a listener's receive buffer is charged
- * the whole allocation, and NLMSG_GOODSIZE would fit a tenth as many.
+ * The largest event of its kind, sized exactly: a listener's receive buffer
+ * is charged the whole allocation, and NLMSG_GOODSIZE would fit a tenth as
+ * many.
  */
-static size_t wgc_event_size(void)
+static size_t wgc_event_size(u8 cmd)
 {
-	return nla_total_size(sizeof(u32)) +		/* ifindex */
-	       nla_total_size(IFNAMSIZ) +		/* ifname */
-	       nla_total_size(WGC_KEY_LEN) +		/* public key */
-	       2 * nla_total_size(sizeof(struct sockaddr_in6)) + /* endpoints */
-	       nla_total_size(sizeof(u8));		/* role */
+	size_t size = nla_total_size(sizeof(u32)) +	/* ifindex */
+		      nla_total_size(IFNAMSIZ) +	/* ifname */
+		      nla_total_size(WGC_KEY_LEN) +	/* public key */
+		      nla_total_size(sizeof(u8));	/* role */
+
+	if (cmd == WGC_CMD_SESSION_KEYS)
+		return size + 3 * nla_total_size(WGC_KEY_LEN);
+	return size + 2 * nla_total_size(sizeof(struct sockaddr_in6));
 }
 
 /* It limits events, not messages: ___ratelimit() must not print. */
@@ -99,7 +103,7 @@ static bool wgc_events_wanted(const struct wgc_device *wgc)
 static struct sk_buff *wgc_event_start(struct wgc_device *wgc, u8 cmd,
 				       gfp_t gfp)
 {
-	struct sk_buff *skb = genlmsg_new(wgc_event_size(), gfp);
+	struct sk_buff *skb = genlmsg_new(wgc_event_size(cmd), gfp);
 	char name[IFNAMSIZ];
 
 	if (!skb)
@@ -188,6 +192,34 @@ void wgc_event_session_started(struct wgc_peer *peer, bool initiator)
 		       initiator ? WGC_SESSION_ROLE_INITIATOR :
 				   WGC_SESSION_ROLE_RESPONDER) ||
 	    wgc_nla_put_endpoint(skb, WGC_EVENT_A_ENDPOINT, &endpoint)) {
+		wgc_event_failed(peer->wgc, skb);
+		return;
+	}
+	wgc_event_send(peer->wgc, skb, GFP_KERNEL);
+}
+
+/*
+ * Process context: the handshake works, once the session's keys are
+ * derived. Only while the device's keylog switch is on (the caller checks).
+ */
+void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
+			    const struct wgc_session_keys *keys)
+{
+	struct sk_buff *skb;
+
+	might_sleep();
+	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_KEYS, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (nla_put_u8(skb, WGC_EVENT_A_ROLE,
+		       initiator ? WGC_SESSION_ROLE_INITIATOR :
+				   WGC_SESSION_ROLE_RESPONDER) ||
+	    nla_put(skb, WGC_EVENT_A_LOCAL_PRIVATE_KEY, WGC_KEY_LEN,
+		    keys->local_private) ||
+	    nla_put(skb, WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY, WGC_KEY_LEN,
+		    keys->ephemeral_private) ||
+	    nla_put(skb, WGC_EVENT_A_PRESHARED_KEY, WGC_KEY_LEN,
+		    keys->preshared)) {
 		wgc_event_failed(peer->wgc, skb);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/ratelimit.h>
 #include <linux/types.h>
+#include <uapi/linux/wgc.h>
 
 struct sk_buff;
 struct wgc_device;
@@ -46,8 +47,21 @@ void wgc_event_peer(struct wgc_peer *peer, u8 cmd, gfp_t gfp);
 void wgc_event_endpoint_changed(struct wgc_peer *peer,
 				const struct wgc_endpoint *old,
 				const struct wgc_endpoint *new);
+/*
+ * What decrypts a session's handshake, and so its data (a Wireshark key
+ * log): for WGC_CMD_SESSION_KEYS, while the device's keylog switch is on.
+ * Secrets: whoever fills one zeroes it.
+ */
+struct wgc_session_keys {
+	u8 local_private[WGC_KEY_LEN];
+	u8 ephemeral_private[WGC_KEY_LEN];
+	u8 preshared[WGC_KEY_LEN];
+};
+
 /* Process context (they sleep). */
 void wgc_event_session_started(struct wgc_peer *peer, bool initiator);
+void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
+			    const struct wgc_session_keys *keys);
 void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
 				 const struct sk_buff *skb);
 

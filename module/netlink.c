@@ -104,6 +104,7 @@ static const struct nla_policy wgc_set_policy[WGC_DEVICE_A_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "get flags are for a get request",
 	},
+	[WGC_DEVICE_A_KEYLOG]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /*
@@ -130,6 +131,7 @@ static const struct nla_policy wgc_get_policy[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_FLAGS]		= WGC_NOT_IN_GET("flags"),
 	[WGC_DEVICE_A_GET_FLAGS]	= NLA_POLICY_MASK(NLA_U32,
 							  __WGC_GET_F_ALL),
+	[WGC_DEVICE_A_KEYLOG]		= WGC_NOT_IN_GET("the keylog switch"),
 };
 
 /* An endpoint that was never set or learnt is left out. */

@@ -212,7 +212,9 @@ static int wgc_fill_device(struct sk_buff *skb, struct wgc_device *wgc,
 	    nla_put_u32(skb, dialect->attr_fwmark, wgc->fwmark))
 		return -EMSGSIZE;
 	if (dialect->wgc_stats && (wgc_fill_handshake_stats(skb, wgc) ||
-				   wgc_fill_event_stats(skb, wgc)))
+				   wgc_fill_event_stats(skb, wgc) ||
+				   nla_put_u8(skb, WGC_DEVICE_A_KEYLOG,
+					      READ_ONCE(wgc->keylog))))
 		return -EMSGSIZE;
 	if (!identity->has_identity)
 		return 0;

@@ -408,6 +408,19 @@ static void wgc_forget_peer_sources(struct wgc_device *wgc)
 		wgc_socket_clear_peer_endpoint_src(peer);
 }
 
+/* Logged both ways: on, it hands session keys to whoever listens. */
+static void wgc_set_keylog(struct wgc_device *wgc, bool on)
+{
+	if (wgc->keylog == on)
+		return;
+	WRITE_ONCE(wgc->keylog, on);
+	if (on)
+		netdev_notice(wgc->dev,
+			      "keylog on: new sessions' keys go to event listeners (for debugging)\n");
+	else
+		netdev_notice(wgc->dev, "keylog off\n");
+}
+
 /* The device part of the request. Nothing in here may fail. */
 static void wgc_commit_update(struct wgc_device *wgc,
 			      struct wgc_device_update *update,
@@ -422,6 +435,8 @@ static void wgc_commit_update(struct wgc_device *wgc,
 		wgc_commit_identity(wgc, &update->identity);
 	if (attrs[WGC_DEVICE_A_FWMARK])
 		wgc->fwmark = nla_get_u32(attrs[WGC_DEVICE_A_FWMARK]);
+	if (attrs[WGC_DEVICE_A_KEYLOG])
+		wgc_set_keylog(wgc, nla_get_u8(attrs[WGC_DEVICE_A_KEYLOG]));
 	if (update->rebind)
 		wgc_socket_install(wgc, &update->sockets);
 	else if (attrs[WGC_DEVICE_A_LISTEN_PORT] && !netif_running(wgc->dev))

@@ -20,6 +20,7 @@
 #include "noise.h"
 #include "compat.h"
 #include "device.h"
+#include "events.h"
 #include "keypair.h"
 #include "peer.h"
 #include "race.h"
@@ -750,15 +751,32 @@ static void wgc_derive_keys(struct wgc_keypair *keypair,
 	second->is_valid = true;
 }
 
+/*
+ * The keys that decrypt this handshake (a Wireshark key log), before it is
+ * zeroed. Caller holds the identity lock for reading and the handshake's.
+ */
+static void wgc_copy_session_keys(struct wgc_session_keys *keys,
+				  const struct wgc_handshake *handshake,
+				  const struct wgc_static_identity *identity)
+{
+	memcpy(keys->local_private, identity->private_key, WGC_KEY_LEN);
+	memcpy(keys->ephemeral_private, handshake->ephemeral_private,
+	       WGC_KEY_LEN);
+	memcpy(keys->preshared, handshake->preshared_key, WGC_KEY_LEN);
+}
+
 bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 				       struct wgc_keypairs *keypairs)
 {
 	struct wgc_peer *peer = handshake->entry.peer;
 	struct wgc_device *wgc = peer->wgc;
+	bool keylog = READ_ONCE(wgc->keylog);
+	struct wgc_session_keys keys;
 	struct wgc_keypair *keypair;
-	bool ret = false;
+	bool ret = false, initiator = false;
 
 	might_sleep();
+	down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
 	if (handshake->state != WGC_HANDSHAKE_CREATED_RESPONSE &&
 	    handshake->state != WGC_HANDSHAKE_CONSUMED_RESPONSE)
@@ -767,10 +785,12 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 	keypair = wgc_keypair_create(peer);
 	if (!keypair)
 		goto out;
-	keypair->i_am_the_initiator =
-		handshake->state == WGC_HANDSHAKE_CONSUMED_RESPONSE;
+	initiator = handshake->state == WGC_HANDSHAKE_CONSUMED_RESPONSE;
+	keypair->i_am_the_initiator = initiator;
 	keypair->remote_index = handshake->remote_index;
 	wgc_derive_keys(keypair, handshake->chaining_key);
+	if (unlikely(keylog))
+		wgc_copy_session_keys(&keys, handshake, &wgc->static_identity);
 	wgc_handshake_zero(handshake);
 
 	rcu_read_lock_bh();
@@ -791,5 +811,12 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 
 out:
 	up_write(&handshake->lock);
+	up_read(&wgc->identity_lock);
+	/* Its own event, only while the keylog switch is on: for debugging. */
+	if (unlikely(keylog)) {
+		if (ret)
+			wgc_event_session_keys(peer, initiator, &keys);
+		memzero_explicit(&keys, sizeof(keys));
+	}
 	return ret;
 }

@@ -16,7 +16,8 @@
 #                      (default <repo>/build/selftests/bin)
 #   --pkgroot DIR      a tree copied to /pkgroot in the image: the files of
 #                      the Debian packages (scripts/package-test.sh), which
-#                      selftests/packages.test.sh installs
+#                      selftests/packages.test.sh installs; with it, the
+#                      image has tshark too (Wireshark: 150 MB of libraries)
 #   --allow-missing    build even if wgc.ko or wgctl do not exist (yet)
 #   --force            build both archives anew
 # The image goes into build/qemu/.
@@ -593,6 +594,18 @@ build_overlay() {
 	if [[ -f $WGCTL ]]; then
 		cp --preserve=mode "$WGCTL" "$ROOT/usr/bin/wgctl"
 		elfs+=("$WGCTL")
+	fi
+	# Wireshark's tshark, for the key log's round trip through its
+	# WireGuard dissector (selftests/wireshark-keylog.test.sh): only in the
+	# run that carries the packages, on Debian's 6.12 kernel, as its
+	# libraries come to 150 MB. Its data files go with it.
+	local tshark
+	if [[ -n $PKGROOT ]] && find_bin tshark tshark; then
+		elfs+=("$tshark")
+		[[ -d /usr/share/wireshark ]] &&
+			cp -a --parents -t "$ROOT" /usr/share/wireshark
+	elif [[ -n $PKGROOT ]]; then
+		note "note: tshark not found (scripts/deps.sh installs it): the Wireshark key log test will be skipped"
 	fi
 	# wgctl-quick is a bash script: every tool it runs is in the base
 	if [[ -f $WGCTL_QUICK ]]; then

@@ -45,6 +45,8 @@ PKGS=(
 	# tools used by the selftests inside the VM
 	iproute2 iperf3 iputils-ping ncat nftables iptables wireguard-tools tcpdump
 	ethtool strace jq
+	# Wireshark's tshark, in the image of the run on Debian's 6.12 kernel only
+	tshark
 )
 
 # linux-image-amd64 is Debian's test kernel; each KERNEL named adds its own.

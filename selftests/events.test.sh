@@ -24,6 +24,13 @@
 #   at most 10 events plus 10 a second; the rest count as suppressed.
 # - unprivileged: without CAP_NET_ADMIN, wgctl monitor fails and says why.
 # - module-unloaded: a monitor says so, and ends, when the module goes.
+# - session-keys: the keylog switch, off by default: no keys then, and no
+#   session-keys event; turned on (the kernel logs it), each new session's
+#   keys come to `wgctl monitor wg0 keylog` as Wireshark's key log, and they
+#   are the right ones: the device's private key, the peer's public key,
+#   the preshared key, and an ephemeral key whose public half is the one in
+#   the initiation on the wire; --json shows the event without them; off
+#   again (logged too), no more keys.
 # - stalled-listener: a monitor that stops reading (SIGSTOP) loses events,
 #   which count as dropped, while the configuration (3000 changes in one
 #   set) and the tunnel go on; once it reads again it says events were lost,
@@ -83,6 +90,76 @@ event_stat() {
 key_of() { pubkey_of "$1"; }
 
 newkey() { wgctl genkey | wgctl pubkey; }
+
+# keylog_value NAME: one key of the key log's lines NAME = BASE64
+keylog_value() { awk -v n="$1" '$1 == n && $2 == "=" { print $3 }' "$TMPDIR/keys.log"; }
+
+# hex_to_b64 HEX: those bytes in base64
+hex_to_b64() { printf "$(sed 's/../\\x&/g' <<<"$1")" | base64; }
+
+# new_session NS PEER_NS: n1 forgets its sessions (down and up) and makes
+# a new one with a ping
+new_session() {
+	ip -n "$1" link set wg0 down
+	ip -n "$1" link set wg0 up
+	ping_ok -c 1 "$1" "$N2_IN4"
+}
+
+session_keys() {
+	local pid mark hex eph
+	defer netns_del_quiet n1 n2
+	pair_setup
+	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT" preshared-key "$(psk_file)"
+	peer_set n2 n1 preshared-key "$(psk_file)"
+	monitor_start json n1 wg0
+	ip netns exec n1 wgctl monitor wg0 keylog >"$TMPDIR/keys.log" 2>"$TMPDIR/keylog.err" &
+	pid=$!
+	defer kill_quiet "$pid"
+	wait_for -t 10 netlink_joined "$pid"
+	assert_eq "$(wgx n1 show --json | jq -r '.interfaces[0].keylog')" false "the switch, by default"
+
+	# off: a session, and no keys
+	ping_ok -c 1 n1 "$N2_IN4"
+	events_settle json 1
+	assert_eq "$(events json .event)" '"session-started"' "events with the switch off"
+	assert_eq "$(wc -c <"$TMPDIR/keys.log")" 0 "key log bytes with the switch off"
+
+	mark=$(kmsg_mark)
+	wgx n1 set wg0 keylog on
+	assert_match "$(kmsg_since "$mark")" "wg0: keylog on" "the kernel log, switched on"
+	assert_match "$(wgx n1 show wg0)" $'\n  keylog: on ' "wgctl show, switched on"
+	assert_eq "$(wgx n1 show --json | jq -r '.interfaces[0].keylog')" true "--json, switched on"
+	capture_start init n2 v2 "udp and src host $N1_OUT4 and udp[8] = 1"
+	new_session n1 n2
+	wait_for -t 10 _keylog_lines 4
+	capture_stop init
+	log "key log: $(tr '\n' ' ' <"$TMPDIR/keys.log")"
+	assert_eq "$(awk '{ print $1 }' "$TMPDIR/keys.log" | tr '\n' ' ')" \
+		"LOCAL_STATIC_PRIVATE_KEY REMOTE_STATIC_PUBLIC_KEY LOCAL_EPHEMERAL_PRIVATE_KEY PRESHARED_KEY " \
+		"the key log's lines"
+	assert_eq "$(keylog_value LOCAL_STATIC_PRIVATE_KEY)" "$(wgx n1 show wg0 private-key)" "the local static key"
+	assert_eq "$(keylog_value REMOTE_STATIC_PUBLIC_KEY)" "$(pubkey_of n2)" "the peer's static key"
+	assert_eq "$(keylog_value PRESHARED_KEY)" "$(<"$(psk_file)")" "the preshared key"
+	# IPv4 20 + UDP 8 + type and sender index 8 bytes: the ephemeral key
+	hex=$(capture_read init -x | awk '/0x[0-9a-f]+:/ { for (i = 2; i <= NF; i++) h = h $i } END { print h }')
+	eph=$(hex_to_b64 "${hex:72:64}")
+	assert_eq "$(wgctl pubkey <<<"$(keylog_value LOCAL_EPHEMERAL_PRIVATE_KEY)")" "$eph" \
+		"the ephemeral key's public half against the initiation's"
+	events_settle json 3
+	assert_eq "$(events json '[.event, .role, (keys | join(","))]' | tail -n 2)" \
+		'["session-keys","initiator","event,interface,ifindex,public_key,role"]
+["session-started","initiator","event,interface,ifindex,public_key,role,endpoint"]' \
+		"--json's session-keys event, without the keys"
+
+	mark=$(kmsg_mark)
+	wgx n1 set wg0 keylog off
+	assert_match "$(kmsg_since "$mark")" "wg0: keylog off" "the kernel log, switched off"
+	new_session n1 n2
+	events_settle json 4
+	assert_eq "$(wc -l <"$TMPDIR/keys.log")" 4 "key log lines once switched off"
+	assert_eq "$(events json .event | tail -n 1)" '"session-started"' "the last event, switched off"
+}
+_keylog_lines() { (($(wc -l <"$TMPDIR/keys.log") >= $1)); }
 
 configuration() {
 	defer netns_del_quiet n1 n3
@@ -321,5 +398,6 @@ subtest given-up-and-zeroed given_up_and_zeroed
 subtest on-demand-peer on_demand_peer
 subtest_nodebug unknown-flood-bounded "a rate limit, checked on Debian's kernel" unknown_flood_bounded
 subtest unprivileged unprivileged
+subtest session-keys session_keys
 subtest stalled-listener stalled_listener
 subtest module-unloaded module_unloaded

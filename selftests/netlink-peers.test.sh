@@ -271,7 +271,7 @@ policy_dump() {
 # Attribute types above each level's maximum (strict validation).
 unknown_attributes() {
 	strict_setup
-	refused "$EINVAL" "$UNKNOWN" 12 set ifname=wg0 "${OK[@]}" end 12=00000000
+	refused "$EINVAL" "$UNKNOWN" 13 set ifname=wg0 "${OK[@]}" end 13=00000000
 	refused "$EINVAL" "$UNKNOWN" 16383 set ifname=wg0 "${OK[@]}" end 16383=
 	refused "$EINVAL" "$UNKNOWN" "8[1]/12" set ifname=wg0 "${OK[@]}" 12=00000000
 	refused "$EINVAL" "$UNKNOWN" "8[1]/9[0]/5" set ifname=wg0 "${OK[@]}" \
@@ -372,7 +372,8 @@ get_attributes() {
 	refused "$EINVAL" "Unsupported attribute" 10 get ifname=wg0 10=
 	refused "$EINVAL" "reserved bit set" 11 get ifname=wg0 11=02000000
 	refused "$EINVAL" "$LENGTH" 11 get ifname=wg0 11=01
-	refused "$EINVAL" "$UNKNOWN" 12 get ifname=wg0 12=00000000
+	refused "$EINVAL" "$not the keylog switch" 12 get ifname=wg0 12=01
+	refused "$EINVAL" "$UNKNOWN" 13 get ifname=wg0 13=00000000
 	refused "$EINVAL" "$POLICY" 2 get ifname=wg0123456789abcd
 	refused "$EINVAL" "$LENGTH" 1 get 1=0100
 	# Before the name, too.

@@ -50,7 +50,7 @@ check(.; [["version", "number"], ["interfaces", "array"]]; "document"),
 	check(.; [["name", "string"], ["public_key", "string", "null"],
 		  ["private_key", "string", "null"], ["listen_port", "number"],
 		  ["fwmark", "number"], ["handshake_stats", "object", "null"],
-		  ["event_stats", "object", "null"],
+		  ["event_stats", "object", "null"], ["keylog", "boolean", "null"],
 		  ["peers", "array"]]; "interface \($n)"),
 	(.event_stats // empty | check(.; [["sent", "number"],
 		["dropped", "number"], ["suppressed", "number"]]; "\($n) event_stats")),
@@ -194,7 +194,7 @@ values() {
 	assert_eq "$(q "" '.interfaces[0].private_key')" "\"$(<"$_TUN_KEYS/n1.key")\"" "private key"
 	# (the ratelimiter's entries are the namespace's, not wg1's own)
 	assert_eq "$(q "" '.interfaces[1] | del(.name, .handshake_stats.ratelimiter_entries)')" \
-		'{"public_key":null,"private_key":null,"listen_port":0,"fwmark":0,"handshake_stats":{"processed":0,"invalid":0,"rate_limited":0,"invalid_mac1":0,"missing_cookie":0,"cookie_replies_sent":0,"cookies_received":0,"queue_full":0,"under_load":false},"event_stats":{"sent":0,"dropped":0,"suppressed":0},"peers":[]}' \
+		'{"public_key":null,"private_key":null,"listen_port":0,"fwmark":0,"handshake_stats":{"processed":0,"invalid":0,"rate_limited":0,"invalid_mac1":0,"missing_cookie":0,"cookie_replies_sent":0,"cookies_received":0,"queue_full":0,"under_load":false},"event_stats":{"sent":0,"dropped":0,"suppressed":0},"keylog":false,"peers":[]}' \
 		"bare wg1"
 
 	# the tunnel's peer: handshake made, bytes both ways

@@ -81,7 +81,7 @@ PEER = {'public-key', 'preshared-key', 'endpoint',
         'persistent-keepalive-interval', 'last-handshake-time', 'rx-bytes',
         'tx-bytes', 'allowedips', 'protocol-version'}
 DEVICE = {'ifindex', 'ifname', 'private-key', 'public-key', 'listen-port',
-          'fwmark', 'handshake-stats', 'event-stats', 'peers'}
+          'fwmark', 'handshake-stats', 'event-stats', 'keylog', 'peers'}
 # the spec's names, in the order and with the names of wgctl's lines
 STATS = [('processed', 'processed'), ('invalid', 'invalid'),
          ('ratelimited', 'rate-limited'), ('invalid-mac1', 'invalid-mac1'),

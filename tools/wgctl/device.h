@@ -133,6 +133,10 @@ struct wgctl_device {
 	struct wgctl_handshake_stats handshake_stats;
 	bool has_event_stats;
 	struct wgctl_event_stats event_stats;
+	/* Session keys go to event listeners (WGC_DEVICE_A_KEYLOG). */
+	bool keylog;
+	bool has_keylog;		/* read back: the kernel said */
+	bool set_keylog;
 	bool set_private_key;
 	bool set_listen_port;
 	bool set_fwmark;

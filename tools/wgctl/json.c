@@ -317,6 +317,10 @@ static void put_device(struct json_writer *w,
 	if (form == JSON_SHOW) {
 		put_handshake_stats(w, dev);
 		put_event_stats(w, dev);
+		if (dev->has_keylog)
+			put_bool(w, "keylog", dev->keylog);
+		else
+			put_null(w, "keylog");
 	}
 	open_container(w, "peers", '[');
 	for (i = 0; i < dev->peers.count; i++)

@@ -2,7 +2,8 @@
 /*
  * "wgctl monitor": what happens to wgc devices' peers, as it happens, from
  * the kernel's events group. One line per event, like "ip monitor"; with
- * --json, one JSON object per line (the schema is in wgctl(8)).
+ * --json, one JSON object per line (the schema is in wgctl(8)); with
+ * "keylog", only the keys of new sessions, as Wireshark reads them.
  */
 #define _GNU_SOURCE /* ppoll() */
 #include <errno.h>
@@ -32,6 +33,7 @@ static const char *const event_names[] = {
 	[WGC_CMD_ENDPOINT_CHANGED] = "endpoint-changed",
 	[WGC_CMD_HANDSHAKE_GIVEN_UP] = "handshake-given-up",
 	[WGC_CMD_UNKNOWN_INITIATOR] = "unknown-initiator",
+	[WGC_CMD_SESSION_KEYS] = "session-keys",
 };
 
 /* The event's name, or "event-N" for one newer than this tool. */
@@ -125,6 +127,35 @@ void monitor_print_event(FILE *out, const struct wgctl_event *ev, bool json)
 		print_text(out, ev);
 }
 
+/*
+ * A session's keys in the key log format of Wireshark's WireGuard
+ * dissector: with one side's static and ephemeral private keys (and the
+ * preshared key), it decrypts the handshake, and from it the session.
+ * Nothing for any other event.
+ */
+void monitor_print_keylog(FILE *out, const struct wgctl_event *ev)
+{
+	static const char *const names[] = {
+		"LOCAL_STATIC_PRIVATE_KEY", "REMOTE_STATIC_PUBLIC_KEY",
+		"LOCAL_EPHEMERAL_PRIVATE_KEY", "PRESHARED_KEY",
+	};
+	const uint8_t *keys[] = {
+		ev->local_private_key, ev->public_key,
+		ev->ephemeral_private_key, ev->preshared_key,
+	};
+	char b64[WGC_KEY_B64_LEN + 1];
+	size_t i;
+
+	if (ev->cmd != WGC_CMD_SESSION_KEYS || !ev->has_keys ||
+	    !ev->has_public_key)
+		return;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		key_to_base64(b64, keys[i]);
+		fprintf(out, "%s = %s\n", names[i], b64);
+	}
+	sodium_memzero(b64, sizeof(b64));
+}
+
 /* What the kernel dropped before the socket was read again. */
 void monitor_print_lost(FILE *out, bool json)
 {
@@ -140,6 +171,7 @@ void monitor_print_lost(FILE *out, bool json)
 struct monitor {
 	unsigned int ifindex;	/* 0: every device */
 	bool json;
+	bool keylog;
 };
 
 static volatile sig_atomic_t stop;
@@ -196,7 +228,10 @@ static int handle_event(const struct wgctl_event *ev, void *arg)
 
 	if (m->ifindex && ev->ifindex != m->ifindex)
 		return MNL_CB_OK;
-	monitor_print_event(stdout, ev, m->json);
+	if (m->keylog)
+		monitor_print_keylog(stdout, ev);
+	else
+		monitor_print_event(stdout, ev, m->json);
 	/* A reader at the other end of a pipe wants each line as it comes. */
 	if (fflush(stdout))
 		return MNL_CB_ERROR;
@@ -205,19 +240,26 @@ static int handle_event(const struct wgctl_event *ev, void *arg)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: %s monitor [<interface> | all] [--json]\n",
+	fprintf(out, "Usage: %s monitor [<interface> | all] [--json | keylog]\n",
 		PROG_NAME);
 }
 
-static int parse_args(int argc, char *argv[], const char **iface, bool *json)
+/*
+ * The interface (or "all") and the form, in any order; "keylog" after the
+ * interface, if both are given, as the interface could be called so.
+ */
+static int parse_args(int argc, char *argv[], const char **iface,
+		      struct monitor *m)
 {
 	int i;
 
 	*iface = NULL;
-	*json = false;
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && !*json)
-			*json = true;
+		if (!strcmp(argv[i], "--json") && !m->json && !m->keylog)
+			m->json = true;
+		else if (!strcmp(argv[i], "keylog") && *iface && !m->json &&
+			 !m->keylog)
+			m->keylog = true;
 		else if (argv[i][0] != '-' && !*iface)
 			*iface = argv[i];
 		else
@@ -295,7 +337,9 @@ static int watch(struct wgctl_events *events, struct monitor *m,
 		if (stop)
 			break;
 		if (e.err == ENOBUFS) {
-			monitor_print_lost(stdout, m->json);
+			/* The key log is Wireshark's: no other lines in it. */
+			monitor_print_lost(m->keylog ? stderr : stdout,
+					   m->json);
 			if (fflush(stdout))
 				return 1;
 			continue;
@@ -333,7 +377,7 @@ int monitor_main(int argc, char *argv[])
 		usage(stdout);
 		return 0;
 	}
-	if (parse_args(argc, argv, &iface, &m.json) < 0) {
+	if (parse_args(argc, argv, &iface, &m) < 0) {
 		usage(stderr);
 		return 1;
 	}

@@ -17,5 +17,6 @@ struct wgctl_event;
 const char *monitor_event_name(uint8_t cmd, char buf[MONITOR_NAME_SIZE]);
 void monitor_print_event(FILE *out, const struct wgctl_event *ev, bool json);
 void monitor_print_lost(FILE *out, bool json);
+void monitor_print_keylog(FILE *out, const struct wgctl_event *ev);
 
 #endif /* WGCTL_MONITOR_H */

@@ -126,6 +126,14 @@ struct wgctl_event {
 	union wgctl_endpoint old_endpoint;
 	bool has_role;
 	uint8_t role;		/* enum wgc_session_role */
+	/*
+	 * WGC_CMD_SESSION_KEYS: the session's secrets (all three, or none);
+	 * wiped once the handler returns.
+	 */
+	bool has_keys;
+	uint8_t local_private_key[WGC_KEY_LEN];
+	uint8_t ephemeral_private_key[WGC_KEY_LEN];
+	uint8_t preshared_key[WGC_KEY_LEN];
 };
 
 /*

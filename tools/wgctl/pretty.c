@@ -353,6 +353,11 @@ static void pretty_interface(FILE *out, const struct wgctl_device *dev,
 		label(out, style, "fwmark");
 		fprintf(out, "0x%x\n", dev->fwmark);
 	}
+	/* Only when on: it is a warning, and wg has no such line. */
+	if (dev->keylog) {
+		label(out, style, "keylog");
+		fputs("on (new sessions' keys go to event listeners)\n", out);
+	}
 	pretty_handshake_stats(out, dev, style);
 }
 

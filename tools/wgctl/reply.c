@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <libmnl/libmnl.h>
+#include <sodium.h>
 #include <linux/genetlink.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -122,6 +123,7 @@ static const struct attr_spec device_attrs[WGC_DEVICE_A_MAX + 1] = {
 	[WGC_DEVICE_A_HANDSHAKE_STATS] = NESTED_SPEC,
 	[WGC_DEVICE_A_EVENT_STATS] = NESTED_SPEC,
 	[WGC_DEVICE_A_GET_FLAGS] = U32_SPEC,
+	[WGC_DEVICE_A_KEYLOG] = U8_SPEC,
 };
 
 static const struct attr_spec peer_attrs[WGC_PEER_A_MAX + 1] = {
@@ -501,6 +503,10 @@ static void fill_device(struct wgctl_device *dev, const struct nlattr **tb)
 		memcpy(dev->private_key, mnl_attr_get_payload(a), WGC_KEY_LEN);
 		dev->has_private_key = true;
 	}
+	if ((a = tb[WGC_DEVICE_A_KEYLOG])) {
+		dev->keylog = mnl_attr_get_u8(a);
+		dev->has_keylog = true;
+	}
 }
 
 /*
@@ -600,7 +606,29 @@ static const struct attr_spec event_attrs[WGC_EVENT_A_MAX + 1] = {
 	[WGC_EVENT_A_ENDPOINT] = ANY_SPEC,
 	[WGC_EVENT_A_OLD_ENDPOINT] = ANY_SPEC,
 	[WGC_EVENT_A_ROLE] = U8_SPEC,
+	[WGC_EVENT_A_LOCAL_PRIVATE_KEY] = KEY_SPEC,
+	[WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY] = KEY_SPEC,
+	[WGC_EVENT_A_PRESHARED_KEY] = KEY_SPEC,
 };
+
+/* A session-keys event's secrets: all three, or it is malformed. */
+static int read_session_keys(const struct nlattr **tb, struct wgctl_event *ev)
+{
+	const struct nlattr *local = tb[WGC_EVENT_A_LOCAL_PRIVATE_KEY];
+	const struct nlattr *eph = tb[WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY];
+	const struct nlattr *psk = tb[WGC_EVENT_A_PRESHARED_KEY];
+
+	if (!local && !eph && !psk)
+		return MNL_CB_OK;
+	if (!local || !eph || !psk)
+		return bad_reply();
+	memcpy(ev->local_private_key, mnl_attr_get_payload(local), WGC_KEY_LEN);
+	memcpy(ev->ephemeral_private_key, mnl_attr_get_payload(eph),
+	       WGC_KEY_LEN);
+	memcpy(ev->preshared_key, mnl_attr_get_payload(psk), WGC_KEY_LEN);
+	ev->has_keys = true;
+	return MNL_CB_OK;
+}
 
 /*
  * Every event names its device, and those wgc sends today a peer; an
@@ -614,6 +642,7 @@ int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg)
 	struct wgctl_event_parse *p = arg;
 	struct wgctl_event *ev = &p->event;
 	const struct nlattr *a;
+	int ret;
 
 	if (nlh->nlmsg_type != p->family ||
 	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
@@ -643,7 +672,14 @@ int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg)
 		ev->role = mnl_attr_get_u8(a);
 		ev->has_role = true;
 	}
-	return p->handle(ev, p->arg);
+	if (read_session_keys(tb, ev) < 0) {
+		sodium_memzero(ev, sizeof(*ev));
+		return MNL_CB_ERROR;
+	}
+	ret = p->handle(ev, p->arg);
+	if (ev->has_keys)
+		sodium_memzero(ev, sizeof(*ev));
+	return ret;
 }
 
 /* ---- Listing wgc links over rtnetlink ---- */

@@ -90,6 +90,8 @@ static void put_device(struct nlmsghdr *nlh,
 				 change->listen_port);
 	if (change->set_fwmark)
 		mnl_attr_put_u32(nlh, WGC_DEVICE_A_FWMARK, change->fwmark);
+	if (change->set_keylog)
+		mnl_attr_put_u8(nlh, WGC_DEVICE_A_KEYLOG, change->keylog);
 	if (change->replace_peers)
 		mnl_attr_put_u32(nlh, WGC_DEVICE_A_FLAGS,
 				 WGC_DEVICE_F_REPLACE_PEERS);

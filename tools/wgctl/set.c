@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wgctl set <interface> [listen-port <port>] [fwmark <mark>]
- *                       [private-key <file path>]
+ *                       [private-key <file path>] [keylog on|off]
  *                       [peer <base64 public key> [remove]
  *                        [preshared-key <file path>] [endpoint <ip>:<port>]
  *                        [persistent-keepalive <seconds>|off]
@@ -58,7 +58,7 @@ struct option {
 static void set_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s set <interface> [listen-port <port>] [fwmark <mark>] [private-key <file path>] [peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...\n",
+		"Usage: %s set <interface> [listen-port <port>] [fwmark <mark>] [private-key <file path>] [keylog on|off] [peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...\n",
 		PROG_NAME);
 }
 
@@ -137,6 +137,20 @@ static int opt_fwmark(struct set_parser *p, const char *value)
 		return -1;
 	}
 	p->change->set_fwmark = true;
+	return 0;
+}
+
+/* wgctl's own: session keys for Wireshark, while debugging. */
+static int opt_keylog(struct set_parser *p, const char *value)
+{
+	if (strcmp(value, "on") && strcmp(value, "off")) {
+		fprintf(stderr,
+			"%s: Invalid keylog: `%s' (expected `on' or `off')\n",
+			PROG_NAME, value);
+		return -1;
+	}
+	p->change->keylog = !strcmp(value, "on");
+	p->change->set_keylog = true;
 	return 0;
 }
 
@@ -257,6 +271,7 @@ static const struct option options[] = {
 	{ "listen-port", SCOPE_DEVICE, true, opt_listen_port },
 	{ "fwmark", SCOPE_DEVICE, true, opt_fwmark },
 	{ "private-key", SCOPE_DEVICE, true, opt_private_key },
+	{ "keylog", SCOPE_DEVICE, true, opt_keylog },
 	{ "peer", SCOPE_ANY, true, opt_peer },
 	{ "remove", SCOPE_PEER, false, opt_remove },
 	{ "preshared-key", SCOPE_PEER, true, opt_preshared_key },

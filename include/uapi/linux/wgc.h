@@ -13,7 +13,8 @@
  *                                get leaves out to keep dumps small
  *   Each reply message carries
  *   WGC_DEVICE_A_IFINDEX, WGC_DEVICE_A_IFNAME, WGC_DEVICE_A_LISTEN_PORT,
- *   WGC_DEVICE_A_FWMARK and, when the device has an identity,
+ *   WGC_DEVICE_A_FWMARK, WGC_DEVICE_A_KEYLOG and, when the device has an
+ *   identity,
  *   WGC_DEVICE_A_PUBLIC_KEY. WGC_DEVICE_A_PRIVATE_KEY is only included for
  *   callers holding CAP_NET_ADMIN in the device's namespace.
  *
@@ -30,6 +31,11 @@
  *                                then created anew, without their sessions
  *                                and counters)
  *     WGC_DEVICE_A_PEERS         nest of peer nests (below)
+ *     WGC_DEVICE_A_KEYLOG        u8; 1: each new session's keys go to the
+ *                                events group as WGC_CMD_SESSION_KEYS, for
+ *                                decrypting a capture (debugging only; the
+ *                                kernel logs the change); 0: off, the
+ *                                default. Any other value is refused.
  *   Each message is validated whole before anything is applied: on any
  *   error (reported with an extended ack message naming the attribute) the
  *   device is left as it was. Only running out of memory part-way through
@@ -243,7 +249,18 @@
  *                              10 (the rest count as suppressed). A peer
  *                              added with that key gets its handshake
  *                              through at the initiator's next try.
- * No event carries a secret. Events are sent without blocking anything: a
+ *   WGC_CMD_SESSION_KEYS       only while the device's WGC_DEVICE_A_KEYLOG
+ *                              is 1: a session began (as for
+ *                              WGC_CMD_SESSION_STARTED, with
+ *                              WGC_EVENT_A_ROLE), and these are the keys
+ *                              that decrypt its handshake and so its
+ *                              data: WGC_EVENT_A_LOCAL_PRIVATE_KEY (the
+ *                              device's static key),
+ *                              WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY (this
+ *                              side's ephemeral key of the handshake),
+ *                              WGC_EVENT_A_PRESHARED_KEY (all zeros if
+ *                              none) and the peer's WGC_EVENT_A_PUBLIC_KEY.
+ * No event but WGC_CMD_SESSION_KEYS carries a secret. Events are sent without blocking anything: a
  * listener that reads too slowly misses some (its next read fails with
  * ENOBUFS) and they count as dropped in the event statistics.
  *
@@ -270,6 +287,7 @@ enum wgc_cmd {
 	WGC_CMD_ENDPOINT_CHANGED,
 	WGC_CMD_HANDSHAKE_GIVEN_UP,
 	WGC_CMD_UNKNOWN_INITIATOR,
+	WGC_CMD_SESSION_KEYS,
 	__WGC_CMD_MAX
 };
 
@@ -290,6 +308,7 @@ enum wgc_device_attribute {
 	WGC_DEVICE_A_HANDSHAKE_STATS,	/* nest of WGC_HANDSHAKE_STATS_A_* */
 	WGC_DEVICE_A_EVENT_STATS,	/* nest of WGC_EVENT_STATS_A_* */
 	WGC_DEVICE_A_GET_FLAGS,		/* u32, WGC_GET_F_* (get only) */
+	WGC_DEVICE_A_KEYLOG,		/* u8, 0 or 1 */
 	__WGC_DEVICE_A_LAST
 };
 
@@ -422,6 +441,9 @@ enum wgc_event_attribute {
 	WGC_EVENT_A_ENDPOINT,		/* struct sockaddr_in or _in6 */
 	WGC_EVENT_A_OLD_ENDPOINT,	/* struct sockaddr_in or _in6 */
 	WGC_EVENT_A_ROLE,		/* u8, enum wgc_session_role */
+	WGC_EVENT_A_LOCAL_PRIVATE_KEY,	/* WGC_KEY_LEN bytes */
+	WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY,	/* WGC_KEY_LEN bytes */
+	WGC_EVENT_A_PRESHARED_KEY,	/* WGC_KEY_LEN bytes */
 	__WGC_EVENT_A_LAST
 };
 

@@ -177,11 +177,12 @@ _wgctl_set() {
 	fi
 	while ((i < cword)); do
 		case ${words[i]} in
-		listen-port | fwmark | private-key | preshared-key | endpoint | \
-		persistent-keepalive | allowed-ips)
+		listen-port | fwmark | private-key | keylog | preshared-key | \
+		endpoint | persistent-keepalive | allowed-ips)
 			if ((i + 1 == cword)); then
 				case ${words[i]} in
 				private-key | preshared-key) _wgctl_files ;;
+				keylog) _wgctl_add on off ;;
 				esac
 				return
 			fi
@@ -204,7 +205,7 @@ _wgctl_set() {
 		esac
 	done
 	if ((!peer)); then
-		opts=(listen-port fwmark private-key peer)
+		opts=(listen-port fwmark private-key keylog peer)
 	elif [[ $seen == *' remove '* ]]; then
 		opts=(peer)
 	else
@@ -220,17 +221,22 @@ _wgctl_set() {
 	done
 }
 
-# monitor [all | <interface>] [--json], in either order
+# monitor [all | <interface>] [--json | keylog]: --json anywhere, keylog
+# after the interface
 _wgctl_monitor() {
-	local i target=0 json=0
+	local i target=0 form=0
 
 	for ((i = 2; i < cword; i++)); do
 		case ${words[i]} in
-		--json) json=1 ;;
+		--json) form=1 ;;
+		keylog) ((target)) && form=1 || target=1 ;;
 		*) target=1 ;;
 		esac
 	done
-	((json)) || _wgctl_add --json
+	if ((!form)); then
+		_wgctl_add --json
+		((target)) && _wgctl_add keylog
+	fi
 	if ((!target)); then
 		_wgctl_add all
 		_wgctl_interfaces

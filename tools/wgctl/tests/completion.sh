@@ -246,7 +246,9 @@ check unknown-command-nothing-more - "wgctl bogus " --
 # --- wgctl monitor ---
 
 check monitor-target - "wgctl monitor " -- --json all wg0 wg1
-check monitor-after-iface - "wgctl monitor wg0 " -- --json
+check monitor-after-iface - "wgctl monitor wg0 " -- --json keylog
+check monitor-after-all - "wgctl monitor all " -- --json keylog
+check monitor-after-keylog - "wgctl monitor wg0 keylog " --
 check monitor-after-json - "wgctl monitor --json " -- all wg0 wg1
 check monitor-done - "wgctl monitor wg0 --json " --
 
@@ -281,10 +283,12 @@ check showconf-json-no-more - "wgctl showconf --json wg0 " --
 
 check set-interface - "wgctl set " -- wg0 wg1
 check set-interface-w - "wgctl set wg" -- wg0 wg1
-check set-interface-options - "wgctl set wg0 " -- listen-port fwmark private-key peer
+check set-interface-options - "wgctl set wg0 " -- listen-port fwmark private-key keylog peer
 check set-interface-options-p - "wgctl set wg0 p" -- private-key peer
-check set-given-not-again - "wgctl set wg0 listen-port 51820 " -- fwmark private-key peer
-check set-given-not-again-2 - "wgctl set wg0 fwmark 0x10 private-key priv.key " -- listen-port peer
+check set-given-not-again - "wgctl set wg0 listen-port 51820 " -- fwmark private-key keylog peer
+check set-given-not-again-2 - "wgctl set wg0 fwmark 0x10 private-key priv.key " -- listen-port keylog peer
+check set-keylog-value - "wgctl set wg0 keylog " -- on off
+check set-keylog-given - "wgctl set wg0 keylog on " -- listen-port fwmark private-key peer
 check set-listen-port-value - "wgctl set wg0 listen-port " --
 check set-fwmark-value - "wgctl set wg0 fwmark " --
 check set-private-key-file files "wgctl set wg0 private-key " -- "${CWD_ALL[@]}"

@@ -602,7 +602,8 @@ static const struct wgctl_handshake_stats flood = {
 	"        \"under_load\": true,\n" \
 	"        \"ratelimiter_entries\": 17\n" \
 	"      },\n" \
-	"      \"event_stats\": null,\n"
+	"      \"event_stats\": null,\n" \
+	"      \"keylog\": null,\n"
 
 #define PEERS_SHOW \
 	"      \"peers\": [\n" \
@@ -707,6 +708,7 @@ static void test_show(void)
 		 "      \"fwmark\": 0,\n"
 		 "      \"handshake_stats\": null,\n"
 		 "      \"event_stats\": null,\n"
+		 "      \"keylog\": null,\n"
 		 "      \"peers\": []\n"
 		 "    }\n"
 		 DOC_TAIL);
@@ -726,6 +728,7 @@ static void test_show(void)
 		 "      \"fwmark\": 4294967295,\n"
 		 "      \"handshake_stats\": null,\n"
 		 "      \"event_stats\": null,\n"
+		 "      \"keylog\": null,\n"
 		 "      \"peers\": []\n"
 		 "    }\n"
 		 DOC_TAIL);
@@ -755,6 +758,7 @@ static void test_show(void)
 	       "      \"fwmark\": 0,\n"
 	       "      \"handshake_stats\": null,\n"
 	       "      \"event_stats\": null,\n"
+	       "      \"keylog\": null,\n"
 	       "      \"peers\": []\n"
 	       "    }\n"
 	       DOC_TAIL);
@@ -813,6 +817,7 @@ static void test_huge(void)
 		 "        \"dropped\": 18446744073709551615,\n"
 		 "        \"suppressed\": 18446744073709551615\n"
 		 "      },\n"
+		 "      \"keylog\": null,\n"
 		 "      \"peers\": [\n"
 		 "        {\n"
 		 "          \"public_key\": \"" BOB_PUB "\",\n"

@@ -221,6 +221,75 @@ static void test_refused(void)
 	check_refused("refused-other-family", nlh);
 }
 
+/* Distinct keys: the local static, the ephemeral, the preshared. */
+static const uint8_t local_key[WGC_KEY_LEN] = { [0] = 0x10, [31] = 0x11 };
+static const uint8_t eph_key[WGC_KEY_LEN] = { [0] = 0x20, [31] = 0x21 };
+static const uint8_t psk_key[WGC_KEY_LEN] = { [0] = 0x30, [31] = 0x31 };
+#define LOCAL_B64 "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABE="
+#define EPH_B64 "IAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACE="
+#define PSK_B64 "MAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADE="
+
+static struct nlmsghdr *session_keys_event(bool with_psk)
+{
+	struct nlmsghdr *nlh = event_begin(WGC_CMD_SESSION_KEYS, "wg0");
+
+	mnl_attr_put_u8(nlh, WGC_EVENT_A_ROLE, WGC_SESSION_ROLE_INITIATOR);
+	mnl_attr_put(nlh, WGC_EVENT_A_LOCAL_PRIVATE_KEY, WGC_KEY_LEN,
+		     local_key);
+	mnl_attr_put(nlh, WGC_EVENT_A_EPHEMERAL_PRIVATE_KEY, WGC_KEY_LEN,
+		     eph_key);
+	if (with_psk)
+		mnl_attr_put(nlh, WGC_EVENT_A_PRESHARED_KEY, WGC_KEY_LEN,
+			     psk_key);
+	return nlh;
+}
+
+static int print_keylog(const struct wgctl_event *ev, void *arg)
+{
+	struct printed *p = arg;
+	FILE *f = fmemopen(p->text, sizeof(p->text), "w");
+
+	monitor_print_keylog(f, ev);
+	fclose(f);
+	p->calls++;
+	return MNL_CB_OK;
+}
+
+/*
+ * A session's keys: as Wireshark's key log with "keylog", never in the
+ * text or JSON lines; and wiped from the parser's event once handled.
+ */
+static void test_session_keys(void)
+{
+	static const uint8_t zero[sizeof(struct wgctl_event)];
+	struct printed p = { 0 };
+	struct wgctl_event_parse parse = {
+		.family = FAMILY, .handle = print_keylog, .arg = &p,
+	};
+	int ret;
+
+	check_event("session-keys-no-secrets", session_keys_event(true),
+		    "wg0: session-keys " KEY_B64 " role initiator\n",
+		    "{\"event\":\"session-keys\",\"interface\":\"wg0\",\"ifindex\":4,\"public_key\":\"" KEY_B64 "\",\"role\":\"initiator\"}\n");
+	ret = wgctl_parse_event(session_keys_event(true), &parse);
+	unit_check("session-keys-keylog", ret == MNL_CB_OK && !strcmp(p.text,
+		   "LOCAL_STATIC_PRIVATE_KEY = " LOCAL_B64 "\n"
+		   "REMOTE_STATIC_PUBLIC_KEY = " KEY_B64 "\n"
+		   "LOCAL_EPHEMERAL_PRIVATE_KEY = " EPH_B64 "\n"
+		   "PRESHARED_KEY = " PSK_B64 "\n"), "got:\n%s", p.text);
+	unit_check("session-keys-wiped",
+		   !memcmp(&parse.event, zero, sizeof(zero)),
+		   "the event still holds its keys after the handler");
+	check_refused("session-keys-incomplete", session_keys_event(false));
+
+	/* Nothing in the key log for any other event. */
+	memset(&p, 0, sizeof(p));
+	ret = wgctl_parse_event(event_begin(WGC_CMD_SESSION_STARTED, "wg0"),
+				&parse);
+	unit_check("session-keys-keylog-only", ret == MNL_CB_OK &&
+		   p.calls == 1 && !p.text[0], "got:\n%s", p.text);
+}
+
 static void test_lost(void)
 {
 	char text[128] = "", json[128] = "";
@@ -247,6 +316,7 @@ int main(void)
 	test_device_event();
 	test_name_escaped();
 	test_refused();
+	test_session_keys();
 	test_lost();
 	return unit_exit();
 }

@@ -197,6 +197,21 @@ static void test_bare_peer(void)
 		   !change.set_fwmark, "ret=%d err=%s", ret, err);
 }
 
+/* wgctl's own switch; the last one given wins, as for other options. */
+static void test_keylog(void)
+{
+	const char *on[] = { "keylog", "off", "keylog", "on", NULL };
+	const char *off[] = { "keylog", "off", NULL };
+	int ret;
+
+	ret = parse(on);
+	unit_check("set/keylog-on", !ret && change.set_keylog && change.keylog &&
+		   !change.peers.count, "ret=%d err=%s", ret, err);
+	ret = parse(off);
+	unit_check("set/keylog-off", !ret && change.set_keylog &&
+		   !change.keylog, "ret=%d err=%s", ret, err);
+}
+
 static void test_repeats(void)
 {
 	const char *twice_ips[] = {
@@ -391,6 +406,11 @@ static void test_refusals(void)
 		"peer", ALICE_PUB, "fwmark", "1");
 	REFUSED("update-only-unknown", "wgctl: Invalid argument: `update-only'",
 		"peer", ALICE_PUB, "update-only");
+	REFUSED("keylog-value", "wgctl: Invalid keylog: `yes' (expected `on' or `off')",
+		"keylog", "yes");
+	REFUSED("keylog-after-peer",
+		"wgctl: Invalid argument: `keylog' (interface options must come before the first `peer')",
+		"peer", ALICE_PUB, "keylog", "on");
 	REFUSED("psk-missing-value", "wgctl: Missing value for `preshared-key'",
 		"peer", ALICE_PUB, "preshared-key");
 	snprintf(want, sizeof(want),
@@ -542,6 +562,7 @@ int main(void)
 	setup();
 	test_everything();
 	test_bare_peer();
+	test_keylog();
 	test_repeats();
 	test_incremental();
 	test_endpoint_forms();

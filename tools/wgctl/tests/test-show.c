@@ -90,6 +90,30 @@ static void test_pretty(void)
 	       "  listening port: 51820\n"
 	       "  fwmark: 0xca6c\n");
 
+	/* The keylog switch is shown only when on: wg has no such line. */
+	no_priv = full;
+	no_priv.has_keylog = true;
+	no_priv.keylog = true;
+	f = out_open();
+	show_pretty(f, &no_priv, &plain, NOW);
+	expect("show/pretty-keylog-on", f,
+	       "interface: wgc0\n"
+	       "  public key: " ALICE_PUB "\n"
+	       "  private key: (hidden)\n"
+	       "  listening port: 51820\n"
+	       "  fwmark: 0xca6c\n"
+	       "  keylog: on (new sessions' keys go to event listeners)\n");
+	no_priv.keylog = false;
+	f = out_open();
+	show_pretty(f, &no_priv, &plain, NOW);
+	expect("show/pretty-keylog-off", f,
+	       "interface: wgc0\n"
+	       "  public key: " ALICE_PUB "\n"
+	       "  private key: (hidden)\n"
+	       "  listening port: 51820\n"
+	       "  fwmark: 0xca6c\n");
+	no_priv = full;
+
 	/*
 	 * A reply without the private key (wgc's kernels send it to every
 	 * caller they answer, but the printer must not invent one).
