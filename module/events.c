@@ -89,10 +89,21 @@ static struct net *wgc_events_net(const struct wgc_device *wgc)
 	return dev_net(wgc->dev);
 }
 
+/* The group an event goes to: session keys have their own. */
+static unsigned int wgc_event_group(u8 cmd)
+{
+	return cmd == WGC_CMD_SESSION_KEYS ? WGC_MCGRP_KEYLOG_ID :
+					     WGC_MCGRP_EVENTS_ID;
+}
+
+static bool wgc_group_wanted(const struct wgc_device *wgc, unsigned int group)
+{
+	return genl_has_listeners(&wgc_genl_family, wgc_events_net(wgc), group);
+}
+
 static bool wgc_events_wanted(const struct wgc_device *wgc)
 {
-	return genl_has_listeners(&wgc_genl_family, wgc_events_net(wgc),
-				  WGC_MCGRP_EVENTS_ID);
+	return wgc_group_wanted(wgc, WGC_MCGRP_EVENTS_ID);
 }
 
 /*
@@ -121,6 +132,8 @@ static struct sk_buff *wgc_event_start(struct wgc_device *wgc, u8 cmd,
 static void wgc_event_send(struct wgc_device *wgc, struct sk_buff *skb,
 			   gfp_t gfp)
 {
+	u8 cmd = ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(skb)))->cmd;
+
 	nlmsg_end(skb, nlmsg_hdr(skb));
 	/*
 	 * Success means some listener got it. A listener whose buffer is full
@@ -129,7 +142,7 @@ static void wgc_event_send(struct wgc_device *wgc, struct sk_buff *skb,
 	 * since wgc_events_wanted(), which is rare enough to count the same.
 	 */
 	if (!genlmsg_multicast_netns(&wgc_genl_family, wgc_events_net(wgc),
-				     skb, 0, WGC_MCGRP_EVENTS_ID, gfp))
+				     skb, 0, wgc_event_group(cmd), gfp))
 		atomic64_inc(&wgc->events.sent);
 	else
 		atomic64_inc(&wgc->events.dropped);
@@ -154,7 +167,7 @@ static struct sk_buff *wgc_peer_event_start(struct wgc_peer *peer, u8 cmd,
 	 */
 	if (READ_ONCE(peer->is_dead) && cmd != WGC_CMD_PEER_REMOVED)
 		return NULL;
-	if (!wgc_events_wanted(wgc))
+	if (!wgc_group_wanted(wgc, wgc_event_group(cmd)))
 		return NULL;
 	skb = wgc_event_start(wgc, cmd, gfp);
 	if (!skb) {
@@ -198,19 +211,11 @@ void wgc_event_session_started(struct wgc_peer *peer, bool initiator)
 	wgc_event_send(peer->wgc, skb, GFP_KERNEL);
 }
 
-/*
- * Process context: the handshake works, once the session's keys are
- * derived. Only while the device's keylog switch is on (the caller checks).
- */
-void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
-			    const struct wgc_session_keys *keys)
+/* The session-keys event's attributes, then the event itself. */
+static void wgc_event_put_keys(struct wgc_peer *peer, struct sk_buff *skb,
+			       bool initiator,
+			       const struct wgc_session_keys *keys)
 {
-	struct sk_buff *skb;
-
-	might_sleep();
-	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_KEYS, GFP_KERNEL);
-	if (!skb)
-		return;
 	if (nla_put_u8(skb, WGC_EVENT_A_ROLE,
 		       initiator ? WGC_SESSION_ROLE_INITIATOR :
 				   WGC_SESSION_ROLE_RESPONDER) ||
@@ -224,6 +229,24 @@ void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
 		return;
 	}
 	wgc_event_send(peer->wgc, skb, GFP_KERNEL);
+}
+
+/*
+ * Process context: the handshake works, once the session began (after the
+ * responder's response: the event must not delay it).
+ */
+void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
+			    struct wgc_session_keys *keys)
+{
+	struct sk_buff *skb;
+
+	might_sleep();
+	if (!keys->copied)
+		return;
+	skb = wgc_peer_event_start(peer, WGC_CMD_SESSION_KEYS, GFP_KERNEL);
+	if (skb)
+		wgc_event_put_keys(peer, skb, initiator, keys);
+	memzero_explicit(keys, sizeof(*keys));
 }
 
 /* From the packet path: the caller holds no lock. */

@@ -21,6 +21,7 @@ struct wgc_peer;
 /* The family's multicast groups, in the order netlink.c lists them. */
 enum wgc_mcgrp {
 	WGC_MCGRP_EVENTS_ID,
+	WGC_MCGRP_KEYLOG_ID,
 };
 
 /*
@@ -49,19 +50,22 @@ void wgc_event_endpoint_changed(struct wgc_peer *peer,
 				const struct wgc_endpoint *new);
 /*
  * What decrypts a session's handshake, and so its data (a Wireshark key
- * log): for WGC_CMD_SESSION_KEYS, while the device's keylog switch is on.
- * Secrets: whoever fills one zeroes it.
+ * log): copied by wgc_noise_handshake_begin_session() while the device's
+ * keylog switch is on (@copied), sent and zeroed by
+ * wgc_event_session_keys().
  */
 struct wgc_session_keys {
 	u8 local_private[WGC_KEY_LEN];
 	u8 ephemeral_private[WGC_KEY_LEN];
 	u8 preshared[WGC_KEY_LEN];
+	bool copied;
 };
 
 /* Process context (they sleep). */
 void wgc_event_session_started(struct wgc_peer *peer, bool initiator);
+/* Sends @keys if copied, to the keylog group, and zeroes them. */
 void wgc_event_session_keys(struct wgc_peer *peer, bool initiator,
-			    const struct wgc_session_keys *keys);
+			    struct wgc_session_keys *keys);
 void wgc_event_unknown_initiator(struct wgc_device *wgc, const u8 *public_key,
 				 const struct sk_buff *skb);
 

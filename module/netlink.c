@@ -210,6 +210,11 @@ static const struct genl_multicast_group wgc_genl_mcgrps[] = {
 		/* Events say where peers are and when they talk. */
 		.flags	= GENL_MCAST_CAP_NET_ADMIN,
 	},
+	/* Session keys: apart, so that no events reader gets them unasked. */
+	[WGC_MCGRP_KEYLOG_ID] = {
+		.name	= WGC_MCGRP_KEYLOG,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family wgc_genl_family __ro_after_init = {

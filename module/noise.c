@@ -763,20 +763,24 @@ static void wgc_copy_session_keys(struct wgc_session_keys *keys,
 	memcpy(keys->ephemeral_private, handshake->ephemeral_private,
 	       WGC_KEY_LEN);
 	memcpy(keys->preshared, handshake->preshared_key, WGC_KEY_LEN);
+	keys->copied = true;
 }
 
 bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
-				       struct wgc_keypairs *keypairs)
+				       struct wgc_keypairs *keypairs,
+				       struct wgc_session_keys *keys)
 {
 	struct wgc_peer *peer = handshake->entry.peer;
 	struct wgc_device *wgc = peer->wgc;
+	/* The identity lock is only for the key log's copy of the key. */
 	bool keylog = READ_ONCE(wgc->keylog);
-	struct wgc_session_keys keys;
 	struct wgc_keypair *keypair;
-	bool ret = false, initiator = false;
+	bool ret = false;
 
 	might_sleep();
-	down_read(&wgc->identity_lock);
+	keys->copied = false;
+	if (unlikely(keylog))
+		down_read(&wgc->identity_lock);
 	down_write(&handshake->lock);
 	if (handshake->state != WGC_HANDSHAKE_CREATED_RESPONSE &&
 	    handshake->state != WGC_HANDSHAKE_CONSUMED_RESPONSE)
@@ -785,12 +789,12 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 	keypair = wgc_keypair_create(peer);
 	if (!keypair)
 		goto out;
-	initiator = handshake->state == WGC_HANDSHAKE_CONSUMED_RESPONSE;
-	keypair->i_am_the_initiator = initiator;
+	keypair->i_am_the_initiator =
+		handshake->state == WGC_HANDSHAKE_CONSUMED_RESPONSE;
 	keypair->remote_index = handshake->remote_index;
 	wgc_derive_keys(keypair, handshake->chaining_key);
 	if (unlikely(keylog))
-		wgc_copy_session_keys(&keys, handshake, &wgc->static_identity);
+		wgc_copy_session_keys(keys, handshake, &wgc->static_identity);
 	wgc_handshake_zero(handshake);
 
 	rcu_read_lock_bh();
@@ -811,12 +815,9 @@ bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
 
 out:
 	up_write(&handshake->lock);
-	up_read(&wgc->identity_lock);
-	/* Its own event, only while the keylog switch is on: for debugging. */
-	if (unlikely(keylog)) {
-		if (ret)
-			wgc_event_session_keys(peer, initiator, &keys);
-		memzero_explicit(&keys, sizeof(keys));
-	}
+	if (unlikely(keylog))
+		up_read(&wgc->identity_lock);
+	if (!ret && keys->copied)
+		memzero_explicit(keys, sizeof(*keys));
 	return ret;
 }

@@ -17,6 +17,7 @@
 struct wgc_device;
 struct wgc_keypairs;
 struct wgc_peer;
+struct wgc_session_keys;
 
 /* The device's long-term key pair, the "s" of Noise IK. */
 struct wgc_static_identity {
@@ -102,10 +103,13 @@ wgc_noise_handshake_consume_response(struct wgc_message_handshake_response *src,
 				     struct wgc_device *wgc);
 /*
  * Derives the session keys into a new keypair in @keypairs; returns false if
- * the handshake moved on.
+ * the handshake moved on. While the device's keylog switch is on, @keys
+ * gets what decrypts the handshake (for wgc_event_session_keys(), which
+ * the caller calls once the session began, and which zeroes them).
  */
 bool wgc_noise_handshake_begin_session(struct wgc_handshake *handshake,
-				       struct wgc_keypairs *keypairs);
+				       struct wgc_keypairs *keypairs,
+				       struct wgc_session_keys *keys);
 /*
  * After the device's identity changed: forgets the handshake in progress
  * and stops sending on the current sessions, so that a new one starts.

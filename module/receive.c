@@ -162,6 +162,7 @@ static void wgc_receive_initiation(struct wgc_device *wgc,
 
 static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 {
+	struct wgc_session_keys keys;
 	struct wgc_peer *peer;
 
 	peer = wgc_noise_handshake_consume_response((void *)skb->data, wgc);
@@ -175,7 +176,8 @@ static void wgc_receive_response(struct wgc_device *wgc, struct sk_buff *skb)
 	net_dbg_ratelimited("%s: received handshake response from peer %llu\n",
 			    wgc->dev->name, peer->internal_id);
 	if (wgc_noise_handshake_begin_session(&peer->handshake,
-					      &peer->keypairs)) {
+					      &peer->keypairs, &keys)) {
+		wgc_event_session_keys(peer, true, &keys);
 		wgc_event_session_started(peer, true);
 		wgc_timers_session_derived(peer);
 		wgc_timers_handshake_complete(peer);

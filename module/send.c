@@ -128,6 +128,7 @@ void wgc_packet_send_initiation_after_cookie(struct wgc_peer *peer)
 void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 {
 	struct wgc_message_handshake_response packet;
+	struct wgc_session_keys keys;
 
 	might_sleep();
 	atomic64_set(&peer->last_sent_handshake, ktime_get_coarse_boottime_ns());
@@ -138,7 +139,7 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 		return;
 	wgc_cookie_add_mac_to_packet(&packet, sizeof(packet), peer);
 	if (!wgc_noise_handshake_begin_session(&peer->handshake,
-					       &peer->keypairs))
+					       &peer->keypairs, &keys))
 		return;
 	wgc_timers_session_derived(peer);
 	wgc_timers_any_authenticated_packet_traversal(peer);
@@ -148,7 +149,8 @@ void wgc_packet_send_handshake_response(struct wgc_peer *peer)
 					    WGC_HANDSHAKE_DSCP))
 		atomic64_inc(&peer->counts.responses_sent);
 	memzero_explicit(&packet, sizeof(packet));
-	/* After the response: the event must not delay it. */
+	/* After the response: the events must not delay it. */
+	wgc_event_session_keys(peer, false, &keys);
 	wgc_event_session_started(peer, false);
 }
 

@@ -24,13 +24,13 @@
 #   at most 10 events plus 10 a second; the rest count as suppressed.
 # - unprivileged: without CAP_NET_ADMIN, wgctl monitor fails and says why.
 # - module-unloaded: a monitor says so, and ends, when the module goes.
-# - session-keys: the keylog switch, off by default: no keys then, and no
-#   session-keys event; turned on (the kernel logs it), each new session's
-#   keys come to `wgctl monitor wg0 keylog` as Wireshark's key log, and they
-#   are the right ones: the device's private key, the peer's public key,
-#   the preshared key, and an ephemeral key whose public half is the one in
-#   the initiation on the wire; --json shows the event without them; off
-#   again (logged too), no more keys.
+# - session-keys: the keylog switch, off by default: no keys then; turned
+#   on (the kernel logs it), each new session's keys come to `wgctl monitor
+#   wg0 keylog`, on both ends, as Wireshark's key log, and they are the
+#   right ones: the device's private key, the peer's public key, the
+#   preshared key, and an ephemeral key whose public half is the one in the
+#   initiation (initiator) or the response (responder) on the wire; the
+#   events group never carries them; off again (logged too), no more keys.
 # - stalled-listener: a monitor that stops reading (SIGSTOP) loses events,
 #   which count as dropped, while the configuration (3000 changes in one
 #   set) and the tunnel go on; once it reads again it says events were lost,
@@ -91,75 +91,109 @@ key_of() { pubkey_of "$1"; }
 
 newkey() { wgctl genkey | wgctl pubkey; }
 
-# keylog_value NAME: one key of the key log's lines NAME = BASE64
-keylog_value() { awk -v n="$1" '$1 == n && $2 == "=" { print $3 }' "$TMPDIR/keys.log"; }
+# keylog_value FILE NAME: one key of a key log's lines NAME = BASE64
+keylog_value() { awk -v n="$2" '$1 == n && $2 == "=" { print $3 }' "$1"; }
 
 # hex_to_b64 HEX: those bytes in base64
 hex_to_b64() { printf "$(sed 's/../\\x&/g' <<<"$1")" | base64; }
 
-# new_session NS PEER_NS: n1 forgets its sessions (down and up) and makes
-# a new one with a ping
+# last_ephemeral NAME TYPE OFFSET: the ephemeral key in the last handshake
+# message of TYPE (1: initiation, 2: response) in capture NAME, OFFSET
+# bytes into it from the IPv4 header
+last_ephemeral() {
+	local hex
+	hex=$(capture_read "$1" -x "udp[8] = $2" | awk '
+		/^[0-9]/ { h = "" }
+		/0x[0-9a-f]+:/ { for (i = 2; i <= NF; i++) h = h $i }
+		END { print h }')
+	hex_to_b64 "${hex:$(($3 * 2)):64}"
+}
+
+# keylog_start NS FILE: `wgctl monitor wg0 keylog` in NS, into FILE, once
+# it listens
+keylog_start() {
+	local pid
+	ip netns exec "$1" wgctl monitor wg0 keylog >"$2" 2>"$2.err" &
+	pid=$!
+	defer kill_quiet "$pid"
+	FAIL_DEPTH=2 wait_for -t 10 netlink_joined "$pid"
+}
+
+# new_session NS: NS forgets its sessions (down and up) and makes a new one
+# with a ping, as the initiator
 new_session() {
 	ip -n "$1" link set wg0 down
 	ip -n "$1" link set wg0 up
 	ping_ok -c 1 "$1" "$N2_IN4"
 }
 
+_lines_at_least() { (($(wc -l <"$1") >= $2)); }
+
+# check_keys FILE NS PEER_NS CAPTURE TYPE OFFSET: FILE's key log is NS's
+# for its session with PEER_NS: its keys, and an ephemeral key whose
+# public half is the one in the last message of TYPE in CAPTURE (at
+# OFFSET)
+check_keys() {
+	local f=$1 ns=$2 peer=$3
+	assert_eq "$(awk '{ print $1 }' "$f" | tr '\n' ' ')" \
+		"LOCAL_STATIC_PRIVATE_KEY REMOTE_STATIC_PUBLIC_KEY LOCAL_EPHEMERAL_PRIVATE_KEY PRESHARED_KEY " \
+		"$ns's key log lines"
+	assert_eq "$(keylog_value "$f" LOCAL_STATIC_PRIVATE_KEY)" "$(wgx "$ns" show wg0 private-key)" \
+		"$ns's static key"
+	assert_eq "$(keylog_value "$f" REMOTE_STATIC_PUBLIC_KEY)" "$(pubkey_of "$peer")" \
+		"$ns's peer's static key"
+	assert_eq "$(keylog_value "$f" PRESHARED_KEY)" "$(<"$(psk_file)")" "$ns's preshared key"
+	assert_eq "$(wgctl pubkey <<<"$(keylog_value "$f" LOCAL_EPHEMERAL_PRIVATE_KEY)")" \
+		"$(last_ephemeral "$4" "$5" "$6")" \
+		"$ns's ephemeral key's public half against its handshake message's"
+}
+
 session_keys() {
-	local pid mark hex eph
+	local mark
 	defer netns_del_quiet n1 n2
 	pair_setup
 	peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT" preshared-key "$(psk_file)"
 	peer_set n2 n1 preshared-key "$(psk_file)"
 	monitor_start json n1 wg0
-	ip netns exec n1 wgctl monitor wg0 keylog >"$TMPDIR/keys.log" 2>"$TMPDIR/keylog.err" &
-	pid=$!
-	defer kill_quiet "$pid"
-	wait_for -t 10 netlink_joined "$pid"
+	keylog_start n1 "$TMPDIR/n1.keys"
+	keylog_start n2 "$TMPDIR/n2.keys"
 	assert_eq "$(wgx n1 show --json | jq -r '.interfaces[0].keylog')" false "the switch, by default"
 
 	# off: a session, and no keys
 	ping_ok -c 1 n1 "$N2_IN4"
 	events_settle json 1
 	assert_eq "$(events json .event)" '"session-started"' "events with the switch off"
-	assert_eq "$(wc -c <"$TMPDIR/keys.log")" 0 "key log bytes with the switch off"
+	assert_eq "$(cat "$TMPDIR/n1.keys" "$TMPDIR/n2.keys" | wc -c)" 0 \
+		"key log bytes with the switch off"
 
 	mark=$(kmsg_mark)
 	wgx n1 set wg0 keylog on
+	wgx n2 set wg0 keylog on
 	assert_match "$(kmsg_since "$mark")" "wg0: keylog on" "the kernel log, switched on"
 	assert_match "$(wgx n1 show wg0)" $'\n  keylog: on ' "wgctl show, switched on"
 	assert_eq "$(wgx n1 show --json | jq -r '.interfaces[0].keylog')" true "--json, switched on"
-	capture_start init n2 v2 "udp and src host $N1_OUT4 and udp[8] = 1"
-	new_session n1 n2
-	wait_for -t 10 _keylog_lines 4
-	capture_stop init
-	log "key log: $(tr '\n' ' ' <"$TMPDIR/keys.log")"
-	assert_eq "$(awk '{ print $1 }' "$TMPDIR/keys.log" | tr '\n' ' ')" \
-		"LOCAL_STATIC_PRIVATE_KEY REMOTE_STATIC_PUBLIC_KEY LOCAL_EPHEMERAL_PRIVATE_KEY PRESHARED_KEY " \
-		"the key log's lines"
-	assert_eq "$(keylog_value LOCAL_STATIC_PRIVATE_KEY)" "$(wgx n1 show wg0 private-key)" "the local static key"
-	assert_eq "$(keylog_value REMOTE_STATIC_PUBLIC_KEY)" "$(pubkey_of n2)" "the peer's static key"
-	assert_eq "$(keylog_value PRESHARED_KEY)" "$(<"$(psk_file)")" "the preshared key"
-	# IPv4 20 + UDP 8 + type and sender index 8 bytes: the ephemeral key
-	hex=$(capture_read init -x | awk '/0x[0-9a-f]+:/ { for (i = 2; i <= NF; i++) h = h $i } END { print h }')
-	eph=$(hex_to_b64 "${hex:72:64}")
-	assert_eq "$(wgctl pubkey <<<"$(keylog_value LOCAL_EPHEMERAL_PRIVATE_KEY)")" "$eph" \
-		"the ephemeral key's public half against the initiation's"
-	events_settle json 3
-	assert_eq "$(events json '[.event, .role, (keys | join(","))]' | tail -n 2)" \
-		'["session-keys","initiator","event,interface,ifindex,public_key,role"]
-["session-started","initiator","event,interface,ifindex,public_key,role,endpoint"]' \
-		"--json's session-keys event, without the keys"
+	capture_start hs n2 v2 "udp and (udp[8] = 1 or udp[8] = 2)"
+	new_session n1
+	wait_for -t 10 _lines_at_least "$TMPDIR/n1.keys" 4
+	wait_for -t 10 _lines_at_least "$TMPDIR/n2.keys" 4
+	capture_stop hs
+	# initiation: IPv4 20 + UDP 8 + type and sender index 8: the ephemeral
+	check_keys "$TMPDIR/n1.keys" n1 n2 hs 1 36
+	# response: and the receiver index, 4 more
+	check_keys "$TMPDIR/n2.keys" n2 n1 hs 2 40
+	events_settle json 2
+	assert_eq "$(events json .event)" '"session-started"
+"session-started"' "the events group's events: no keys on it"
 
 	mark=$(kmsg_mark)
 	wgx n1 set wg0 keylog off
+	wgx n2 set wg0 keylog off
 	assert_match "$(kmsg_since "$mark")" "wg0: keylog off" "the kernel log, switched off"
-	new_session n1 n2
-	events_settle json 4
-	assert_eq "$(wc -l <"$TMPDIR/keys.log")" 4 "key log lines once switched off"
-	assert_eq "$(events json .event | tail -n 1)" '"session-started"' "the last event, switched off"
+	new_session n1
+	events_settle json 3
+	assert_eq "$(cat "$TMPDIR/n1.keys" "$TMPDIR/n2.keys" | wc -l)" 8 \
+		"key log lines once switched off"
 }
-_keylog_lines() { (($(wc -l <"$TMPDIR/keys.log") >= $1)); }
 
 configuration() {
 	defer netns_del_quiet n1 n3

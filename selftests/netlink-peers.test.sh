@@ -179,6 +179,8 @@ bad_requests() {
 	bad "transmitted bytes are read-only" "${ok[@]}" 8=0000000000000000
 	bad "peer statistics are read-only" "${ok[@]}" 11=0000000000000000
 	bad "get flags are for a get request" "${ok[@]}" end 11=01000000
+	refused "$ERANGE" "integer out of range" 12 set ifname=wg0 "${ok[@]}" end 12=02
+	refused "$EINVAL" "$LENGTH" 12 set ifname=wg0 "${ok[@]}" end 12=01000000
 	bad "protocol version must be 0 or 1" "${ok[@]}" version=2
 	bad "the public key follows from the private key and cannot be set" \
 		"${ok[@]}" end public-key="$BOB_PUB"

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Session keys for Wireshark: with n1's keylog switch on, `wgctl monitor
-# wg0 keylog` writes each new session's keys as a key log; tshark (Debian's
-# Wireshark), given a capture of the tunnel's outer traffic and that key
-# log, decrypts the handshake and the session, and finds the marker sent
-# inside the tunnel. The same capture without the key log shows no such
-# packet: the key log is what decrypts it. With the switch off, a new
-# session writes nothing.
+# Session keys for Wireshark: with the keylog switch on, `wgctl monitor wg0
+# keylog` writes each new session's keys as a key log; tshark (Debian's
+# Wireshark), given a capture of the tunnel's outer traffic and either
+# end's key log (the initiator's, the responder's), decrypts the handshake
+# and the session, and finds the marker sent inside the tunnel. The same
+# capture without a key log shows no such packet: the key log is what
+# decrypts it. With the switch off, a new session writes nothing.
 # needs: /usr/bin/tshark Wireshark's tshark (the debian-6.12 run puts it there)
 # timeout: 240
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +19,8 @@ source "$(dirname "$0")/tunnel-lib.sh"
 command -v tshark >/dev/null ||
 	fail "tshark is not in the image (mkinitramfs puts it there with --pkgroot, for the debian-6.12 run)"
 
-MARKER_PORT=9999
+# a port no Wireshark dissector claims: the marker shows as plain data
+MARKER_PORT=47474
 
 # decrypted_markers [KEYLOG]: the payloads (hex) of the inner UDP datagrams
 # to MARKER_PORT that tshark finds in the capture, decrypting with KEYLOG
@@ -36,10 +37,15 @@ pair_setup
 peer_set n1 n2 endpoint "$N2_OUT4:$N2_PORT" preshared-key "$(psk_file)"
 peer_set n2 n1 preshared-key "$(psk_file)"
 wgx n1 set wg0 keylog on
-ip netns exec n1 wgctl monitor wg0 keylog >"$TMPDIR/keys.log" 2>"$TMPDIR/keylog.err" &
+wgx n2 set wg0 keylog on
+ip netns exec n1 wgctl monitor wg0 keylog >"$TMPDIR/n1.keys" 2>"$TMPDIR/n1.err" &
 MONITOR=$!
 defer kill_quiet "$MONITOR"
 wait_for -t 10 netlink_joined "$MONITOR"
+ip netns exec n2 wgctl monitor wg0 keylog >"$TMPDIR/n2.keys" 2>"$TMPDIR/n2.err" &
+MONITOR2=$!
+defer kill_quiet "$MONITOR2"
+wait_for -t 10 netlink_joined "$MONITOR2"
 
 capture_start wire n2 v2 "udp port $N2_PORT"
 ping_ok -c 1 n1 "$N2_IN4"
@@ -48,19 +54,22 @@ ip netns exec n1 bash -c "printf '%s' '$marker' >/dev/udp/$N2_IN4/$MARKER_PORT" 
 	fail "could not send the marker through the tunnel"
 sleep 1
 capture_stop wire
-kill_quiet "$MONITOR"
-wait "$MONITOR" 2>/dev/null || true
-log "key log: $(awk '{ print $1 }' "$TMPDIR/keys.log" | tr '\n' ' ')"
-assert_eq "$(wc -l <"$TMPDIR/keys.log")" 4 "key log lines (one session)"
+kill_quiet "$MONITOR" "$MONITOR2"
+wait "$MONITOR" "$MONITOR2" 2>/dev/null || true
+assert_eq "$(wc -l <"$TMPDIR/n1.keys")" 4 "n1's key log lines (one session)"
+assert_eq "$(wc -l <"$TMPDIR/n2.keys")" 4 "n2's key log lines (one session)"
 
 want=$(printf '%s' "$marker" | od -An -tx1 | tr -d ' \n')
-got=$(decrypted_markers "$TMPDIR/keys.log")
-[[ -z $(<"$TMPDIR/tshark.err") ]] || log "tshark: $(head -c 300 "$TMPDIR/tshark.err")"
-assert_eq "$got" "$want" "the marker, as tshark decrypted it with the key log"
-assert_eq "$(decrypted_markers)" "" "what tshark finds without the key log"
+for ns in n1 n2; do
+	got=$(decrypted_markers "$TMPDIR/$ns.keys")
+	[[ -z $(<"$TMPDIR/tshark.err") ]] || log "tshark: $(head -c 300 "$TMPDIR/tshark.err")"
+	assert_eq "$got" "$want" "the marker, as tshark decrypted it with $ns's key log"
+done
+assert_eq "$(decrypted_markers)" "" "what tshark finds without a key log"
 
 # switched off: a new session, and not a key more
 wgx n1 set wg0 keylog off
+wgx n2 set wg0 keylog off
 ip netns exec n1 wgctl monitor wg0 keylog >"$TMPDIR/keys-off.log" 2>/dev/null &
 MONITOR=$!
 defer kill_quiet "$MONITOR"

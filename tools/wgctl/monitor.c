@@ -384,7 +384,9 @@ int monitor_main(int argc, char *argv[])
 	if (pick_interface(iface, &m) < 0)
 		return 1;
 	catch_signals(&ending);
-	events = wgctl_events_open(&e);
+	/* The keys come on a group of their own, and only they do. */
+	events = wgctl_events_open(m.keylog ? WGC_MCGRP_KEYLOG :
+					      WGC_MCGRP_EVENTS, &e);
 	if (!events) {
 		explain_open_error(&e);
 		return 1;

@@ -538,14 +538,15 @@ static void grow_receive_buffer(struct mnl_socket *nl)
 }
 
 /*
- * The wgc family's events, and the controller's notifications, which say
- * when the family goes away (the module unloaded): its group would then
- * just fall silent.
+ * The wgc family's group (WGC_MCGRP_EVENTS or WGC_MCGRP_KEYLOG), and the
+ * controller's notifications, which say when the family goes away (the
+ * module unloaded): its group would then just fall silent.
  */
-struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e)
+struct wgctl_events *wgctl_events_open(const char *group,
+				       struct wgctl_nl_error *e)
 {
 	struct wgctl_events *ev = calloc(1, sizeof(*ev));
-	struct group_lookup events = { .name = WGC_MCGRP_EVENTS };
+	struct group_lookup events = { .name = group };
 	struct group_lookup ctrl = { .name = "notify" };
 
 	error_reset(e);
@@ -605,6 +606,7 @@ int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
 	struct events_txn t = { .p = p };
 	struct nl_conn *c = &ev->conn;
 	ssize_t len;
+	int ret;
 
 	error_reset(e);
 	p->family = wgctl_family_id;
@@ -612,7 +614,10 @@ int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
 	if (len < 0)
 		return fail(e, errno);
 	/* Events carry sequence number 0 and port id 0: nothing to check. */
-	if (wgctl_nl_process(c->buf, (size_t)len, 0, 0, events_cb, &t, e) < 0)
+	ret = wgctl_nl_process(c->buf, (size_t)len, 0, 0, events_cb, &t, e);
+	/* Session keys, for one: what was read leaves no copy behind. */
+	sodium_memzero(c->buf, (size_t)len);
+	if (ret < 0)
 		return -1;
 	if (t.gone) {
 		e->no_family = true;

@@ -149,7 +149,8 @@ struct wgctl_event_parse {
 int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg);
 
 /*
- * A socket that has joined the events group. wgctl_events_open() fails
+ * A socket that has joined one of the family's groups (WGC_MCGRP_EVENTS,
+ * or WGC_MCGRP_KEYLOG for session keys). wgctl_events_open() fails
  * with EPERM without CAP_NET_ADMIN. wgctl_events_read() waits for the
  * next events and runs them through wgctl_parse_event(); it fails with
  * ENOBUFS when the kernel dropped events for want of room in the socket
@@ -158,7 +159,8 @@ int wgctl_parse_event(const struct nlmsghdr *nlh, void *arg);
  * unloaded, and no event will come on this socket again.
  */
 struct wgctl_events;
-struct wgctl_events *wgctl_events_open(struct wgctl_nl_error *e);
+struct wgctl_events *wgctl_events_open(const char *group,
+				       struct wgctl_nl_error *e);
 int wgctl_events_read(struct wgctl_events *ev, struct wgctl_event_parse *p,
 		      struct wgctl_nl_error *e);
 int wgctl_events_fd(const struct wgctl_events *ev);

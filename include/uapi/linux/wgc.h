@@ -32,7 +32,7 @@
  *                                and counters)
  *     WGC_DEVICE_A_PEERS         nest of peer nests (below)
  *     WGC_DEVICE_A_KEYLOG        u8; 1: each new session's keys go to the
- *                                events group as WGC_CMD_SESSION_KEYS, for
+ *                                keylog group as WGC_CMD_SESSION_KEYS, for
  *                                decrypting a capture (debugging only; the
  *                                kernel logs the change); 0: off, the
  *                                default. Any other value is refused.
@@ -249,8 +249,10 @@
  *                              10 (the rest count as suppressed). A peer
  *                              added with that key gets its handshake
  *                              through at the initiator's next try.
- *   WGC_CMD_SESSION_KEYS       only while the device's WGC_DEVICE_A_KEYLOG
- *                              is 1: a session began (as for
+ *   WGC_CMD_SESSION_KEYS       to the group WGC_MCGRP_KEYLOG instead (also
+ *                              CAP_NET_ADMIN), and only while the device's
+ *                              WGC_DEVICE_A_KEYLOG is 1: a session began (as
+ *                              for
  *                              WGC_CMD_SESSION_STARTED, with
  *                              WGC_EVENT_A_ROLE), and these are the keys
  *                              that decrypt its handshake and so its
@@ -260,9 +262,11 @@
  *                              side's ephemeral key of the handshake),
  *                              WGC_EVENT_A_PRESHARED_KEY (all zeros if
  *                              none) and the peer's WGC_EVENT_A_PUBLIC_KEY.
- * No event but WGC_CMD_SESSION_KEYS carries a secret. Events are sent without blocking anything: a
- * listener that reads too slowly misses some (its next read fails with
- * ENOBUFS) and they count as dropped in the event statistics.
+ * No event but WGC_CMD_SESSION_KEYS carries a secret, and that one goes to
+ * a group of its own, which only a key log's reader joins. Events are sent
+ * without blocking anything: a listener that reads too slowly misses some
+ * (its next read fails with ENOBUFS) and they count as dropped in the
+ * event statistics.
  *
  * New attributes are only ever appended to these enums.
  */
@@ -294,6 +298,8 @@ enum wgc_cmd {
 #define WGC_CMD_MAX (__WGC_CMD_MAX - 1)
 
 #define WGC_MCGRP_EVENTS "events"
+/* Only WGC_CMD_SESSION_KEYS, while a device's keylog switch is on. */
+#define WGC_MCGRP_KEYLOG "keylog"
 
 enum wgc_device_attribute {
 	WGC_DEVICE_A_UNSPEC,
