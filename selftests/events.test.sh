@@ -158,6 +158,7 @@ session_keys() {
 	keylog_start n1 "$TMPDIR/n1.keys"
 	keylog_start n2 "$TMPDIR/n2.keys"
 	assert_eq "$(wgx n1 show --json | jq -r '.interfaces[0].keylog')" false "the switch, by default"
+	wait_for -t 5 grep -q "^wgctl: keylog is off on wg0: no keys until" "$TMPDIR/n1.keys.err"
 
 	# off: a session, and no keys
 	ping_ok -c 1 n1 "$N2_IN4"

@@ -304,6 +304,24 @@ static int pick_interface(const char *iface, struct monitor *m)
 	return 0;
 }
 
+/*
+ * A key log of an interface whose switch is off stays empty: say so once
+ * (a note, not an error: the switch may be turned on later).
+ */
+static void note_keylog_off(const char *iface)
+{
+	struct wgctl_device dev;
+	struct wgctl_nl_error e;
+
+	if (wgctl_get_device(iface, 0, &dev, &e) < 0)
+		return;
+	if (dev.has_keylog && !dev.keylog)
+		fprintf(stderr,
+			"%s: keylog is off on %s: no keys until `%s set %s keylog on'\n",
+			PROG_NAME, iface, PROG_NAME, iface);
+	wgctl_device_free(&dev);
+}
+
 static void explain_open_error(const struct wgctl_nl_error *e)
 {
 	if (e->err == EPERM)
@@ -391,6 +409,8 @@ int monitor_main(int argc, char *argv[])
 		explain_open_error(&e);
 		return 1;
 	}
+	if (m.keylog && m.ifindex)
+		note_keylog_off(iface);
 	ret = watch(events, &m, &ending);
 	wgctl_events_close(events);
 	return ret;
