@@ -125,6 +125,11 @@ counts_add_up() {
 	assert_line "$om" "^wgc_peer_handshake_messages_total\\{interface=\"wg0\",public_key=\"[^\"]+\",direction=\"received\",message=\"response\"\\} 1\$" \
 		"n1's --openmetrics responses received"
 	assert_eq "$(tail -n1 <<<"$om")" "# EOF" "the exposition's end"
+	# the Prometheus text format: the same sample, typed on its own name
+	om=$(wgx n1 show wg0 --prometheus)
+	assert_line "$om" "^# TYPE wgc_peer_received_packets_total counter\$" "--prometheus's type line"
+	assert_line "$om" "^wgc_peer_received_packets_total\\{interface=\"wg0\",public_key=\"[^\"]+\"\\} ${a[rx-packets]}\$" \
+		"n1's --prometheus received packets"
 	# the counters go only to a get that asks for them (attribute 11 of
 	# a peer, WGC_PEER_A_STATS)
 	assert_nomatch "$(n1 wgc-nl get ifname=wg0)" $'(^|\n)peer [^ ]+ 11:' \

@@ -78,9 +78,23 @@ static void put_label_value(FILE *out, const char *s, size_t len)
 	}
 }
 
-static void put_family(FILE *out, const char *name, const char *type,
-		       const char *unit, const char *help)
+/*
+ * A family's metadata. OpenMetrics names a counter family without the
+ * _total its samples carry, and has units; the Prometheus text format
+ * (node_exporter's textfile collector) names it as its samples, has no
+ * units, and puts HELP first.
+ */
+static void put_family(FILE *out, enum metrics_format format,
+		       const char *name, const char *type, const char *unit,
+		       const char *help)
 {
+	if (format == METRICS_PROMETHEUS) {
+		const char *suffix = strcmp(type, "counter") ? "" : "_total";
+
+		fprintf(out, "# HELP %s%s %s\n", name, suffix, help);
+		fprintf(out, "# TYPE %s%s %s\n", name, suffix, type);
+		return;
+	}
 	fprintf(out, "# TYPE %s %s\n", name, type);
 	if (unit)
 		fprintf(out, "# UNIT %s %s\n", name, unit);
@@ -189,7 +203,8 @@ static void put_counter_value(FILE *out, const struct peer_counter *c,
 		fprintf(out, "%" PRIu64, c[i].value);
 }
 
-static void put_peer_family(FILE *out, const struct peer_family *f,
+static void put_peer_family(FILE *out, enum metrics_format format,
+			    const struct peer_family *f,
 			    const struct wgctl_device *devs, size_t count)
 {
 	const char *suffix = strcmp(f->type, "counter") ? "" : "_total";
@@ -197,7 +212,7 @@ static void put_peer_family(FILE *out, const struct peer_family *f,
 	const struct wgctl_peer *peer;
 	size_t d, p, j, n;
 
-	put_family(out, f->name, f->type, f->unit, f->help);
+	put_family(out, format, f->name, f->type, f->unit, f->help);
 	for (d = 0; d < count; d++) {
 		for (p = 0; p < devs[d].peers.count; p++) {
 			peer = &devs[d].peers.peers[p];
@@ -218,13 +233,13 @@ static void put_peer_family(FILE *out, const struct peer_family *f,
 }
 
 /* Peers' last handshakes: not a counter, but what exporters show most. */
-static void put_last_handshakes(FILE *out, const struct wgctl_device *devs,
-				size_t count)
+static void put_last_handshakes(FILE *out, enum metrics_format format,
+				const struct wgctl_device *devs, size_t count)
 {
 	const char *name = "wgc_peer_last_handshake_timestamp_seconds";
 	size_t d, p;
 
-	put_family(out, name, "gauge", "seconds",
+	put_family(out, format, name, "gauge", "seconds",
 		   "When the last handshake with the peer completed, Unix time; 0 if none did");
 	for (d = 0; d < count; d++) {
 		for (p = 0; p < devs[d].peers.count; p++) {
@@ -236,19 +251,20 @@ static void put_last_handshakes(FILE *out, const struct wgctl_device *devs,
 	}
 }
 
-void openmetrics_write(FILE *out, const struct wgctl_device *devs,
-		       size_t count)
+void metrics_write(FILE *out, enum metrics_format format,
+		   const struct wgctl_device *devs, size_t count)
 {
 	size_t i;
 
-	put_family(out, "wgc_device_peers", "gauge", NULL,
+	put_family(out, format, "wgc_device_peers", "gauge", NULL,
 		   "Peers the device has");
 	for (i = 0; i < count; i++) {
 		put_sample_start(out, "wgc_device_peers", "", &devs[i], NULL);
 		fprintf(out, "} %zu\n", devs[i].peers.count);
 	}
-	put_last_handshakes(out, devs, count);
+	put_last_handshakes(out, format, devs, count);
 	for (i = 0; i < sizeof(peer_families) / sizeof(peer_families[0]); i++)
-		put_peer_family(out, &peer_families[i], devs, count);
-	fputs("# EOF\n", out);
+		put_peer_family(out, format, &peer_families[i], devs, count);
+	if (format == METRICS_OPENMETRICS)
+		fputs("# EOF\n", out);
 }

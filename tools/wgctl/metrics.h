@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A peer's counters as "wgctl show IF stats" and --json list them, and the
- * OpenMetrics text of --openmetrics. Nothing here does I/O but to the
+ * text of --openmetrics and --prometheus. Nothing here does I/O but to the
  * FILE given, so the unit tests can check the exact output.
  */
 #ifndef WGCTL_METRICS_H
@@ -33,12 +33,18 @@ struct peer_counter {
 size_t peer_counters(const struct wgctl_peer *peer,
 		     struct peer_counter out[PEER_COUNTERS]);
 
+enum metrics_format {
+	METRICS_OPENMETRICS,	/* --openmetrics: what Prometheus scrapes */
+	METRICS_PROMETHEUS,	/* --prometheus: node_exporter's text files */
+};
+
 /*
- * The devices' peers (and how many each has) as one OpenMetrics
- * exposition, "# EOF" included; the devices must have been read with
- * their peers' stats.
+ * The devices' peers (and how many each has) as one exposition in
+ * @format, with the same families and samples either way (OpenMetrics'
+ * ends with "# EOF"); the devices must have been read with their peers'
+ * stats.
  */
-void openmetrics_write(FILE *out, const struct wgctl_device *devs,
-		       size_t count);
+void metrics_write(FILE *out, enum metrics_format format,
+		   const struct wgctl_device *devs, size_t count);
 
 #endif /* WGCTL_METRICS_H */

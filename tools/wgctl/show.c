@@ -4,7 +4,8 @@
  *
  * The output is byte for byte what wg(8) prints for the same state, so
  * that scripts written against wg work unchanged against wgctl; only the
- * "handshake-stats", "event-stats" and "stats" fields and --openmetrics,
+ * "handshake-stats", "event-stats" and "stats" fields, --openmetrics and
+ * --prometheus,
  * which wg does not have, are wgctl's own. This file
  * has the script-friendly forms (one field, or "dump"), which list peers in
  * the order the kernel sent them; pretty.c has the form for people, and
@@ -49,7 +50,7 @@ static const struct {
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s show [--json | --openmetrics] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | event-stats | stats | dump]\n",
+		"Usage: %s show [--json | --openmetrics | --prometheus] { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | handshake-stats | event-stats | stats | dump]\n",
 		PROG_NAME);
 }
 
@@ -391,7 +392,9 @@ struct show_output {
 	enum show_field field;
 	struct show_style style;
 	bool json;
-	bool openmetrics;
+	bool openmetrics;		/* or --prometheus: metrics_format */
+	enum metrics_format metrics_format;
+	const char *metrics_opt;	/* as given */
 	struct json_writer jw;
 };
 
@@ -473,7 +476,7 @@ static int show_one(const char *name, struct show_output *o)
 		return 1;
 	}
 	if (o->openmetrics) {
-		openmetrics_write(stdout, &dev, 1);
+		metrics_write(stdout, o->metrics_format, &dev, 1);
 		wgctl_device_free(&dev);
 		return 0;
 	}
@@ -574,7 +577,7 @@ static int show_all(struct show_output *o)
 		json_show_end(&o->jw);
 	/* What could be read, as --json does; but not half of the devices. */
 	if (o->openmetrics && !out_of_memory)
-		openmetrics_write(stdout, all.devs, all.count);
+		metrics_write(stdout, o->metrics_format, all.devs, all.count);
 	device_array_free(&all);
 	wgctl_iface_list_free(&list);
 	return ret;
@@ -593,8 +596,18 @@ static int show_parse_args(int argc, char *argv[], struct show_output *o,
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			o->json = true;
-		} else if (!strcmp(argv[i], "--openmetrics")) {
+		} else if (!strcmp(argv[i], "--openmetrics") ||
+			   !strcmp(argv[i], "--prometheus")) {
+			if (o->openmetrics && strcmp(o->metrics_opt, argv[i])) {
+				fprintf(stderr, "%s: %s and %s are two forms of one output: choose one\n",
+					PROG_NAME, o->metrics_opt, argv[i]);
+				return 1;
+			}
 			o->openmetrics = true;
+			o->metrics_opt = argv[i];
+			o->metrics_format = !strcmp(argv[i], "--prometheus") ?
+					    METRICS_PROMETHEUS :
+					    METRICS_OPENMETRICS;
 		} else if (*nargs == 2) {
 			show_usage(stderr);
 			return 1;
@@ -603,20 +616,20 @@ static int show_parse_args(int argc, char *argv[], struct show_output *o,
 		}
 	}
 	if (o->json && o->openmetrics) {
-		fprintf(stderr, "%s: --json and --openmetrics are two forms of one output: choose one\n",
-			PROG_NAME);
+		fprintf(stderr, "%s: --json and %s are two forms of one output: choose one\n",
+			PROG_NAME, o->metrics_opt);
 		return 1;
 	}
 	if (o->openmetrics && *nargs == 2) {
 		fprintf(stderr,
-			"%s: --openmetrics shows every peer's counters; it cannot be combined with `%s'\n",
-			PROG_NAME, args[1]);
+			"%s: %s shows every peer's counters; it cannot be combined with `%s'\n",
+			PROG_NAME, o->metrics_opt, args[1]);
 		return 1;
 	}
 	if (o->openmetrics && *nargs == 1 && !strcmp(args[0], "interfaces")) {
 		fprintf(stderr,
-			"%s: --openmetrics cannot be combined with `interfaces'\n",
-			PROG_NAME);
+			"%s: %s cannot be combined with `interfaces'\n",
+			PROG_NAME, o->metrics_opt);
 		return 1;
 	}
 	if (o->json && *nargs == 2) {

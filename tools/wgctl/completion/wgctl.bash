@@ -134,23 +134,25 @@ _wgctl_peers() {
 	_wgctl_add "${keys[@]}"
 }
 
-# show [--json | --openmetrics] { <interface> | all | interfaces } [<field>]
+# show [--json | --openmetrics | --prometheus] { <interface> | all |
+#      interfaces } [<field>]
 # showconf [--json] <interface>
 _wgctl_show() {
 	local i=2 form=0
 
 	if ((cword > 2)) && [[ ${words[2]} == --json ||
-	      (${words[1]} == show && ${words[2]} == --openmetrics) ]]; then
+	      (${words[1]} == show && ${words[2]} == --@(openmetrics|prometheus)) ]]; then
 		form=1
 		i=3
 	fi
 	if ((cword == i)); then
 		if ((!form)); then
 			_wgctl_add --json
-			[[ ${words[1]} == show ]] && _wgctl_add --openmetrics
+			[[ ${words[1]} == show ]] &&
+				_wgctl_add --openmetrics --prometheus
 		fi
 		[[ ${words[1]} == show ]] && _wgctl_add all
-		[[ ${words[1]} == show && ${words[2]} != --openmetrics ]] &&
+		[[ ${words[1]} == show && ${words[2]} != --@(openmetrics|prometheus) ]] &&
 			_wgctl_add interfaces
 		_wgctl_interfaces
 	elif ((cword == i + 1 && !form)) && [[ ${words[1]} == show &&

@@ -84,7 +84,8 @@ static void print_all(const struct wgctl_device *dev)
 	json_show_end(&w);
 	json_print_config(out, dev);
 	showconf_print(out, dev);
-	openmetrics_write(out, dev, 1);
+	metrics_write(out, METRICS_OPENMETRICS, dev, 1);
+	metrics_write(out, METRICS_PROMETHEUS, dev, 1);
 }
 
 /*

@@ -254,10 +254,10 @@ check monitor-done - "wgctl monitor wg0 --json " --
 
 # --- wgctl show ---
 
-check show-target - "wgctl show " -- --json --openmetrics all interfaces wg0 wg1
+check show-target - "wgctl show " -- --json --openmetrics --prometheus all interfaces wg0 wg1
 check show-target-w - "wgctl show w" -- wg0 wg1
 check show-target-i - "wgctl show i" -- interfaces
-check show-target-dash - "wgctl show -" -- --json --openmetrics
+check show-target-dash - "wgctl show -" -- --json --openmetrics --prometheus
 check show-fields - "wgctl show wg0 " -- "${SHOW_FIELDS[@]}"
 check show-fields-all - "wgctl show all " -- "${SHOW_FIELDS[@]}"
 check show-fields-l - "wgctl show wg1 l" -- listen-port latest-handshakes
@@ -272,6 +272,7 @@ check show-json-all-no-field - "wgctl show --json all " --
 check show-json-once - "wgctl show --json -" --
 check show-openmetrics-target - "wgctl show --openmetrics " -- all wg0 wg1
 check show-openmetrics-no-field - "wgctl show --openmetrics wg0 " --
+check show-prometheus-target - "wgctl show --prometheus " -- all wg0 wg1
 check show-fields-s - "wgctl show wg0 s" -- stats
 check show-cursor-inside - "wgctl show w dump" 12 -- wg0 wg1
 check showconf-target - "wgctl showconf " -- --json wg0 wg1
@@ -337,7 +338,7 @@ check setconf-file-colon files "wgctl setconf wg0 dir:" -- x.conf
 
 # --- wgctl: failures are silent, output is never expanded ---
 
-FAKE_FAIL=1 check no-module-show - "wgctl show " -- --json --openmetrics all interfaces
+FAKE_FAIL=1 check no-module-show - "wgctl show " -- --json --openmetrics --prometheus all interfaces
 FAKE_FAIL=1 check no-module-set - "wgctl set " --
 FAKE_FAIL=1 check no-module-peers - "wgctl set wg0 peer " --
 # Interface names hold no whitespace, but may hold anything else.

@@ -19,7 +19,8 @@
 #define KEY_33 "MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzM="
 
 /* The text the exposition of devs came to; the caller frees it. */
-static char *exposition(const struct wgctl_device *devs, size_t count)
+static char *exposition_in(enum metrics_format format,
+			   const struct wgctl_device *devs, size_t count)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -27,9 +28,14 @@ static char *exposition(const struct wgctl_device *devs, size_t count)
 
 	if (!f)
 		abort();
-	openmetrics_write(f, devs, count);
+	metrics_write(f, format, devs, count);
 	fclose(f);
 	return text;
+}
+
+static char *exposition(const struct wgctl_device *devs, size_t count)
+{
+	return exposition_in(METRICS_OPENMETRICS, devs, count);
 }
 
 static struct wgctl_peer *add_peer(struct wgctl_device *dev, uint8_t fill,
@@ -164,8 +170,12 @@ static void test_escaping(void)
 	free(text);
 }
 
-/* Runs the strict checker on text; its exit status, or -1. */
-static int run_checker(const char *checker, const char *text, char **out)
+/*
+ * Runs the strict checker on text (in the Prometheus text format if
+ * prometheus); its exit status, or -1.
+ */
+static int run_checker(const char *checker, bool prometheus, const char *text,
+		       char **out)
 {
 	char path[] = "/tmp/wgctl-openmetrics-XXXXXX";
 	char cmd[512];
@@ -183,7 +193,8 @@ static int run_checker(const char *checker, const char *text, char **out)
 		unlink(path);
 		return -1;
 	}
-	snprintf(cmd, sizeof(cmd), "'%s' '%s' 2>&1", checker, path);
+	snprintf(cmd, sizeof(cmd), "'%s' %s '%s' 2>&1", checker,
+		 prometheus ? "--prometheus" : "", path);
 	p = popen(cmd, "r");
 	if (!p) {
 		unlink(path);
@@ -207,7 +218,7 @@ static void test_strict(void)
 		{ .name = "wgc0" }, { .name = "we\"ird\\\xff" }, { .name = "e" },
 	};
 	struct wgctl_peer *p;
-	char *text, *broken, *out, *eof;
+	char *text, *broken, *out, *eof, *prom, *prom_out;
 	int rc;
 
 	if (!unit_check("metrics/checker-given", checker && *checker,
@@ -224,7 +235,7 @@ static void test_strict(void)
 	p->stats->cookies_received = 1;
 	text = exposition(devs, 3);
 
-	rc = run_checker(checker, text, &out);
+	rc = run_checker(checker, false, text, &out);
 	unit_check("metrics/strict-parser-accepts", rc == 0,
 		   "exit %d: %s\n%s", rc, out ? out : "", text);
 	unit_check("metrics/strict-parser-saw-all-samples",
@@ -239,11 +250,37 @@ static void test_strict(void)
 	eof = broken ? strstr(broken, "# EOF\n") : NULL;
 	if (eof)
 		*eof = '\0';
-	rc = broken ? run_checker(checker, broken, &out) : -1;
+	rc = broken ? run_checker(checker, false, broken, &out) : -1;
 	unit_check("metrics/strict-parser-refuses-no-eof", rc == 1,
 		   "exit %d: %s", rc, out ? out : "");
 	free(out);
 	free(broken);
+
+	/*
+	 * The Prometheus text format of the same devices: the same families,
+	 * of the same types, with the same samples (node_exporter's textfile
+	 * collector reads it).
+	 */
+	rc = run_checker(checker, false, text, &out);
+	prom = exposition_in(METRICS_PROMETHEUS, devs, 3);
+	rc |= run_checker(checker, true, prom, &prom_out);
+	unit_check("metrics/prometheus-format-same-families",
+		   !rc && out && prom_out && !strcmp(out, prom_out),
+		   "exit %d:\n%s\nagainst OpenMetrics':\n%s",
+		   rc, prom_out ? prom_out : "", out ? out : "");
+	unit_check("metrics/prometheus-format-lines",
+		   !strstr(prom, "# EOF") && !strstr(prom, "# UNIT") &&
+		   strstr(prom, "# HELP wgc_peer_received_bytes_total What") &&
+		   strstr(prom, "\n# TYPE wgc_peer_received_bytes_total counter\nwgc_peer_received_bytes_total{interface=\"wgc0\""),
+		   "got:\n%s", prom);
+	free(out);
+	free(prom_out);
+	free(prom);
+	/* and it refuses OpenMetrics' own lines there */
+	rc = run_checker(checker, true, text, &out);
+	unit_check("metrics/prometheus-checker-refuses-openmetrics", rc == 1,
+		   "exit %d: %s", rc, out ? out : "");
+	free(out);
 	free(text);
 	for (rc = 0; rc < 3; rc++)
 		wgctl_device_free(&devs[rc]);

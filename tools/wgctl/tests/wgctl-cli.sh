@@ -409,6 +409,10 @@ run show --openmetrics interfaces
 expect_error show-openmetrics-interfaces "^wgctl: --openmetrics cannot be combined with \`interfaces'\$"
 run show --json --openmetrics
 expect_error show-openmetrics-and-json "^wgctl: --json and --openmetrics are two forms of one output: choose one\$"
+run show --openmetrics --prometheus
+expect_error show-openmetrics-and-prometheus "^wgctl: --openmetrics and --prometheus are two forms of one output: choose one\$"
+run show wg0 --prometheus dump
+expect_error show-prometheus-with-field "^wgctl: --prometheus shows every peer's counters; it cannot be combined with \`dump'\$"
 
 # Without wgc links, an exposition with no samples: the families, and
 # its end.
@@ -418,6 +422,13 @@ if ((rc == 0)) && [[ -z $err ]] && [[ $(tail -n1 <<<"$out") == "# EOF" ]] &&
 	pass show-openmetrics-no-interfaces
 else
 	fail show-openmetrics-no-interfaces "rc=$rc out=\"$out\" err=\"$err\""
+fi
+run show --prometheus
+if ((rc == 0)) && [[ -z $err ]] && ! grep -q '^# EOF' <<<"$out" &&
+   ! grep -qv '^#' <<<"$out" && grep -q '^# TYPE wgc_peer_received_bytes_total counter$' <<<"$out"; then
+	pass show-prometheus-no-interfaces
+else
+	fail show-prometheus-no-interfaces "rc=$rc out=\"$out\" err=\"$err\""
 fi
 
 run show --json "$NOSUCH" dump extra
@@ -441,7 +452,7 @@ for args in "--json" "all --json" "--json all" "--json --json"; do
 done
 
 run show --help
-if ((rc == 0)) && grep -q '^Usage: wgctl show \[--json | --openmetrics\] { <interface> | all | interfaces } ' <<<"$out"; then
+if ((rc == 0)) && grep -q '^Usage: wgctl show \[--json | --openmetrics | --prometheus\] { <interface> | all | interfaces } ' <<<"$out"; then
 	pass show-usage-lists-json
 else
 	fail show-usage-lists-json "rc=$rc out=\"$out\""
