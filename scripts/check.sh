@@ -23,8 +23,9 @@ source selftests/ktap.sh
 
 kernels=${KERNEL:-debian}
 # On Debian's 6.12 kernel: the tunnel, WireGuard interop, the kernel's own
-# WireGuard selftest, and the packages installed.
-TESTS_6_12="tunnel interop wireguard-netns packages"
+# WireGuard selftest, the packages installed, and the key log through
+# Wireshark (only that run's image has tshark).
+TESTS_6_12="tunnel interop wireguard-netns packages wireshark-keylog"
 logs=build/check
 tests="$*"
 
